@@ -1,0 +1,132 @@
+# sbbsmail build: one static library per src/ module, one Catch2 binary per
+# module's unit tests, the server binary, fuzz targets and the test runner.
+# `make MODE=asan ...` builds the same tree with ASan+UBSan under build/asan.
+
+SHELL := /bin/bash
+MODE ?= release
+CXX ?= g++
+ifeq ($(origin CXX),default)
+CXX := g++
+endif
+
+BUILD := build/$(MODE)
+CXXFLAGS_BASE := -std=c++20 -Wall -Wextra -Werror -Isrc -MMD -MP -pthread -D_GNU_SOURCE
+ifeq ($(MODE),asan)
+CXXFLAGS_MODE := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS_MODE := -fsanitize=address,undefined
+else ifeq ($(MODE),fuzz)
+CXX := clang++
+CXXFLAGS_MODE := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+LDFLAGS_MODE := -fsanitize=address,undefined
+else
+CXXFLAGS_MODE := -O2 -g
+LDFLAGS_MODE :=
+endif
+CXXFLAGS := $(CXXFLAGS_BASE) $(CXXFLAGS_MODE) $(EXTRA_CXXFLAGS)
+LDLIBS := -lssl -lcrypto -lsqlite3 -lresolv -pthread
+
+# Modules in link order (a module may only use modules to its right).
+MODULES := server smtp pop3 sendmail spam dns net state msgbase userbase log config util
+# Direct and indirect dependencies of each module (what its unit tests link).
+DEPS_util :=
+DEPS_config := util
+DEPS_log := config util
+DEPS_userbase := log config util
+DEPS_msgbase := log config util
+DEPS_state := log config util
+DEPS_net := log config util
+DEPS_dns := log config util
+DEPS_spam := dns state userbase log config util
+DEPS_sendmail := dns net state msgbase userbase log config util
+DEPS_pop3 := net state msgbase userbase log config util
+DEPS_smtp := spam dns net state msgbase userbase log config util
+DEPS_server := smtp pop3 sendmail spam dns net state msgbase userbase log config util
+
+lib = $(BUILD)/lib$(1).a
+srcs = $(wildcard src/$(1)/*.cpp)
+objs = $(patsubst src/%.cpp,$(BUILD)/obj/%.o,$(call srcs,$(1)))
+# Libraries to link for module M, in link order.
+linklibs = $(foreach m,$(MODULES),$(if $(filter $(m),$(1) $(DEPS_$(1))),$(if $(call srcs,$(m)),$(call lib,$(m)))))
+
+TEST_MODULES := $(foreach m,$(MODULES),$(if $(wildcard tests/unit/$(m)/*.cpp),$(m)))
+TEST_BINS := $(foreach m,$(TEST_MODULES),$(BUILD)/tests/$(m)_test)
+SERVER := $(BUILD)/sbbsmail
+
+.PHONY: all deps run test unit e2e check-asan fuzz bench win clean $(addprefix unit-,$(TEST_MODULES))
+all: deps $(SERVER) $(TEST_BINS)
+
+deps:
+	@scripts/deps.sh build
+
+$(BUILD)/obj/%.o: src/%.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -c $< -o $@
+
+$(BUILD)/tests/obj/%.o: tests/%.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -isystem /usr/include/catch2 -Itests -c $< -o $@
+
+define module_rules
+$(call lib,$(1)): $(call objs,$(1))
+	@mkdir -p $$(dir $$@)
+	rm -f $$@ && ar rcs $$@ $$^
+$(BUILD)/tests/$(1)_test: $(patsubst tests/%.cpp,$(BUILD)/tests/obj/%.o,$(wildcard tests/unit/$(1)/*.cpp)) $(BUILD)/tests/obj/unit/catch_main.o $(call linklibs,$(1))
+	@mkdir -p $$(dir $$@)
+	$(CXX) $(LDFLAGS_MODE) -o $$@ $$^ $(LDLIBS)
+unit-$(1): deps $(BUILD)/tests/$(1)_test
+	$(BUILD)/tests/$(1)_test
+endef
+$(foreach m,$(MODULES),$(eval $(call module_rules,$(m))))
+
+$(SERVER): $(BUILD)/obj/main.o $(call linklibs,server)
+	$(CXX) $(LDFLAGS_MODE) -o $@ $^ $(LDLIBS)
+
+# Start the server on the repo's own sample install (ctrl/, data/, text/).
+run: deps $(SERVER)
+	$(SERVER) --ctrl ctrl
+
+# Every test, unit and end-to-end; the last line is "N passed, N failed".
+test: deps $(SERVER) $(TEST_BINS)
+	@scripts/deps.sh test
+	@python3 tests/run.py --build $(BUILD)
+
+unit: deps $(TEST_BINS)
+	@python3 tests/run.py --build $(BUILD) --unit-only
+
+e2e: deps $(SERVER)
+	@scripts/deps.sh test
+	@python3 tests/run.py --build $(BUILD) --e2e-only
+
+# The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+check-asan:
+	@$(MAKE) --no-print-directory MODE=asan test
+
+# libFuzzer targets: tests/fuzz/<name>.cpp, each run for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 20
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.cpp,%,$(wildcard tests/fuzz/*.cpp))
+fuzz:
+	@scripts/deps.sh fuzz
+	@$(MAKE) --no-print-directory MODE=fuzz fuzz-build
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/corpus/$$t; \
+	  echo "fuzz $$t ($(FUZZ_SECONDS)s)"; \
+	  build/fuzz/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 build/fuzz/corpus/$$t $$(test -d tests/fuzz/seeds/$$t && echo tests/fuzz/seeds/$$t) 2>&1 | tail -n 3; \
+	done
+fuzz-build: $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_TARGETS))
+$(BUILD)/fuzz/%: tests/fuzz/%.cpp $(call linklibs,server)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+bench: deps $(SERVER)
+	@scripts/deps.sh bench
+	@bench/run.sh $(BUILD)
+
+# Windows (MinGW-w64) build of the platform-independent libraries.
+win:
+	@scripts/deps.sh win
+	@$(MAKE) --no-print-directory -f GNUmakefile.win
+
+clean:
+	rm -rf build
+
+-include $(shell find build/$(MODE) -name '*.d' 2>/dev/null)

@@ -1,0 +1,38 @@
+// DNS as the mail server needs it: MX, A/AAAA, PTR and DNSBL look-ups. The
+// real one speaks to DNSServer (or the system's resolvers) through libresolv;
+// tests use a double or a DNS server on loopback.
+#pragma once
+
+#include "util/result.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sbbs {
+
+struct MxRecord {
+    uint16_t preference = 0;
+    std::string host;
+};
+
+enum class DnsStatus { Ok, NxDomain, NoData, TempFail };
+
+template <class T>
+struct DnsAnswer {
+    DnsStatus status = DnsStatus::TempFail;
+    std::vector<T> records;
+    std::string error;               // for TempFail: what went wrong
+};
+
+class Resolver {
+public:
+    virtual ~Resolver() = default;
+    virtual DnsAnswer<MxRecord> mx(const std::string& domain) = 0;        // sorted by preference
+    virtual DnsAnswer<std::string> addresses(const std::string& host) = 0; // A then AAAA, text
+    virtual DnsAnswer<std::string> ptr(const std::string& ip) = 0;
+    // First A record of `name` (DNSBL query names), as text.
+    virtual DnsAnswer<std::string> a(const std::string& name) = 0;
+};
+
+} // namespace sbbs

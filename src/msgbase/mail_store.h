@@ -1,0 +1,70 @@
+// The mail store as the protocols see it (SMTP, POP3, SendMail): deliver,
+// list, read, mark, queue. The real one is the SMB mail base plus the
+// sub-board bases; tests may use an in-memory double (MemoryMailStore).
+// Every mutating call is durable when it returns success (issue #4, item 5).
+#pragma once
+
+#include "msgbase/message.h"
+#include "util/result.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sbbs {
+
+// One stored copy of a message for one recipient (FMT-115): fields inserted
+// before the common header fields (the SMTPRECEIVED line) and after them
+// (RECIPIENT, SMTPFORWARDPATH, RECIPIENTEXT or RECIPIENTNETTYPE/NETADDR ...).
+struct RecipientCopy {
+    std::vector<smb::HeaderField> prepend;
+    std::vector<smb::HeaderField> append;
+};
+
+// What a protocol hands to the store; number/offset/dfields are assigned by it.
+struct NewMessage {
+    smb::MessageHeader hdr;         // fixed part + common header fields
+    std::string body;               // TEXT_BODY, CRLF lines
+    std::string tail;               // TEXT_TAIL ("" = none)
+};
+
+struct MailSummary {                // an index entry, no body read (POP3 STAT/LIST)
+    uint32_t number = 0;
+    uint16_t attr = 0;
+    uint32_t time = 0;
+    uint16_t from_user = 0, to_user = 0;
+};
+
+class MailStore {
+public:
+    virtual ~MailStore() = default;
+
+    // Store `msg` once per copy, sharing one data run (FMT-64). Returns the
+    // message numbers in copy order. All or nothing: on failure no copy exists.
+    virtual Result<std::vector<uint32_t>> add_mail(const NewMessage& msg,
+                                                   const std::vector<RecipientCopy>& copies) = 0;
+    // Post `msg` on sub-board `code` (msgs.ini internal code, any case).
+    virtual Result<uint32_t> post_to_sub(const std::string& code, const NewMessage& msg) = 0;
+
+    // Non-deleted mail whose index `to` is `user`, in index order (FMT-123).
+    virtual Result<std::vector<MailSummary>> list_mailbox(uint32_t user) = 0;
+    // Count of non-deleted mail waiting for `user` (MaxMsgsWaiting, SMTP-148).
+    virtual Result<uint32_t> count_waiting(uint32_t user) = 0;
+    // One message of the mail base; `with_text` = false reads the header only.
+    virtual Result<smb::Message> read(uint32_t number, bool with_text) = 0;
+
+    // Set/clear header `attr` bits, header then index (FMT-73, FMT-92).
+    virtual Status change_attr(uint32_t number, uint16_t set, uint16_t clear) = 0;
+    // Rewrite the fixed part of an existing header (netattr, attr,
+    // delivery_attempts) keeping its fields; header then index.
+    virtual Status update_header(const smb::MessageHeader& hdr) = 0;
+
+    // Outbound Internet mail ready for SendMail (FMT-118), by number.
+    virtual Result<std::vector<uint32_t>> queued_outbound(bool include_intransit) = 0;
+    // Add a header that shares the data of message `original` (bounces, FMT-121).
+    virtual Result<uint32_t> add_sharing_data(uint32_t original, const smb::MessageHeader& hdr) = 0;
+    // status.last_msg of the mail base (SendMail's change detector, SEND-*).
+    virtual Result<uint32_t> last_msg() = 0;
+};
+
+} // namespace sbbs

@@ -1,0 +1,40 @@
+// A client connection as a protocol state machine sees it: lines in, bytes
+// out, TLS on demand. The real one wraps a socket (and an OpenSSL session);
+// tests drive the state machines through a scripted double.
+#pragma once
+
+#include "util/result.h"
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace sbbs {
+
+enum class ReadStatus { Line, TooLong, Timeout, Closed, Error };
+
+struct ReadLine {
+    ReadStatus status = ReadStatus::Closed;
+    std::string line;                // without CR LF (a bare LF also ends a line)
+};
+
+class SessionIo {
+public:
+    virtual ~SessionIo() = default;
+    // Next line, at most `max_len` bytes; waits at most `timeout_s` seconds.
+    // A longer line is consumed up to its end and reported as TooLong.
+    virtual ReadLine read_line(size_t max_len, unsigned timeout_s) = 0;
+    // Send bytes as given (callers add CR LF).
+    virtual bool write(std::string_view bytes) = 0;
+    // True when unread input is already buffered (PIPELINING: flush replies
+    // only when the client waits; RFC 2920).
+    virtual bool input_pending() = 0;
+    virtual Status start_tls() = 0;  // server side handshake
+    virtual bool is_tls() const = 0;
+    virtual std::string peer_ip() const = 0;
+    virtual uint16_t peer_port() const = 0;
+    virtual std::string local_ip() const = 0;
+    virtual uint16_t local_port() const = 0;
+};
+
+} // namespace sbbs
