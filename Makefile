@@ -26,7 +26,7 @@ CXXFLAGS := $(CXXFLAGS_BASE) $(CXXFLAGS_MODE) $(EXTRA_CXXFLAGS)
 LDLIBS := -lssl -lcrypto -lsqlite3 -lresolv -pthread
 
 # Modules in link order (a module may only use modules to its right).
-MODULES := server smtp pop3 sendmail spam dns net state msgbase userbase log config util
+MODULES := server smtp pop3 sendmail spam mailfmt dns net state msgbase userbase log config util
 # Direct and indirect dependencies of each module (what its unit tests link).
 DEPS_util :=
 DEPS_config := util
@@ -37,10 +37,11 @@ DEPS_state := log config util
 DEPS_net := log config util
 DEPS_dns := log config util
 DEPS_spam := dns state userbase log config util
-DEPS_sendmail := dns net state msgbase userbase log config util
-DEPS_pop3 := net state msgbase userbase log config util
-DEPS_smtp := spam dns net state msgbase userbase log config util
-DEPS_server := smtp pop3 sendmail spam dns net state msgbase userbase log config util
+DEPS_mailfmt := msgbase log config util
+DEPS_sendmail := mailfmt dns net state msgbase userbase log config util
+DEPS_pop3 := mailfmt net state msgbase userbase log config util
+DEPS_smtp := spam mailfmt dns net state msgbase userbase log config util
+DEPS_server := smtp pop3 sendmail spam mailfmt dns net state msgbase userbase log config util
 
 lib = $(BUILD)/lib$(1).a
 srcs = $(wildcard src/$(1)/*.cpp)
@@ -64,7 +65,7 @@ $(BUILD)/obj/%.o: src/%.cpp
 
 $(BUILD)/tests/obj/%.o: tests/%.cpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS) -isystem /usr/include/catch2 -Itests -c $< -o $@
+	$(CXX) $(CXXFLAGS) -isystem /usr/include/catch2 -Itests -Itests/support -c $< -o $@
 
 define module_rules
 $(call lib,$(1)): $(call objs,$(1))
