@@ -37,14 +37,26 @@ SocketSessionIo::SocketSessionIo(Socket socket, std::shared_ptr<TlsContext> tls,
     (void)socket_.set_nonblocking(true);
 }
 
-SocketSessionIo::~SocketSessionIo() {
+SocketSessionIo::~SocketSessionIo() { close(); }
+
+void SocketSessionIo::interrupt() {
+    std::lock_guard<std::mutex> lock(close_mutex_);
+    socket_.shutdown_both();
+}
+
+void SocketSessionIo::close() {
+    std::lock_guard<std::mutex> lock(close_mutex_);
     if (ssl_) {
         SSL_shutdown(ssl_);   // one non-blocking attempt to say goodbye
         SSL_free(ssl_);
+        ssl_ = nullptr;
     }
+    socket_.reset();
+    buffer_.clear();
 }
 
 ReadLine SocketSessionIo::read_line(size_t max_len, unsigned timeout_s) {
+    if (!socket_.valid()) return {ReadStatus::Closed, {}};
     for (;;) {
         bool too_long = false;
         std::string line;
@@ -117,6 +129,7 @@ SocketSessionIo::Fill SocketSessionIo::fill_tls(unsigned timeout_s) {
 }
 
 bool SocketSessionIo::write(std::string_view bytes) {
+    if (!socket_.valid()) return false;
     return ssl_ ? write_tls(bytes) : write_plain(bytes);
 }
 
@@ -150,11 +163,13 @@ bool SocketSessionIo::write_tls(std::string_view bytes) {
 }
 
 bool SocketSessionIo::input_pending() {
+    if (!socket_.valid()) return false;
     if (!buffer_.empty() || (ssl_ && SSL_pending(ssl_) > 0)) return true;
     return wait_for(socket_.fd(), POLLIN, 0) == Wait::Ready;
 }
 
 Status SocketSessionIo::start_tls() {
+    if (!socket_.valid()) return make_error("connection closed", ErrorCode::Io);
     if (ssl_) return make_error("TLS is already active", ErrorCode::Invalid);
     if (!tls_ctx_) return make_error("TLS is not available", ErrorCode::Invalid);
     buffer_.clear();   // plain text sent before the handshake must not count as protected

@@ -8,6 +8,7 @@
 #include "net/tls.h"
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 typedef struct ssl_st SSL;
@@ -40,7 +41,11 @@ public:
     // The descriptor number, for the "%04d" prefix of log lines.
     int socket_id() const { return socket_.fd(); }
     // Ends the connection so a blocked read or write returns at once.
-    void interrupt() const { socket_.shutdown_both(); }
+    // Safe against a concurrent close(): a closed descriptor is never touched.
+    void interrupt();
+    // Says goodbye (TLS close_notify) and closes the socket; later reads
+    // report Closed. Called by the session thread when its handler returns.
+    void close();
 
 private:
     enum class Fill { Data, Timeout, Closed, Error };
@@ -55,6 +60,7 @@ private:
     std::shared_ptr<TlsContext> tls_ctx_;
     SessionIoOptions options_;
     Endpoint peer_, local_;
+    std::mutex close_mutex_;     // interrupt() vs close()
     SSL* ssl_ = nullptr;
     std::string buffer_;         // received, not yet returned
     size_t discarded_ = 0;       // bytes of an over-long line already dropped

@@ -70,7 +70,7 @@ Diagnostics check_listener_plan(const std::vector<PlannedListener>& plan, const 
     Diagnostics out;
     for (size_t i = 0; i < plan.size(); ++i)
         for (size_t j = 0; j < i; ++j)
-            if (plan[i].port == plan[j].port && plan[i].ip == plan[j].ip)
+            if (plan[i].port != 0 && plan[i].port == plan[j].port && plan[i].ip == plan[j].ip)
                 out.push_back(Diagnostic{LogLevel::Error, ini_file, 0,
                                          describe(plan[i]) + " is also configured for " +
                                              describe(plan[j]) + " (each listener needs its own port)"});

@@ -50,6 +50,7 @@ Status Server::start() {
     auto tls = prepare_tls(*cfg, log_);
     if (!tls) log_.log(LogLevel::Critical, "!TLS support disabled: " + tls.error().message);
     auto plan = plan_listeners(cfg->mail, tls.ok());
+    requested_ = plan;
     auto clash = check_listener_plan(plan, cfg->paths.sbbs_ini);
     if (!clash.empty()) return make_error(clash.front().text(), ErrorCode::Invalid);
     auto bound = bind_all(plan, BindRetry{cfg->mail.bind_retry_count, cfg->mail.bind_retry_delay_s});
@@ -64,9 +65,10 @@ Status Server::start() {
 
 Result<Server::Bound> Server::bind_all(const std::vector<PlannedListener>& plan, const BindRetry& retry) {
     Bound bound;
-    for (const auto& l : plan) {
+    for (auto l : plan) {
         auto s = open_listener_retrying(l.ip, l.port, retry, protocol_name(l.kind), log_, stop_flag_);
         if (!s) return make_error(std::string(protocol_name(l.kind)) + " " + s.error().message, ErrorCode::Io);
+        l.port = s->local().port;   // port 0 (tests) becomes the one the system chose
         log_.log(LogLevel::Info, "Listening on " + describe(l));
         bound.plan.push_back(l);
         bound.sockets.push_back(std::move(*s));
@@ -90,7 +92,7 @@ Status Server::reload(ConfigPtr next) {
     auto plan = plan_listeners(next->mail, tls.ok());
     auto clash = check_listener_plan(plan, next->paths.sbbs_ini);
     if (!clash.empty()) return make_error(clash.front().text(), ErrorCode::Invalid);
-    if (plan != listening()) {
+    if (plan != requested_) {
         acceptor_.reset();   // frees the ports the new plan may reuse
         auto bound = bind_all(plan, BindRetry{0, 0});
         if (!bound) {
@@ -99,6 +101,7 @@ Status Server::reload(ConfigPtr next) {
             return bound.error();
         }
         listen_on(std::move(*bound));
+        requested_ = plan;
     }
     std::lock_guard<std::mutex> lock(mutex_);
     config_ = std::move(next);
@@ -126,7 +129,12 @@ void Server::on_accept(Socket client, const PlannedListener& listener) {
     SessionContext ctx{cfg, listener.kind, protocol_name(listener.kind), is_submission(listener.kind),
                        is_implicit_tls(listener.kind), inactivity(*cfg), io->socket_id(), &log_,
                        &stopping_, &counters_};
-    sessions_.start([this, io, ctx, slot] { run_session(*io, ctx); }, [io] { io->interrupt(); });
+    auto body = [this, io, ctx, slot]() mutable {
+        run_session(*io, ctx);
+        io->close();    // the client sees the end now, not when the thread is reaped
+        slot.reset();   // frees the MaxClients slot
+    };
+    sessions_.start(std::move(body), [io] { io->interrupt(); });
 }
 
 // SMTP-18 / POP3-9: one line in clear text (SMTP-19, POP3-10), then close.

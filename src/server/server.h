@@ -64,7 +64,8 @@ private:
     mutable std::mutex mutex_;            // config_, tls_, plan_
     ConfigPtr config_;
     std::shared_ptr<TlsContext> tls_;
-    std::vector<PlannedListener> plan_;
+    std::vector<PlannedListener> plan_;      // as bound (actual ports)
+    std::vector<PlannedListener> requested_; // as configured; controlling thread only
     std::unique_ptr<Acceptor> acceptor_;  // touched by the controlling thread only
     StopFlag stop_flag_;
     std::atomic<bool> stopping_{false};

@@ -131,3 +131,13 @@ TEST_CASE("session io: a write to a closed peer fails instead of killing the pro
     for (int i = 0; i < 50 && ok; ++i) ok = p.io->write(std::string(65536, 'z'));
     CHECK_FALSE(ok);
 }
+
+TEST_CASE("session io: close() ends the connection for the peer and later reads see Closed") {
+    Pair p;
+    p.io->close();
+    char c;
+    CHECK(::recv(p.client.fd(), &c, 1, 0) == 0);
+    CHECK(p.io->read_line(10, 1).status == ReadStatus::Closed);
+    CHECK_FALSE(p.io->write("x"));
+    p.io->interrupt();   // harmless after close
+}
