@@ -6,7 +6,9 @@
 #include "server/console_logger.h"
 #include "server/install_loader.h"
 #include "server/listener_plan.h"
+#include "net/host_name.h"
 #include "server/protocol_handlers.h"
+#include "server/semaphore_watch.h"
 #include "server/server.h"
 #include "server/tls_setup.h"
 
@@ -54,6 +56,27 @@ bool start_interruptible(Server& server, SignalWatch& signals, Logger& log) {
     return s.ok() && !server.start_cancelled();
 }
 
+unsigned check_interval_ms(const Config& config) {
+    unsigned s = config.mail.sem_file_check_frequency_s;
+    return (s ? s : 2) * 1000;
+}
+
+// Until stopped: signals, semaphore files, and reaping finished sessions.
+void serve(Server& server, SignalWatch& signals, SemaphoreWatch& semaphores, const std::string& ctrl,
+           ConsoleLogger& log) {
+    for (;;) {
+        ProcessSignal sig = signals.wait(static_cast<int>(check_interval_ms(*server.config())));
+        SemaphoreEvent sem = semaphores.check();
+        if (sig == ProcessSignal::Stop || sem == SemaphoreEvent::Shutdown) return;
+        if (sig == ProcessSignal::Reload || sem == SemaphoreEvent::Recycle) {
+            if (sem == SemaphoreEvent::Recycle) log.log(LogLevel::Notice, "Recycle semaphore or configuration change detected");
+            reload(server, ctrl, log);
+            semaphores.rearm(*server.config());
+        }
+        server.reap();
+    }
+}
+
 } // namespace
 
 int run_server(const CliOptions& options) {
@@ -65,15 +88,11 @@ int run_server(const CliOptions& options) {
         return 1;
     }
     log.set_level((*cfg)->mail.log_level);
+    SemaphoreWatch semaphores(**cfg, local_host_name());   // changes from now on count
     Server server(*cfg, protocol_handlers(), log);
     if (!start_interruptible(server, signals, log)) return server.start_cancelled() ? 0 : 1;
     announce(server);
-    for (;;) {
-        ProcessSignal sig = signals.wait(1000);
-        if (sig == ProcessSignal::Stop) break;
-        if (sig == ProcessSignal::Reload) reload(server, options.ctrl_dir, log);
-        server.reap();
-    }
+    serve(server, signals, semaphores, options.ctrl_dir, log);
     log.log(LogLevel::Notice, "Stopping");
     server.stop();
     log.log(LogLevel::Notice, "Mail server terminated (" + std::to_string(server.counters().served.load()) +

@@ -22,7 +22,7 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.environ.get("SBBSMAIL_BIN", os.path.join(ROOT, "build", "release", "sbbsmail"))
+BIN = os.path.abspath(os.environ.get("SBBSMAIL_BIN", os.path.join(ROOT, "build", "release", "sbbsmail")))
 INSTALL_DIRS = ("ctrl", "data", "text", "node1")
 LISTENER_PORT_KEYS = ("SMTPPort", "SubmissionPort", "TLSSubmissionPort", "POP3Port", "TLSPOP3Port")
 READY_LINE = "sbbsmail ready"

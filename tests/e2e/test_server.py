@@ -221,6 +221,32 @@ class Signals(ServerCase):
             self.assertRegex(read_line(s), SMTP_REPLY)
 
 
+class Semaphores(ServerCase):
+    def test_recycle_file_reloads(self):
+        """CFG-8 SMTP-9: ctrl/recycle newer than the start re-reads the configuration"""
+        srv = self.server(mail={"Options": "NO_HOST_LOOKUP"}, global_={"SemFileCheckFrequency": "1"})
+        with self.assertRaises(ConnectionRefusedError):
+            srv.connect("POP3Port").close()
+        srv.install.set_ini("Mail", "Options", "NO_HOST_LOOKUP | ALLOW_POP3")
+        open(srv.install.path("ctrl", "recycle"), "w").close()
+        self.assertTrue(srv.wait_output(r"Listening on POP3 .* port %d" % srv.ports["POP3Port"], timeout=6), srv.output)
+        with srv.connect("POP3Port") as s:
+            self.assertRegex(read_line(s), POP3_REPLY)
+
+    def test_no_recycle_ignores_recycle_file(self):
+        """CFG-94: with NO_RECYCLE a recycle file changes nothing"""
+        srv = self.server(mail={"Options": "NO_RECYCLE"}, global_={"SemFileCheckFrequency": "1"})
+        srv.install.set_ini("Mail", "Options", "NO_RECYCLE | ALLOW_POP3")
+        open(srv.install.path("ctrl", "recycle.mail"), "w").close()
+        self.assertFalse(srv.wait_output(r"Reloading", timeout=3))
+
+    def test_shutdown_file_stops(self):
+        """CFG-8: ctrl/shutdown stops the server cleanly"""
+        srv = self.server(global_={"SemFileCheckFrequency": "1"})
+        open(srv.install.path("ctrl", "shutdown"), "w").close()
+        self.assertEqual(srv.wait_exit(5), 0, srv.output)
+
+
 class CommandLine(unittest.TestCase):
     def install(self, source=None):
         inst = Install(source) if source else Install()
