@@ -1,0 +1,36 @@
+// Serialised, one-write-per-line output to a C stream.
+#include "log/stream_logger.h"
+
+#include "log/line_stamp.h"
+
+#include <ctime>
+#include <string>
+
+namespace sbbs {
+
+std::string stamped_line(std::string_view text) {
+    std::string line = console_stamp(std::time(nullptr));
+    line.reserve(line.size() + text.size() + 1);
+    for (char c : text) line.push_back(c == '\r' || c == '\n' ? ' ' : c);
+    line.push_back('\n');
+    return line;
+}
+
+void StreamLogger::log(LogLevel, std::string_view text) {
+    const std::string line = stamped_line(text);
+    std::lock_guard lock(mutex_);
+    if (out_ == nullptr) return;
+    // One fwrite + fflush: `tail -f` never sees half a line, and concurrent
+    // sessions never interleave inside a line.
+    std::fwrite(line.data(), 1, line.size(), out_);
+    std::fflush(out_);
+}
+
+std::FILE* StreamLogger::exchange_stream(std::FILE* next) {
+    std::lock_guard lock(mutex_);
+    std::FILE* prev = out_;
+    out_ = next;
+    return prev;
+}
+
+} // namespace sbbs
