@@ -30,8 +30,8 @@ public:
     TerminalLogger() : StreamLogger(stderr) {}
 };
 
-// One log line as written: stamp, text with any CR/LF flattened (a line can
-// never be split into two by what a client sent), newline.
+// One log line as written: stamp, text (trailing blanks trimmed, control
+// characters as ^X so what a client sent can never split a line), newline.
 std::string stamped_line(std::string_view text);
 
 } // namespace sbbs

@@ -1,4 +1,6 @@
 #include "log/capture_logger.h"
+#include "log/error_log.h"
+#include "log/hack_log.h"
 #include "log/file_logger.h"
 #include "log/line_stamp.h"
 #include "log/stream_logger.h"
@@ -9,6 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <regex>
 #include <thread>
@@ -55,12 +58,12 @@ TEST_CASE("file logger appends under <logs>/logs/ and creates the directory", "[
     {
         auto f = FileLogger::open(path);
         REQUIRE(f.ok());
-        (*f)->log(LogLevel::Info, "second\r\ninjected");
+        (*f)->log(LogLevel::Info, "second\r\ninjected\x7f  ");
         // Visible immediately (tail -f), before the logger closes.
         auto lines = read_lines(path);
         REQUIRE(lines.size() == 2);
         CHECK(lines[0].find("mail 0001 SMTP  [127.0.0.2] first") != std::string::npos);
-        CHECK(lines[1].find("mail second  injected") != std::string::npos);
+        CHECK(lines[1].substr(lines[1].find("mail ")) == "mail second^M^Jinjected^?");
     }
 }
 
@@ -129,4 +132,36 @@ TEST_CASE("capture logger finds lines by level and fragment", "[log]") {
     CHECK(cap.dump().find("5 0001 SMTP") != std::string::npos);
     cap.clear();
     CHECK(cap.lines().empty());
+}
+
+TEST_CASE("SMTP-252 error lines also go to error.log with the original's entry shape", "[log]") {
+    TempDir dir;
+    ErrorLogFile err(dir.path.string() + "/", "sbbsmail/0.1", "bbs.example.com",
+                     [] { return std::time_t{1'700'000'000}; });
+    auto cap = std::make_shared<CaptureLogger>();
+    auto quiet = std::make_shared<ThresholdLogger>(cap, LogLevel::Critical);
+    auto err_ptr = std::shared_ptr<Logger>(&err, [](Logger*) {});
+    TeeLogger tee({quiet, err_ptr});
+    tee.log(LogLevel::Warning, "0003 SMTP  [127.0.0.2] !TIMEOUT");
+    tee.log(LogLevel::Error, "0003 SMTP  [127.0.0.2] !ERROR 28 writing");
+    CHECK(cap->lines().empty());  // below the console threshold, still in error.log
+    std::ifstream in(err.path(), std::ios::binary);
+    const std::string all((std::istreambuf_iterator<char>(in)), {});
+    const std::string stamp = ctime_text(1'700'000'000);
+    CHECK(stamp.size() == 24);
+    CHECK(all == stamp + " sbbsmail/0.1 bbs.example.com\r\nmail 0003 SMTP  [127.0.0.2] !ERROR 28 writing\r\n\r\n");
+}
+
+TEST_CASE("SMTP-79 hack.log entry shape, without the attempted password", "[log]") {
+    TempDir dir;
+    HackAttempt a{"SMTP LOGIN", "sysop", "Fri Aug 21 2026 10:07 pm", 40123, "<no name>", "192.0.2.7", true};
+    REQUIRE(append_hack_log(dir.path.string() + "/", a).ok());
+    a.password_given = false;
+    REQUIRE(append_hack_log(dir.path.string() + "/", a).ok());
+    std::ifstream in(dir.path / "hack.log", std::ios::binary);
+    const std::string all((std::istreambuf_iterator<char>(in)), {});
+    const std::string head =
+        "SUSPECTED SMTP LOGIN HACK ATTEMPT for user 'sysop' on Fri Aug 21 2026 10:07 pm\r\n"
+        "Using port 40123 at <no name> [192.0.2.7]\r\n";
+    CHECK(all == head + "Details: ********\r\n\r\n" + head + "\r\n");
 }
