@@ -40,17 +40,24 @@ std::vector<ListLine> split_list_lines(std::string_view text, size_t max_len,
     return out;
 }
 
-std::optional<std::string> read_list_file(const std::string& path, Diagnostics* diags) {
+Result<std::string> read_text_file(const std::string& path) {
     std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) return std::nullopt;
+    if (!std::filesystem::exists(path, ec)) return make_error(path + ": no such file", ErrorCode::NotFound);
+    if (std::filesystem::is_directory(path, ec)) return make_error(path + ": is a directory", ErrorCode::Io);
     std::ifstream in(path, std::ios::binary);
+    if (!in) return make_error(path + ": cannot be read", ErrorCode::Io);
     std::ostringstream text;
-    if (in) text << in.rdbuf();
-    if (!in || in.bad()) {
-        if (diags) diags->push_back({LogLevel::Warning, path, 0, "cannot read this list file"});
-        return std::nullopt;
-    }
+    text << in.rdbuf();
+    if (in.bad()) return make_error(path + ": read error", ErrorCode::Io);
     return text.str();
+}
+
+std::optional<std::string> read_list_file(const std::string& path, Diagnostics* diags) {
+    auto text = read_text_file(path);
+    if (text.ok()) return std::move(text.value());
+    if (text.error().code != ErrorCode::NotFound && diags)
+        diags->push_back({LogLevel::Warning, path, 0, "cannot read this list file"});
+    return std::nullopt;
 }
 
 } // namespace sbbs

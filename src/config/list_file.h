@@ -4,6 +4,7 @@
 #pragma once
 
 #include "config/diagnostic.h"
+#include "util/result.h"
 
 #include <optional>
 #include <string>
@@ -22,6 +23,9 @@ struct ListLine {
 // fgets buffer does), with a Diagnostic naming the line.
 std::vector<ListLine> split_list_lines(std::string_view text, size_t max_len,
                                        const std::string& file, Diagnostics* diags);
+
+// A whole file; ErrorCode::NotFound when missing, Io when unreadable.
+Result<std::string> read_text_file(const std::string& path);
 
 // The file's text; nullopt when missing (silent) or unreadable (Warning).
 std::optional<std::string> read_list_file(const std::string& path, Diagnostics* diags);
