@@ -7,18 +7,11 @@
 #include "userbase/name_index.h"
 #include "util/strings.h"
 
-#include <cstdio>
 #include <ctime>
 
 namespace sbbs {
 
 using namespace userfield;
-
-std::string user_file_number(uint32_t number) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04u", static_cast<unsigned>(number));
-    return buf;
-}
 
 TabUserDirectory::TabUserDirectory(TabUserDirectoryOptions options)
     : opt_(std::move(options)), user_dir_(opt_.data_dir + "user/"),

@@ -4,6 +4,7 @@
 
 #include "userbase/node_file.h"
 #include "userbase/user_directory.h"
+#include "userbase/user_paths.h"
 #include "userbase/user_tab_file.h"
 
 #include <functional>
@@ -64,8 +65,5 @@ private:
     UserTabFile tab_;
     std::optional<NodeFile> nodes_;
 };
-
-// USER-5 naming: user 5 is "0005", user 12345 is "12345".
-std::string user_file_number(uint32_t number);
 
 } // namespace sbbs
