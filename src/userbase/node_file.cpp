@@ -2,6 +2,7 @@
 // (de)serialised byte by byte rather than through a struct.
 #include "userbase/node_file.h"
 
+#include "config/settings.h"
 #include "userbase/userbase_platform.h"
 
 namespace sbbs {
@@ -37,6 +38,11 @@ std::string NodeRecord::encode() const {
     put16(s, static_cast<uint16_t>(extaux & 0xffff));
     put16(s, static_cast<uint16_t>(extaux >> 16));
     return s;
+}
+
+NodeFile NodeFile::for_config(const Config& cfg, RetryPolicy retry) {
+    return NodeFile(cfg.paths.ctrl + "node.dab", static_cast<unsigned>(cfg.sys.node_dirs.size()),
+                    std::move(retry));
 }
 
 Result<std::vector<NodeRecord>> NodeFile::read_all() const {

@@ -11,6 +11,8 @@
 
 namespace sbbs {
 
+struct Config;
+
 constexpr size_t kNodeRecordLen = 15;
 
 struct NodeRecord {                       // USER-60, little-endian on disk
@@ -34,6 +36,8 @@ public:
     // `nodes` = the number of [node_dir] entries: only those are examined.
     NodeFile(std::string path, unsigned nodes, RetryPolicy retry)
         : path_(std::move(path)), nodes_(nodes), retry_(std::move(retry)) {}
+    // <ctrl>/node.dab with one record per [node_dir] entry.
+    static NodeFile for_config(const Config& cfg, RetryPolicy retry = {});
 
     // Nodes 1..nodes that exist in the file; a missing file has none.
     Result<std::vector<NodeRecord>> read_all() const;

@@ -2,6 +2,7 @@
 // text.dat's InternetMailReceived/InternetMailForwarded defaults.
 #include "userbase/user_notice.h"
 
+#include "config/settings.h"
 #include "userbase/cp437.h"
 #include "userbase/user_paths.h"
 #include "util/strings.h"
@@ -59,6 +60,10 @@ std::string telegram_text(const Telegram& t) {
     s += "\x01n:\r\n\x01h";
     s += t.text;
     return s;
+}
+
+NoticeWriter NoticeWriter::for_config(const Config& cfg, RetryPolicy retry) {
+    return NoticeWriter(cfg.paths.data, NodeFile::for_config(cfg, retry), retry);
 }
 
 std::string NoticeWriter::path(uint32_t user) const {

@@ -12,6 +12,8 @@
 
 namespace sbbs {
 
+struct Config;
+
 struct NewMailNotice {
     std::string sender_name;
     std::string sender_addr;
@@ -43,6 +45,8 @@ public:
     // `nodes` (may be empty) gets MSGW on the user's nodes after each append.
     NoticeWriter(std::string data_dir, std::optional<NodeFile> nodes, RetryPolicy retry)
         : data_dir_(std::move(data_dir)), nodes_(std::move(nodes)), retry_(std::move(retry)) {}
+    // <data>/msgs/ with MSGW flagging on the install's node.dab.
+    static NoticeWriter for_config(const Config& cfg, RetryPolicy retry = {});
 
     // USER-55: append under a whole-file exclusive lock; creates the file,
     // never the msgs/ directory.

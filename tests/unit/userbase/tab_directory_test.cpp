@@ -4,6 +4,8 @@
 #include "userbase/field_values.h"
 #include "userbase/tab_time.h"
 #include "userbase/tab_user_directory.h"
+#include "userbase/user_notice.h"
+#include "config/settings.h"
 
 #include <catch.hpp>
 
@@ -290,4 +292,30 @@ TEST_CASE("USER-45 after a user write, the first node the user is on gets 'user 
     CHECK((*n)[0].misc == 0);
     CHECK((*n)[1].misc == NodeRecord::MISC_UDAT);
     CHECK((*n)[2].misc == 0);
+}
+
+TEST_CASE("USER-63 a legacy user.dat next to user.tab is never read") {
+    test::TempInstall inst;
+    inst.write("data/user/user.dat", std::string(2000, '\x03'));
+    auto dir = open_dir(inst);
+    CHECK(dir->last_user_number() == 6);
+    CHECK(dir->get(2)->alias == "Bob Forward");
+}
+
+TEST_CASE("USER-61 on-line queries from a Config's ctrl/node.dab") {
+    test::TempInstall inst;
+    Config cfg;
+    cfg.paths.ctrl = inst.ctrl();
+    cfg.paths.data = inst.data();
+    cfg.sys.node_dirs = {"/n1/", "/n2/"};
+    NodeRecord a, b;
+    b.status = NodeRecord::INUSE;
+    b.useron = 6;
+    inst.write("ctrl/node.dab", a.encode() + b.encode());
+    NodeFile nodes = NodeFile::for_config(cfg);
+    CHECK(nodes.user_online(6));
+    CHECK(nodes.user_pageable(6));
+    CHECK_FALSE(nodes.user_online(2));
+    REQUIRE(NoticeWriter::for_config(cfg).append(6, "x").ok());
+    CHECK(NodeRecord::decode(inst.read("ctrl/node.dab").data() + 15).misc == NodeRecord::MISC_MSGW);
 }

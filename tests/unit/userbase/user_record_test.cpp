@@ -202,3 +202,16 @@ TEST_CASE("USER-17 daily counters read as zero when RESET is not today") {
     CHECK(fresh.etoday == 5);
     CHECK(fresh.ptoday == 2);
 }
+
+TEST_CASE("USER-10 CP437 bytes are read and written as they are, never transcoded") {
+    std::vector<std::string> f(68);
+    f[ALIAS] = "J\x81rgen";           // CP437 u-umlaut
+    f[NAME] = "Andr\x82";
+    UserRecord r(make_record(f));
+    CHECK(r.text(ALIAS) == "J\x81rgen");
+    auto out = r.with({set_text(NOTE, "caf\x82")});
+    REQUIRE(out.ok());
+    CHECK(UserRecord(*out).field(NOTE) == "caf\x82");
+    CHECK(UserRecord(*out).field(NAME) == "Andr\x82");
+    CHECK(out->size() == 1000);
+}
