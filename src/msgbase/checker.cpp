@@ -42,8 +42,10 @@ public:
 
 private:
     void report(const char* ext, uint32_t msg, std::string what) {
-        problems_.push_back({prefix_ + "." + ext, msg, std::move(what)});
+        if (problems_.size() < MAX_PROBLEMS) problems_.push_back({prefix_ + "." + ext, msg, std::move(what)});
+        else if (problems_.size() == MAX_PROBLEMS) problems_.push_back({prefix_ + "." + ext, 0, "too many problems, stopped listing"});
     }
+    static constexpr size_t MAX_PROBLEMS = 1000;
     void check_index();
     void check_tables();
     void walk_headers();
@@ -57,6 +59,7 @@ private:
     std::string shd_, sdt_, sid_, sha_, sda_, hash_;
     bool has_sha_ = false, has_sda_ = false, has_hash_ = false;
     std::vector<IndexRecord> index_;
+    std::vector<std::pair<uint32_t, uint32_t>> by_offset_;   // (offset, number), sorted
     std::set<uint32_t> active_numbers_;
     size_t active_headers_ = 0;
     std::vector<std::string> body_of_;
@@ -78,6 +81,8 @@ std::vector<BaseProblem> Checker::run() {
     hash_ = load(prefix_ + ".hash", has_hash_);
     check_index();
     check_tables();
+    for (auto& r : index_) by_offset_.push_back({r.offset, r.number});
+    std::sort(by_offset_.begin(), by_offset_.end());
     walk_headers();
     check_hash_file();
     return problems_;
@@ -149,9 +154,10 @@ void Checker::check_header(const MessageHeader& h, uint32_t at, uint32_t size) {
     const char* shd = "shd";
     uint32_t n = h.number;
     bool email = s_.attr & status_attr::EMAIL;
-    for (auto& r : index_)                                        // FMT-132: overlap
-        if (r.number != n && r.offset > at && r.offset < at + blocks_for(h.version ? computed_header_length(h) : 0) * BLOCK_LEN)
-            report(shd, n, "header overlaps with message " + std::to_string(r.number));
+    uint64_t end = at + uint64_t(blocks_for(stored_header_length(std::string_view(shd_.data() + at, FIXED_HEADER_LEN)))) * BLOCK_LEN;
+    for (auto it = std::upper_bound(by_offset_.begin(), by_offset_.end(), std::pair<uint32_t, uint32_t>(at, UINT32_MAX));
+         it != by_offset_.end() && it->first < end; ++it)         // FMT-132: overlap
+        if (it->second != n) report(shd, n, "header overlaps with message " + std::to_string(it->second));
     uint32_t computed = computed_header_length(h);
     uint16_t stored = stored_header_length(std::string_view(shd_.data() + at, FIXED_HEADER_LEN));
     if (stored != computed)                                       // FMT-135
@@ -187,8 +193,10 @@ void Checker::check_header(const MessageHeader& h, uint32_t at, uint32_t size) {
     if (!(s_.attr & status_attr::HYPERALLOC)) {                   // FMT-137
         uint32_t first = (at - s_.header_offset) / BLOCK_LEN;
         for (uint32_t b = 0; b < size / BLOCK_LEN; ++b)
-            if (first + b >= sha_.size() || sha_[first + b] != 1)
+            if (first + b >= sha_.size() || sha_[first + b] != 1) {
                 report("sha", n, "active header block " + std::to_string(first + b) + " not marked in use");
+                break;
+            }
     }
     check_data(h);
 }
@@ -204,8 +212,10 @@ void Checker::check_data(const MessageHeader& h) {
         if (!(s_.attr & status_attr::HYPERALLOC)) {
             for (uint32_t b = 0; b < blocks_for(d.length); ++b) {
                 uint64_t e = start / BLOCK_LEN + b;
-                if (e * 2 + 2 > sda_.size() || get16(sda_.data() + e * 2) == 0)
+                if (e * 2 + 2 > sda_.size() || get16(sda_.data() + e * 2) == 0) {
                     report("sda", n, which + " block " + std::to_string(e) + " marked free");
+                    break;                                // once per field
+                }
             }
         }
         if (d.type != dfield::TEXT_BODY && d.type != dfield::TEXT_TAIL) continue;
