@@ -27,7 +27,7 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args, const char* e
         else s = make_error("unknown argument '" + a + "' (see --help)", ErrorCode::Invalid);
         if (!s) return s.error();
     }
-    if (o.ctrl_dir.empty()) o.ctrl_dir = env_ctrl && *env_ctrl ? env_ctrl : "/sbbs/ctrl";
+    if (env_ctrl) o.env_ctrl = env_ctrl;
     return o;
 }
 

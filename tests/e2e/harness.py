@@ -130,6 +130,7 @@ class SbbsMail:
         self.args = list(args)
         self.env = dict(os.environ, **(env or {}))
         self.proc = None
+        self._pumps = []
         self._out = []
         self._lock = threading.Lock()
         self._ready = threading.Event()
@@ -140,8 +141,10 @@ class SbbsMail:
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      env=self.env, cwd=self.install.root)
         _live.add(self.proc)
-        for stream in (self.proc.stdout, self.proc.stderr):
-            threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
+        self._pumps = [threading.Thread(target=self._pump, args=(stream,), daemon=True)
+                       for stream in (self.proc.stdout, self.proc.stderr)]
+        for t in self._pumps:
+            t.start()
         if wait_ready:
             deadline = time.monotonic() + timeout
             while not self._ready.wait(0.05):
@@ -171,7 +174,13 @@ class SbbsMail:
                 self.proc.kill()
                 self.proc.wait(timeout=5)
         _live.discard(self.proc)
+        self._drain()
         return self.proc.returncode
+
+    def _drain(self):
+        """After exit: wait until all output has been captured."""
+        for t in self._pumps:
+            t.join(timeout=5)
 
     def signal(self, sig):
         self.proc.send_signal(sig)
@@ -179,9 +188,11 @@ class SbbsMail:
     def wait_exit(self, timeout):
         """Exit code, or None if still running after `timeout` seconds."""
         try:
-            return self.proc.wait(timeout=timeout)
+            code = self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             return None
+        self._drain()
+        return code
 
     def __enter__(self):
         return self.start()
