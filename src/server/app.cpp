@@ -4,6 +4,7 @@
 
 #include "config/check_install.h"
 #include "config/install_paths.h"
+#include "msgbase/checker.h"
 #include "net/signals.h"
 #include "server/install_loader.h"
 #include "server/listener_plan.h"
@@ -132,9 +133,10 @@ int run_check(const CliOptions& options, std::FILE* out) {
 }
 
 int run_check_base(const CliOptions& options, std::FILE* out) {
-    std::fprintf(out, "sbbsmail: --check-base %s: the message base checker is not available in this build\n",
-                 options.base_prefix.c_str());
-    return 2;
+    auto problems = smb::check_base(options.base_prefix);
+    for (const auto& p : problems) std::fprintf(out, "%s\n", smb::describe(p).c_str());
+    std::fprintf(out, "%s: %zu problem(s)\n", options.base_prefix.c_str(), problems.size());
+    return problems.empty() ? 0 : 1;
 }
 
 } // namespace sbbs

@@ -30,6 +30,22 @@ READY_LINE = "sbbsmail ready"
 _live = set()
 
 
+def fixtures_dir():
+    """$SBBSMAIL_FIXTURES, else the first shared/fixtures above the repo."""
+    env = os.environ.get("SBBSMAIL_FIXTURES")
+    if env:
+        return env
+    p = ROOT
+    while True:
+        candidate = os.path.join(p, "shared", "fixtures")
+        if os.path.isdir(candidate):
+            return candidate
+        parent = os.path.dirname(p)
+        if parent == p:
+            return "/work/shared/fixtures"
+        p = parent
+
+
 def _kill_leftovers():
     for proc in list(_live):
         if proc.poll() is None:

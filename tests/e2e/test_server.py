@@ -2,6 +2,7 @@
 reload and the command line, against the real binary (see harness.py)."""
 import os
 import re
+import shutil
 import signal
 import socket
 import ssl
@@ -9,13 +10,13 @@ import time
 import unittest
 import warnings
 
-from harness import (Install, SbbsMail, connect, free_port, is_closed, read_line, run_cli,
-                     wrap_tls, BIN)
+from harness import Install, SbbsMail, fixtures_dir, is_closed, read_line, run_cli, wrap_tls
 
 ALL_PORTS = "ALLOW_POP3 | USE_SUBMISSION_PORT | TLS_SUBMISSION | TLS_POP3 | NO_HOST_LOOKUP | NO_RECYCLE"
 SMTP_REPLY = re.compile(r"^(220|421) \S.*\r\n$")
 POP3_REPLY = re.compile(r"^(\+OK|-ERR)( .*)?\r\n$")
-FIXTURE = "/work/shared/fixtures/bbs"
+FIXTURE = os.path.join(fixtures_dir(), "bbs")
+MSGBASE = os.path.join(fixtures_dir(), "msgbase")
 
 
 def pid_gone(pid):
@@ -269,11 +270,33 @@ class CommandLine(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("--frobnicate", r.stdout)
 
-    def test_check_base_not_available_yet(self):
-        r = run_cli(["--check-base", "data/mail"])
-        if r.returncode != 2:
-            self.skipTest("the message base checker is wired in")
-        self.assertIn("not available", r.stdout)
+    @unittest.skipUnless(os.path.isdir(MSGBASE), "shared msgbase fixture not present")
+    def test_check_base_clean_fixture(self):
+        """--check-base on an intact base written by the original reports nothing"""
+        inst = self.install()
+        base = inst.path("fixture-mail")
+        os.mkdir(base)
+        for f in os.listdir(os.path.join(MSGBASE, "mail")):
+            if f.startswith("mail.s"):
+                shutil.copy(os.path.join(MSGBASE, "mail", f), base)
+        r = run_cli(["--check-base", os.path.join(base, "mail")])
+        self.assertEqual(r.returncode, 0, r.stdout)
+        self.assertIn("0 problem(s)", r.stdout)
+
+    @unittest.skipUnless(os.path.isdir(MSGBASE), "shared msgbase fixture not present")
+    def test_check_base_damaged(self):
+        """--check-base names the damaged file and exits non-zero"""
+        inst = self.install()
+        base = inst.path("fixture-mail")
+        os.mkdir(base)
+        for f in os.listdir(os.path.join(MSGBASE, "mail")):
+            if f.startswith("mail.s"):
+                shutil.copy(os.path.join(MSGBASE, "mail", f), base)
+        with open(os.path.join(base, "mail.sid"), "r+b") as f:
+            f.truncate(os.path.getsize(os.path.join(base, "mail.sid")) - 3)
+        r = run_cli(["--check-base", os.path.join(base, "mail")])
+        self.assertNotEqual(r.returncode, 0, r.stdout)
+        self.assertIn("mail.sid", r.stdout)
 
     def test_check_sample_install_is_clean(self):
         """--check on the repo's sample install reports no problem"""
