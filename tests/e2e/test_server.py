@@ -140,6 +140,15 @@ class Admission(ServerCase):
             self.assertTrue(is_closed(s))
         self.assertTrue(srv.wait_output(r"!MAXIMUM CLIENTS \(2\) reached, access denied \(2 total\)"))
 
+    def test_max_clients_reply_in_clear_on_tls_port(self):
+        """SMTP-19 POP3-10: the over-limit reply is sent in clear text even on an implicit-TLS port"""
+        srv = self.server(mail={"Options": "TLS_SUBMISSION | TLS_POP3", "MaxClients": "1"})
+        self.hold_sessions(srv, 1)
+        with srv.connect("TLSSubmissionPort") as s:
+            self.assertEqual(read_line(s), "421 System Error: Maximum active clients reached, try again later\r\n")
+        with srv.connect("TLSPOP3Port") as s:
+            self.assertEqual(read_line(s), "-ERR System Error: Maximum active clients reached, try again later\r\n")
+
     def test_slot_freed_when_session_ends(self):
         """CFG-58: a finished session frees its MaxClients slot"""
         srv = self.server(mail={"Options": "TLS_SUBMISSION", "MaxClients": "1"})
@@ -158,12 +167,14 @@ class Admission(ServerCase):
         self.assertNotIn("Maximum active clients", line)
 
     def test_max_inactivity_ends_idle_session(self):
-        """CFG-59: a session idle for MaxInactivity is dropped"""
-        srv = self.server(mail={"Options": "TLS_SUBMISSION", "MaxInactivity": "1s"})
-        with srv.connect("TLSSubmissionPort") as s:
-            t0 = time.monotonic()
-            self.assertTrue(is_closed(s, timeout=6))
-            self.assertLess(time.monotonic() - t0, 5)
+        """CFG-59 POP3-15 SMTP-23: a client silent for MaxInactivity on a TLS port is dropped without a reply"""
+        srv = self.server(mail={"Options": "TLS_SUBMISSION | TLS_POP3", "MaxInactivity": "1s"})
+        for key in ("TLSSubmissionPort", "TLSPOP3Port"):
+            with srv.connect(key) as s:
+                t0 = time.monotonic()
+                s.settimeout(6)
+                self.assertEqual(s.recv(100), b"", key)   # closed, nothing sent
+                self.assertLess(time.monotonic() - t0, 5)
 
 
 class Signals(ServerCase):
