@@ -85,7 +85,9 @@ SmtpSession::Flow SmtpSession::route_rcpt(std::string address, const std::string
         Destination d = destination_of(address);
         if (authenticated() && !cfg_->msgs.fido_addresses.empty()) {                    // SMTP-118
             if (auto ftn = fidonet_address(d.host)) {
-                if (!relay_permitted(false)) return route_remote(address, d.host, raw, false);  // ours, SMTP-119
+                auto u = users_.get(auth_user_);                                        // ours, SMTP-119:
+                if (!u.ok() || u->restricted('M') || u->restricted('G'))                // netmail rights
+                    return route_remote(address, d.host, raw, false);
                 log_client(LogLevel::Info, "relaying to FidoNet address: " + address + " (" + *ftn + ")");
                 accept_rcpt({address, 0, smb::net::FIDO, *ftn, raw, false});
                 return Flow::Continue;

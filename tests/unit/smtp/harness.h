@@ -152,6 +152,25 @@ struct Harness {
     }
 };
 
+inline std::vector<std::string> default_message() {
+    return {"From: Alice <alice@remote.org>", "To: John Doe <john.doe@example.com>", "Subject: hi", "",
+            "Hello there", "."};
+}
+
+// EHLO, optional prelude (e.g. AUTH), MAIL, each RCPT, DATA + message, QUIT.
+inline std::vector<std::string> mail_script(const std::string& from, const std::vector<std::string>& rcpts,
+                                            std::vector<std::string> message = default_message(),
+                                            std::vector<std::string> prelude = {}) {
+    std::vector<std::string> s{"EHLO client.example.net"};
+    s.insert(s.end(), prelude.begin(), prelude.end());
+    s.push_back("MAIL FROM:" + from);
+    for (auto& r : rcpts) s.push_back("RCPT TO:" + r);
+    s.push_back("DATA");
+    s.insert(s.end(), message.begin(), message.end());
+    s.push_back("QUIT");
+    return s;
+}
+
 // The code of each complete reply (continuation lines "250-..." skipped).
 inline std::vector<int> codes(const std::vector<std::string>& lines) {
     std::vector<int> out;
