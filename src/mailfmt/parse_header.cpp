@@ -71,6 +71,21 @@ std::string inside_last_angles(const std::string& v) {
     return v.substr(lt + 1, gt == std::string::npos ? std::string::npos : gt - lt - 1);
 }
 
+// The first entry of an address list: a comma inside quotes or angle
+// brackets does not end it.
+std::string first_address(const std::string& v) {
+    bool quoted = false;
+    int angle = 0;
+    for (size_t i = 0; i < v.size(); ++i) {
+        char c = v[i];
+        if (c == '"') quoted = !quoted;
+        else if (!quoted && c == '<') ++angle;
+        else if (!quoted && c == '>' && angle) --angle;
+        else if (!quoted && !angle && c == ',') return v.substr(0, i);
+    }
+    return v;
+}
+
 } // namespace
 
 ParsedHeader parse_rfc822_header(std::string_view header) {
@@ -116,7 +131,7 @@ ParsedHeader parse_rfc822_header(std::string_view header) {
             p.from.name = decode_mime_words(p.from.name);
         } else if (type == smb::hf::RFC822TO && !have_to) {
             have_to = true;
-            std::string first = v.substr(0, v.find(','));              // SMTP-201
+            std::string first = first_address(v);                      // SMTP-201
             p.to_name = decode_mime_words(parse_mailbox(first).name);
         } else if (type == smb::hf::RFC822MSGID) {
             p.has_message_id = true;
