@@ -25,6 +25,29 @@ static std::string fido_binary(const std::string& ftn) {
     return u16(uint16_t(z)) + u16(uint16_t(n)) + u16(uint16_t(f)) + u16(uint16_t(p));
 }
 
+static bool is_ascii(const std::string& s) {
+    for (unsigned char c : s)
+        if (c >= 0x80) return false;
+    return true;
+}
+
+static bool names_charset(const ParsedHeader& p) {
+    for (auto& f : p.fields)
+        if (f.type == smb::hf::RFC822HEADER && istarts_with(f.data, "Content-Type:") &&
+            to_lower(f.data).find("charset") != std::string::npos)
+            return true;
+    return false;
+}
+
+// FTS-5003 CHRS kludge value for a MIME charset name.
+static std::string charset_kludge(const std::string& mime) {
+    std::string m = to_upper(mime);
+    if (m == "IBM437" || m == "CP437" || m == "IBMPC") return "CP437 2";
+    if (m == "ISO-8859-1" || m == "LATIN1" || m == "LATIN-1") return "LATIN-1 2";
+    if (m == "UTF-8") return "UTF-8 4";
+    return m + " 2";
+}
+
 std::string SmtpSession::received_value(const Recipient& r) const {                   // SMTP-212
     const char* with = esmtp_ ? (io_->is_tls() ? "ESMTPS" : "ESMTP") : "SMTP";        // SMTP-213
     std::string w = with;
@@ -83,6 +106,8 @@ NewMessage SmtpSession::common_message(const ParsedHeader& p, const std::string&
     }
     h.add(smb::hf::FIDOPID, std::string("SBBS ") + kVersion + "-" + kPlatform);
     if (is_non_ascii_utf8(body)) h.add(smb::hf::FIDOCHARSET, "UTF-8 4");
+    else if (!extras_.default_charset.empty() && !names_charset(p) && !is_ascii(body))
+        h.add(smb::hf::FIDOCHARSET, charset_kludge(extras_.default_charset));
     if (p.utf8 || is_non_ascii_utf8(authenticated() ? auth_alias_ : p.from.name))
         h.auxattr |= smb::auxattr::HFIELDS_UTF8;
     for (auto& f : p.fields)                                                          // FMT-113
@@ -129,7 +154,7 @@ SmtpSession::Flow SmtpSession::store_mail(const ParsedHeader& p, const std::stri
         else reply({451, "4.3.0", "ERROR (" + e.message + ") saving message"});
         return Flow::Continue;
     }
-    bool outbound = false;
+    bool outbound = false, fido = false;
     for (size_t i = 0; i < tx_.rcpts.size(); ++i) {
         const Recipient& r = tx_.rcpts[i];
         log_client(LogLevel::Info, "Added message header #" + std::to_string((*stored)[i]) + " from " +
@@ -138,23 +163,52 @@ SmtpSession::Flow SmtpSession::store_mail(const ParsedHeader& p, const std::stri
                                        " to " + (r.ext ? "'" + r.to + "' #" + std::to_string(r.ext) : r.to));
         if (authenticated()) (void)users_.count_email_sent(auth_user_, r.ext == 1 && !r.forwarded);  // SMTP-209
         if (r.net_type == smb::net::INTERNET) outbound = true;
+        if (r.net_type == smb::net::FIDO) fido = true;
         notify(r, p);
     }
     reply(ok());                                                                      // SMTP-208
     if (outbound && !cfg_->msgs.smtp_sem.empty()) std::ofstream(cfg_->msgs.smtp_sem, std::ios::app);
+    if (fido && !cfg_->msgs.fido_netmail_sem.empty()) std::ofstream(cfg_->msgs.fido_netmail_sem, std::ios::app);
     return Flow::Continue;
 }
 
 void SmtpSession::notify(const Recipient& r, const ParsedHeader& p) {                  // SMTP-210, USER-56
     if (!r.ext || !extras_.notices || cfg_->mail.has(mail_opt::NO_NOTIFY)) return;
     if (!r.forwarded && !cfg_->mail.notify_offline_users && !extras_.notices->is_online(r.ext)) return;
-    std::string addr = p.from.address;
-    if (p.from.name == addr && addr.find('@') != std::string::npos) addr = addr.substr(addr.find('@') + 1);
-    std::string text = "\x01n\x01mNew e-mail from \x01h" + p.from.name + "\x01\\ \x01n<\x01h" + addr + "\x01n>\r\n";
-    if (r.forwarded)
-        text += "\x01n\x01mand it was automatically forwarded to\x01\\: \x01h" + r.net_addr + "\x01n\r\n";
-    if (auto st = extras_.notices->append(r.ext, text); !st.ok())
+    if (auto st = extras_.notices->append(r.ext, notice_text(r, p)); !st.ok())
         log_client(LogLevel::Error, "!ERROR writing new-mail notice: " + st.error().message);
+}
+
+// Older installs' NewMailNotice / ForwardNotice formats: C escapes, one %s.
+static std::string old_style_notice(const std::string& format, const std::string& arg) {
+    std::string out;
+    for (size_t i = 0; i < format.size(); ++i) {
+        char c = format[i];
+        if (c == '\\' && i + 1 < format.size()) {
+            char e = format[++i];
+            out += e == 'r' ? '\r' : e == 'n' ? '\n' : e == 't' ? '\t' : e == '1' ? '\x01' : e;
+        } else if (c == '%' && i + 1 < format.size() && format[i + 1] == 's') {
+            out += arg;
+            ++i;
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::string SmtpSession::notice_text(const Recipient& r, const ParsedHeader& p) const {   // USER-56
+    std::string text;
+    if (!cfg_->mail.new_mail_notice.empty()) {
+        text = old_style_notice(cfg_->mail.new_mail_notice, p.from.address);
+    } else {
+        std::string addr = p.from.address;
+        if (p.from.name == addr && addr.find('@') != std::string::npos) addr = addr.substr(addr.find('@') + 1);
+        text = "\x01n\x01mNew e-mail from \x01h" + p.from.name + "\x01\\ \x01n<\x01h" + addr + "\x01n>\r\n";
+    }
+    if (!r.forwarded) return text;
+    if (!cfg_->mail.forward_notice.empty()) return text + old_style_notice(cfg_->mail.forward_notice, r.net_addr);
+    return text + "\x01n\x01mand it was automatically forwarded to\x01\\: \x01h" + r.net_addr + "\x01n\r\n";
 }
 
 SmtpSession::Flow SmtpSession::post_mail(const ParsedHeader& p, const std::string& body, uint16_t attr) {

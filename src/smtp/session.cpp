@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <random>
 #include <thread>
 
 namespace sbbs::smtp {
@@ -108,6 +109,13 @@ void SmtpSession::run(SessionIo& io) {
         if (!io.start_tls().ok()) return;
     }
     if (io.is_tls()) protocol_ = "SMTPS";                                            // SMTP-13
+    {
+        std::random_device rd;                                                        // SMTP-32
+        char id[64];
+        std::snprintf(id, sizeof id, "%x%x%lx", rd(), extras_.session_number, (unsigned long)connected_);
+        session_id_ = id;
+        log_client(LogLevel::Debug, "Session ID=" + session_id_);
+    }
     helo_name_ = client_host_;                                                        // SMTP-63
 
     Verdict v = filters_.consult([&](SmtpFilter& f) { return f.on_connect(facts()); });

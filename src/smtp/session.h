@@ -37,6 +37,9 @@ struct SessionExtras {
     SiteLists* lists = nullptr;
     UserNotices* notices = nullptr;
     Resolver* resolver = nullptr;       // PTR look-up unless NO_HOST_LOOKUP
+    // [Mail] DefaultCharset of older installs: the charset of a non-UTF-8
+    // body whose header names none ("" = leave such bodies unmarked).
+    std::string default_charset;
 };
 
 class SmtpSession {
@@ -133,6 +136,7 @@ private:
     Flow store_mail(const ParsedHeader& p, const std::string& body, uint16_t attr);
     Flow post_mail(const ParsedHeader& p, const std::string& body, uint16_t attr);
     void notify(const Recipient& r, const ParsedHeader& p);
+    std::string notice_text(const Recipient& r, const ParsedHeader& p) const;
     std::string received_value(const Recipient& r) const;
 
     ConfigPtr cfg_;
@@ -157,6 +161,7 @@ private:
     Transaction tx_;
     unsigned bad_commands_ = 0;
     time_t connected_ = 0;
+    std::string session_id_;
     bool closing_ = false;
 };
 

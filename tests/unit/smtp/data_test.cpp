@@ -5,9 +5,13 @@
 
 #include <catch.hpp>
 
+#include <filesystem>
+#include <unistd.h>
+
 using namespace smtptest;
 
 static std::string auth_mary() { return "AUTH PLAIN " + base64_encode(std::string("\0Mary\0maryPW", 12)); }
+static std::string auth_mary_line() { return auth_mary(); }
 static std::string auth_sysop() { return "AUTH PLAIN " + base64_encode(std::string("\0Sysop\0secret", 13)); }
 
 static std::vector<const smb::Message*> all_mail(Harness& h) {
@@ -453,4 +457,52 @@ TEST_CASE("SMTP-179 a transaction whose recipients were all discarded is accepte
     auto r = h.run(mail_script("<a@remote.org>", {"<bait@example.com>"}));
     CHECK(codes(r) == std::vector<int>{220, 250, 250, 250, 354, 250, 221});
     CHECK(h.store.mail.empty());
+}
+
+TEST_CASE("SMTP-32 a session id is logged at DEBUG", "[smtp][data]") {
+    Harness h;
+    h.run({"QUIT"});
+    CHECK(h.log.has("[127.0.0.2] Session ID="));
+    CHECK(h.log.level_of("Session ID=") == LogLevel::Debug);
+}
+
+TEST_CASE("older installs: NewMailNotice/ForwardNotice formats and DefaultCharset", "[smtp][data]") {
+    Harness h;
+    h.cfg->mail.notify_offline_users = true;
+    h.cfg->mail.new_mail_notice = "New e-mail from <%s>\\r\\n";
+    h.cfg->mail.forward_notice = "and it was forwarded to: %s\\r\\n";
+    h.cfg->sys.settings |= SystemSettings::SYS_FWDTONET;
+    h.users.users[3].netmail = "m@out.org";
+    h.run(mail_script("<a@remote.org>", {"<forward:mary@example.com>", "<sysop@example.com>"}));
+    CHECK(h.notices.written[3] == "New e-mail from <alice@remote.org>\r\nand it was forwarded to: m@out.org\r\n");
+    CHECK(h.notices.written[1] == "New e-mail from <alice@remote.org>\r\n");
+
+    Harness c;
+    c.extras.default_charset = "IBM437";
+    c.run(mail_script("<a@remote.org>", {"<mary@example.com>"}, {"From: a@remote.org", "", "\xB0\xB1\xB2", "."}));
+    CHECK(c.store.mail.begin()->second.hdr.get(smb::hf::FIDOCHARSET) == "CP437 2");
+    Harness named;                                   // the message names its charset: left alone
+    named.extras.default_charset = "IBM437";
+    named.run(mail_script("<a@remote.org>", {"<mary@example.com>"},
+                          {"From: a@remote.org", "Content-Type: text/plain; charset=iso-8859-1", "", "\xE9", "."}));
+    CHECK(named.store.mail.begin()->second.hdr.last(smb::hf::FIDOCHARSET) == nullptr);
+}
+
+TEST_CASE("SMTP-208 outbound and FidoNet semaphores are touched after the 250", "[smtp][data]") {
+    auto dir = std::filesystem::temp_directory_path() / ("smtp-sem-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    Harness h;
+    h.cfg->mail.options |= mail_opt::ALLOW_RELAY;
+    h.cfg->msgs.smtp_sem = (dir / "smtpout.now").string();
+    h.cfg->msgs.fido_netmail_sem = (dir / "netmail.now").string();
+    h.cfg->msgs.fido_addresses.push_back("1:218/700");
+    h.run(mail_script("<mary@example.com>", {"<x@elsewhere.org>"}, default_message(), {auth_mary_line()}));
+    CHECK(std::filesystem::exists(dir / "smtpout.now"));
+    CHECK_FALSE(std::filesystem::exists(dir / "netmail.now"));
+    Harness f;
+    f.cfg->msgs.fido_netmail_sem = (dir / "netmail.now").string();
+    f.cfg->msgs.fido_addresses.push_back("1:218/700");
+    f.run(mail_script("<mary@example.com>", {"<joe@f3.n2.z1.fidonet>"}, default_message(), {auth_mary_line()}));
+    CHECK(std::filesystem::exists(dir / "netmail.now"));
+    std::filesystem::remove_all(dir);
 }
