@@ -130,8 +130,8 @@ SmtpSession::Flow SmtpSession::route_remote(const std::string& address, const st
             reply({550, "5.7.1", "Relay not allowed."});
         return Flow::Close;
     }
-    log_client(LogLevel::Info, std::string(authenticated() ? "" : "Unknown User ") +
-                                   "relaying to external mail service: " + dest);      // SMTP-124
+    log_client(LogLevel::Info, (authenticated() ? auth_alias_ : std::string("Unknown User")) +
+                                   " relaying to external mail service: " + dest);      // SMTP-124
     accept_rcpt({address, 0, smb::net::INTERNET, address, raw, false});
     return Flow::Continue;
 }
@@ -139,10 +139,14 @@ SmtpSession::Flow SmtpSession::route_remote(const std::string& address, const st
 SmtpSession::Flow SmtpSession::route_local(std::string address, const std::string& raw, bool forward_prefix,
                                            bool local_prefix, bool from_alias) {
     std::string name = address.substr(0, address.rfind('@'));                         // SMTP-126
-    std::string qwk_route;
+    std::string qwk_user;                 // for "qwkid!user": the user part; `name` becomes the route
+    bool routed = false;
     if (auto bang = name.find('!'); bang != std::string::npos) {
-        qwk_route = name.substr(0, bang);
-        name.erase(0, bang + 1);
+        routed = true;
+        qwk_user = name.substr(bang + 1);
+        qwk_user.erase(0, qwk_user.find_first_not_of('"'));
+        qwk_user = qwk_user.substr(0, qwk_user.find('"'));
+        name.erase(bang);
     }
     size_t start = 0;
     while (start < name.size() && !std::isalnum((unsigned char)name[start])) ++start;
@@ -170,27 +174,17 @@ SmtpSession::Flow SmtpSession::route_local(std::string address, const std::strin
             reply(ok("2.1.5"));
             return Flow::Continue;
         }
+        log_client(LogLevel::Notice, "!UNKNOWN SUB-BOARD: " + code);
         reply({550, "5.1.1", "Unknown sub-board: " + code});
         return Flow::Continue;
     }
-    uint16_t qwk_net = 0;
-    std::string qwk_addr;
-    if (!qwk_route.empty()) {
-        std::string hub = qwk_route.substr(0, qwk_route.find('/'));
-        for (auto& h : cfg_->msgs.qwk_hubs) {                                           // SMTP-134
+    if (routed) {                                                                       // SMTP-134
+        std::string hub = name.substr(0, name.find('/'));
+        for (auto& h : cfg_->msgs.qwk_hubs) {
             if (!iequals(h.id, hub)) continue;
-            log_client(LogLevel::Info, "Routing mail for '" + name + "' " + qwk_route + " to QWKnet Hub: " + h.id);
-            accept_rcpt({name, 0, smb::net::QWK, qwk_route, raw, false});
+            log_client(LogLevel::Info, "Routing mail for '" + qwk_user + "' <" + name + "> to QWKnet Hub: " + h.id);
+            accept_rcpt({qwk_user, 0, smb::net::QWK, name, raw, false});
             return Flow::Continue;
-        }
-        LocalMatch node = resolve_local_name(users_, *cfg_, hub, false, false);         // SMTP-135
-        if (node.user) {
-            auto u = users_.get(node.user);
-            if (u.ok() && u->usable()) {
-                log_client(LogLevel::Info, "Routing mail for '" + name + "' to QWK node: " + u->alias);
-                accept_rcpt({name, node.user, smb::net::QWK, u->alias, raw, false});
-                return Flow::Continue;
-            }
         }
     }
     bool sysop_aliases = cfg_->mail.has(mail_opt::ALLOW_SYSOP_ALIASES);
@@ -239,7 +233,11 @@ SmtpSession::Flow SmtpSession::route_local(std::string address, const std::strin
         reply({450, "4.2.1", "User unavailable"});
         return Flow::Continue;
     }
-    if (tx_.kind == MailKind::Mail && qwk_route.empty() && !local_prefix &&             // SMTP-151
+    if (routed) {                                                                       // SMTP-135
+        accept_rcpt({qwk_user, m.user, smb::net::QWK, u->alias, raw, false});
+        return Flow::Continue;
+    }
+    if (tx_.kind == MailKind::Mail && !local_prefix &&                                  // SMTP-151
         (cfg_->sys.settings & SystemSettings::SYS_FWDTONET) && (u->forwards_mail() || forward_prefix)) {
         auto at = u->netmail.rfind('@');
         if (at != std::string::npos && !is_local_domain(destination_of(u->netmail).host)) {
@@ -248,7 +246,7 @@ SmtpSession::Flow SmtpSession::route_local(std::string address, const std::strin
             return Flow::Continue;
         }
     }
-    accept_rcpt({address, m.user, qwk_net, qwk_addr, raw, false});                      // SMTP-153
+    accept_rcpt({address, m.user, 0, "", raw, false});                                  // SMTP-153
     return Flow::Continue;
 }
 

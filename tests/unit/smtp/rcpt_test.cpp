@@ -266,7 +266,7 @@ TEST_CASE("SMTP-134 SMTP-135 QWK routing to a hub or through a QWK node account"
     CHECK(m.hdr.get(smb::hf::RECIPIENT) == "joe");
     CHECK(m.hdr.get_u16(smb::hf::RECIPIENTNETTYPE) == smb::net::QWK);
     CHECK(m.hdr.get(smb::hf::RECIPIENTNETADDR) == "vert/dove");
-    CHECK(h.log.has("Routing mail for 'joe' vert/dove to QWKnet Hub: VERT"));
+    CHECK(h.log.has("Routing mail for 'joe' <vert/dove> to QWKnet Hub: VERT"));
 
     Harness n;
     n.users.add(9, "NODEQ", "x");
@@ -275,6 +275,11 @@ TEST_CASE("SMTP-134 SMTP-135 QWK routing to a hub or through a QWK node account"
     CHECK(mn.hdr.get(smb::hf::RECIPIENTEXT) == "9");
     CHECK(mn.hdr.get_u16(smb::hf::RECIPIENTNETTYPE) == smb::net::QWK);
     CHECK(mn.hdr.get(smb::hf::RECIPIENTNETADDR) == "NODEQ");
+    CHECK(mn.hdr.get(smb::hf::RECIPIENT) == "joe");
+
+    Harness u;                                                  // neither a hub nor a user: unknown
+    u.run({"EHLO x", "MAIL FROM:<a@remote.org>", "RCPT TO:<nowhere!mary@example.com>"});
+    CHECK(u.io.lines().back() == "550 5.1.1 Unknown User: <nowhere!mary@example.com>");
 }
 
 TEST_CASE("SMTP-136 SMTP-156 user numbers only through alias.cfg", "[smtp][rcpt]") {
