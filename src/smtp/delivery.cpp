@@ -9,6 +9,7 @@
 #include "smtp/version.h"
 #include "util/strings.h"
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 
@@ -118,10 +119,33 @@ NewMessage SmtpSession::common_message(const ParsedHeader& p, const std::string&
     return m;
 }
 
+static std::string bracketed(const std::string& a) { return a.empty() || a.front() != '<' ? "<" + a + ">" : a; }
+
 static std::string sender_info(const std::string& name, const std::string& addr, uint32_t user) {  // SMTP-255
     if (user) return "'" + name + "' #" + std::to_string(user);
-    if (name == addr) return addr;
-    return "'" + name + "' " + addr;
+    if (iequals(name, addr)) return bracketed(addr);
+    return "'" + name + "' " + bracketed(addr);
+}
+
+static std::string rcpt_info(const Recipient& r) {
+    std::string addr = r.net_type ? r.net_addr : "#" + std::to_string(r.ext);
+    if (iequals(r.to, addr)) return bracketed(addr);
+    return "'" + r.to + "' " + bracketed(addr);
+}
+
+// FidoNet: the To: name without any "@..." or "(zone:net/node)" part, or
+// the envelope's local part when that names someone else.
+static std::string fido_recipient_name(const std::string& to_name, const Recipient& r) {
+    std::string n = to_name.substr(0, to_name.find('@'));
+    auto paren = n.find("(" + r.net_addr + ")");
+    if (paren != std::string::npos && paren > 0) n = std::string(trim_right(n.substr(0, paren)));
+    std::string local = r.to.substr(0, r.to.find('@'));
+    auto fold = [](const std::string& s) {
+        std::string f;
+        for (unsigned char c : s) if (std::isalnum(c)) f += char(std::tolower(c));
+        return f;
+    };
+    return !n.empty() && fold(n) == fold(local) ? n : local;
 }
 
 SmtpSession::Flow SmtpSession::store_mail(const ParsedHeader& p, const std::string& body, uint16_t attr) {
@@ -130,12 +154,12 @@ SmtpSession::Flow SmtpSession::store_mail(const ParsedHeader& p, const std::stri
     for (const Recipient& r : tx_.rcpts) {                                            // FMT-115
         RecipientCopy c;
         c.prepend.push_back({smb::hf::SMTPRECEIVED, received_value(r)});
-        bool leaving = r.net_type == smb::net::INTERNET || r.net_type == smb::net::FIDO;
-        if (authenticated() && leaving) {
+        if (authenticated() && r.net_type != smb::net::NONE) {
             c.append.push_back({smb::hf::SENDERNETTYPE, u16(smb::net::INTERNET)});
             c.append.push_back({smb::hf::SENDERNETADDR, p.from.address});
         }
         std::string to = r.net_type == smb::net::QWK || p.to_name.empty() ? r.to : p.to_name;
+        if (r.net_type == smb::net::FIDO) to = fido_recipient_name(p.to_name, r);
         c.append.push_back({smb::hf::RECIPIENT, to});
         if (!r.forward_path.empty()) c.append.push_back({smb::hf::SMTPFORWARDPATH, r.forward_path});
         if (r.ext && !r.forwarded) c.append.push_back({smb::hf::RECIPIENTEXT, std::to_string(r.ext)});  // FMT-116
@@ -154,20 +178,19 @@ SmtpSession::Flow SmtpSession::store_mail(const ParsedHeader& p, const std::stri
         else reply({451, "4.3.0", "ERROR (" + e.message + ") saving message"});
         return Flow::Continue;
     }
-    bool outbound = false, fido = false;
+    bool fido = false;
     for (size_t i = 0; i < tx_.rcpts.size(); ++i) {
         const Recipient& r = tx_.rcpts[i];
         log_client(LogLevel::Info, "Added message header #" + std::to_string((*stored)[i]) + " from " +
                                        sender_info(authenticated() ? auth_alias_ : p.from.name, p.from.address,
                                                    auth_user_) +
-                                       " to " + (r.ext ? "'" + r.to + "' #" + std::to_string(r.ext) : r.to));
-        if (authenticated()) (void)users_.count_email_sent(auth_user_, r.ext == 1 && !r.forwarded);  // SMTP-209
-        if (r.net_type == smb::net::INTERNET) outbound = true;
+                                       " to " + rcpt_info(r));
+        if (authenticated()) (void)users_.count_email_sent(auth_user_, r.ext == 1);    // SMTP-209
         if (r.net_type == smb::net::FIDO) fido = true;
         notify(r, p);
     }
     reply(ok());                                                                      // SMTP-208
-    if (outbound && !cfg_->msgs.smtp_sem.empty()) std::ofstream(cfg_->msgs.smtp_sem, std::ios::app);
+    if (!cfg_->msgs.smtp_sem.empty()) std::ofstream(cfg_->msgs.smtp_sem, std::ios::app);
     if (fido && !cfg_->msgs.fido_netmail_sem.empty()) std::ofstream(cfg_->msgs.fido_netmail_sem, std::ios::app);
     return Flow::Continue;
 }

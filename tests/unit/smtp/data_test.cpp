@@ -385,7 +385,7 @@ TEST_CASE("SMTP-212 SMTP-213 the Received field's shape and WITH keyword", "[smt
 TEST_CASE("SMTP-255 each stored copy is logged", "[smtp][data]") {
     Harness h;
     h.run(mail_script("<a@remote.org>", {"<mary@example.com>"}));
-    CHECK(h.log.has("Added message header #1 from 'Alice' alice@remote.org to 'mary@example.com' #3"));
+    CHECK(h.log.has("Added message header #1 from 'Alice' <alice@remote.org> to 'mary@example.com' <#3>"));
     Harness a;
     a.run(mail_script("<sysop@example.com>", {"<mary@example.com>"}, default_message(), {auth_sysop()}));
     CHECK(a.log.has("Added message header #1 from 'Sysop' #1 to "));
@@ -499,10 +499,17 @@ TEST_CASE("SMTP-208 outbound and FidoNet semaphores are touched after the 250", 
     h.run(mail_script("<mary@example.com>", {"<x@elsewhere.org>"}, default_message(), {auth_mary_line()}));
     CHECK(std::filesystem::exists(dir / "smtpout.now"));
     CHECK_FALSE(std::filesystem::exists(dir / "netmail.now"));
+    std::filesystem::remove(dir / "smtpout.now");
+    Harness l;                                       // local mail signals the mail semaphore too
+    l.cfg->msgs.smtp_sem = (dir / "smtpout.now").string();
+    l.run(mail_script("<a@remote.org>", {"<mary@example.com>"}));
+    CHECK(std::filesystem::exists(dir / "smtpout.now"));
     Harness f;
     f.cfg->msgs.fido_netmail_sem = (dir / "netmail.now").string();
     f.cfg->msgs.fido_addresses.push_back("1:218/700");
     f.run(mail_script("<mary@example.com>", {"<joe@f3.n2.z1.fidonet>"}, default_message(), {auth_mary_line()}));
     CHECK(std::filesystem::exists(dir / "netmail.now"));
+    REQUIRE(f.store.mail.size() == 1);
+    CHECK(f.store.mail.begin()->second.hdr.get(smb::hf::RECIPIENT) == "joe");   // To: names John Doe
     std::filesystem::remove_all(dir);
 }
