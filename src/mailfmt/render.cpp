@@ -12,7 +12,7 @@ namespace sbbs {
 namespace {
 using namespace render;
 
-// POP3-93: the directory of a message's attachments; numbers from the index.
+// The directory of a message's attachments; user numbers as the index has them.
 std::string attachment_dir(const smb::MessageHeader& h, const RenderContext& ctx) {
     auto user_number = [&](uint16_t type) { return std::atoi(h.get(type).c_str()); };
     char dir[32];
@@ -53,6 +53,16 @@ void add_attachment(RenderedMessage& r, const std::string& boundary, const std::
     out.emplace_back();
 }
 
+} // namespace
+
+std::vector<std::string> render::attachment_paths(const smb::MessageHeader& hdr, const RenderContext& ctx) {
+    std::vector<std::string> paths;
+    std::string dir = attachment_dir(hdr, ctx);
+    for (auto& name : attachment_names(hdr.get(smb::hf::SUBJECT))) paths.push_back(dir + name);
+    return paths;
+}
+
+namespace {
 size_t line_octets(const std::vector<std::string>& lines, size_t count) {
     size_t n = 0;
     for (size_t i = 0; i < count && i < lines.size(); ++i) n += lines[i].size() + 2;
@@ -76,10 +86,7 @@ RenderedMessage render_message(const smb::Message& msg, const RenderContext& ctx
     r.text_bytes = text.size();
     r.header = header_lines(msg, ctx);
     std::string charset = text_charset(msg, text);
-    if (msg.hdr.auxattr & smb::auxattr::FILEATTACH) {
-        std::string dir = attachment_dir(msg.hdr, ctx);
-        for (auto& name : attachment_names(msg.hdr.get(smb::hf::SUBJECT))) r.attachments.push_back(dir + name);
-    }
+    if (msg.hdr.auxattr & smb::auxattr::FILEATTACH) r.attachments = attachment_paths(msg.hdr, ctx);
     ContentType ct = stored_content_type(msg.hdr);
     if (!r.attachments.empty()) {
         std::string boundary = mime_boundary(msg.hdr.number ^ msg.hdr.when_written.time);

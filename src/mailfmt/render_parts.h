@@ -32,6 +32,8 @@ int zone_minutes(int16_t zone);
 std::string mime_boundary(uint32_t seed);
 // POP3-93: attachment file names from the subject, in order.
 std::vector<std::string> attachment_names(std::string_view subject);
+// POP3-93: full paths of a message's attachment files (FILEATTACH mail).
+std::vector<std::string> attachment_paths(const smb::MessageHeader& hdr, const RenderContext& ctx);
 // Base64 lines of 76 characters (57 input bytes each), as the original sends them.
 std::vector<std::string> base64_lines(std::string_view data);
 

@@ -1,0 +1,36 @@
+// The failed-login list as POP3 uses it (pop3.md section 6): shared with SMTP
+// and keyed by client IP. The `logstate` module's list implements it (or an
+// adapter does); tests use a small double.
+#pragma once
+
+#include <ctime>
+#include <optional>
+#include <string>
+
+namespace sbbs {
+
+class LoginAttemptLog {
+public:
+    struct Failure {
+        unsigned count = 0;      // consecutive failures from this IP, this one included
+        time_t first = 0;        // time of the first of them
+        time_t last = 0;
+    };
+    struct Ban {
+        unsigned attempts = 0;
+        std::string last_user;
+        unsigned remaining_s = 0;
+    };
+    virtual ~LoginAttemptLog() = default;
+    // Failures recorded for `ip` (POP3-17 throttling).
+    virtual unsigned attempts(const std::string& ip) = 0;
+    // A temporary ban in force for `ip` (POP3-44), if any.
+    virtual std::optional<Ban> banned(const std::string& ip) = 0;
+    // Count one failure (POP3-42); the password is kept only in memory.
+    virtual Failure record_failure(const std::string& ip, const std::string& protocol,
+                                   const std::string& user, const std::string& password) = 0;
+    // A successful login with a password clears the IP's record (POP3-41).
+    virtual void record_success(const std::string& ip) = 0;
+};
+
+} // namespace sbbs

@@ -1,0 +1,207 @@
+// POP3 start-up and AUTHORIZATION state: bans, throttling, greeting, USER/PASS,
+// APOP, AUTH PLAIN, CAPA, STLS and opening the mailbox (pop3.md sections 3-7).
+#include "pop3/pop3_session.h"
+
+#include "pop3/apop.h"
+#include "pop3/duration.h"
+#include "pop3/login_id.h"
+#include "pop3/pop3_version.h"
+#include "pop3/sasl_plain.h"
+#include "util/strings.h"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <random>
+#include <thread>
+
+namespace sbbs {
+
+namespace {
+// The argument after a command word, leading white space skipped.
+std::string after_word(const std::string& line, size_t word_len) {
+    size_t p = std::min(word_len, line.size());
+    while (p < line.size() && (line[p] == ' ' || line[p] == '\t')) ++p;
+    return line.substr(p);
+}
+
+void pause_ms(uint32_t ms) {
+    if (ms) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
+} // namespace
+
+bool Pop3Session::admit() {
+    const std::string ip = io_->peer_ip();
+    if (ip != io_->local_ip()) {          // the server's own address is never banned
+        if (auto ban = attempts_.banned(ip)) {
+            log_client(LogLevel::Notice, "!TEMPORARY BAN (" + std::to_string(ban->attempts) +
+                                             " login attempts, last: " + ban->last_user +
+                                             ") - remaining: " + pop3::duration_estimate(ban->remaining_s));
+            reply("-ERR Access denied.");
+            return false;
+        }
+    }
+    uint32_t throttle = cfg_->mail.login_attempt.throttle_ms;
+    if (unsigned n = throttle ? attempts_.attempts(ip) : 0; n > 1) {
+        log_client(LogLevel::Debug, "Throttling suspicious connection (" + std::to_string(n) + " login attempts)");
+        pause_ms(n * throttle);
+    }
+    return true;
+}
+
+void Pop3Session::greet() {
+    std::random_device rd;
+    const std::string& host = cfg_->mail.host_name.empty() ? cfg_->msgs.inet_addr : cfg_->mail.host_name;
+    timestamp_ = pop3::apop_timestamp(rd(), uint32_t(socket_), uint64_t(std::time(nullptr)),
+                                      uint64_t(std::clock()), host);
+    reply("+OK Synchronet " + prot_ + " Server " + pop3::VERSION + pop3::REVISION + "-" + pop3::PLATFORM +
+          " Ready " + timestamp_);
+}
+
+bool Pop3Session::authorize() {
+    for (int tries = 5; tries > 0;) {
+        auto line = read_command();
+        if (!line || line->empty()) return false;           // POP3-23
+        if (istarts_with(*line, "USER ")) {
+            std::string name = after_word(*line, 5);
+            reply("+OK");
+            auto pass = read_command();
+            if (!pass || !istarts_with(*pass, "PASS ")) {
+                if (pass && pass->empty()) log(LogLevel::Notice, "!RECEIVED BLANK RESPONSE, Expected 'PASS '");
+                else if (pass) log(LogLevel::Notice, "!INVALID RESPONSE: '" + *pass + "' Expected: 'PASS '");
+                if (pass) reply("-ERR PASS command expected");
+                return false;
+            }
+            return authenticate(Auth::UserPass, name, after_word(*pass, 5));
+        }
+        if (istarts_with(*line, "APOP ")) {
+            std::string arg = after_word(*line, 5);
+            size_t sp = arg.rfind(' ');
+            if (sp == std::string::npos) return authenticate(Auth::Apop, arg, arg);
+            return authenticate(Auth::Apop, arg.substr(0, sp), arg.substr(sp + 1));
+        }
+        if (iequals(*line, "CAPA")) { send_capa(true); continue; }
+        if (iequals(*line, "STLS")) {
+            if (io_->is_tls()) { reply("-ERR TLS already active"); --tries; continue; }   // RFC 2595 4
+            if (!tls_available_) { reply("-ERR STLS command not supported"); --tries; continue; }
+            if (!start_tls()) return false;
+            continue;
+        }
+        if (iequals(*line, "AUTH") || istarts_with(*line, "AUTH ")) {
+            std::string arg = after_word(*line, 4);
+            if (arg.empty()) { reply("+OK\r\nPLAIN\r\n."); continue; }
+            size_t sp = arg.find(' ');
+            std::string mech = arg.substr(0, sp);
+            if (!iequals(mech, "PLAIN")) { reply("-ERR unsupported authentication mechanism"); --tries; continue; }
+            std::string response = sp == std::string::npos ? "" : after_word(arg, sp);
+            if (response.empty()) {
+                reply("+ ");
+                auto r = read_command();
+                if (!r) return false;
+                response = *r;
+            }
+            if (response == "*") { reply("-ERR authentication cancelled"); --tries; continue; }   // RFC 5034 4
+            auto creds = pop3::decode_plain(response == "=" ? "" : response);
+            if (!creds) { reply("-ERR invalid SASL PLAIN response"); --tries; continue; }
+            if (!creds->authzid.empty() && creds->authzid != creds->authcid)
+                return refuse_login(creds->authcid, creds->password, true);
+            return authenticate(Auth::Plain, creds->authcid, creds->password);
+        }
+        if (iequals(*line, "QUIT")) { reply("+OK"); return false; }   // RFC 1939 allows it here
+        reply("-ERR USER, APOP, CAPA, or STLS command expected");
+        --tries;
+    }
+    return false;                       // the fifth bad command closes the session (POP3-22)
+}
+
+bool Pop3Session::start_tls() {
+    reply("+OK Begin TLS negotiation");
+    if (!io_->start_tls()) return false;    // POP3-26: any TLS failure ends the session silently
+    prot_ = "POP3S";
+    return true;
+}
+
+bool Pop3Session::authenticate(Auth method, const std::string& id, const std::string& secret) {
+    pop3::LoginId lid = pop3::parse_login_id(id);
+    no_spam_ = lid.no_spam;
+    uint32_t number = pop3::find_login_user(users_, cfg_->sys, lid.name);
+    if (!number) {                       // passwords are never logged, whatever SYS_ECHO_PW says
+        log_client(LogLevel::Notice, "!UNKNOWN USER: '" + lid.name + "'");
+        return refuse_login(lid.name, secret, true);
+    }
+    auto user = users_.get(number);
+    if (!user) {
+        log_client(LogLevel::Error, "!ERROR " + user.error().message + " getting data on user (" + lid.name + ")");
+        return false;
+    }
+    user_ = *user;
+    if (!user->usable()) {
+        log_client(LogLevel::Notice, "!DELETED or INACTIVE user #" + std::to_string(number) + " (" + lid.name + ")");
+        return refuse_login(lid.name, secret, false);
+    }
+    if (method == Auth::Apop) {
+        if (pop3::apop_digest(timestamp_, user->password) != secret) {
+            log_client(LogLevel::Notice, "!FAILED APOP authentication: " + lid.name);
+            return refuse_login(lid.name, secret, true);
+        }
+    } else if (!iequals(secret, user->password) || (method == Auth::Plain && secret.empty())) {
+        log_client(LogLevel::Notice, "<" + lid.name + "> !FAILED Password attempt");
+        return refuse_login(lid.name, secret, true);
+    }
+    const std::string& ars = cfg_->mail.login_requirements;
+    if (!ars.empty() && !(ars_check_ && ars_check_(*user, ars))) {
+        log_client(LogLevel::Notice, "<" + lid.name + "> !Insufficient server access: " + ars);
+        return refuse_login(lid.name, "", true);
+    }
+    const std::string ip = io_->peer_ip();
+    if (!user->password.empty()) attempts_.record_success(ip);
+    else log_client(LogLevel::Notice, "<" + user->alias + "> logged in with an empty password");   // USER-29
+    login_time_ = std::time(nullptr);
+    if (auto st = users_.record_login(number, {ip, host_, "", login_time_}); !st)
+        log_user(LogLevel::Error, "!ERROR " + st.error().message + " saving login data");
+    if (debug())
+        log_client(LogLevel::Info, "<" + user->alias + "> logged-in " + (method == Auth::Apop ? "via APOP" : ""));
+    activity_ = false;
+    logged_in_ = true;
+    return true;
+}
+
+bool Pop3Session::refuse_login(const std::string& name, const std::string& tried, bool count) {
+    if (count) {
+        auto f = attempts_.record_failure(io_->peer_ip(), prot_, name, tried);
+        if (f.count > 1)
+            log_client(LogLevel::Notice, "!" + std::to_string(f.count) + " FAILED LOGIN ATTEMPTS in " +
+                                             pop3::duration_estimate(double(f.last - f.first)));
+    }
+    pause_ms(cfg_->mail.login_attempt.delay_ms);   // POP3-45
+    reply("-ERR Authentication failure");
+    return false;
+}
+
+bool Pop3Session::open_mailbox() {
+    lock_ = pop3::MailboxLock::acquire(locks_, cfg_->paths.data, user_->number);
+    if (!lock_) {                        // RFC 1939 8 / RFC 2449 8.1.2
+        log_user(LogLevel::Notice, "!MAILBOX IN USE by another session");
+        reply("-ERR [IN-USE] mailbox in use by another session, try again later");
+        return false;
+    }
+    auto box = pop3::Mailbox::load(store_, user_->number, no_spam_, render_context());
+    if (!box) {
+        const Error& e = box.error();
+        if (e.code == ErrorCode::Locked) {
+            log_client(LogLevel::Warning, "<" + user_->alias + "> !MAIL BASE LOCKED: " + e.message);
+            reply("-ERR database locked, try again later");
+        } else {
+            log_user(LogLevel::Error, "!ERROR " + e.message);
+            reply("-ERR " + e.message);
+        }
+        return false;
+    }
+    mailbox_ = std::move(*box);
+    log_user(LogLevel::Debug, "Loaded " + std::to_string(mailbox_.count()) + " messages");
+    reply("+OK " + std::to_string(mailbox_.live_count()) + " messages (" + std::to_string(mailbox_.live_bytes()) +
+          " bytes)");
+    return true;
+}
+
+} // namespace sbbs
