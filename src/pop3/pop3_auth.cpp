@@ -3,7 +3,7 @@
 #include "pop3/pop3_session.h"
 
 #include "pop3/apop.h"
-#include "pop3/duration.h"
+#include "log/duration_text.h"
 #include "pop3/login_id.h"
 #include "pop3/pop3_version.h"
 #include "pop3/sasl_plain.h"
@@ -36,7 +36,7 @@ bool Pop3Session::admit() {
         if (auto ban = attempts_.banned(ip)) {
             log_client(LogLevel::Notice, "!TEMPORARY BAN (" + std::to_string(ban->attempts) +
                                              " login attempts, last: " + ban->last_user +
-                                             ") - remaining: " + pop3::duration_estimate(ban->remaining_s));
+                                             ") - remaining: " + duration_words(ban->remaining_s));
             reply("-ERR Access denied.");
             return false;
         }
@@ -168,10 +168,10 @@ bool Pop3Session::authenticate(Auth method, const std::string& id, const std::st
 
 bool Pop3Session::refuse_login(const std::string& name, const std::string& tried, bool count) {
     if (count) {
-        auto f = attempts_.record_failure(io_->peer_ip(), prot_, name, tried);
-        if (f.count > 1)
+        auto f = attempts_.record_failure({io_->peer_ip(), prot_, name, tried, host_, io_->peer_port()});
+        if (f.report)
             log_client(LogLevel::Notice, "!" + std::to_string(f.count) + " FAILED LOGIN ATTEMPTS in " +
-                                             pop3::duration_estimate(double(f.last - f.first)));
+                                             duration_words(f.last - f.first));
     }
     pause_ms(cfg_->mail.login_attempt.delay_ms);   // POP3-45
     reply("-ERR Authentication failure");

@@ -49,10 +49,10 @@ public:
     unsigned preexisting = 0;
     unsigned attempts(const std::string&) override { return preexisting + unsigned(failures.size()); }
     std::optional<Ban> banned(const std::string&) override { return ban; }
-    Failure record_failure(const std::string& ip, const std::string& prot, const std::string& user,
-                           const std::string& pw) override {
-        failures.push_back({ip, prot, user, pw});
-        return {preexisting + unsigned(failures.size()), 1000, 1090};
+    Failure record_failure(const FailedLogin& a) override {
+        failures.push_back({a.ip, a.protocol, a.user, a.password});
+        unsigned n = preexisting + unsigned(failures.size());
+        return {n, 1000, 1090, n > 1};
     }
     void record_success(const std::string& ip) override { successes.push_back(ip); }
 };

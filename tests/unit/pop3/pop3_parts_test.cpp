@@ -1,6 +1,5 @@
 // The small pieces of the POP3 server: SASL PLAIN decoding, login IDs, durations.
 #include "memory_user_directory.h"
-#include "pop3/duration.h"
 #include "pop3/login_id.h"
 #include "pop3/sasl_plain.h"
 
@@ -45,10 +44,3 @@ TEST_CASE("POP3-33 digit-led IDs are only numbers when login by number is on", "
     CHECK(pop3::find_login_user(users, sys, "sysop") == 1);
 }
 
-TEST_CASE("POP3-43 durations in log lines use the original's wording", "[pop3]") {
-    CHECK(pop3::duration_estimate(1) == "1 second");
-    CHECK(pop3::duration_estimate(45) == "45 seconds");
-    CHECK(pop3::duration_estimate(60) == "1 minute");
-    CHECK(pop3::duration_estimate(90) == "1.5 minutes");
-    CHECK(pop3::duration_estimate(7200) == "2 hours");
-}
