@@ -32,6 +32,19 @@ void pause_ms(uint32_t ms) {
 
 bool Pop3Session::admit() {
     const std::string ip = io_->peer_ip();
+    if (lists_ && lists_->exempt.contains(ip, host_, std::time(nullptr))) return true;
+    if (lists_) {
+        if (auto e = lists_->ip_can.find(ip, {}, std::time(nullptr))) {
+            if (!e->quiet()) log_client(LogLevel::Notice, "!CLIENT BLOCKED in " + lists_->ip_can_file);
+            reply("-ERR Access denied.");
+            return false;
+        }
+        if (auto e = lists_->host_can.find(host_, {}, std::time(nullptr))) {
+            if (!e->quiet()) log_client(LogLevel::Notice, "!CLIENT BLOCKED in " + lists_->host_can_file + ": " + host_);
+            reply("-ERR Access denied.");
+            return false;
+        }
+    }
     if (ip != io_->local_ip()) {          // the server's own address is never banned
         if (auto ban = attempts_.banned(ip)) {
             log_client(LogLevel::Notice, "!TEMPORARY BAN (" + std::to_string(ban->attempts) +

@@ -3,6 +3,7 @@
 // runs the same over a socket, TLS or a test script.
 #pragma once
 
+#include "config/pattern_list.h"
 #include "config/settings.h"
 #include "log/logger.h"
 #include "mailfmt/render.h"
@@ -22,6 +23,15 @@
 
 namespace sbbs {
 
+// The filter lists checked before the greeting (POP3-16), loaded and cached
+// by the server; `*_file` are the paths shown in log lines.
+struct Pop3AccessLists {
+    PatternList exempt;          // ctrl/ipfilter_exempt.cfg
+    PatternList ip_can;          // text/ip.can
+    PatternList host_can;        // text/host.can
+    std::string ip_can_file, host_can_file;
+};
+
 class Pop3Session {
 public:
     Pop3Session(ConfigPtr cfg, UserDirectory& users, MailStore& store, Logger& log,
@@ -32,6 +42,7 @@ public:
     void set_client_host(std::string name) { host_ = std::move(name); } // POP3-14 ("<no name>")
     void set_mailbox_locks(pop3::MailboxLockRegistry* registry) { locks_ = registry; }
     void set_tls_available(bool available) { tls_available_ = available; }
+    void set_access_lists(const Pop3AccessLists* lists) { lists_ = lists; }
     // LoginRequirements (ARS) evaluation; without one a non-empty ARS refuses logins.
     void set_ars_check(std::function<bool(const User&, const std::string&)> check) { ars_check_ = std::move(check); }
 
@@ -83,6 +94,7 @@ private:
     int socket_ = 0;
     std::string host_ = "<no name>";
     pop3::MailboxLockRegistry* locks_ = nullptr;
+    const Pop3AccessLists* lists_ = nullptr;
     bool tls_available_ = true;
     std::function<bool(const User&, const std::string&)> ars_check_;
 

@@ -321,3 +321,22 @@ TEST_CASE("POP3-15 on the TLS port the handshake comes first; a failed one sends
     bad.io.tls_fails = true;
     CHECK(bad.run({"QUIT"}, true).empty());
 }
+
+TEST_CASE("POP3-16 ip.can and host.can refuse before the greeting unless exempt", "[pop3]") {
+    Pop3AccessLists lists;
+    lists.ip_can = PatternList::parse("127.0.0.2\n", "text/ip.can", nullptr);
+    lists.ip_can_file = "text/ip.can";
+    lists.host_can = PatternList::parse("*.bad.example\n", "text/host.can", nullptr);
+    lists.host_can_file = "text/host.can";
+    Pop3Fixture f;
+    f.wire = [&](Pop3Session& s) { s.set_access_lists(&lists); };
+    CHECK(f.run({"QUIT"}) == std::vector<std::string>{"-ERR Access denied."});
+    CHECK(f.log.any("[127.0.0.2] !CLIENT BLOCKED in text/ip.can"));
+    f.io.ip = "127.0.0.9";
+    f.wire = [&](Pop3Session& s) { s.set_access_lists(&lists); s.set_client_host("x.bad.example"); };
+    CHECK(f.run({"QUIT"}) == std::vector<std::string>{"-ERR Access denied."});
+    CHECK(f.log.any("[127.0.0.9] !CLIENT BLOCKED in text/host.can: x.bad.example"));
+    lists.exempt = PatternList::parse("127.0.0.9\n", "ctrl/ipfilter_exempt.cfg", nullptr);
+    f.attempts.ban = LoginAttemptLog::Ban{30, "x", 60};
+    CHECK(f.run({"QUIT"})[0].rfind("+OK Synchronet", 0) == 0);
+}
