@@ -4,9 +4,9 @@
 
 #include "pop3/apop.h"
 #include "log/duration_text.h"
-#include "pop3/login_id.h"
 #include "pop3/pop3_version.h"
 #include "pop3/sasl_plain.h"
+#include "userbase/login_auth.h"
 #include "util/strings.h"
 
 #include <algorithm>
@@ -135,45 +135,46 @@ bool Pop3Session::start_tls() {
 }
 
 bool Pop3Session::authenticate(Auth method, const std::string& id, const std::string& secret) {
-    pop3::LoginId lid = pop3::parse_login_id(id);
-    no_spam_ = lid.no_spam;
-    uint32_t number = pop3::find_login_user(users_, cfg_->sys, lid.name);
-    if (!number) {                       // passwords are never logged, whatever SYS_ECHO_PW says
-        log_client(LogLevel::Notice, "!UNKNOWN USER: '" + lid.name + "'");
-        return refuse_login(lid.name, secret, true);
-    }
-    auto user = users_.get(number);
-    if (!user) {
-        log_client(LogLevel::Error, "!ERROR " + user.error().message + " getting data on user (" + lid.name + ")");
+    LoginId lid = split_nospam(id);
+    no_spam_ = lid.nospam;
+    Credentials c;
+    c.login_id = lid.id;
+    c.password = secret;
+    c.method = method == Auth::Apop ? AuthMethod::Digest
+             : method == Auth::Plain ? AuthMethod::SmtpPlain   // SASL PLAIN: no empty password
+                                     : AuthMethod::Pop3Pass;
+    c.digest_matches = [&](const std::string& shared) { return pop3::md5_hex(timestamp_ + shared) == secret; };
+    AuthResult r = sbbs::authenticate(*cfg_, users_, c);
+    const std::string& name = lid.id;             // passwords are never logged, whatever SYS_ECHO_PW says
+    if (r.outcome != AuthOutcome::UnknownUser && r.outcome != AuthOutcome::ReadError) user_ = r.user;
+    switch (r.outcome) {
+    case AuthOutcome::UnknownUser:
+        log_client(LogLevel::Notice, "!UNKNOWN USER: '" + name + "'");
+        return refuse_login(name, secret, true);
+    case AuthOutcome::ReadError:
+        log_client(LogLevel::Error, "!ERROR " + r.detail + " getting data on user (" + name + ")");
         return false;
-    }
-    user_ = *user;
-    if (!user->usable()) {
-        log_client(LogLevel::Notice, "!DELETED or INACTIVE user #" + std::to_string(number) + " (" + lid.name + ")");
-        return refuse_login(lid.name, secret, false);
-    }
-    if (method == Auth::Apop) {
-        if (pop3::apop_digest(timestamp_, user->password) != secret) {
-            log_client(LogLevel::Notice, "!FAILED APOP authentication: " + lid.name);
-            return refuse_login(lid.name, secret, true);
-        }
-    } else if (!iequals(secret, user->password) || (method == Auth::Plain && secret.empty())) {
-        log_client(LogLevel::Notice, "<" + lid.name + "> !FAILED Password attempt");
-        return refuse_login(lid.name, secret, true);
-    }
-    const std::string& ars = cfg_->mail.login_requirements;
-    if (!ars.empty() && !(ars_check_ && ars_check_(*user, ars))) {
-        log_client(LogLevel::Notice, "<" + lid.name + "> !Insufficient server access: " + ars);
-        return refuse_login(lid.name, "", true);
+    case AuthOutcome::Unusable:
+        log_client(LogLevel::Notice, "!DELETED or INACTIVE user #" + std::to_string(r.user.number) + " (" + name + ")");
+        return refuse_login(name, secret, false);
+    case AuthOutcome::EmptyPassword:
+    case AuthOutcome::BadPassword:
+        if (method == Auth::Apop) log_client(LogLevel::Notice, "!FAILED APOP authentication: " + name);
+        else log_client(LogLevel::Notice, "<" + name + "> !FAILED Password attempt");
+        return refuse_login(name, secret, true);
+    case AuthOutcome::Requirements:
+        log_client(LogLevel::Notice, "<" + name + "> !Insufficient server access: " + r.detail);
+        return refuse_login(name, "", true);
+    case AuthOutcome::Ok: break;
     }
     const std::string ip = io_->peer_ip();
-    if (!user->password.empty()) attempts_.record_success(ip);
-    else log_client(LogLevel::Notice, "<" + user->alias + "> logged in with an empty password");   // USER-29
+    if (!r.user.password.empty()) attempts_.record_success(ip);
+    if (r.empty_password) log_client(LogLevel::Notice, "<" + r.user.alias + "> logged in with an empty password");
     login_time_ = std::time(nullptr);
-    if (auto st = users_.record_login(number, {ip, host_, "", login_time_}); !st)
+    if (auto st = users_.record_login(r.user.number, {ip, host_, "", login_time_}); !st)
         log_user(LogLevel::Error, "!ERROR " + st.error().message + " saving login data");
     if (debug())
-        log_client(LogLevel::Info, "<" + user->alias + "> logged-in " + (method == Auth::Apop ? "via APOP" : ""));
+        log_client(LogLevel::Info, "<" + r.user.alias + "> logged-in " + (method == Auth::Apop ? "via APOP" : ""));
     activity_ = false;
     logged_in_ = true;
     return true;

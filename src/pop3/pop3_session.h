@@ -43,8 +43,6 @@ public:
     void set_mailbox_locks(pop3::MailboxLockRegistry* registry) { locks_ = registry; }
     void set_tls_available(bool available) { tls_available_ = available; }
     void set_access_lists(const Pop3AccessLists* lists) { lists_ = lists; }
-    // LoginRequirements (ARS) evaluation; without one a non-empty ARS refuses logins.
-    void set_ars_check(std::function<bool(const User&, const std::string&)> check) { ars_check_ = std::move(check); }
 
     void run(SessionIo& io);
 
@@ -96,7 +94,6 @@ private:
     pop3::MailboxLockRegistry* locks_ = nullptr;
     const Pop3AccessLists* lists_ = nullptr;
     bool tls_available_ = true;
-    std::function<bool(const User&, const std::string&)> ars_check_;
 
     // Per-connection state.
     SessionIo* io_ = nullptr;
