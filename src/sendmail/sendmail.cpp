@@ -22,6 +22,18 @@ std::string sock_text(int sock) {
 bool is_loopback_or_any(const std::string& ip) { return ip.rfind("127.", 0) == 0 || ip == "0.0.0.0" || ip == "::1"; }
 } // namespace
 
+std::shared_ptr<const DkimSigner> load_dkim(const SendMailSettings& s, Logger& log) {
+    if (!s.dkim_sign) return nullptr;
+    std::string path = s.ctrl_dir + "dkim_" + s.dkim_selector + ".pem";
+    auto signer = DkimSigner::load(path, s.dkim_domain, s.dkim_selector);
+    if (!signer) {
+        log.log(LogLevel::Error, "!DKIM signing enabled but failed to load key '" + path + "' - sending unsigned");
+        return nullptr;
+    }
+    log.log(LogLevel::Info, "DKIM signing enabled (d=" + s.dkim_domain + " s=" + s.dkim_selector + ")");
+    return *signer;
+}
+
 SendMail::SendMail(SendMailSettings settings, SendMailDeps deps) : s_(std::move(settings)), d_(std::move(deps)) {
     if (!d_.retry) own_retry_ = std::make_unique<MemoryRetrySchedule>(s_.max_backoff_scans);
     retry_ = d_.retry ? d_.retry : own_retry_.get();
@@ -66,7 +78,7 @@ SendMail::Done SendMail::process(uint32_t number, size_t index, size_t count) {
     if ((h.attr & attr::DELETE) || (h.netattr & netattr::SENT) ||
         h.get_u16(hf::RECIPIENTNETTYPE).value_or(net::NONE) != net::INTERNET || h.get(hf::RECIPIENTNETADDR).empty())
         return Done::Skipped;   // SEND-16
-    if ((h.netattr & netattr::INTRANSIT) && !s_.has(mail_opt::SEND_INTRANSIT)) {
+    if ((h.netattr & netattr::INTRANSIT) && !s_.has(mail_opt::SEND_INTRANSIT) && !stale_intransit(h)) {
         log(LogLevel::Notice, "0000 SEND Message #" + std::to_string(number) + " from " + envelope::sender_info(h) +
                                   " to " + envelope::recipient_info(h) + " - in transit");
         return Done::Skipped;
@@ -94,6 +106,18 @@ SendMail::Done SendMail::process(uint32_t number, size_t index, size_t count) {
     return deliver(*full);
 }
 
+// Ours (SEND-98): this process never leaves its own claims set, so a flag
+// that outlives `stale_intransit_scans` rescans is a crashed sender's.
+bool SendMail::stale_intransit(const MessageHeader& h) {
+    if (!s_.stale_intransit_scans) return false;
+    auto [it, fresh] = foreign_intransit_.emplace(h.number, period_);
+    if (fresh || period_ < it->second + s_.stale_intransit_scans) return false;
+    foreign_intransit_.erase(it);
+    log(LogLevel::Notice, "0000 SEND Message #" + std::to_string(h.number) +
+                              " has been in transit for too long; taking it over");
+    return true;
+}
+
 void SendMail::clear_intransit(MessageHeader& hdr) {
     hdr.netattr = uint16_t(hdr.netattr & ~netattr::INTRANSIT);
     if (Status st = d_.store.update_header(hdr); !st)
@@ -118,6 +142,10 @@ SendMail::Done SendMail::deliver(Message& msg) {
     tx.from = envelope::sender(h, s_.inet_addr);
     tx.to = envelope::recipient(h);
     tx.text = d_.render(msg);
+    if (d_.dkim) {   // SEND-72: every message, one d= domain
+        if (auto sig = d_.dkim->sign(tx.text, time(nullptr))) tx.text = *sig + tx.text;
+        else log(LogLevel::Warning, "0000 SEND !DKIM signing failed - sending unsigned");
+    }
     tx.auth = route.kind == RouteKind::Relay && s_.relay_auth_methods() > 0;
     std::string last_error;
     const std::string& first = route.hosts.front().name;

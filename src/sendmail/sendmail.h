@@ -4,6 +4,7 @@
 #pragma once
 
 #include "dns/resolver.h"
+#include "sendmail/dkim.h"
 #include "log/logger.h"
 #include "msgbase/mail_store.h"
 #include "sendmail/retry_schedule.h"
@@ -35,11 +36,16 @@ struct SendMailDeps {
     UserDirectory* users = nullptr;       // forwarding-address check (SEND-86)
     RetrySchedule* retry = nullptr;       // null = an in-memory schedule
     std::string dns_server_text = "system resolver";  // for log lines
+    std::shared_ptr<const DkimSigner> dkim = nullptr;   // null = send unsigned (load_dkim)
 };
 
 struct ScanStats {
     unsigned candidates = 0, sent = 0, failed = 0, bounced = 0, skipped = 0;
 };
+
+// SEND-7/SEND-71: the DKIM key when DKIMSign is on, logging the outcome;
+// null when signing is off or the key is unusable.
+std::shared_ptr<const DkimSigner> load_dkim(const SendMailSettings& s, Logger& log);
 
 class SendMail {
 public:
@@ -62,6 +68,7 @@ private:
     };
 
     Done process(uint32_t number, size_t index, size_t count);
+    bool stale_intransit(const smb::MessageHeader& h);
     Done deliver(smb::Message& msg);
     HostTry try_host(const Destination& d, RouteKind kind, const Transaction& tx, const std::string& first_name,
                      std::string& last_error);
@@ -79,6 +86,7 @@ private:
     std::atomic<bool> stop_{false};
     uint64_t period_ = 0;                       // periodic scans so far
     std::map<std::string, int> failed_servers_; // "ip:port" -> error (SEND-42)
+    std::map<uint32_t, uint64_t> foreign_intransit_;  // number -> period first seen
 };
 
 } // namespace sbbs

@@ -40,6 +40,10 @@ SendMailSettings sendmail_settings(const Config& cfg, Logger* log) {
     s.relay_username = m.relay_username;
     s.relay_password = m.relay_password;
     s.outbound_interface = m.outbound_interface;
+    s.dns_server = m.dns_server;
+    s.dkim_sign = m.dkim_sign;
+    s.dkim_domain = m.dkim_domain;
+    s.dkim_selector = m.dkim_selector;
     s.smtp_port = m.smtp_port ? m.smtp_port : 25;
     s.connect_timeout_s = m.connect_timeout_s;
     s.max_inactivity_s = m.max_inactivity_s ? m.max_inactivity_s : 120;

@@ -19,6 +19,10 @@ struct SendMailSettings {
     uint16_t relay_port = 25;
     std::string relay_username, relay_password;
     std::string outbound_interface;
+    bool dkim_sign = false;             // DKIMSign
+    std::string dkim_domain, dkim_selector = "mail";
+    std::string dns_server;             // DNSServer ("" = the system's)
+    uint16_t dns_port = 53;             // tests only
     uint16_t smtp_port = 25;            // loop-back delivery (SEND-27)
     uint16_t mx_port = 25;              // SEND-30 (tests use another)
     bool allow_loopback_mx = false;     // SEND-41 (tests only)
@@ -28,6 +32,9 @@ struct SendMailSettings {
     unsigned rescan_frequency_s = 3600;
     unsigned sem_check_frequency_s = 2;
     unsigned max_backoff_scans = 16;    // retry back-off cap, in rescans
+    // Ours (SEND-98): in-transit mail not claimed by this process is taken
+    // over once it has stayed so for this many periodic rescans (0 = never).
+    unsigned stale_intransit_scans = 2;
     bool delete_read_mail = false;      // SYS_DELREADM (bounce KILLREAD)
     std::string ctrl_dir;               // '/'-terminated; dnsbl_exempt.cfg
     std::string mail_lock_path;         // data/mail.lock (SEND-21)

@@ -5,8 +5,16 @@
 
 namespace sbbs {
 
+namespace {
+// SEND-7: the DKIM key is read once, when the thread is created.
+SendMailDeps with_dkim(const SendMailSettings& s, SendMailDeps deps) {
+    if (!deps.dkim) deps.dkim = load_dkim(s, deps.log);
+    return deps;
+}
+} // namespace
+
 SendMailThread::SendMailThread(SendMailSettings settings, SendMailDeps deps, std::chrono::milliseconds poll_interval)
-    : sendmail_(std::move(settings), deps), log_(deps.log), store_(deps.store),
+    : sendmail_(settings, with_dkim(settings, deps)), log_(deps.log), store_(deps.store),
       poll_(poll_interval.count() > 0 ? poll_interval
                                       : std::chrono::milliseconds(1000LL * sendmail_.settings().sem_check_frequency_s)),
       rescan_(sendmail_.settings().rescan_frequency_s) {}

@@ -686,3 +686,19 @@ TEST_CASE("SEND-21 the scan stops while the mail base is locked for maintenance"
     CHECK(f.sessions().empty());
     CHECK(h.hdr(n).netattr == smb::netattr::LOCAL);
 }
+
+TEST_CASE("SEND-98 ours: in-transit mail left by a crashed sender is taken over after two rescans", "[sendmail]") {
+    Harness h;
+    FakeSmtpServer f;
+    f.start();
+    h.relay_to(f);
+    auto n = h.queue("bob@remote.example", "x\r\n", 1, smb::netattr::INTRANSIT);
+    auto sm = h.make();
+    CHECK(sm.scan(true).sent == 0);
+    CHECK(sm.scan(false).sent == 0);
+    CHECK(sm.scan(true).sent == 0);
+    CHECK(sm.scan(true).sent == 1);
+    CHECK((h.hdr(n).netattr & smb::netattr::SENT));
+    CHECK_FALSE((h.hdr(n).netattr & smb::netattr::INTRANSIT));
+    CHECK(h.log.has(LogLevel::Notice, "has been in transit for too long; taking it over"));
+}

@@ -26,6 +26,7 @@ public:
         std::vector<std::string> commands;   // every line outside DATA
         std::string data;                    // DATA lines, CRLF-joined, as received
         bool tls = false;
+        std::string peer_ip;                 // the client's address
     };
 
     std::string greeting = "220 fake.test ESMTP";
@@ -92,11 +93,15 @@ private:
         while (!stop_) {
             pollfd p{fd_, POLLIN, 0};
             if (poll(&p, 1, 50) <= 0) continue;
-            int c = accept(fd_, nullptr, nullptr);
+            sockaddr_in peer{};
+            socklen_t plen = sizeof peer;
+            int c = accept(fd_, reinterpret_cast<sockaddr*>(&peer), &plen);
             if (c < 0) continue;
             {
                 std::lock_guard lk(mu_);
                 sessions_.emplace_back();
+                char ip[INET_ADDRSTRLEN] = {};
+                sessions_.back().peer_ip = inet_ntop(AF_INET, &peer.sin_addr, ip, sizeof ip) ? ip : "";
             }
             converse(c);
             if (ssl_) { SSL_free(ssl_); ssl_ = nullptr; }
