@@ -3,6 +3,7 @@
 # `make MODE=asan ...` builds the same tree with ASan+UBSan under build/asan.
 
 SHELL := /bin/bash
+.SECONDEXPANSION:
 MODE ?= release
 CXX ?= g++
 ifeq ($(origin CXX),default)
@@ -118,7 +119,13 @@ $(BUILD)/fuzz/%: tests/fuzz/%.cpp $(call linklibs,server)
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
-bench: deps $(SERVER)
+# Benchmark programs: bench/<name>/*.cpp -> build/<mode>/bench/<name>.
+BENCH_PROGS := $(foreach d,$(wildcard bench/*/),$(if $(wildcard $(d)*.cpp),$(notdir $(patsubst %/,%,$(d)))))
+$(BUILD)/bench/%: $$(wildcard bench/%/*.cpp) $(call linklibs,server)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -o $@ $(filter %.cpp,$^) $(filter %.a,$^) $(LDLIBS)
+
+bench: deps $(SERVER) $(patsubst %,$(BUILD)/bench/%,$(BENCH_PROGS))
 	@scripts/deps.sh bench
 	@bench/run.sh $(BUILD)
 
