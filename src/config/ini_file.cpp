@@ -154,10 +154,12 @@ void check_duplicate_sections(const std::vector<IniSection>& secs, Diagnostics& 
 
 } // namespace
 
-bool IniSection::answers(std::string_view n, bool case_sensitive) const {
-    n = trim(n);
-    for (const std::string& name : names)
-        if (case_sensitive ? name == n : iequals(name, n)) return true;
+bool IniSection::answers(std::string_view query, bool case_sensitive) const {
+    for (const std::string& part : split(query, '|')) {
+        std::string_view n = trim(part);
+        for (const std::string& name : names)
+            if (case_sensitive ? name == n : iequals(name, n)) return true;
+    }
     return false;
 }
 

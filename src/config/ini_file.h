@@ -32,7 +32,8 @@ struct IniSection {
     int line = 0;
     std::vector<IniEntry> entries;   // in file order, duplicates included
 
-    bool answers(std::string_view n, bool case_sensitive) const;
+    // Whether any '|' name of `query` is one of this section's names.
+    bool answers(std::string_view query, bool case_sensitive) const;
     const IniEntry* find(std::string_view key) const;  // CFG-17: first, ignoring case
 };
 

@@ -154,7 +154,10 @@ PatternList PatternList::parse(std::string_view text, const std::string& file, D
         list.entries_.push_back(std::move(e));
     }
     list.last_line_negated_ = last_negated;
-    if (last_negated && diags)
+    // A final '!' line that matches everything ("!~", "!*") ends every scan itself.
+    bool matches_all = last_negated && pattern_matches(list.entries_.back().pattern, "") &&
+                       list.entries_.back().meta.empty();
+    if (last_negated && !matches_all && diags)
         diags->push_back({LogLevel::Warning, file, list.entries_.back().line,
                           "the last entry is negated ('!'): a string it does not match is LISTED "
                           "(the original's end-of-file rule)"});

@@ -10,10 +10,10 @@
 #include <catch.hpp>
 
 #include <filesystem>
+#include <cctype>
 #include <fstream>
 #include <iterator>
 #include <random>
-#include <regex>
 #include <thread>
 #include <vector>
 
@@ -39,11 +39,26 @@ std::vector<std::string> read_lines(const fs::path& p) {
     return out;
 }
 
+// `shape`: 9 = a digit, A = upper-case, a = lower-case letter, else literal.
+bool matches_shape(const std::string& s, std::string_view shape) {
+    if (s.size() != shape.size()) return false;
+    for (size_t i = 0; i < s.size(); ++i) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        const bool ok = shape[i] == '9' ? std::isdigit(c) != 0
+                      : shape[i] == 'A' ? std::isupper(c) != 0
+                      : shape[i] == 'a' ? std::islower(c) != 0
+                                        : s[i] == shape[i];
+        if (!ok) return false;
+    }
+    return true;
+}
+
 } // namespace
 
 TEST_CASE("SMTP-251 console stamp is <month>/<day> HH:MM:SS mail", "[log]") {
     const std::string s = console_stamp(std::time(nullptr));
-    CHECK(std::regex_match(s, std::regex(R"(\d{1,2}/\d{1,2} \d\d:\d\d:\d\d mail )")));
+    CHECK((matches_shape(s, "9/9 99:99:99 mail ") || matches_shape(s, "99/9 99:99:99 mail ") ||
+           matches_shape(s, "9/99 99:99:99 mail ") || matches_shape(s, "99/99 99:99:99 mail ")));
 }
 
 TEST_CASE("file logger appends under <logs>/logs/ and creates the directory", "[log]") {
@@ -148,7 +163,7 @@ TEST_CASE("SMTP-252 error lines also go to error.log with the original's entry s
     std::ifstream in(err.path(), std::ios::binary);
     const std::string all((std::istreambuf_iterator<char>(in)), {});
     const std::string stamp = ctime_text(1'700'000'000);
-    CHECK(stamp.size() == 24);
+    CHECK((matches_shape(stamp, "Aaa Aaa 99 99:99:99 9999") || matches_shape(stamp, "Aaa Aaa  9 99:99:99 9999")));
     CHECK(all == stamp + " sbbsmail/0.1 bbs.example.com\r\nmail 0003 SMTP  [127.0.0.2] !ERROR 28 writing\r\n\r\n");
 }
 

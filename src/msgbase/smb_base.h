@@ -1,0 +1,88 @@
+// One open SMB message base (data/mail, a sub-board): reading, and writing
+// with the original's locks and allocation plus our durability promise.
+#pragma once
+
+#include "msgbase/codec.h"
+#include "msgbase/mail_store.h"
+#include "msgbase/platform.h"
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace sbbs::smb {
+
+enum class AllocMode { SelfPack, Fast };          // FMT-65, FMT-66 (hyper comes from the base)
+
+struct BaseOptions {
+    uint32_t retry_time_s = 30;                   // FMT-82 (msgs.ini smb_retry_time)
+    uint32_t retry_delay_ms = 100;
+    bool read_only = false;                       // never writes, no recovery
+    bool create = false;                          // create missing/empty base (FMT-7, FMT-89.1)
+    BaseStatus create_status;                     // status values for a base we create
+    bool durable = true;                          // fsync as documented in smb_writer.cpp
+    AllocMode alloc = AllocMode::SelfPack;
+    bool dupe_check = true;                       // reject duplicates via .hash/.sch (non-mail)
+};
+
+// Called between the write steps of an add so a test can stop the process
+// there (the fault-injection test); `step` names the step just finished.
+using WriteHook = std::function<void(const char* step)>;
+
+class SmbBase {
+public:
+    static Result<std::unique_ptr<SmbBase>> open(const std::string& prefix, BaseOptions opt = {});
+    // FMT-10: (re)initialise the files of `prefix` with `status`'s limits.
+    static Status create(const std::string& prefix, const BaseStatus& status);
+    ~SmbBase();
+
+    const std::string& prefix() const { return prefix_; }
+    std::string file(const char* ext) const { return prefix_ + "." + ext; }
+    void set_write_hook(WriteHook hook) { hook_ = std::move(hook); }
+
+    // --- reading ---
+    Result<BaseStatus> status();                  // fresh, under the base-header lock
+    // Whole index; `locked` takes the base-header lock for a stable snapshot.
+    Result<std::vector<IndexRecord>> read_index(bool locked);
+    // Binary search by number (FMT-72, FMT-98); error NotFound when absent.
+    Result<IndexRecord> find(uint32_t number);
+    Result<MessageHeader> read_header(uint32_t header_offset);
+    Result<Message> read_message(uint32_t number, bool with_text);
+    // Decoded TEXT_BODY and TEXT_TAIL fields of a header (FMT-43..60).
+    Result<std::pair<std::string, std::string>> read_text(const MessageHeader& h);
+
+    // --- writing (each: .lock check, base-header lock, fresh status) ---
+    // Stores the text once and one header per copy (FMT-64, FMT-89, FMT-91);
+    // no copies = one header made of msg.hdr alone. Returns the numbers.
+    Result<std::vector<uint32_t>> add(const NewMessage& msg, const std::vector<RecipientCopy>& copies);
+    // A new header sharing the data of `original` (bounces, FMT-121).
+    Result<uint32_t> add_sharing_data(uint32_t original, const MessageHeader& hdr);
+    // Re-reads header `number` under both locks, applies `change`, writes
+    // header then index (FMT-92..94).
+    Status update(uint32_t number, const std::function<void(MessageHeader&)>& change);
+    Status change_attr(uint32_t number, uint16_t set, uint16_t clear);
+    // Finishes or undoes an add interrupted by a crash (see smb_recover.cpp).
+    Status recover();
+
+    struct Impl;                                  // file-level helpers shared by the .cpp files
+
+private:
+    SmbBase(std::string prefix, BaseOptions opt);
+    friend struct Impl;
+
+    std::string prefix_;
+    BaseOptions opt_;
+    File shd_, sdt_, sid_;
+    std::mutex mu_;                               // FMT-88: one writer per handle at a time
+    std::minstd_rand rng_;
+    WriteHook hook_;
+};
+
+// FMT-49: the text as the mail server sends it (comments, body, tails).
+std::string retrieval_text(const Message& m, bool with_tails);
+
+} // namespace sbbs::smb

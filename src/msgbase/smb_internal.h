@@ -1,0 +1,86 @@
+// Internals shared by the SMB base's .cpp files: retried locks, locked
+// table files, status I/O, allocation tables. Not for other modules.
+#pragma once
+
+#include "msgbase/smb_base.h"
+
+#include <optional>
+
+namespace sbbs::smb {
+
+// A held byte-range lock, released on destruction.
+class RangeLock {
+public:
+    RangeLock() = default;
+    RangeLock(File* f, uint64_t off, uint64_t len) : f_(f), off_(off), len_(len) {}
+    RangeLock(RangeLock&& o) noexcept : f_(o.f_), off_(o.off_), len_(o.len_) { o.f_ = nullptr; }
+    RangeLock& operator=(RangeLock&& o) noexcept {
+        release();
+        f_ = o.f_; off_ = o.off_; len_ = o.len_;
+        o.f_ = nullptr;
+        return *this;
+    }
+    ~RangeLock() { release(); }
+    void release() { if (f_) f_->unlock(off_, len_); f_ = nullptr; }
+
+private:
+    File* f_ = nullptr;
+    uint64_t off_ = 0, len_ = 0;
+};
+
+// Allocation table (.sha bytes or .sda u16 counts) held in memory while its
+// file is open with the whole-file lock (FMT-71, FMT-83).
+struct AllocTable {
+    File file;
+    std::vector<uint16_t> entries;
+    bool wide = false;                            // .sda: 2 bytes per entry
+    size_t first_dirty = SIZE_MAX, end_dirty = 0;
+
+    uint32_t find_run(uint32_t n, AllocMode mode) const;   // FMT-65/66
+    void set(size_t i, uint16_t v);
+    Status flush();                               // dirty range back to the file
+    Status truncate_to(size_t n);                 // drops entries from n on
+};
+
+// Everything a write changes before its commit point, so a failure can
+// undo it (FMT-90) while the locks are still held.
+struct AddTxn {
+    AddTxn(BaseStatus& s, bool hyper_alloc) : status(s), hyper(hyper_alloc) {}
+    BaseStatus& status;
+    bool hyper;
+    std::optional<AllocTable> sda, sha;
+    std::vector<uint16_t> sda_before, sha_before;
+    uint64_t sdt_size = 0, shd_size = 0;
+    std::optional<File> hash_file, sch_file;
+    uint64_t hash_size = 0, sch_size = 0;
+
+    Status rollback(File& sdt, File& shd);
+    static uint64_t current(File& f);
+};
+
+struct SmbBase::Impl {
+    static Result<std::vector<uint32_t>> commit_headers(SmbBase& b, AddTxn& t, std::vector<MessageHeader>& hdrs);
+    // FMT-89 step 8 in the parent: thread_first + REPLIED, or the last sibling's thread_next.
+    static void link_reply(SmbBase& b, BaseStatus& s, const MessageHeader& reply);
+    // Rewrites header at index position `pos` (FMT-92..94); `old_blocks` = blocks it occupies.
+    static Status rewrite_locked(SmbBase& b, BaseStatus& s, uint32_t pos, const MessageHeader& h, uint32_t old_blocks);
+    // Non-blocking lock retried per FMT-82; error Locked on timeout.
+    static Result<RangeLock> lock(SmbBase& b, File& f, uint64_t off, uint64_t len, const std::string& what);
+    // Opens (creating) a table/hash file with its whole-file lock, retried.
+    static Result<AllocTable> open_table(SmbBase& b, const char* ext, bool wide);
+    static Result<File> open_locked(SmbBase& b, const char* ext);
+    // FMT-84: waits while <base>.lock exists; error Locked on timeout.
+    static Status wait_for_lockfile(SmbBase& b);
+    static Result<BaseStatus> read_status(SmbBase& b);
+    static Status write_status(SmbBase& b, const BaseStatus& s);
+    static void step(SmbBase& b, const char* name) { if (b.hook_) b.hook_(name); }
+    static void pause(SmbBase& b, unsigned attempt);
+    // .lock check + base-header lock + fresh status + crash recovery.
+    static Result<RangeLock> begin_write(SmbBase& b, BaseStatus& s);
+    static Status recover_locked(SmbBase& b, BaseStatus& s);
+    static Result<IndexRecord> find_locked(SmbBase& b, const BaseStatus& s, uint32_t number, uint32_t* pos);
+    static Result<MessageHeader> read_header_unlocked(SmbBase& b, uint32_t offset);
+    static Status sync(SmbBase& b, File& f) { return b.opt_.durable ? f.sync() : Status(); }
+};
+
+} // namespace sbbs::smb

@@ -1,0 +1,138 @@
+// SmbMailStore: MailStore operations mapped onto SmbBase calls on the mail
+// base (FMT-105..123) and on sub-board bases opened per post.
+#include "msgbase/smb_mail_store.h"
+
+namespace sbbs::smb {
+
+SmbMailStore::SmbMailStore(std::string mail_prefix, BaseOptions mail_options, SubResolver subs)
+    : mail_prefix_(std::move(mail_prefix)), mail_options_(mail_options), subs_(std::move(subs)) {
+    mail_options_.create_status.attr |= status_attr::EMAIL;
+}
+
+Result<SmbBase*> SmbMailStore::mail() {
+    std::lock_guard g(mu_);
+    if (!mail_) {
+        BaseOptions o = mail_options_;
+        o.create = true;                                       // the mail server creates data/mail
+        auto b = SmbBase::open(mail_prefix_, o);
+        if (!b) return b.error();
+        mail_ = std::move(*b);
+    }
+    return mail_.get();
+}
+
+Result<std::vector<uint32_t>> SmbMailStore::add_mail(const NewMessage& msg, const std::vector<RecipientCopy>& copies) {
+    if (copies.empty()) return make_error("mail with no recipient", ErrorCode::Invalid);
+    auto b = mail();
+    if (!b) return b.error();
+    return (*b)->add(msg, copies);
+}
+
+Result<uint32_t> SmbMailStore::post_to_sub(const std::string& code, const NewMessage& msg) {
+    auto sub = subs_ ? subs_(code) : std::nullopt;
+    if (!sub) return make_error("unknown sub-board '" + code + "'", ErrorCode::NotFound);
+    BaseOptions o = mail_options_;
+    o.create = true;
+    o.create_status = sub->create_status;
+    o.create_status.attr &= uint16_t(~status_attr::EMAIL);
+    auto b = SmbBase::open(sub->prefix, o);
+    if (!b) return b.error();
+    if (!msg.hdr.last(hf::RECIPIENT)) {                        // index `to` needs a name (FMT-75)
+        NewMessage m = msg;
+        m.hdr.add(hf::RECIPIENT, "All");
+        auto n = (*b)->add(m, {});
+        if (!n) return n.error();
+        return n->front();
+    }
+    auto n = (*b)->add(msg, {});
+    if (!n) return n.error();
+    return n->front();
+}
+
+Result<std::vector<MailSummary>> SmbMailStore::list_mailbox(uint32_t user) {
+    auto b = mail();
+    if (!b) return b.error();
+    auto idx = (*b)->read_index(true);                         // index only, never bodies
+    if (!idx) return idx.error();
+    std::vector<MailSummary> out;
+    for (auto& r : *idx)
+        if (r.to == user && !(r.attr & attr::DELETE)) out.push_back({r.number, r.attr, r.time, r.from, r.to});
+    return out;
+}
+
+Result<uint32_t> SmbMailStore::count_waiting(uint32_t user) {
+    auto b = mail();
+    if (!b) return b.error();
+    auto idx = (*b)->read_index(false);                        // FMT-86: no lock needed
+    if (!idx) return idx.error();
+    uint32_t n = 0;
+    for (auto& r : *idx)
+        if (r.to == user && !(r.attr & attr::DELETE)) ++n;      // FMT-108
+    return n;
+}
+
+Result<Message> SmbMailStore::read(uint32_t number, bool with_text) {
+    auto b = mail();
+    if (!b) return b.error();
+    return (*b)->read_message(number, with_text);
+}
+
+Status SmbMailStore::change_attr(uint32_t number, uint16_t set, uint16_t clear) {
+    auto b = mail();
+    if (!b) return b.error();
+    return (*b)->change_attr(number, set, clear);
+}
+
+Status SmbMailStore::update_header(const MessageHeader& hdr) {
+    auto b = mail();
+    if (!b) return b.error();
+    return (*b)->update(hdr.number, [&](MessageHeader& h) {   // fixed part only; fields kept
+        h.attr = hdr.attr;
+        h.auxattr = hdr.auxattr;
+        h.netattr = hdr.netattr;
+        h.delivery_attempts = hdr.delivery_attempts;
+        h.votes = hdr.votes;
+        h.priority = hdr.priority;
+        h.thread_back = hdr.thread_back;
+        h.thread_next = hdr.thread_next;
+        h.thread_first = hdr.thread_first;
+        if (hdr.thread_id) h.thread_id = hdr.thread_id;
+    });
+}
+
+Result<std::vector<uint32_t>> SmbMailStore::queued_outbound(bool include_intransit) {
+    auto b = mail();
+    if (!b) return b.error();
+    auto idx = (*b)->read_index(true);
+    if (!idx) return idx.error();
+    std::vector<uint32_t> out;
+    for (auto& r : *idx) {                                     // FMT-118
+        if (r.to != 0 || (r.attr & attr::DELETE)) continue;
+        if (file_exists(mail_prefix_ + ".lock")) break;       // maintenance: leave the base alone
+        auto h = (*b)->read_header(r.offset);
+        if (!h || h->number != r.number) continue;
+        if (h->attr & attr::DELETE) continue;
+        if (h->get_u16(hf::RECIPIENTNETTYPE).value_or(net::NONE) != net::INTERNET) continue;
+        if (h->get(hf::RECIPIENTNETADDR).empty()) continue;
+        if (h->netattr & netattr::SENT) continue;
+        if ((h->netattr & netattr::INTRANSIT) && !include_intransit) continue;
+        out.push_back(r.number);
+    }
+    return out;
+}
+
+Result<uint32_t> SmbMailStore::add_sharing_data(uint32_t original, const MessageHeader& hdr) {
+    auto b = mail();
+    if (!b) return b.error();
+    return (*b)->add_sharing_data(original, hdr);
+}
+
+Result<uint32_t> SmbMailStore::last_msg() {
+    auto b = mail();
+    if (!b) return b.error();
+    auto s = (*b)->status();
+    if (!s) return s.error();
+    return s->last_msg;
+}
+
+} // namespace sbbs::smb

@@ -1,0 +1,59 @@
+// The MailStore the protocols use, on the real SMB bases: data/mail plus
+// the sub-boards' bases (posts via sub: addresses).
+#pragma once
+
+#include "msgbase/mail_store.h"
+#include "msgbase/smb_base.h"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+namespace sbbs {
+
+struct Config;
+
+namespace smb {
+
+// Where a sub-board's base lives (prefix without extension) and the status a
+// new one is created with; nullopt for an unknown code.
+struct SubBase {
+    std::string prefix;
+    BaseStatus create_status;
+};
+using SubResolver = std::function<std::optional<SubBase>(const std::string& code)>;
+
+class SmbMailStore : public MailStore {
+public:
+    // `mail_prefix` e.g. "/sbbs/data/mail"; `mail_options.create_status`
+    // is used when the mail base does not exist yet (FMT-105).
+    SmbMailStore(std::string mail_prefix, BaseOptions mail_options, SubResolver subs);
+    // From the configuration: mail base path, smb_retry_time, mail limits and
+    // MsgsSettings::find_sub(code)->base_path() (see smb_mail_store_config.cpp).
+    static std::unique_ptr<SmbMailStore> from_config(const Config& cfg);
+
+    Result<std::vector<uint32_t>> add_mail(const NewMessage& msg, const std::vector<RecipientCopy>& copies) override;
+    Result<uint32_t> post_to_sub(const std::string& code, const NewMessage& msg) override;
+    Result<std::vector<MailSummary>> list_mailbox(uint32_t user) override;
+    Result<uint32_t> count_waiting(uint32_t user) override;
+    Result<Message> read(uint32_t number, bool with_text) override;
+    Status change_attr(uint32_t number, uint16_t set, uint16_t clear) override;
+    Status update_header(const MessageHeader& hdr) override;
+    Result<std::vector<uint32_t>> queued_outbound(bool include_intransit) override;
+    Result<uint32_t> add_sharing_data(uint32_t original, const MessageHeader& hdr) override;
+    Result<uint32_t> last_msg() override;
+
+private:
+    Result<SmbBase*> mail();
+
+    std::string mail_prefix_;
+    BaseOptions mail_options_;
+    SubResolver subs_;
+    std::mutex mu_;                       // guards the handles below, not the I/O
+    std::unique_ptr<SmbBase> mail_;
+};
+
+} // namespace smb
+} // namespace sbbs

@@ -1,0 +1,164 @@
+// Reading an SMB base: status, index (binary search), headers under the
+// message-header lock, and data fields decoded from .sdt (FMT-98, FMT-99).
+#include "msgbase/smb_internal.h"
+
+namespace sbbs::smb {
+
+Result<BaseStatus> SmbBase::status() {
+    std::lock_guard g(mu_);
+    auto hl = Impl::lock(*this, shd_, 0, BASE_HEADER_LEN, "base header");
+    if (!hl) return hl.error();
+    return Impl::read_status(*this);
+}
+
+Result<std::vector<IndexRecord>> SmbBase::read_index(bool locked) {
+    std::lock_guard g(mu_);
+    RangeLock hl;
+    if (locked) {
+        auto l = Impl::lock(*this, shd_, 0, BASE_HEADER_LEN, "base header");
+        if (!l) return l.error();
+        hl = std::move(*l);
+    }
+    auto size = sid_.size();
+    if (!size) return size.error();
+    size_t n = size_t(*size / INDEX_LEN);                     // FMT-86: whole records only
+    std::string raw(n * INDEX_LEN, '\0');
+    auto got = sid_.read_at(0, raw.data(), raw.size());
+    if (!got) return got.error();
+    n = *got / INDEX_LEN;
+    std::vector<IndexRecord> out;
+    out.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+        IndexRecord r = decode_index(raw.data() + i * INDEX_LEN);
+        if (r.number != 0) out.push_back(r);                 // FMT-78
+    }
+    return out;
+}
+
+Result<IndexRecord> SmbBase::Impl::find_locked(SmbBase& b, const BaseStatus& s, uint32_t number, uint32_t* pos) {
+    auto size = b.sid_.size();
+    if (!size) return size.error();
+    uint64_t n = std::min<uint64_t>(s.total_msgs, *size / INDEX_LEN);
+    uint64_t lo = 0, hi = n;
+    while (lo < hi) {                                         // FMT-72
+        uint64_t mid = (lo + hi) / 2;
+        char rec[INDEX_LEN];
+        if (auto st = b.sid_.read_exact(mid * INDEX_LEN, rec, INDEX_LEN); !st) return st.error();
+        IndexRecord r = decode_index(rec);
+        if (r.number == number) {
+            if (pos) *pos = uint32_t(mid);
+            return r;
+        }
+        if (r.number < number) lo = mid + 1;
+        else hi = mid;
+    }
+    return make_error(b.sid_.path() + ": message " + std::to_string(number) + " not in index",
+                      ErrorCode::NotFound);
+}
+
+Result<IndexRecord> SmbBase::find(uint32_t number) {
+    std::lock_guard g(mu_);
+    auto hl = Impl::lock(*this, shd_, 0, BASE_HEADER_LEN, "base header");
+    if (!hl) return hl.error();
+    auto s = Impl::read_status(*this);
+    if (!s) return s.error();
+    return Impl::find_locked(*this, *s, number, nullptr);
+}
+
+Result<MessageHeader> SmbBase::Impl::read_header_unlocked(SmbBase& b, uint32_t offset) {
+    char base[BASE_HEADER_LEN];
+    auto got = b.shd_.read_at(0, base, sizeof base);
+    if (!got) return got.error();
+    auto s = decode_base_header(std::string_view(base, *got), b.shd_.path());
+    if (!s) return s.error();
+    std::string where = b.shd_.path() + " at offset " + std::to_string(offset);
+    if (offset < s->header_offset)                            // FMT-99
+        return make_error(where + ": header offset before the first header block", ErrorCode::Corrupt);
+    std::string fixed(FIXED_HEADER_LEN, '\0');
+    auto n = b.shd_.read_at(offset, fixed.data(), fixed.size());
+    if (!n) return n.error();
+    if (*n < FIXED_HEADER_LEN) return make_error(where + ": truncated message header", ErrorCode::Corrupt);
+    uint16_t len = stored_header_length(fixed);
+    if (len < FIXED_HEADER_LEN) {
+        auto h = decode_header(fixed);                        // for its precise complaint
+        return make_error(where + ": " + (h ? std::string("bad header length") : h.error().message),
+                          ErrorCode::Corrupt);
+    }
+    std::string rec(len, '\0');
+    auto m = b.shd_.read_at(offset, rec.data(), rec.size());
+    if (!m) return m.error();
+    if (*m < len) return make_error(where + ": message header runs past end of file", ErrorCode::Corrupt);
+    auto h = decode_header(rec);
+    if (!h) return make_error(where + ": " + h.error().message, ErrorCode::Corrupt);
+    h->header_offset = offset;
+    return h;
+}
+
+Result<MessageHeader> SmbBase::read_header(uint32_t offset) {
+    std::lock_guard g(mu_);
+    auto ml = Impl::lock(*this, shd_, offset, FIXED_HEADER_LEN, "message header");   // FMT-81
+    if (!ml) return ml.error();
+    return Impl::read_header_unlocked(*this, offset);
+}
+
+Result<std::pair<std::string, std::string>> SmbBase::read_text(const MessageHeader& h) {
+    auto size = sdt_.size();
+    if (!size) return size.error();
+    std::pair<std::string, std::string> out;
+    for (size_t i = 0; i < h.dfields.size(); ++i) {
+        const DataField& d = h.dfields[i];
+        if (d.type != dfield::TEXT_BODY && d.type != dfield::TEXT_TAIL) continue;   // FMT-29
+        std::string what = sdt_.path() + ": message " + std::to_string(h.number) + " data field " +
+                           std::to_string(i);
+        if ((d.offset | d.length) & 0x80000000u)
+            return make_error(what + ": offset or length has bit 31 set", ErrorCode::Corrupt);
+        uint64_t at = uint64_t(h.offset) + d.offset;
+        if (at + d.length > *size) return make_error(what + ": runs past end of file", ErrorCode::Corrupt);
+        if (d.length <= 2) continue;                                         // FMT-46
+        std::string raw(d.length, '\0');
+        if (auto st = sdt_.read_exact(at, raw.data(), raw.size()); !st) return st.error();
+        auto text = decode_data_field(raw);
+        if (!text) return make_error(what + ": " + text.error().message, ErrorCode::Corrupt);
+        (d.type == dfield::TEXT_BODY ? out.first : out.second) += *text;
+    }
+    return out;
+}
+
+Result<Message> SmbBase::read_message(uint32_t number, bool with_text) {
+    auto idx = find(number);
+    if (!idx) return idx.error();
+    auto h = read_header(idx->offset);
+    if (!h) return h.error();
+    if (h->number != number)
+        return make_error(shd_.path() + ": index of message " + std::to_string(number) +
+                              " points at header of message " + std::to_string(h->number),
+                          ErrorCode::Corrupt);
+    Message m;
+    m.hdr = std::move(*h);
+    if (with_text) {
+        auto t = read_text(m.hdr);
+        if (!t) return t.error();
+        m.body = std::move(t->first);
+        m.tail = std::move(t->second);
+    }
+    return m;
+}
+
+std::string retrieval_text(const Message& m, bool with_tails) {
+    std::string out;
+    bool any = false;
+    for (auto& f : m.hdr.fields)
+        if (f.type == hf::SMB_COMMENT || f.type == hf::SMTPSYSMSG) { out += f.data + "\r\n"; any = true; }
+    if (any) out += "\r\n";
+    unsigned answers = 0;
+    for (auto& f : m.hdr.fields) {
+        if (f.type != 0xE0) continue;                         // SMB_POLL_ANSWER
+        std::string n = std::to_string(++answers);
+        out += (n.size() < 2 ? " " + n : n) + ": " + f.data + "\r\n";
+    }
+    if (!m.body.empty()) out += m.body + "\r\n";
+    if (with_tails && !m.tail.empty()) out += m.tail + "\r\n";
+    return out;
+}
+
+} // namespace sbbs::smb

@@ -1,0 +1,341 @@
+// Adding messages to an SMB base the way the original does (FMT-89..91),
+// ordered so that a crash at any instant leaves a consistent base.
+//
+// Durability design (issue #4 item 5). An add runs entirely under the
+// base-header lock and writes in this order:
+//   1. text into .sdt, then the block reference counts into .sda;
+//   2. each header into .shd with a *pending* id "SHD\0" (not a header to
+//      any reader or to chksmb: its blocks are still free in .sha);
+//   3. fsync .sdt, .sda, .shd (and .hash/.sch when used), in parallel:
+//      everything the index will point at is on disk before the index can be;
+//   4. append the index records to .sid, fsync .sid       <- commit point;
+//   5. mark the header blocks in .sha, fix the ids to "SHD\x1A", write
+//      status (last_msg, total_msgs), fsync .sha and .shd, so that a base
+//      left alone by us after add() returns is complete for the BBS too.
+// A crash before step 4 leaves only free-marked garbage header blocks and
+// leaked data counts (invisible, chksmb-clean); a crash after it leaves index
+// records beyond status.total_msgs that recover_locked() rolls forward (and
+// that the original rolls back, FMT-89 step 11, when it gets there first).
+#include "msgbase/smb_internal.h"
+
+#include "msgbase/checksum.h"
+#include "msgbase/hash_record.h"
+
+#include <cstring>
+#include <initializer_list>
+#include <thread>
+
+namespace sbbs::smb {
+
+namespace {
+
+const char PENDING_ID[4] = {'S', 'H', 'D', '\0'};
+const char HEADER_ID[4] = {'S', 'H', 'D', '\x1a'};
+
+struct DataRun {
+    std::vector<DataField> dfields;
+    std::string bytes;                            // stored fields, padded to blocks
+};
+
+DataRun build_data(const NewMessage& m) {       // FMT-45, FMT-50, FMT-89 step 6
+    DataRun d;
+    for (auto [type, text] : {std::pair{dfield::TEXT_BODY, &m.body}, {dfield::TEXT_TAIL, &m.tail}}) {
+        if (text->empty()) continue;
+        d.dfields.push_back({type, uint32_t(d.bytes.size()), uint32_t(text->size() + 2)});
+        d.bytes.append(2, '\0');                  // XLAT_NONE
+        d.bytes += *text;
+    }
+    d.bytes.resize(size_t(blocks_for(d.bytes.size())) * BLOCK_LEN, '\0');
+    return d;
+}
+
+// Adds k references for every block of every field (FMT-68 per-field counting).
+void add_refs(AllocTable& sda, uint32_t offset, const std::vector<DataField>& dfields, uint16_t k) {
+    for (auto& d : dfields) {
+        uint32_t first = (offset + d.offset) / BLOCK_LEN;
+        for (uint32_t i = 0; i < blocks_for(d.length); ++i) {
+            uint32_t e = first + i;
+            uint16_t old = e < sda.entries.size() ? sda.entries[e] : 0;
+            sda.set(e, uint16_t(old + k));
+        }
+    }
+}
+
+// fdatasync of several files at once: the journal can commit them together,
+// so a durable add costs about two fsync latencies rather than six.
+Status sync_together(std::initializer_list<File*> files) {
+    std::vector<File*> fs;
+    for (File* f : files)
+        if (f) fs.push_back(f);
+    std::vector<Status> results(fs.size());
+    std::vector<std::thread> helpers;
+    for (size_t i = 1; i < fs.size(); ++i) helpers.emplace_back([&, i] { results[i] = fs[i]->sync(); });
+    if (!fs.empty()) results[0] = fs[0]->sync();
+    for (auto& h : helpers) h.join();
+    for (auto& r : results)
+        if (!r) return r;
+    return {};
+}
+
+void normalise_new_header(MessageHeader& h, uint32_t number, uint32_t now) {
+    h.number = number;
+    h.version = FORMAT_VERSION;                   // FMT-129: only in headers we create
+    h.attr &= uint16_t(~attr::DELETE);
+    h.type = type_for_attr(h.attr);
+    if (h.thread_id == 0) h.thread_id = number;
+    if (h.when_imported_time == 0) {
+        h.when_imported_time = now;
+        h.when_imported_zone = local_time(now).utc_offset_min;
+    }
+    if (h.when_written.time == 0) h.when_written = when_from_unix(h.when_imported_time);
+}
+
+} // namespace
+
+namespace {
+void restore(AllocTable& t, const std::vector<uint16_t>& before) {
+    size_t n = std::min(before.size(), t.entries.size());
+    for (size_t i = 0; i < n; ++i)
+        if (t.entries[i] != before[i]) t.set(i, before[i]);
+    (void)t.flush();
+    if (t.entries.size() > before.size()) (void)t.truncate_to(before.size());
+}
+} // namespace
+
+uint64_t AddTxn::current(File& f) { auto s = f.size(); return s ? *s : 0; }
+
+Status AddTxn::rollback(File& sdt, File& shd) {
+    if (sda) restore(*sda, sda_before);
+    if (sha) restore(*sha, sha_before);
+    if (current(sdt) > sdt_size) (void)sdt.truncate(sdt_size);
+    if (current(shd) > shd_size) (void)shd.truncate(shd_size);
+    if (hash_file) (void)hash_file->truncate(hash_size);
+    if (sch_file) (void)sch_file->truncate(sch_size);
+    return {};
+}
+
+Result<RangeLock> SmbBase::Impl::begin_write(SmbBase& b, BaseStatus& s) {
+    if (b.opt_.read_only) return make_error(b.prefix_ + ": opened read-only", ErrorCode::Denied);
+    if (auto st = wait_for_lockfile(b); !st) return st.error();                   // FMT-84
+    auto hl = lock(b, b.shd_, 0, BASE_HEADER_LEN, "base header");                 // FMT-80
+    if (!hl) return hl.error();
+    auto st = read_status(b);                                                     // FMT-16
+    if (!st) return st.error();
+    s = *st;
+    if (auto r = recover_locked(b, s); !r) return r.error();
+    return hl;
+}
+
+namespace {
+
+// Data for a new message: allocate, write text, then counts (steps 1).
+Status store_data(SmbBase& b, AddTxn& t, File& sdt, DataRun& d, uint32_t copies, AllocMode mode, uint32_t& offset) {
+    if (d.dfields.empty()) { offset = 0; return {}; }            // FMT-30
+    uint32_t blocks = blocks_for(d.bytes.size());
+    if (t.hyper) {                                               // FMT-67
+        offset = uint32_t(blocks_for(t.sdt_size) * BLOCK_LEN);
+    } else {
+        offset = t.sda->find_run(blocks, mode) * BLOCK_LEN;      // FMT-65/66
+    }
+    if (auto st = sdt.write_at(offset, d.bytes.data(), d.bytes.size()); !st) return st;
+    SmbBase::Impl::step(b, "data");
+    if (!t.hyper) {
+        for (uint32_t i = 0; i < blocks; ++i) t.sda->set(offset / BLOCK_LEN + i, 1);
+        if (copies > 1) add_refs(*t.sda, offset, d.dfields, uint16_t(copies - 1));   // FMT-91
+        if (auto st = t.sda->flush(); !st) return st;
+        SmbBase::Impl::step(b, "sda");
+    }
+    return {};
+}
+
+} // namespace
+
+
+Result<std::vector<uint32_t>> SmbBase::add(const NewMessage& msg, const std::vector<RecipientCopy>& copies_in) {
+    std::lock_guard g(mu_);
+    BaseStatus s;
+    auto hl = Impl::begin_write(*this, s);
+    if (!hl) return hl.error();
+    std::vector<RecipientCopy> copies = copies_in.empty() ? std::vector<RecipientCopy>(1) : copies_in;
+    uint32_t now = unix_time_now();
+    std::vector<MessageHeader> hdrs;
+    for (size_t i = 0; i < copies.size(); ++i) {
+        MessageHeader h = msg.hdr;
+        h.fields = copies[i].prepend;
+        h.fields.insert(h.fields.end(), msg.hdr.fields.begin(), msg.hdr.fields.end());
+        h.fields.insert(h.fields.end(), copies[i].append.begin(), copies[i].append.end());
+        normalise_new_header(h, s.last_msg + 1 + uint32_t(i), now);
+        hdrs.push_back(std::move(h));
+    }
+    if (hdrs[0].thread_back) {                                  // FMT-89 step 8: inherit the thread
+        uint32_t pos;
+        auto pidx = Impl::find_locked(*this, s, hdrs[0].thread_back, &pos);
+        if (pidx) {
+            auto parent = Impl::read_header_unlocked(*this, pidx->offset);
+            if (parent) {
+                for (auto& h : hdrs) {
+                    if (msg.hdr.thread_id == 0 && parent->thread_id) h.thread_id = parent->thread_id;
+                    auto pid = parent->last(hf::RFC822MSGID);
+                    if (pid && !h.last(hf::RFC822REPLYID)) h.add(hf::RFC822REPLYID, *pid);
+                }
+            }
+        }
+    }
+    AddTxn t(s, (s.attr & status_attr::HYPERALLOC) != 0);
+    t.sdt_size = AddTxn::current(sdt_);
+    t.shd_size = AddTxn::current(shd_);
+    auto fail = [&](Error e) -> Error { (void)t.rollback(sdt_, shd_); return e; };
+
+    bool hashed = !(s.attr & (status_attr::EMAIL | status_attr::NOHASH | status_attr::FILE_DIRECTORY));
+    if (hashed) {                                               // FMT-89 steps 3, 9; FMT-102
+        auto f = Impl::open_locked(*this, "hash");
+        if (!f) return f.error();
+        t.hash_file = std::move(*f);
+        t.hash_size = AddTxn::current(*t.hash_file);
+        std::string all(size_t(t.hash_size / HASH_LEN) * HASH_LEN, '\0');
+        if (auto st = t.hash_file->read_exact(0, all.data(), all.size()); !st) return st.error();
+        auto mine = message_hashes(hdrs[0], msg.body, now);
+        if (opt_.dupe_check)
+            for (size_t i = 0; i < all.size(); i += HASH_LEN) {
+                HashRecord old = decode_hash(all.data() + i);
+                for (auto& h : mine)
+                    if (same_hash(old, h))
+                        return make_error(prefix_ + ": duplicate message (matches message " +
+                                              std::to_string(old.number) + ")", ErrorCode::Invalid);
+            }
+        std::string out;
+        for (auto& h : mine) out += encode_hash(h);
+        if (auto st = t.hash_file->write_at(all.size(), out.data(), out.size()); !st) return fail(st.error());
+        Impl::step(*this, "hash");
+    }
+    if (s.max_crcs > 0 && opt_.dupe_check) {                    // FMT-103
+        auto f = Impl::open_locked(*this, "sch");
+        if (!f) return fail(f.error());
+        t.sch_file = std::move(*f);
+        t.sch_size = AddTxn::current(*t.sch_file);
+        if (t.sch_size % 4) return fail(make_error(file("sch") + ": length not a multiple of 4", ErrorCode::Corrupt));
+        std::string all(t.sch_size, '\0');
+        if (auto st = t.sch_file->read_exact(0, all.data(), all.size()); !st) return fail(st.error());
+        std::string body = msg.body;
+        while (!body.empty() && uint8_t(body.back()) <= 0x20) body.pop_back();
+        uint32_t crc = crc32(body);
+        for (size_t i = 0; i < all.size(); i += 4)
+            if (get32(all.data() + i) == crc)
+                return fail(make_error(prefix_ + ": duplicate message body", ErrorCode::Invalid));
+        std::string tail;
+        put32(tail, crc);
+        uint64_t at = t.sch_size;
+        if (t.sch_size / 4 >= s.max_crcs) {                     // keep the newest max_crcs-1
+            std::string keep = all.substr(all.size() - size_t(s.max_crcs - 1) * 4);
+            if (auto st = t.sch_file->truncate(0); !st) return fail(st.error());
+            if (auto st = t.sch_file->write_at(0, keep.data(), keep.size()); !st) return fail(st.error());
+            at = keep.size();
+        }
+        if (auto st = t.sch_file->write_at(at, tail.data(), tail.size()); !st) return fail(st.error());
+    }
+    DataRun d = build_data(msg);
+    if (!t.hyper) {
+        auto sda = Impl::open_table(*this, "sda", true);        // FMT-71, FMT-83
+        if (!sda) return fail(sda.error());
+        t.sda = std::move(*sda);
+        t.sda_before = t.sda->entries;
+    }
+    uint32_t offset = 0;
+    if (auto st = store_data(*this, t, sdt_, d, uint32_t(hdrs.size()), opt_.alloc, offset); !st)
+        return fail(st.error());
+    for (auto& h : hdrs) {
+        h.offset = offset;
+        h.dfields = d.dfields;
+    }
+    auto numbers = Impl::commit_headers(*this, t, hdrs);
+    if (!numbers) return numbers;
+    if (hdrs[0].thread_back) Impl::link_reply(*this, s, hdrs[0]);
+    return numbers;
+}
+
+// Steps 2..5 for headers whose data is already stored and counted.
+Result<std::vector<uint32_t>> SmbBase::Impl::commit_headers(SmbBase& b, AddTxn& t, std::vector<MessageHeader>& hdrs) {
+    File &shd = b.shd_, &sid = b.sid_, &sdt = b.sdt_;
+    AllocMode mode = b.opt_.alloc;
+    bool durable = b.opt_.durable;
+    BaseStatus& s = t.status;
+    auto fail = [&](Error e) -> Error { (void)t.rollback(sdt, shd); return e; };
+    if (!t.hyper) {
+        auto sha = Impl::open_table(b, "sha", false);
+        if (!sha) return fail(sha.error());
+        t.sha = std::move(*sha);
+        t.sha_before = t.sha->entries;
+    }
+    // Step 2: headers with the pending id, in blocks still free in .sha.
+    std::vector<uint32_t> first_block(hdrs.size());
+    for (size_t i = 0; i < hdrs.size(); ++i) {
+        auto& h = hdrs[i];
+        auto bytes = encode_header(h);
+        if (!bytes) return fail(bytes.error());
+        uint32_t blocks = uint32_t(bytes->size() / BLOCK_LEN);
+        uint32_t block;
+        if (t.hyper) {
+            uint64_t end = AddTxn::current(shd);
+            block = uint32_t((std::max<uint64_t>(end, s.header_offset) - s.header_offset + BLOCK_LEN - 1) / BLOCK_LEN);
+        } else {
+            block = t.sha->find_run(blocks, mode);
+            if (t.sha->entries.size() < block + blocks) t.sha->entries.resize(block + blocks, 0);
+            for (uint32_t k = 0; k < blocks; ++k) t.sha->entries[block + k] = 1;   // reserved in memory only
+        }
+        first_block[i] = block;
+        h.header_offset = s.header_offset + block * BLOCK_LEN;
+        std::memcpy(bytes->data(), PENDING_ID, 4);
+        if (auto st = shd.write_at(h.header_offset, bytes->data(), bytes->size()); !st) return fail(st.error());
+        Impl::step(b, "header");
+    }
+    if (!t.hyper) t.sha->entries = t.sha_before;                 // the reservation is not written yet
+    // Step 3: everything the index will point at reaches the disk first.
+    if (durable)
+        if (auto st = sync_together({&sdt, &shd, t.sda ? &t.sda->file : nullptr, t.hash_file ? &*t.hash_file : nullptr,
+                                     t.sch_file ? &*t.sch_file : nullptr});
+            !st)
+            return fail(st.error());
+    Impl::step(b, "synced");
+    // Step 4: the commit point.
+    std::string recs;
+    bool email = s.attr & status_attr::EMAIL;
+    for (auto& h : hdrs) recs += encode_index(index_for(h, email));
+    if (auto st = sid.write_at(uint64_t(s.total_msgs) * INDEX_LEN, recs.data(), recs.size()); !st) {
+        (void)sid.truncate(uint64_t(s.total_msgs) * INDEX_LEN);
+        return fail(st.error());
+    }
+    Impl::step(b, "index");
+    if (durable)
+        if (auto st = sid.sync(); !st) {
+            (void)sid.truncate(uint64_t(s.total_msgs) * INDEX_LEN);
+            return fail(st.error());
+        }
+    Impl::step(b, "index-synced");
+    // Step 5: finish; a failure from here on is completed by recovery.
+    std::vector<uint32_t> numbers;
+    for (size_t i = 0; i < hdrs.size(); ++i) {
+        auto& h = hdrs[i];
+        if (!t.hyper) {
+            uint32_t blocks = blocks_for(computed_header_length(h));
+            for (uint32_t k = 0; k < blocks; ++k) t.sha->set(first_block[i] + k, 1);
+        }
+        numbers.push_back(h.number);
+    }
+    if (t.sha)
+        if (auto st = t.sha->flush(); !st) return st.error();
+    Impl::step(b, "sha");
+    for (auto& h : hdrs) {
+        if (auto st = shd.write_at(h.header_offset, HEADER_ID, 4); !st) return st.error();
+        Impl::step(b, "id");
+    }
+    s.last_msg += uint32_t(hdrs.size());
+    s.total_msgs += uint32_t(hdrs.size());
+    if (auto st = Impl::write_status(b, s); !st) return st.error();
+    Impl::step(b, "status");
+    if (durable)
+        if (auto st = sync_together({t.sha ? &t.sha->file : nullptr, &shd}); !st) return st.error();
+    Impl::step(b, "done");
+    return numbers;
+}
+
+} // namespace sbbs::smb
