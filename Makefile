@@ -3,6 +3,7 @@
 # `make MODE=asan ...` builds the same tree with ASan+UBSan under build/asan.
 
 SHELL := /bin/bash
+.SECONDEXPANSION:
 MODE ?= release
 CXX ?= g++
 ifeq ($(origin CXX),default)
@@ -12,6 +13,8 @@ endif
 BUILD := build/$(MODE)
 CXXFLAGS_BASE := -std=c++20 -Wall -Wextra -Werror -Isrc -MMD -MP -pthread -D_GNU_SOURCE
 ifeq ($(MODE),asan)
+# clang: g++ 12's -O1 sanitizer builds raise false -Wmaybe-uninitialized in Catch2.
+CXX := clang++
 CXXFLAGS_MODE := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS_MODE := -fsanitize=address,undefined
 else ifeq ($(MODE),fuzz)
@@ -100,6 +103,7 @@ e2e: deps $(SERVER)
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 check-asan:
+	@scripts/deps.sh fuzz
 	@$(MAKE) --no-print-directory MODE=asan test
 
 # libFuzzer targets: tests/fuzz/<name>.cpp, each run for FUZZ_SECONDS.
@@ -118,7 +122,13 @@ $(BUILD)/fuzz/%: tests/fuzz/%.cpp $(call linklibs,server)
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
-bench: deps $(SERVER)
+# Benchmark programs: bench/<name>/*.cpp -> build/<mode>/bench/<name>.
+BENCH_PROGS := $(foreach d,$(wildcard bench/*/),$(if $(wildcard $(d)*.cpp),$(notdir $(patsubst %/,%,$(d)))))
+$(BUILD)/bench/%: $$(wildcard bench/%/*.cpp) $(call linklibs,server)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -o $@ $(filter %.cpp,$^) $(filter %.a,$^) $(LDLIBS)
+
+bench: deps $(SERVER) $(patsubst %,$(BUILD)/bench/%,$(BENCH_PROGS))
 	@scripts/deps.sh bench
 	@bench/run.sh $(BUILD)
 

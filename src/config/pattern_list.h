@@ -30,7 +30,8 @@ public:
 
     // CFG-127..CFG-131: the entry that decides the scan when `s` (or, when
     // given, `s2`) is listed, or nullptr when not listed. Expired entries
-    // (e= at or before `now`) never match (ours, CFG-131).
+    // (e= at or before `now`; `now` 0 = the current time) never match
+    // (ours, CFG-131).
     const ListEntry* find(std::string_view s, std::string_view s2 = {}, time_t now = 0) const;
     bool contains(std::string_view s, std::string_view s2 = {}, time_t now = 0) const {
         return find(s, s2, now) != nullptr;
@@ -39,6 +40,7 @@ public:
 
 private:
     std::vector<ListEntry> entries_;
+    bool last_line_negated_ = false;  // CFG-129 end-of-file rule
 };
 
 // CFG-127/128: one pattern against one string (no '!' handling).

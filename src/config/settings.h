@@ -38,6 +38,15 @@ struct LoginAttemptSettings {            // CFG-45
     uint32_t filter_duration_s = 0;
 };
 
+struct RateLimitSettings {               // CFG-86 (not inherited)
+    uint32_t subnet_prefix4 = 0;
+    uint32_t subnet_prefix6 = 64;
+    uint32_t filter_threshold = 0;
+    uint32_t filter_duration_s = 0;
+    bool filter_silent = false;
+    uint32_t filter_subnet_threshold = 2;
+};
+
 struct MailSettings {                    // [Mail], CFG-49..CFG-96
     bool auto_start = true;
     std::vector<std::string> interfaces;       // SMTP/submission/SMTPS
@@ -82,6 +91,7 @@ struct MailSettings {                    // [Mail], CFG-49..CFG-96
     uint32_t max_concurrent_connections = 0;
     uint32_t max_requests_per_period = 0;
     uint32_t request_rate_limit_period_s = 3600;
+    RateLimitSettings rate_limit;
     uint32_t spam_block_duration_s = 0;
     bool notify_offline_users = false;
     std::string new_mail_notice;        // blank = the built-in text (USER-56)
@@ -131,9 +141,16 @@ struct SubBoard {                        // msgs.ini [sub:GROUP:SUFFIX], CFG-114
     std::string base_path() const { return data_dir + code; } // without extension
 };
 
+struct QwkHubSub {                       // [qhubsub:ID:CONF], CFG-118
+    uint16_t conf = 0;
+    std::string sub_code;                // as written (match ignoring case)
+    uint32_t mode = 0;
+};
+
 struct QwkHub {                          // CFG-118
     std::string id;
-    bool enabled = false;
+    bool enabled = true;                 // the original's default when the key is missing
+    std::vector<QwkHubSub> subs;
 };
 
 struct MsgsSettings {                    // msgs.ini, CFG-110..CFG-119

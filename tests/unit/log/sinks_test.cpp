@@ -1,0 +1,182 @@
+#include "log/capture_logger.h"
+#include "log/error_log.h"
+#include "log/hack_log.h"
+#include "log/file_logger.h"
+#include "log/line_stamp.h"
+#include "log/stream_logger.h"
+#include "log/tee_logger.h"
+#include "log/threshold_logger.h"
+
+#include <catch.hpp>
+
+#include <filesystem>
+#include <cctype>
+#include <fstream>
+#include <iterator>
+#include <random>
+#include <thread>
+#include <vector>
+
+using namespace sbbs;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        std::random_device rd;
+        path = fs::temp_directory_path() / ("sbbsmail-log-" + std::to_string(rd()));
+        fs::create_directories(path);
+    }
+    ~TempDir() { std::error_code ec; fs::remove_all(path, ec); }
+};
+
+std::vector<std::string> read_lines(const fs::path& p) {
+    std::ifstream in(p);
+    std::vector<std::string> out;
+    for (std::string l; std::getline(in, l);) out.push_back(l);
+    return out;
+}
+
+// `shape`: 9 = a digit, A = upper-case, a = lower-case letter, else literal.
+bool matches_shape(const std::string& s, std::string_view shape) {
+    if (s.size() != shape.size()) return false;
+    for (size_t i = 0; i < s.size(); ++i) {
+        const unsigned char c = static_cast<unsigned char>(s[i]);
+        const bool ok = shape[i] == '9' ? std::isdigit(c) != 0
+                      : shape[i] == 'A' ? std::isupper(c) != 0
+                      : shape[i] == 'a' ? std::islower(c) != 0
+                                        : s[i] == shape[i];
+        if (!ok) return false;
+    }
+    return true;
+}
+
+} // namespace
+
+TEST_CASE("SMTP-251 console stamp is <month>/<day> HH:MM:SS mail", "[log]") {
+    const std::string s = console_stamp(std::time(nullptr));
+    CHECK((matches_shape(s, "9/9 99:99:99 mail ") || matches_shape(s, "99/9 99:99:99 mail ") ||
+           matches_shape(s, "9/99 99:99:99 mail ") || matches_shape(s, "99/99 99:99:99 mail ")));
+}
+
+TEST_CASE("file logger appends under <logs>/logs/ and creates the directory", "[log]") {
+    TempDir dir;
+    const std::string path = mail_log_path(dir.path.string() + "/");
+    CHECK(path == dir.path.string() + "/logs/mail.log");
+    {
+        auto f = FileLogger::open(path);
+        REQUIRE(f.ok());
+        (*f)->log(LogLevel::Info, "0001 SMTP  [127.0.0.2] first");
+    }
+    {
+        auto f = FileLogger::open(path);
+        REQUIRE(f.ok());
+        (*f)->log(LogLevel::Info, "second\r\ninjected\x7f  ");
+        // Visible immediately (tail -f), before the logger closes.
+        auto lines = read_lines(path);
+        REQUIRE(lines.size() == 2);
+        CHECK(lines[0].find("mail 0001 SMTP  [127.0.0.2] first") != std::string::npos);
+        CHECK(lines[1].substr(lines[1].find("mail ")) == "mail second^M^Jinjected^?");
+    }
+}
+
+TEST_CASE("file logger reopen continues in a new file after rotation", "[log]") {
+    TempDir dir;
+    const std::string path = (dir.path / "logs" / "mail.log").string();
+    auto f = FileLogger::open(path);
+    REQUIRE(f.ok());
+    (*f)->log(LogLevel::Info, "before");
+    fs::rename(path, path + ".1");
+    REQUIRE((*f)->reopen().ok());
+    (*f)->log(LogLevel::Info, "after");
+    CHECK(read_lines(path).size() == 1);
+    CHECK(read_lines(path + ".1").size() == 1);
+}
+
+TEST_CASE("file logger reports a path it cannot open", "[log]") {
+    TempDir dir;
+    const fs::path blocker = dir.path / "file";
+    std::ofstream(blocker) << "x";
+    auto f = FileLogger::open((blocker / "mail.log").string());
+    REQUIRE_FALSE(f.ok());
+    CHECK(f.error().message.find("file") != std::string::npos);
+}
+
+TEST_CASE("concurrent sessions never interleave inside a line", "[log]") {
+    TempDir dir;
+    const std::string path = (dir.path / "mail.log").string();
+    auto f = FileLogger::open(path);
+    REQUIRE(f.ok());
+    Logger& log = **f;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&log, t] {
+            for (int i = 0; i < 200; ++i) log.log(LogLevel::Info, std::string(100, char('a' + t)));
+        });
+    for (auto& t : threads) t.join();
+    auto lines = read_lines(path);
+    REQUIRE(lines.size() == 800);
+    for (const auto& l : lines) {
+        const std::string body = l.substr(l.find("mail ") + 5);
+        REQUIRE(body.size() == 100);
+        CHECK(body.find_first_not_of(body[0]) == std::string::npos);
+    }
+}
+
+TEST_CASE("tee sends a line to every enabled sink", "[log]") {
+    auto a = std::make_shared<CaptureLogger>();
+    auto b = std::make_shared<CaptureLogger>();
+    auto quiet_b = std::make_shared<ThresholdLogger>(b, LogLevel::Warning);
+    TeeLogger tee({a, quiet_b});
+    tee.log(LogLevel::Info, "info line");
+    tee.log(LogLevel::Error, "error line");
+    CHECK(a->lines().size() == 2);
+    REQUIRE(b->lines().size() == 1);
+    CHECK(b->lines()[0].text == "error line");
+    CHECK(tee.enabled(LogLevel::Debug));
+}
+
+TEST_CASE("capture logger finds lines by level and fragment", "[log]") {
+    CaptureLogger cap;
+    cap.log(LogLevel::Notice, "0001 SMTP  [1.2.3.4] !TEMPORARY BAN");
+    CHECK(cap.contains("TEMPORARY BAN"));
+    CHECK(cap.contains(LogLevel::Notice, "TEMPORARY"));
+    CHECK_FALSE(cap.contains(LogLevel::Info, "TEMPORARY"));
+    CHECK(cap.dump().find("5 0001 SMTP") != std::string::npos);
+    cap.clear();
+    CHECK(cap.lines().empty());
+}
+
+TEST_CASE("SMTP-252 error lines also go to error.log with the original's entry shape", "[log]") {
+    TempDir dir;
+    ErrorLogFile err(dir.path.string() + "/", "sbbsmail/0.1", "bbs.example.com",
+                     [] { return std::time_t{1'700'000'000}; });
+    auto cap = std::make_shared<CaptureLogger>();
+    auto quiet = std::make_shared<ThresholdLogger>(cap, LogLevel::Critical);
+    auto err_ptr = std::shared_ptr<Logger>(&err, [](Logger*) {});
+    TeeLogger tee({quiet, err_ptr});
+    tee.log(LogLevel::Warning, "0003 SMTP  [127.0.0.2] !TIMEOUT");
+    tee.log(LogLevel::Error, "0003 SMTP  [127.0.0.2] !ERROR 28 writing");
+    CHECK(cap->lines().empty());  // below the console threshold, still in error.log
+    std::ifstream in(err.path(), std::ios::binary);
+    const std::string all((std::istreambuf_iterator<char>(in)), {});
+    const std::string stamp = ctime_text(1'700'000'000);
+    CHECK((matches_shape(stamp, "Aaa Aaa 99 99:99:99 9999") || matches_shape(stamp, "Aaa Aaa  9 99:99:99 9999")));
+    CHECK(all == stamp + " sbbsmail/0.1 bbs.example.com\r\nmail 0003 SMTP  [127.0.0.2] !ERROR 28 writing\r\n\r\n");
+}
+
+TEST_CASE("SMTP-79 hack.log entry shape, without the attempted password", "[log]") {
+    TempDir dir;
+    HackAttempt a{"SMTP LOGIN", "sysop", "Fri Aug 21 2026 10:07 pm", 40123, "<no name>", "192.0.2.7", true};
+    REQUIRE(append_hack_log(dir.path.string() + "/", a).ok());
+    a.password_given = false;
+    REQUIRE(append_hack_log(dir.path.string() + "/", a).ok());
+    std::ifstream in(dir.path / "hack.log", std::ios::binary);
+    const std::string all((std::istreambuf_iterator<char>(in)), {});
+    const std::string head =
+        "SUSPECTED SMTP LOGIN HACK ATTEMPT for user 'sysop' on Fri Aug 21 2026 10:07 pm\r\n"
+        "Using port 40123 at <no name> [192.0.2.7]\r\n";
+    CHECK(all == head + "Details: ********\r\n\r\n" + head + "\r\n");
+}
