@@ -127,7 +127,7 @@ TEST_CASE("POP3-42 each failure keeps protocol and name; the password only as a 
     CHECK(files.find("Tr0ub4dor&3-unique") == std::string::npos);
 }
 
-TEST_CASE("SMTP-26 POP3-44 a temp ban after TempBanThreshold unique failures, for TempBanDuration", "[state]") {
+TEST_CASE("SMTP-26 POP3-16 POP3-44 a temp ban after TempBanThreshold unique failures, for TempBanDuration", "[state]") {
     TempDb t;
     LoginAttempts la(*t.db, t.clock());
     LoginAttemptSettings s;  // threshold 20, 10 minutes
