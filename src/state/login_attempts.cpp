@@ -5,6 +5,8 @@
 #include "state/password_digest.h"
 #include "util/strings.h"
 
+#include <fstream>
+
 namespace sbbs {
 
 namespace {
@@ -166,6 +168,17 @@ Status LoginAttempts::clear_all() {
 Status LoginAttempts::clear_by_semaphore(std::string_view first_line) {
     const std::string_view ip = trim(first_line);
     return ip.empty() ? clear_all() : clear(ip);
+}
+
+} // namespace sbbs
+
+namespace sbbs {
+
+Status LoginAttempts::clear_by_semaphore_file(const std::string& path) {
+    std::ifstream in(path);
+    std::string first;
+    if (in) std::getline(in, first);
+    return clear_by_semaphore(first);
 }
 
 } // namespace sbbs

@@ -220,6 +220,21 @@ TEST_CASE("SMTP-78 POP3-46 the clear semaphore forgets one IP or everyone", "[st
     CHECK(la.all()->empty());
 }
 
+TEST_CASE("SMTP-78 POP3-46 the semaphore file's first line names the IP", "[state]") {
+    TempDb t;
+    LoginAttempts la(*t.db, t.clock());
+    fail(la, "192.0.2.7", "john", "a");
+    fail(la, "192.0.2.8", "john", "a");
+    const std::string sem = (t.dir / "clear.mail").string();
+    std::ofstream(sem) << "192.0.2.7\nignored second line\n";
+    REQUIRE(la.clear_by_semaphore_file(sem).ok());
+    CHECK_FALSE(la.find("192.0.2.7")->has_value());
+    CHECK(la.find("192.0.2.8")->has_value());
+    std::ofstream(sem, std::ios::trunc).flush();
+    REQUIRE(la.clear_by_semaphore_file(sem).ok());
+    CHECK(la.all()->empty());
+}
+
 TEST_CASE("SMTP-78 POP3-42 one table for every protocol, surviving a restart", "[state]") {
     TempDb t;
     {
