@@ -7,6 +7,7 @@
 #include "config/settings.h"
 #include "log/error_log.h"
 #include "log/file_logger.h"
+#include "log/repeated_errors.h"
 #include "log/tee_logger.h"
 #include "log/threshold_logger.h"
 #include "util/result.h"
@@ -34,12 +35,15 @@ public:
     // After logrotate moved the file (SIGHUP).
     Status reopen_file() { return file_ ? file_->reopen() : Status(); }
     std::string file_path() const { return file_ ? file_->path() : std::string(); }
+    // For SessionLog::set_repeated_errors.
+    RepeatedErrors& repeated_errors() { return repeated_; }
 
 private:
     ServerLog() = default;
     std::shared_ptr<FileLogger> file_;
     std::shared_ptr<ThresholdLogger> filtered_;
     std::unique_ptr<TeeLogger> root_;
+    RepeatedErrors repeated_;
 };
 
 } // namespace sbbs
