@@ -1,4 +1,5 @@
-// The server's logging as the sysop sees it, built from the configuration:
+// Every log output the sysop sees, built from the configuration (named
+// LogOutputs: the server module has its own ServerLog that may wrap this):
 // the terminal (or syslog in daemon mode) and the mail log file, both
 // filtered by LogLevel (SMTP-252, CFG-43), plus error.log, which gets every
 // error whatever LogLevel says. Everything logs to logger().
@@ -17,7 +18,7 @@
 
 namespace sbbs {
 
-struct ServerLogOptions {
+struct LogOutputOptions {
     bool terminal = true;    // stderr
     bool syslog = false;     // daemon mode: syslog facility MAIL instead of stderr
     bool file = true;        // <logs>/logs/mail.log
@@ -25,9 +26,9 @@ struct ServerLogOptions {
     std::string build = "sbbsmail";  // written in error.log entries
 };
 
-class ServerLog {
+class LogOutputs {
 public:
-    static Result<std::unique_ptr<ServerLog>> open(const Config& cfg, const ServerLogOptions& options);
+    static Result<std::unique_ptr<LogOutputs>> open(const Config& cfg, const LogOutputOptions& options);
 
     Logger& logger() { return *root_; }
     // A recycle's new snapshot: new LogLevel (paths stay until restart).
@@ -39,7 +40,7 @@ public:
     RepeatedErrors& repeated_errors() { return repeated_; }
 
 private:
-    ServerLog() = default;
+    LogOutputs() = default;
     std::shared_ptr<FileLogger> file_;
     std::shared_ptr<ThresholdLogger> filtered_;
     std::unique_ptr<TeeLogger> root_;

@@ -1,4 +1,4 @@
-#include "log/server_log.h"
+#include "log/log_outputs.h"
 #include "log/session_log.h"
 #include "log/spy_log.h"
 
@@ -31,15 +31,15 @@ struct TempLogs {
 
 } // namespace
 
-TEST_CASE("SMTP-252 the server log: LogLevel filters terminal and file, error.log gets every error", "[log]") {
+TEST_CASE("SMTP-252 log outputs: LogLevel filters terminal and file, error.log gets every error", "[log]") {
     TempLogs logs;
     Config cfg;
     cfg.paths.logs = logs.dir();
     cfg.mail.log_level = LogLevel::Notice;
     cfg.mail.host_name = "bbs.example.com";
-    ServerLogOptions opt;
+    LogOutputOptions opt;
     opt.terminal = false;
-    auto log = ServerLog::open(cfg, opt);
+    auto log = LogOutputs::open(cfg, opt);
     REQUIRE(log.ok());
     CHECK((*log)->file_path() == logs.dir() + "logs/mail.log");
     SessionLog s((*log)->logger(), 4, "SMTP", "127.0.0.2");
@@ -88,9 +88,9 @@ TEST_CASE("SMTP-260 POP3-118 a repeated error from the same place is a WARNING, 
     TempLogs logs;
     Config cfg;
     cfg.paths.logs = logs.dir();
-    ServerLogOptions opt;
+    LogOutputOptions opt;
     opt.terminal = false;
-    auto log = ServerLog::open(cfg, opt);
+    auto log = LogOutputs::open(cfg, opt);
     REQUIRE(log.ok());
     SessionLog a((*log)->logger(), 4, "POP3", "127.0.0.2");
     SessionLog b((*log)->logger(), 5, "POP3", "127.0.0.3");
