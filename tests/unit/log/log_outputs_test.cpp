@@ -1,4 +1,4 @@
-#include "log/server_log.h"
+#include "log/log_outputs.h"
 #include "log/session_log.h"
 #include "log/spy_log.h"
 
@@ -31,15 +31,15 @@ struct TempLogs {
 
 } // namespace
 
-TEST_CASE("SMTP-252 the server log: LogLevel filters terminal and file, error.log gets every error", "[log]") {
+TEST_CASE("SMTP-252 log outputs: LogLevel filters terminal and file, error.log gets every error", "[log]") {
     TempLogs logs;
     Config cfg;
     cfg.paths.logs = logs.dir();
     cfg.mail.log_level = LogLevel::Notice;
     cfg.mail.host_name = "bbs.example.com";
-    ServerLogOptions opt;
+    LogOutputOptions opt;
     opt.terminal = false;
-    auto log = ServerLog::open(cfg, opt);
+    auto log = LogOutputs::open(cfg, opt);
     REQUIRE(log.ok());
     CHECK((*log)->file_path() == logs.dir() + "logs/mail.log");
     SessionLog s((*log)->logger(), 4, "SMTP", "127.0.0.2");
@@ -82,4 +82,31 @@ TEST_CASE("SMTP-84 the AUTH PLAIN line reaches the spy log masked", "[log]") {
     (*spy)->write("AUTH PLAIN AGpvaG4Ac2VjcmV0");
     (*spy)->write("MAIL FROM:<john@example.com>");  // no continuation state: logged as is
     CHECK(logs.read("smtpspy.txt") == "AUTH PLAIN ********\nMAIL FROM:<john@example.com>\n");
+}
+
+TEST_CASE("SMTP-260 POP3-118 a repeated error from the same place is a WARNING, kept out of error.log", "[log]") {
+    TempLogs logs;
+    Config cfg;
+    cfg.paths.logs = logs.dir();
+    LogOutputOptions opt;
+    opt.terminal = false;
+    auto log = LogOutputs::open(cfg, opt);
+    REQUIRE(log.ok());
+    SessionLog a((*log)->logger(), 4, "POP3", "127.0.0.2");
+    SessionLog b((*log)->logger(), 5, "POP3", "127.0.0.3");
+    a.set_repeated_errors(&(*log)->repeated_errors());
+    b.set_repeated_errors(&(*log)->repeated_errors());
+    a.error_at("pop3.open_mailbox", LogLevel::Error, "!ERROR 1 opening mail base (first)");
+    b.error_at("pop3.open_mailbox", LogLevel::Error, "!ERROR 1 opening mail base (again)");
+    a.error_at("pop3.read_index", LogLevel::Error, "!ERROR 2 reading index");
+    b.error_at("pop3.open_mailbox", LogLevel::Critical, "!ERROR 1 opening mail base (after another)");
+    const std::string errors = logs.read("error.log");
+    CHECK(errors.find("(first)") != std::string::npos);
+    CHECK(errors.find("(again)") == std::string::npos);
+    CHECK(errors.find("reading index") != std::string::npos);
+    CHECK(errors.find("(after another)") != std::string::npos);
+    CHECK(logs.read("logs/mail.log").find("(again)") != std::string::npos);  // still shown
+    RepeatedErrors r;
+    CHECK(r.level_for(LogLevel::Notice, "x") == LogLevel::Notice);
+    CHECK(r.level_for(LogLevel::Notice, "x") == LogLevel::Notice);  // never raised
 }

@@ -1,13 +1,13 @@
-// Assembling the server's loggers from the configuration.
-#include "log/server_log.h"
+// Assembling the log outputs from the configuration.
+#include "log/log_outputs.h"
 
 #include "log/stream_logger.h"
 #include "log/syslog_logger.h"
 
 namespace sbbs {
 
-Result<std::unique_ptr<ServerLog>> ServerLog::open(const Config& cfg, const ServerLogOptions& options) {
-    std::unique_ptr<ServerLog> log(new ServerLog());
+Result<std::unique_ptr<LogOutputs>> LogOutputs::open(const Config& cfg, const LogOutputOptions& options) {
+    std::unique_ptr<LogOutputs> log(new LogOutputs());
     std::vector<std::shared_ptr<Logger>> shown;
     if (options.syslog) shown.push_back(std::make_shared<SyslogLogger>());
     else if (options.terminal) shown.push_back(std::make_shared<TerminalLogger>());
