@@ -241,3 +241,16 @@ TEST_CASE("SMTP-66 SMTP-128 SMTP_AUTH_VIA_IP: a recent login from this IP may re
     cleared.run({"EHLO x", "MAIL FROM:<a@b.c>", "RCPT TO:<friend@elsewhere.org>", "AUTH PLAIN !!!!"});
     CHECK(cleared.auth_user == 0);
 }
+
+TEST_CASE("SMTP-75 USER-30 LoginRequirements are checked after the password", "[smtp][auth]") {
+    Harness h;
+    h.cfg->mail.login_requirements = "LEVEL 60";
+    auto r = h.run({"AUTH PLAIN " + plain("Mary", "maryPW"), "NOOP"});
+    CHECK(r.back() == "535 5.7.8 Authentication failure");
+    CHECK(h.log.has("Mary !Insufficient server access: LEVEL 60"));
+    CHECK(h.attempts.recorded.size() == 1);
+    Harness ok;
+    ok.cfg->mail.login_requirements = "LEVEL 50";
+    ok.run({"AUTH PLAIN " + plain("Mary", "maryPW")});
+    CHECK(ok.auth_user == 3);
+}

@@ -260,7 +260,9 @@ TEST_CASE("SMTP-132 a pending sub: target makes mailbox recipients ignored", "[s
 
 TEST_CASE("SMTP-134 SMTP-135 QWK routing to a hub or through a QWK node account", "[smtp][rcpt]") {
     Harness h;
-    h.cfg->msgs.qwk_hubs.push_back({"VERT", true});
+    QwkHub hub;
+    hub.id = "VERT";
+    h.cfg->msgs.qwk_hubs.push_back(hub);
     h.run(mail_script("<a@remote.org>", {"<vert/dove!joe@example.com>"}));
     auto& m = only_message(h);
     CHECK(m.hdr.get(smb::hf::RECIPIENT) == "joe");
