@@ -513,3 +513,23 @@ TEST_CASE("SMTP-208 outbound and FidoNet semaphores are touched after the 250", 
     CHECK(f.store.mail.begin()->second.hdr.get(smb::hf::RECIPIENT) == "joe");   // To: names John Doe
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("SMTP-168 DEBUG_RX_HEADER logs each received header line", "[smtp][data]") {
+    Harness h;
+    h.cfg->mail.options |= mail_opt::DEBUG_RX_HEADER;
+    h.run(mail_script("<a@remote.org>", {"<mary@example.com>"}));
+    CHECK(h.log.has("RX: Subject: hi"));
+    CHECK(h.log.level_of("RX: Subject: hi") == LogLevel::Debug);
+    Harness n;
+    n.run(mail_script("<a@remote.org>", {"<mary@example.com>"}));
+    CHECK_FALSE(n.log.has("RX: Subject: hi"));
+}
+
+TEST_CASE("SMTP-177 a telegram from a reverse path without '@' is sent as unverified", "[smtp][data]") {
+    Harness h;
+    h.notices.pageable.insert(3);
+    h.extras.resolver = &h.resolver;
+    auto r = h.run({"EHLO x", "SEND FROM:<alice>", "RCPT TO:<mary@example.com>", "DATA", "Hi", ".", "QUIT"});
+    CHECK(codes(r) == std::vector<int>{220, 250, 250, 250, 354, 250, 221});
+    CHECK(h.notices.written[3].find("\x01w[\x01n" "127.0.0.2") != std::string::npos);
+}

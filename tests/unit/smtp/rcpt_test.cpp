@@ -364,7 +364,7 @@ TEST_CASE("SMTP-146 deleted or inactive recipients are unknown", "[smtp][rcpt]")
     CHECK(rcpt_reply(h, "<mary@example.com>") == "550 5.1.1 Unknown User: <mary@example.com>");
 }
 
-TEST_CASE("SMTP-147 restriction I closes the mailbox to unauthenticated senders", "[smtp][rcpt]") {
+TEST_CASE("SMTP-147 SMTP-258 restriction I closes the mailbox to unauthenticated senders", "[smtp][rcpt]") {
     Harness h;
     h.users.users[3].rest |= User::letter('I');
     CHECK(rcpt_reply(h, "<mary@example.com>") == "550 5.7.1 Closed mailbox: <mary@example.com>");
