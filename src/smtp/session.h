@@ -128,6 +128,7 @@ private:
         uint64_t body_bytes = 0;        // counted even past MaxMsgSize
         unsigned header_lines = 0, body_lines = 0;
         bool too_big = false;           // body spooling stopped at MaxMsgSize
+        bool header_overflow = false;   // header spooling stopped past 65535 bytes
     };
     Flow cmd_data();
     Flow receive_data(Spool& spool);
