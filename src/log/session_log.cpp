@@ -54,6 +54,10 @@ void SessionLog::log_bare(LogLevel level, std::string_view text) {
     emit(level, prefix() + std::string(text));
 }
 
+void SessionLog::error_at(std::string_view place, LogLevel level, std::string_view text) {
+    log(repeated_ ? repeated_->level_for(level, place) : level, text);
+}
+
 void SessionLog::rx(std::string_view line) {
     // Scrub even when DEBUG is off: the scrubber's continuation state must
     // follow the conversation.

@@ -9,6 +9,7 @@
 
 #include "log/credential_scrubber.h"
 #include "log/logger.h"
+#include "log/repeated_errors.h"
 
 #include <string>
 #include <string_view>
@@ -45,6 +46,11 @@ public:
     void notice(std::string_view t) { log(LogLevel::Notice, t); }
     void warning(std::string_view t) { log(LogLevel::Warning, t); }
     void error(std::string_view t) { log(LogLevel::Error, t); }
+    // An error from a named code place: a repeat of the previous error's
+    // place is logged as WARNING (SMTP-260, POP3-118) when the session has a
+    // RepeatedErrors tracker.
+    void error_at(std::string_view place, LogLevel level, std::string_view text);
+    void set_repeated_errors(RepeatedErrors* tracker) { repeated_ = tracker; }
 
     // DEBUG "<client> RX: <line>" / "TX: <line>", credentials masked
     // (SMTP-43, SMTP-253, POP3-116/117).
@@ -69,6 +75,7 @@ private:
     std::string protocol_;
     std::string client_;
     bool padded_ = true;
+    RepeatedErrors* repeated_ = nullptr;  // owned by the server; outlives sessions
     std::vector<std::string> secrets_;
     CredentialScrubber rx_scrubber_;
     CredentialScrubber tx_scrubber_;

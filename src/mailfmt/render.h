@@ -4,7 +4,9 @@
 
 #include "msgbase/message.h"
 
+#include <cstddef>
 #include <string>
+#include <vector>
 
 namespace sbbs {
 
@@ -12,7 +14,36 @@ struct RenderContext {
     std::string host_name;       // the server's host name (final HostName)
     std::string inet_addr;       // msgs.ini [Internet] addr
     std::string system_name;     // main.ini name (Organization fallback)
+    std::string qwk_id;          // main.ini qwk_id (Message-ID host fallback)
+    std::string operator_name;   // main.ini operator (last Message-ID host fallback)
+    std::string data_dir;        // '/'-terminated; attachments live in <data>file/ ("" = none)
 };
+
+// A rendered message as lines without CR LF, NOT dot-stuffed. A line may hold
+// embedded CR LF (a stored folded Received field is one line, as it is one write
+// in the original). POP3 TOP sends header + the first k text lines +
+// partial_end; RETR and SendMail send header + text + full_end.
+struct RenderedMessage {
+    std::vector<std::string> header;      // header lines, MIME preamble, the empty line
+    std::vector<std::string> text;        // body lines after the 998-byte split (POP3-97)
+    std::vector<std::string> full_end;    // attachment parts (full retrieval only)
+    std::vector<std::string> partial_end; // closing boundary of a partial (TOP) fetch
+    std::vector<std::string> attachments; // attachment paths, in send order
+    std::vector<std::string> unreadable;  // attachments that could not be read
+    size_t text_bytes = 0;                // bytes of the text before line splitting (POP3-80)
+
+    // Octets of the whole message as RETR sends it, CR LF included, before
+    // dot-stuffing and without the terminating "." line.
+    size_t octets() const;
+    // Octets of a TOP fetch of `lines` text lines (same counting as octets()).
+    size_t octets_top(size_t lines) const;
+};
+
+// The message text as the original retrieves it (POP3-78, FMT-49): comment
+// fields, poll answers, body and tail each ended by CR LF, Ctrl-A codes removed.
+std::string message_text(const smb::Message& msg);
+
+RenderedMessage render_message(const smb::Message& msg, const RenderContext& ctx);
 
 // Header lines + blank line + body (+ tails), CRLF line ends, NOT dot-stuffed.
 std::string render_rfc822(const smb::Message& msg, const RenderContext& ctx);

@@ -1,6 +1,13 @@
 // Changing stored messages: read-modify-write of a header and its index
 // record (FMT-92..95), headers sharing existing data (FMT-91), and the
 // parent side of thread linkage (FMT-89 step 8).
+//
+// Durability of updates: the header is written before its index record and
+// both are fsynced before returning. A crash between the two writes leaves the index attr
+// one change behind the header (chksmb: "attributes mismatch") until the next
+// update of that message. Unlike an add, nothing is lost or hidden by it.
+// A grown header is written and synced at its new place before the index
+// points there, and only then is the old copy flagged deleted and freed.
 #include "msgbase/smb_internal.h"
 
 #include <cstring>

@@ -22,9 +22,9 @@ std::string random_bytes(size_t n) {
 // BEGIN IMMEDIATE, so two processes opening a new file agree on it.
 Result<std::string> load_salt(sqlite3* db) {
     if (auto s = exec_sql(db, "BEGIN IMMEDIATE"); !s) return s.error();
-    auto ins = Statement::prepare(db, "INSERT OR IGNORE INTO meta (key, value) VALUES ('salt', ?1)");
+    auto ins = SqlStatement::prepare(db, "INSERT OR IGNORE INTO meta (key, value) VALUES ('salt', ?1)");
     Status st = ins ? ins->bind_blob(1, random_bytes(16)).run() : Status(ins.error());
-    auto sel = Statement::prepare(db, "SELECT value FROM meta WHERE key='salt'");
+    auto sel = SqlStatement::prepare(db, "SELECT value FROM meta WHERE key='salt'");
     std::string salt;
     if (st && sel) {
         auto row = sel->step();
@@ -43,11 +43,11 @@ Result<std::string> load_salt(sqlite3* db) {
 
 } // namespace
 
-Transaction::~Transaction() {
+DbTransaction::~DbTransaction() {
     if (!done_ && db_) (void)exec_sql(db_, "ROLLBACK");
 }
 
-Status Transaction::commit() {
+Status DbTransaction::commit() {
     done_ = true;
     if (auto s = exec_sql(db_, "COMMIT"); !s) {
         (void)exec_sql(db_, "ROLLBACK");
@@ -56,14 +56,14 @@ Status Transaction::commit() {
     return {};
 }
 
-Result<Transaction> Database::start(const char* begin_sql) {
+Result<DbTransaction> Database::start(const char* begin_sql) {
     std::unique_lock lock(mutex_);
     if (auto s = exec_sql(db_.get(), begin_sql); !s) return s.error();
-    return Transaction(std::move(lock), db_.get());
+    return DbTransaction(std::move(lock), db_.get());
 }
 
-Result<Transaction> Database::begin() { return start("BEGIN IMMEDIATE"); }
-Result<Transaction> Database::begin_read() { return start("BEGIN"); }
+Result<DbTransaction> Database::begin() { return start("BEGIN IMMEDIATE"); }
+Result<DbTransaction> Database::begin_read() { return start("BEGIN"); }
 
 Status Database::initialise(std::chrono::milliseconds busy_timeout) {
     sqlite3* db = db_.get();

@@ -1,6 +1,6 @@
 // The server's own state database (issue #3 item 8): data/sbbsmail.db, in
 // WAL mode with a busy timeout, schema created and migrated on open. Never
-// holds mail. One connection shared by all session threads; a Transaction
+// holds mail. One connection shared by all session threads; a DbTransaction
 // gives one thread exclusive use of it for a read-modify-write.
 #pragma once
 
@@ -19,18 +19,18 @@ class Database;
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back unless commit() succeeds. Holds
 // the database's lock for its lifetime.
-class Transaction {
+class DbTransaction {
 public:
-    Transaction(Transaction&& other) noexcept
+    DbTransaction(DbTransaction&& other) noexcept
         : lock_(std::move(other.lock_)), db_(std::exchange(other.db_, nullptr)), done_(other.done_) {}
-    Transaction& operator=(Transaction&&) = delete;
-    ~Transaction();
+    DbTransaction& operator=(DbTransaction&&) = delete;
+    ~DbTransaction();
     Status commit();
     sqlite3* db() const { return db_; }
 
 private:
     friend class Database;
-    Transaction(std::unique_lock<std::mutex> lock, sqlite3* db) : lock_(std::move(lock)), db_(db) {}
+    DbTransaction(std::unique_lock<std::mutex> lock, sqlite3* db) : lock_(std::move(lock)), db_(db) {}
     std::unique_lock<std::mutex> lock_;
     sqlite3* db_;
     bool done_ = false;
@@ -49,9 +49,9 @@ public:
 
     // A write transaction (BEGIN IMMEDIATE: takes SQLite's write lock now,
     // so a read-modify-write cannot deadlock on upgrade).
-    Result<Transaction> begin();
+    Result<DbTransaction> begin();
     // A read-only snapshot (deferred BEGIN).
-    Result<Transaction> begin_read();
+    Result<DbTransaction> begin_read();
     const std::string& path() const { return path_; }
     int schema_version() const { return schema_version_; }
     // Random per-database salt for password digests (created with the file).
@@ -60,7 +60,7 @@ public:
 private:
     Database(SqliteConnection db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
     Status initialise(std::chrono::milliseconds busy_timeout);
-    Result<Transaction> start(const char* begin_sql);
+    Result<DbTransaction> start(const char* begin_sql);
 
     std::mutex mutex_;
     SqliteConnection db_;

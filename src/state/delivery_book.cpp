@@ -10,7 +10,7 @@ namespace {
 constexpr std::string_view kNames[] = {"queued", "in-transit", "retry", "delivered", "failed"};
 constexpr std::string_view kColumns = "msg_number, attempts, next_try, state, last_error, updated";
 
-DeliveryRecord read_row(const Statement& q) {
+DeliveryRecord read_row(const SqlStatement& q) {
     DeliveryRecord r;
     r.msg_number = static_cast<uint32_t>(q.column_int(0));
     r.attempts = static_cast<uint32_t>(q.column_int(1));
@@ -22,7 +22,7 @@ DeliveryRecord read_row(const Statement& q) {
 }
 
 Result<std::optional<DeliveryRecord>> load(sqlite3* db, uint32_t msg) {
-    auto q = Statement::prepare(db, "SELECT " + std::string(kColumns) + " FROM deliveries WHERE msg_number=?1");
+    auto q = SqlStatement::prepare(db, "SELECT " + std::string(kColumns) + " FROM deliveries WHERE msg_number=?1");
     if (!q) return q.error();
     q->bind(1, int64_t{msg});
     auto row = q->step();
@@ -42,7 +42,7 @@ std::optional<DeliveryState> parse_delivery_state(std::string_view name) {
 }
 
 Status DeliveryBook::upsert(sqlite3* db, const DeliveryRecord& r) {
-    auto q = Statement::prepare(db,
+    auto q = SqlStatement::prepare(db,
         "INSERT OR REPLACE INTO deliveries (" + std::string(kColumns) + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
     if (!q) return q.error();
     q->bind(1, int64_t{r.msg_number}).bind(2, int64_t{r.attempts}).bind(3, r.next_try);
@@ -99,7 +99,7 @@ Status DeliveryBook::finish(uint32_t msg_number, DeliveryState final_state) {
 Result<std::vector<DeliveryRecord>> DeliveryBook::due(size_t limit) {
     auto tx = db_.begin_read();
     if (!tx) return tx.error();
-    auto q = Statement::prepare(tx->db(), "SELECT " + std::string(kColumns) +
+    auto q = SqlStatement::prepare(tx->db(), "SELECT " + std::string(kColumns) +
         " FROM deliveries WHERE state IN ('queued', 'retry') AND next_try<=?1 ORDER BY next_try, msg_number LIMIT ?2");
     if (!q) return q.error();
     q->bind(1, clock_()).bind(2, static_cast<int64_t>(limit));
@@ -116,7 +116,7 @@ Result<std::vector<DeliveryRecord>> DeliveryBook::due(size_t limit) {
 Result<int64_t> DeliveryBook::recover_in_transit() {
     auto tx = db_.begin();
     if (!tx) return tx.error();
-    auto q = Statement::prepare(tx->db(), "UPDATE deliveries SET state='retry', next_try=?1, updated=?1 WHERE state='in-transit'");
+    auto q = SqlStatement::prepare(tx->db(), "UPDATE deliveries SET state='retry', next_try=?1, updated=?1 WHERE state='in-transit'");
     if (!q) return q.error();
     if (auto s = q->bind(1, clock_()).run(); !s) return s.error();
     const int64_t n = sqlite3_changes(tx->db());
@@ -127,7 +127,7 @@ Result<int64_t> DeliveryBook::recover_in_transit() {
 Status DeliveryBook::forget(uint32_t msg_number) {
     auto tx = db_.begin();
     if (!tx) return tx.error();
-    auto q = Statement::prepare(tx->db(), "DELETE FROM deliveries WHERE msg_number=?1");
+    auto q = SqlStatement::prepare(tx->db(), "DELETE FROM deliveries WHERE msg_number=?1");
     if (!q) return q.error();
     if (auto s = q->bind(1, int64_t{msg_number}).run(); !s) return s;
     return tx->commit();

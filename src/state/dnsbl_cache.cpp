@@ -8,7 +8,7 @@ namespace sbbs {
 Status DnsblCache::put(std::string_view ip, std::string_view zone, bool listed, std::string_view result, uint32_t ttl_s) {
     auto tx = db_.begin();
     if (!tx) return tx.error();
-    auto q = Statement::prepare(tx->db(),
+    auto q = SqlStatement::prepare(tx->db(),
         "INSERT OR REPLACE INTO dnsbl_cache (ip, zone, listed, result, expires) VALUES (?1, ?2, ?3, ?4, ?5)");
     if (!q) return q.error();
     q->bind(1, ip).bind(2, zone).bind(3, int64_t{listed ? 1 : 0}).bind(4, result).bind(5, clock_() + int64_t{ttl_s});
@@ -19,7 +19,7 @@ Status DnsblCache::put(std::string_view ip, std::string_view zone, bool listed, 
 Result<std::optional<DnsblAnswer>> DnsblCache::get(std::string_view ip, std::string_view zone) {
     auto tx = db_.begin_read();
     if (!tx) return tx.error();
-    auto q = Statement::prepare(tx->db(),
+    auto q = SqlStatement::prepare(tx->db(),
         "SELECT listed, result, expires FROM dnsbl_cache WHERE ip=?1 AND zone=?2 AND expires>?3");
     if (!q) return q.error();
     q->bind(1, ip).bind(2, zone).bind(3, clock_());
@@ -33,7 +33,7 @@ Result<std::optional<DnsblAnswer>> DnsblCache::get(std::string_view ip, std::str
 Result<int64_t> DnsblCache::prune() {
     auto tx = db_.begin();
     if (!tx) return tx.error();
-    auto q = Statement::prepare(tx->db(), "DELETE FROM dnsbl_cache WHERE expires<=?1");
+    auto q = SqlStatement::prepare(tx->db(), "DELETE FROM dnsbl_cache WHERE expires<=?1");
     if (!q) return q.error();
     if (auto s = q->bind(1, clock_()).run(); !s) return s.error();
     const int64_t n = sqlite3_changes(tx->db());

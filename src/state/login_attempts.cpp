@@ -5,6 +5,8 @@
 #include "state/password_digest.h"
 #include "util/strings.h"
 
+#include <fstream>
+
 namespace sbbs {
 
 namespace {
@@ -12,7 +14,7 @@ namespace {
 constexpr std::string_view kUnspecified = "<unspecified>";
 constexpr std::string_view kColumns = "ip, protocol, user, count, dupes, first_time, last_time";
 
-LoginAttempt read_row(const Statement& q) {
+LoginAttempt read_row(const SqlStatement& q) {
     LoginAttempt a;
     a.ip = q.column_text(0);
     a.protocol = q.column_text(1);
@@ -26,7 +28,7 @@ LoginAttempt read_row(const Statement& q) {
 
 // The record and the digest of its last password, inside a transaction.
 Result<std::optional<std::pair<LoginAttempt, std::string>>> load(sqlite3* db, std::string_view ip) {
-    auto q = Statement::prepare(db, "SELECT " + std::string(kColumns) + ", password_digest FROM login_attempts WHERE ip=?1");
+    auto q = SqlStatement::prepare(db, "SELECT " + std::string(kColumns) + ", password_digest FROM login_attempts WHERE ip=?1");
     if (!q) return q.error();
     q->bind(1, ip);
     auto row = q->step();
@@ -36,7 +38,7 @@ Result<std::optional<std::pair<LoginAttempt, std::string>>> load(sqlite3* db, st
 }
 
 Status store(sqlite3* db, const LoginAttempt& a, std::string_view digest) {
-    auto q = Statement::prepare(db,
+    auto q = SqlStatement::prepare(db,
         "INSERT OR REPLACE INTO login_attempts (ip, protocol, user, count, dupes, first_time, last_time, "
         "password_digest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     if (!q) return q.error();
@@ -134,7 +136,7 @@ Result<std::chrono::milliseconds> LoginAttempts::throttle(const LoginAttemptSett
 Result<std::vector<LoginAttempt>> LoginAttempts::all() {
     auto tx = db_.begin_read();
     if (!tx) return tx.error();
-    auto q = Statement::prepare(tx->db(), "SELECT " + std::string(kColumns) + " FROM login_attempts ORDER BY last_time");
+    auto q = SqlStatement::prepare(tx->db(), "SELECT " + std::string(kColumns) + " FROM login_attempts ORDER BY last_time");
     if (!q) return q.error();
     std::vector<LoginAttempt> out;
     for (;;) {
@@ -150,7 +152,7 @@ Result<std::vector<LoginAttempt>> LoginAttempts::all() {
 Status LoginAttempts::clear(std::string_view ip) {
     auto tx = db_.begin();
     if (!tx) return tx.error();
-    auto q = Statement::prepare(tx->db(), "DELETE FROM login_attempts WHERE ip=?1");
+    auto q = SqlStatement::prepare(tx->db(), "DELETE FROM login_attempts WHERE ip=?1");
     if (!q) return q.error();
     if (auto s = q->bind(1, ip).run(); !s) return s;
     return tx->commit();
@@ -166,6 +168,17 @@ Status LoginAttempts::clear_all() {
 Status LoginAttempts::clear_by_semaphore(std::string_view first_line) {
     const std::string_view ip = trim(first_line);
     return ip.empty() ? clear_all() : clear(ip);
+}
+
+} // namespace sbbs
+
+namespace sbbs {
+
+Status LoginAttempts::clear_by_semaphore_file(const std::string& path) {
+    std::ifstream in(path);
+    std::string first;
+    if (in) std::getline(in, first);
+    return clear_by_semaphore(first);
 }
 
 } // namespace sbbs

@@ -96,6 +96,9 @@ public:
     // The ctrl/clear[.mail] semaphore (SMTP-78, POP3-46): its first line
     // names one IP to forget, or is empty to forget everyone.
     Status clear_by_semaphore(std::string_view first_line);
+    // The same, reading the semaphore file itself (a missing or unreadable
+    // file clears everyone, as an empty one does).
+    Status clear_by_semaphore_file(const std::string& path);
 
 private:
     Database& db_;

@@ -46,12 +46,12 @@ CREATE INDEX deliveries_due ON deliveries (state, next_try);
 };
 
 Result<int> read_version(sqlite3* db) {
-    auto probe = Statement::prepare(db, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_version'");
+    auto probe = SqlStatement::prepare(db, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='schema_version'");
     if (!probe) return probe.error();
     auto row = probe->step();
     if (!row) return row.error();
     if (probe->column_int(0) == 0) return 0;
-    auto q = Statement::prepare(db, "SELECT max(version) FROM schema_version");
+    auto q = SqlStatement::prepare(db, "SELECT max(version) FROM schema_version");
     if (!q) return q.error();
     auto r = q->step();
     if (!r) return r.error();

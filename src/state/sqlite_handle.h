@@ -25,15 +25,15 @@ Result<SqliteConnection> open_sqlite(const std::string& path);
 // Runs one or more statements without results (schema, pragmas).
 Status exec_sql(sqlite3* db, std::string_view sql);
 
-class Statement {
+class SqlStatement {
 public:
-    static Result<Statement> prepare(sqlite3* db, std::string_view sql);
+    static Result<SqlStatement> prepare(sqlite3* db, std::string_view sql);
 
     // Binding is 1-based as in SQL's ?1, ?2...
-    Statement& bind(int index, int64_t value);
-    Statement& bind(int index, std::string_view text);
-    Statement& bind_blob(int index, std::string_view bytes);
-    Statement& bind_null(int index);
+    SqlStatement& bind(int index, int64_t value);
+    SqlStatement& bind(int index, std::string_view text);
+    SqlStatement& bind_blob(int index, std::string_view bytes);
+    SqlStatement& bind_null(int index);
 
     // true: a row is ready; false: done.
     Result<bool> step();
@@ -50,7 +50,7 @@ private:
     struct Finalizer {
         void operator()(sqlite3_stmt* s) const;
     };
-    Statement(sqlite3* db, sqlite3_stmt* s) : db_(db), stmt_(s) {}
+    SqlStatement(sqlite3* db, sqlite3_stmt* s) : db_(db), stmt_(s) {}
     sqlite3* db_;
     std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
 };

@@ -94,3 +94,13 @@ TEST_CASE("a registered secret never appears in any session line", "[log]") {
     CHECK(cap.contains("'********' expected"));
     CHECK(cap.contains("0003 POP3  ****************"));
 }
+
+TEST_CASE("POP3-117 POP3 TX lines are DEBUG with the client id", "[log]") {
+    CaptureLogger cap;
+    SessionLog log(cap, 8, "POP3", "127.0.0.2");
+    log.tx("+OK Capability list follows");
+    auto lines = cap.lines();
+    REQUIRE(lines.size() == 1);
+    CHECK(lines[0].level == LogLevel::Debug);
+    CHECK(lines[0].text == "0008 POP3  [127.0.0.2] TX: +OK Capability list follows");
+}

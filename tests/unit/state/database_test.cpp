@@ -13,7 +13,7 @@ using sbbs::test::TempDb;
 namespace {
 
 std::string pragma(sqlite3* db, const char* sql) {
-    auto q = Statement::prepare(db, sql);
+    auto q = SqlStatement::prepare(db, sql);
     REQUIRE(q.ok());
     auto row = q->step();
     REQUIRE(row.ok());
@@ -87,7 +87,7 @@ TEST_CASE("statement errors come back as Error, not exceptions", "[state]") {
     TempDb t;
     auto tx = t.db->begin_read();
     REQUIRE(tx.ok());
-    auto bad = Statement::prepare(tx->db(), "SELECT nonsense FROM nowhere");
+    auto bad = SqlStatement::prepare(tx->db(), "SELECT nonsense FROM nowhere");
     REQUIRE_FALSE(bad.ok());
     CHECK(bad.error().message.find("nowhere") != std::string::npos);
 }

@@ -127,7 +127,7 @@ TEST_CASE("POP3-42 each failure keeps protocol and name; the password only as a 
     CHECK(files.find("Tr0ub4dor&3-unique") == std::string::npos);
 }
 
-TEST_CASE("SMTP-26 POP3-44 a temp ban after TempBanThreshold unique failures, for TempBanDuration", "[state]") {
+TEST_CASE("SMTP-26 POP3-16 POP3-44 a temp ban after TempBanThreshold unique failures, for TempBanDuration", "[state]") {
     TempDb t;
     LoginAttempts la(*t.db, t.clock());
     LoginAttemptSettings s;  // threshold 20, 10 minutes
@@ -217,6 +217,21 @@ TEST_CASE("SMTP-78 POP3-46 the clear semaphore forgets one IP or everyone", "[st
     CHECK(left->size() == 2);
     CHECK_FALSE(la.find("192.0.2.8")->has_value());
     REQUIRE(la.clear_by_semaphore("").ok());
+    CHECK(la.all()->empty());
+}
+
+TEST_CASE("SMTP-78 POP3-46 the semaphore file's first line names the IP", "[state]") {
+    TempDb t;
+    LoginAttempts la(*t.db, t.clock());
+    fail(la, "192.0.2.7", "john", "a");
+    fail(la, "192.0.2.8", "john", "a");
+    const std::string sem = (t.dir / "clear.mail").string();
+    std::ofstream(sem) << "192.0.2.7\nignored second line\n";
+    REQUIRE(la.clear_by_semaphore_file(sem).ok());
+    CHECK_FALSE(la.find("192.0.2.7")->has_value());
+    CHECK(la.find("192.0.2.8")->has_value());
+    std::ofstream(sem, std::ios::trunc).flush();
+    REQUIRE(la.clear_by_semaphore_file(sem).ok());
     CHECK(la.all()->empty());
 }
 

@@ -1,0 +1,75 @@
+// The message text as the mail server sends it: comments, poll answers, body
+// and tail, Ctrl-A codes removed, split into RFC 822 lines (POP3-78, POP3-97).
+#include "mailfmt/render_parts.h"
+
+#include <cstdio>
+
+namespace sbbs {
+
+namespace {
+constexpr uint16_t POLL_ANSWER = 0xE0;
+constexpr size_t MAX_LINE = 998;        // RFC 5322 line limit without CR LF
+
+// One data field as the original appends it: NULs at the end dropped, CR LF added.
+void append_field(std::string& out, const std::string& data) {
+    if (data.empty()) return;
+    out += data;
+    while (!out.empty() && out.back() == '\0') out.pop_back();
+    out += "\r\n";
+}
+} // namespace
+
+std::string message_text(const smb::Message& msg) {
+    std::string text;
+    for (auto& f : msg.hdr.fields)
+        if (f.type == smb::hf::SMB_COMMENT || f.type == smb::hf::SMTPSYSMSG)
+            text += std::string(f.data.c_str()) + "\r\n";
+    if (!text.empty()) text += "\r\n";
+    unsigned answers = 0;
+    for (auto& f : msg.hdr.fields) {
+        if (f.type != POLL_ANSWER) continue;
+        char num[16];
+        std::snprintf(num, sizeof num, "%2u: ", ++answers);
+        text += num + std::string(f.data.c_str()) + "\r\n";
+    }
+    append_field(text, msg.body);
+    append_field(text, msg.tail);
+    return render::remove_ctrl_a(text);
+}
+
+namespace render {
+
+std::string remove_ctrl_a(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (size_t i = 0; i < text.size() && text[i] != '\0'; ++i) {
+        if (text[i] != '\x01') { out += text[i]; continue; }
+        if (++i >= text.size() || text[i] == '\0' || text[i] == 'Z') break;   // end of text
+        if (text[i] == '<' && !out.empty()) out.pop_back();                  // destructive backspace
+        else if (text[i] == '/') out += "\r\n";                              // conditional new line
+    }
+    return out;
+}
+
+std::vector<std::string> split_text_lines(std::string_view text) {
+    if (text.empty()) text = "\r\n";    // at least one line of text
+    std::vector<std::string> lines;
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t avail = std::min(MAX_LINE, text.size() - pos);
+        size_t len = 0;
+        while (len < avail && text[pos + len] != '\n') ++len;
+        size_t keep = len;
+        // Only control bytes and spaces: the original also drops bytes >= 0x80
+        // here (signed char), which loses text; we keep them (pop3.md POP3-97 note).
+        while (keep && static_cast<unsigned char>(text[pos + keep - 1]) <= ' ') --keep;
+        lines.emplace_back(text.substr(pos, keep));
+        if (pos + len < text.size() && text[pos + len] == '\r') ++len;
+        if (pos + len < text.size() && text[pos + len] == '\n') ++len;
+        pos += len;
+    }
+    return lines;
+}
+
+} // namespace render
+} // namespace sbbs

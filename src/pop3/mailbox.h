@@ -1,0 +1,40 @@
+// The mailbox of one POP3 session: the user's mail snapshotted at login, with
+// exact sizes and the deletions waiting for QUIT (RFC 1939; pop3.md section 7).
+#pragma once
+
+#include "mailfmt/render.h"
+#include "msgbase/mail_store.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace sbbs::pop3 {
+
+struct MailboxEntry {
+    uint32_t number = 0;       // SMB message number (the UIDL)
+    uint16_t attr = 0;         // index attributes at login
+    size_t size = 0;           // octets RETR sends for it
+    bool deleted = false;      // DELE given in this session
+    bool marked_read = false;  // this session set MSG_READ on it
+};
+
+class Mailbox {
+public:
+    // POP3-49..51: not deleted, index order, number 0 skipped, SPAM left out
+    // with `no_spam`. Each message is read once to learn its exact size
+    // (the size of what RETR sends needs the text); nothing else is kept.
+    static Result<Mailbox> load(MailStore& store, uint32_t user, bool no_spam, const RenderContext& ctx);
+
+    size_t count() const { return entries_.size(); }
+    // Messages and octets not marked deleted (RFC 1939 STAT).
+    size_t live_count() const;
+    uint64_t live_bytes() const;
+    // 1-based POP3 number -> entry, or nullptr when out of range.
+    MailboxEntry* at(uint64_t n) { return n >= 1 && n <= entries_.size() ? &entries_[n - 1] : nullptr; }
+    std::vector<MailboxEntry>& entries() { return entries_; }
+
+private:
+    std::vector<MailboxEntry> entries_;
+};
+
+} // namespace sbbs::pop3

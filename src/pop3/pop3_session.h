@@ -1,0 +1,111 @@
+// One POP3 client session, from greeting to QUIT (pop3.md sections 3-14,
+// RFC 1939, RFC 2449, RFC 2595, RFC 5034), driven through a SessionIo so it
+// runs the same over a socket, TLS or a test script.
+#pragma once
+
+#include "config/pattern_list.h"
+#include "config/settings.h"
+#include "log/logger.h"
+#include "mailfmt/render.h"
+#include "msgbase/mail_store.h"
+#include "net/session_io.h"
+#include "pop3/login_attempts.h"
+#include "pop3/mailbox.h"
+#include "pop3/mailbox_lock.h"
+#include "userbase/user_directory.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sbbs {
+
+// The filter lists checked before the greeting (POP3-16), loaded and cached
+// by the server; `*_file` are the paths shown in log lines.
+struct Pop3AccessLists {
+    PatternList exempt;          // ctrl/ipfilter_exempt.cfg
+    PatternList ip_can;          // text/ip.can
+    PatternList host_can;        // text/host.can
+    std::string ip_can_file, host_can_file;
+};
+
+class Pop3Session {
+public:
+    Pop3Session(ConfigPtr cfg, UserDirectory& users, MailStore& store, Logger& log,
+                LoginAttemptLog& attempts, bool implicit_tls);
+
+    // Wiring done by the listener before run(); all optional.
+    void set_socket(int descriptor) { socket_ = descriptor; }           // log prefix SSSS
+    void set_client_host(std::string name) { host_ = std::move(name); } // POP3-14 ("<no name>")
+    void set_mailbox_locks(pop3::MailboxLockRegistry* registry) { locks_ = registry; }
+    void set_tls_available(bool available) { tls_available_ = available; }
+    void set_access_lists(const Pop3AccessLists* lists) { lists_ = lists; }
+
+    void run(SessionIo& io);
+
+private:
+    enum class Auth { UserPass, Apop, Plain };
+    enum class Next { Continue, End };
+
+    // Session start, greeting and AUTHORIZATION (pop3_auth.cpp).
+    bool admit();
+    void greet();
+    bool authorize();
+    bool start_tls();
+    bool authenticate(Auth method, const std::string& id, const std::string& secret);
+    bool refuse_login(const std::string& name, const std::string& tried, bool count);
+    bool open_mailbox();
+
+    // TRANSACTION and UPDATE (pop3_transaction.cpp).
+    void transact();
+    Next command(const std::string& line);
+    void list(const std::string& line, bool uidl);
+    void retrieve(const std::string& line, bool top);
+    void send_message(pop3::MailboxEntry& e, long lines);
+    void mark_retrieved(pop3::MailboxEntry& e, const RenderedMessage& r);
+    void dele(const std::string& line);
+    void rset();
+    void update();
+    void remove_attachments(const pop3::MailboxEntry& e, const RenderContext& ctx);
+    void finish();
+    bool still_present(const pop3::MailboxEntry& e);
+
+    // Replies and log lines (pop3_session.cpp).
+    void reply(std::string_view line);
+    void send_capa(bool before_login);
+    void log(LogLevel level, const std::string& text);
+    void log_client(LogLevel level, const std::string& text);   // "[ip] text"
+    void log_user(LogLevel level, const std::string& text);     // "<alias> text"
+    bool debug() const { return cfg_->mail.has(mail_opt::DEBUG_POP3); }
+    std::optional<std::string> read_command();
+    RenderContext render_context() const;
+
+    ConfigPtr cfg_;
+    UserDirectory& users_;
+    MailStore& store_;
+    Logger& logger_;
+    LoginAttemptLog& attempts_;
+    bool implicit_tls_;
+    int socket_ = 0;
+    std::string host_ = "<no name>";
+    pop3::MailboxLockRegistry* locks_ = nullptr;
+    const Pop3AccessLists* lists_ = nullptr;
+    bool tls_available_ = true;
+
+    // Per-connection state.
+    SessionIo* io_ = nullptr;
+    std::string prot_;
+    std::string timestamp_;
+    std::optional<User> user_;
+    bool no_spam_ = false;
+    bool logged_in_ = false;
+    bool activity_ = true;
+    time_t login_time_ = 0;
+    std::unique_ptr<pop3::MailboxLock> lock_;
+    pop3::Mailbox mailbox_;
+};
+
+} // namespace sbbs
