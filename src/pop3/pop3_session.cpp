@@ -111,6 +111,7 @@ RenderContext Pop3Session::render_context() const {
     c.qwk_id = cfg_->sys.qwk_id;
     c.operator_name = cfg_->sys.operator_name;
     c.data_dir = cfg_->paths.data;
+    c.exact_text = exact_text_;
     return c;
 }
 

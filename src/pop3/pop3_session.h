@@ -43,6 +43,8 @@ public:
     void set_mailbox_locks(pop3::MailboxLockRegistry* registry) { locks_ = registry; }
     void set_tls_available(bool available) { tls_available_ = available; }
     void set_access_lists(const Pop3AccessLists* lists) { lists_ = lists; }
+    // Ours: send stored text byte for byte (RenderContext::exact_text).
+    void set_exact_text(bool exact) { exact_text_ = exact; }
 
     void run(SessionIo& io);
 
@@ -94,6 +96,7 @@ private:
     pop3::MailboxLockRegistry* locks_ = nullptr;
     const Pop3AccessLists* lists_ = nullptr;
     bool tls_available_ = true;
+    bool exact_text_ = false;
 
     // Per-connection state.
     SessionIo* io_ = nullptr;

@@ -422,3 +422,28 @@ TEST_CASE("POP3-123 the attribute bits written are the original's", "[pop3]") {
     CHECK(f.store.mail[1].hdr.attr == 0x0002);
     CHECK(f.store.mail[2].hdr.attr == 0x0010);
 }
+
+TEST_CASE("POP3-97 (ours, exact text) what SMTP stored comes out of RETR byte for byte", "[pop3]") {
+    Pop3Fixture f;
+    f.wire = [](Pop3Session& s) { s.set_exact_text(true); };
+    const std::vector<std::string> bodies = {
+        "plain text\r\nsecond line\r\n",
+        "8-bit \xC3\xA9t\xC3\xA9 \xE9\r\n",
+        std::string(998, 'L') + "\r\n" + std::string(500, 'M') + "\r\n",
+        ".starts with a dot\r\n..two dots\r\n.\r\n",
+        "flowed paragraph \r\ncontinues\r\n",
+        "This is a multi-part message in MIME format.\r\n\r\n--b1\r\nContent-Type: text/plain\r\n\r\nhi\r\n"
+        "--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        "AAECAwQF\r\n--b1--\r\n",
+    };
+    for (auto& body : bodies) {
+        Pop3Fixture g;
+        g.wire = f.wire;
+        g.deliver(2, body);
+        g.run(script({"LIST 1", "RETR 1", "QUIT"}));
+        std::string msg = retrieved(g.io.output);
+        CHECK(msg.substr(msg.find("\r\n\r\n") + 4) == body);
+        auto out = after_login(g.io.lines());
+        CHECK(out[0] == "+OK 1 " + std::to_string(msg.size()));
+    }
+}
