@@ -113,7 +113,7 @@ TEST_CASE("POP3-54 a message that cannot be read ends the session with -ERR", "[
     CHECK(f.io.lines().back() == "-ERR message #1: bad header 1");
 }
 
-TEST_CASE("POP3-57 POP3-116 trailing white space trimmed; RX lines with DEBUG_POP3, never a password", "[pop3]") {
+TEST_CASE("POP3-13 POP3-57 POP3-116 trailing white space trimmed; RX lines with DEBUG_POP3, never a password", "[pop3]") {
     Pop3Fixture f;
     f.cfg->mail.options |= mail_opt::DEBUG_POP3;
     f.deliver(2);
@@ -446,4 +446,44 @@ TEST_CASE("POP3-97 (ours, exact text) what SMTP stored comes out of RETR byte fo
         auto out = after_login(g.io.lines());
         CHECK(out[0] == "+OK 1 " + std::to_string(msg.size()));
     }
+}
+
+TEST_CASE("POP3-48 a mail base that cannot be opened ends the session with -ERR", "[pop3]") {
+    struct DeadStore : test::MemoryMailStore {
+        Result<std::vector<MailSummary>> list_mailbox(uint32_t) override {
+            return make_error("mail base unreadable", ErrorCode::Io);
+        }
+    };
+    Pop3Fixture f;
+    DeadStore dead;
+    for (auto& l : {"USER Alice", "PASS Secret", "STAT"}) f.io.send(l);
+    Pop3Session s(f.cfg, f.users, dead, f.log, f.attempts, false);
+    s.run(f.io);
+    CHECK(f.io.lines().back() == "-ERR mail base unreadable");
+    CHECK(f.log.level_of("!ERROR mail base unreadable") == LogLevel::Error);
+    CHECK(f.io.input.size() == 1);
+}
+
+TEST_CASE("POP3-89 KILLREAD mail is only marked read, never deleted by POP3", "[pop3]") {
+    Pop3Fixture f;
+    f.deliver(2, "x\r\n", smb::attr::KILLREAD);
+    after_login(f.run(script({"RETR 1", "QUIT"})));
+    CHECK(f.store.mail[1].hdr.attr == (smb::attr::KILLREAD | smb::attr::READ));
+}
+
+TEST_CASE("POP3-102 (ours) a deletion the base refuses at QUIT is reported with -ERR", "[pop3]") {
+    struct StubbornStore : test::MemoryMailStore {
+        Status change_attr(uint32_t, uint16_t, uint16_t) override { return make_error("header locked", ErrorCode::Locked); }
+    };
+    Pop3Fixture f;
+    StubbornStore store;
+    NewMessage m;
+    RecipientCopy c;
+    c.append.push_back({smb::hf::RECIPIENTEXT, "2"});
+    (void)store.add_mail(m, {c});
+    for (auto& l : {"USER Alice", "PASS Secret", "DELE 1", "QUIT"}) f.io.send(l);
+    Pop3Session s(f.cfg, f.users, store, f.log, f.attempts, false);
+    s.run(f.io);
+    CHECK(f.io.lines().back() == "-ERR some deleted messages not removed");
+    CHECK(f.log.any("<Alice> !ERROR header locked marking message #1 for deletion"));
 }
