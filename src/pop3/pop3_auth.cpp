@@ -193,6 +193,11 @@ bool Pop3Session::refuse_login(const std::string& name, const std::string& tried
 }
 
 bool Pop3Session::open_mailbox() {
+    if (base_locked()) {
+        log_client(LogLevel::Warning, "<" + user_->alias + "> !MAIL BASE LOCKED: " + cfg_->mail_base() + ".lock exists");
+        reply("-ERR database locked, try again later");
+        return false;
+    }
     lock_ = pop3::MailboxLock::acquire(locks_, cfg_->paths.data, user_->number);
     if (!lock_) {                        // RFC 1939 8 / RFC 2449 8.1.2
         log_user(LogLevel::Notice, "!MAILBOX IN USE by another session");

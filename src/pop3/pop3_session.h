@@ -74,6 +74,7 @@ private:
     void remove_attachments(const pop3::MailboxEntry& e, const RenderContext& ctx);
     void finish();
     bool still_present(const pop3::MailboxEntry& e);
+    bool base_locked() const;   // data/mail.lock: maintenance by smbutil, fixsmb ... (POP3-47, POP3-59)
 
     // Replies and log lines (pop3_session.cpp).
     void reply(std::string_view line);

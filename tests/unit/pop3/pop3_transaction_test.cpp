@@ -487,3 +487,25 @@ TEST_CASE("POP3-102 (ours) a deletion the base refuses at QUIT is reported with 
     CHECK(f.io.lines().back() == "-ERR some deleted messages not removed");
     CHECK(f.log.any("<Alice> !ERROR header locked marking message #1 for deletion"));
 }
+
+TEST_CASE("POP3-47 POP3-59 POP3-108 a maintenance lock file refuses login and ends a session", "[pop3]") {
+    namespace fs = std::filesystem;
+    char tmpl[] = "/tmp/pop3_maint_XXXXXX";
+    fs::path root = mkdtemp(tmpl);
+    Pop3Fixture f;
+    f.cfg->paths.data = root.string() + "/";
+    f.deliver(2);
+    std::ofstream(root / "mail.lock") << "smbutil";
+    auto out = f.run({"USER Alice", "PASS Secret", "STAT"});
+    CHECK(out.back() == "-ERR database locked, try again later");
+    CHECK(f.log.level_of("!MAIL BASE LOCKED") == LogLevel::Warning);
+    fs::remove(root / "mail.lock");
+    f.io.before_read = [&](const std::string& line) {
+        if (line == "LIST") std::ofstream(root / "mail.lock") << "fixsmb";
+    };
+    out = after_login(f.run(script({"STAT", "LIST", "STAT"})));
+    CHECK(out[0].rfind("+OK 1 ", 0) == 0);
+    CHECK(out[1] == "-ERR database locked, try again later");
+    CHECK(out.size() == 2);
+    fs::remove_all(root);
+}
