@@ -176,7 +176,6 @@ bool Pop3Session::authenticate(Auth method, const std::string& id, const std::st
     if (debug())
         log_client(LogLevel::Info, "<" + r.user.alias + "> logged-in " + (method == Auth::Apop ? "via APOP" : ""));
     activity_ = false;
-    logged_in_ = true;
     return true;
 }
 

@@ -18,7 +18,6 @@ void Pop3Session::run(SessionIo& io) {
     io_ = &io;
     prot_ = implicit_tls_ ? "POP3S" : "POP3";
     user_.reset();
-    logged_in_ = false;
     activity_ = true;
     lock_.reset();
     mailbox_ = {};

@@ -105,7 +105,6 @@ private:
     std::string timestamp_;
     std::optional<User> user_;
     bool no_spam_ = false;
-    bool logged_in_ = false;
     bool activity_ = true;
     time_t login_time_ = 0;
     std::unique_ptr<pop3::MailboxLock> lock_;
