@@ -27,10 +27,13 @@ std::string CredentialScrubber::scrub(std::string_view line) {
         --pending_;
         return std::string(kMasked);
     }
-    return scrub_command(line);
+    return mask_command_credentials(line, &pending_);
 }
 
-std::string CredentialScrubber::scrub_command(std::string_view line) {
+std::string mask_command_credentials(std::string_view line, int* continuation_lines) {
+    int ignored = 0;
+    int& pending = continuation_lines ? *continuation_lines : ignored;
+    pending = 0;
     auto [verb, rest] = first_word(line);
     if (iequals(verb, "PASS") && line.size() > 4) return masked(line.substr(0, 5));
     if (iequals(verb, "APOP")) {
@@ -43,9 +46,9 @@ std::string CredentialScrubber::scrub_command(std::string_view line) {
     auto [mech, arg] = first_word(rest);
     const std::string_view head = line.substr(0, line.size() - rest.size() + mech.size());
     if (iequals(mech, "LOGIN")) {
-        pending_ = arg.empty() ? 2 : 1;  // user name (unless given), then password
+        pending = arg.empty() ? 2 : 1;  // user name (unless given), then password
     } else {
-        pending_ = arg.empty() ? 1 : 0;  // PLAIN, CRAM-MD5 and others: one response
+        pending = arg.empty() ? 1 : 0;  // PLAIN, CRAM-MD5 and others: one response
     }
     return arg.empty() ? std::string(line) : masked(std::string(head) + " ");
 }

@@ -12,6 +12,11 @@ namespace sbbs {
 
 inline constexpr std::string_view kMasked = "********";
 
+// One command line with its credential arguments masked, without any
+// memory of earlier lines; `continuation_lines` (if given) receives how many
+// following lines are credentials (2 after "AUTH LOGIN", 1 after "AUTH PLAIN").
+std::string mask_command_credentials(std::string_view line, int* continuation_lines = nullptr);
+
 class CredentialScrubber {
 public:
     // The line as it may be logged; remembers whether the next line(s) are
@@ -23,7 +28,6 @@ public:
     int pending() const { return pending_; }
 
 private:
-    std::string scrub_command(std::string_view line);
     int pending_ = 0;
 };
 

@@ -150,7 +150,7 @@ private:
 };
 
 bool test(const Term& t, const User& u) {
-    const uint32_t bit = 1u << t.value;
+    const uint32_t bit = t.value < 26 ? 1u << t.value : 0;   // only letters use it
     switch (t.kind) {
     case Kind::Level: return t.equal ? u.level == t.value : u.level >= t.value;
     case Kind::User: return t.equal ? u.number == t.value : u.number >= t.value;

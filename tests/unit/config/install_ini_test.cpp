@@ -209,3 +209,21 @@ TEST_CASE("CFG-168 ports out of range and shared listener address+port refuse to
     Diagnostics d3;
     CHECK(load_config(options_for(inst3), d3).ok());
 }
+
+TEST_CASE("CFG-107 CFG-108 main.ini sections and keys we do not need are read without diagnostics", "[config]") {
+    test::TempInstall inst;
+    std::string main = inst.read("ctrl/main.ini");
+    main += "[module:x]\nfoo=bar\n[event:nightly]\ncmd=x\n";
+    inst.write("ctrl/main.ini", main);
+    Diagnostics d;
+    auto cfg = load_ok(inst, d);
+    CHECK(d.empty());
+}
+
+TEST_CASE("CFG-169 ctrl/text.dat is not needed to start", "[config]") {
+    test::TempInstall inst;
+    inst.remove("ctrl/text.dat");
+    Diagnostics d;
+    CHECK(load_config(options_for(inst), d).ok());
+    CHECK(d.empty());
+}

@@ -1,6 +1,7 @@
 #include "config/install_paths.h"
 #include "config/listeners.h"
 #include "config/loader.h"
+#include "config/value_parse.h"
 #include "temp_install.h"
 
 #include <catch.hpp>
@@ -147,7 +148,7 @@ TEST_CASE("CFG-36 CFG-37 CFG-38 CFG-68 CFG-69 host name and temp dir inheritance
     CHECK(std::filesystem::is_directory(inst.root() + "temp"));
 }
 
-TEST_CASE("CFG-39 CFG-40 CFG-41 CFG-42 CFG-43 CFG-44 CFG-45 [Global] values inherited by [Mail]", "[config]") {
+TEST_CASE("CFG-39 CFG-40 CFG-41 CFG-42 CFG-43 CFG-44 CFG-45 CFG-50 CFG-51 CFG-80 [Global] values inherited by [Mail]", "[config]") {
     test::TempInstall inst;
     Diagnostics d;
     auto cfg = load_ok(inst, d);
@@ -186,6 +187,54 @@ TEST_CASE("CFG-48 unknown [Global]/[Mail] keys are Info diagnostics; known unuse
     auto cfg = load_ok(inst, d);
     CHECK(has(d, "Frobnicate", LogLevel::Info));
     CHECK_FALSE(has(d, "DefaultCharset", LogLevel::Info));
+}
+
+TEST_CASE("CFG-47 CFG-79 Windows sound keys are accepted without diagnostics", "[config]") {
+    test::TempInstall inst;
+    set_mail_key(inst, "AnswerSound = a.wav\nPOP3Sound = p.wav\nInboundSound = i.wav\nOutboundSound = o.wav");
+    Diagnostics d;
+    auto cfg = load_ok(inst, d);
+    CHECK(d.empty());
+}
+
+TEST_CASE("CFG-90 CFG-91 CFG-92 CFG-93 CFG-94 every Options flag name has its fixed bit", "[config]") {
+    using namespace mail_opt;
+    const std::pair<const char*, uint32_t> expected[] = {
+        {"DEBUG_RX_HEADER", 0x1}, {"DEBUG_RX_BODY", 0x2}, {"ALLOW_POP3", 0x4}, {"DEBUG_TX", 0x8},
+        {"DEBUG_RX_RSP", 0x10}, {"RELAY_TX", 0x20}, {"DEBUG_POP3", 0x40}, {"NO_READ_POP3", 0x80},
+        {"NO_NOTIFY", 0x100}, {"ALLOW_SYSOP_ALIASES", 0x200}, {"USE_SUBMISSION_PORT", 0x400},
+        {"NO_HOST_LOOKUP", 0x800}, {"USE_TCP_DNS", 0x1000}, {"NO_SENDMAIL", 0x2000}, {"ALLOW_RELAY", 0x4000},
+        {"DNSBL_REFUSE", 0x8000}, {"DNSBL_IGNORE", 0x10000}, {"DNSBL_BADUSER", 0x20000},
+        {"DNSBL_CHKRECVHDRS", 0x40000}, {"DNSBL_THROTTLE", 0x80000}, {"DNSBL_SPAMHASH", 0x100000},
+        {"SMTP_AUTH_VIA_IP", 0x200000}, {"SEND_INTRANSIT", 0x400000}, {"RELAY_AUTH_PLAIN", 0x800000},
+        {"RELAY_AUTH_LOGIN", 0x1000000}, {"RELAY_AUTH_CRAM_MD5", 0x2000000}, {"NO_AUTO_EXEMPT", 0x4000000},
+        {"NO_RECYCLE", 0x8000000}, {"KILL_READ_SPAM", 0x10000000}, {"TLS_SUBMISSION", 0x20000000},
+        {"TLS_POP3", 0x40000000}};
+    for (const auto& [name, bit] : expected) {
+        test::TempInstall inst;
+        inst.write("ctrl/sbbs.ini", std::string("[Mail]\nRelayServer = r\nOptions = ") + name + "\n");
+        Diagnostics d;
+        INFO(name);
+        CHECK(load_ok(inst, d)->mail.options == bit);
+        CHECK(d.empty());
+    }
+    CHECK(mail_option_known_bits() == 0x7FFFFFFFu);
+}
+
+TEST_CASE("CFG-50 CFG-51 CFG-53 CFG-54 CFG-55 CFG-56 listeners follow Interface lists and option flags", "[config]") {
+    MailSettings m;
+    m.interfaces = {"127.0.0.1", "::1"};
+    m.pop3_interfaces = {"127.0.0.2"};
+    m.options = 0;
+    CHECK(enabled_listeners(m).size() == 2);
+    m.options = mail_opt::ALLOW_POP3 | mail_opt::USE_SUBMISSION_PORT | mail_opt::TLS_SUBMISSION | mail_opt::TLS_POP3;
+    auto all = enabled_listeners(m);
+    REQUIRE(all.size() == 8);
+    CHECK(all[6].kind == ListenerKind::Pop3);
+    CHECK(all[6].address == "127.0.0.2");
+    CHECK(all[7].port == 995);
+    CHECK(all[2].kind == ListenerKind::Submission);
+    CHECK(all[2].port == 587);
 }
 
 TEST_CASE("CFG-49 CFG-52 CFG-53 CFG-54 CFG-55 CFG-56 CFG-57 the sample's [Mail] ports and switches", "[config]") {

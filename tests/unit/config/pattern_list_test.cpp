@@ -1,3 +1,4 @@
+#include "config/cached_pattern_list.h"
 #include "config/pattern_list.h"
 #include "temp_install.h"
 
@@ -162,4 +163,30 @@ TEST_CASE("CFG-132 a missing list is empty and silent; the sample lists load", "
     CHECK_FALSE(email.contains("trusted@spammy.example"));
     CHECK(email.contains("x@spammy.example"));
     CHECK_FALSE(email.contains("expired@remote.example"));
+}
+
+TEST_CASE("CFG-133 cached lists re-read on a newer modification time, at most every interval", "[config]") {
+    test::TempInstall inst(false);
+    inst.write("ip.can", "10.0.0.1\n");
+    CachedPatternList cached(inst.path("ip.can"), 5);
+    CHECK(cached.contains("10.0.0.1", {}, 1000));
+    CHECK(cached.reads() == 1);
+    inst.write("ip.can", "10.0.0.2\n");
+    auto later = std::filesystem::last_write_time(inst.path("ip.can")) + std::chrono::seconds(10);
+    std::filesystem::last_write_time(inst.path("ip.can"), later);
+    CHECK(cached.contains("10.0.0.1", {}, 1003));  // within the interval: not checked
+    CHECK(cached.reads() == 1);
+    CHECK(cached.contains("10.0.0.2", {}, 1005));  // interval passed, newer file: re-read
+    CHECK_FALSE(cached.contains("10.0.0.1", {}, 1005));
+    CHECK(cached.reads() == 2);
+    CHECK(cached.contains("10.0.0.2", {}, 1011));  // unchanged: not re-read
+    CHECK(cached.reads() == 2);
+
+    CachedPatternList uncached(inst.path("ip.can"), 0);
+    CHECK(uncached.contains("10.0.0.2", {}, 1000));
+    CHECK(uncached.contains("10.0.0.2", {}, 1000));
+    CHECK(uncached.reads() == 2);  // 0 = read at every lookup
+    inst.remove("ip.can");
+    CHECK_FALSE(uncached.contains("10.0.0.2", {}, 1000));
+    CHECK(cached.contains("10.0.0.2", {}, 2000));  // the cache keeps a deleted file's contents
 }

@@ -33,14 +33,9 @@ NewMessage message_of(uint32_t writer, uint32_t seq) {
 }
 
 // Appends (and sometimes deletes one of its own) until `ms` have passed.
-std::vector<Event> run_writer(const std::string& prefix, uint32_t writer, unsigned ms) {
+std::vector<Event> run_writer_on(SmbBase* base, uint32_t writer, unsigned ms) {
     std::vector<Event> out;
-    BaseOptions o;
-    o.create = true;
-    o.create_status.attr = status_attr::EMAIL;
-    o.durable = false;
-    auto b = SmbBase::open(prefix, o);
-    if (!b) return out;
+    auto* b = &base;
     std::mt19937 rng(writer);
     uint64_t end = monotonic_ms() + ms;
     std::vector<uint32_t> mine;
@@ -60,9 +55,23 @@ std::vector<Event> run_writer(const std::string& prefix, uint32_t writer, unsign
     return out;
 }
 
+std::unique_ptr<SmbBase> open_handle(const std::string& prefix) {
+    BaseOptions o;
+    o.create = true;
+    o.create_status.attr = status_attr::EMAIL;
+    o.durable = false;
+    auto b = SmbBase::open(prefix, o);
+    return b ? std::move(*b) : nullptr;
+}
+
+std::vector<Event> run_writer(const std::string& prefix, uint32_t writer, unsigned ms) {
+    auto b = open_handle(prefix);
+    return b ? run_writer_on(b.get(), writer, ms) : std::vector<Event>{};
+}
+
 } // namespace
 
-TEST_CASE("FMT-79 FMT-80 FMT-81 FMT-85 FMT-88 threads and processes appending and deleting at once") {
+TEST_CASE("FMT-16 FMT-79 FMT-80 FMT-81 FMT-85 FMT-87 FMT-88 threads and processes appending and deleting at once") {
     TempDir d;
     auto p = d.prefix("mail");
     REQUIRE(SmbBase::create(p, [] { BaseStatus s; s.attr = status_attr::EMAIL; return s; }()).ok());
@@ -82,10 +91,14 @@ TEST_CASE("FMT-79 FMT-80 FMT-81 FMT-85 FMT-88 threads and processes appending an
         close(fds[1]);
         children.push_back({pid, fds[0]});
     }
-    std::vector<std::vector<Event>> results(3);
+    std::vector<std::vector<Event>> results(5);
     std::vector<std::thread> threads;
     for (uint32_t w = 0; w < 3; ++w)
         threads.emplace_back([&, w] { results[w] = run_writer(p, 10 + w, ms); });
+    auto shared = open_handle(p);                            // two threads on one handle (FMT-88)
+    REQUIRE(shared);
+    for (uint32_t w = 3; w < 5; ++w)
+        threads.emplace_back([&, w] { results[w] = run_writer_on(shared.get(), 10 + w, ms); });
     std::vector<Event> all;
     for (auto& [pid, fd] : children) {
         Event e;

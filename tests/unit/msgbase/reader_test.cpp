@@ -108,7 +108,7 @@ TEST_CASE("FMT-11 FMT-13 FMT-14 FMT-20 FMT-22 FMT-28 FMT-31 FMT-43 FMT-45 FMT-72
     read_whole_base("mail", "mail", true);
 }
 
-TEST_CASE("FMT-75 FMT-74 FMT-29 FMT-47 FMT-52 sub-board fixture read field by field, LZH body and tails") {
+TEST_CASE("FMT-75 FMT-74 FMT-29 FMT-47 FMT-52 FMT-53 FMT-54 FMT-55 FMT-56 FMT-57 FMT-59 FMT-60 sub-board fixture read field by field, LZH body and tails") {
     read_whole_base("sub", "general", false);
 }
 

@@ -1,0 +1,232 @@
+// LibresolvResolver: res_nquery on a private res_state, answers parsed with
+// ns_initparse/ns_parserr (the platform file of the dns module).
+#include "dns/libresolv_resolver.h"
+
+#include <algorithm>
+#include <arpa/inet.h>
+#include <arpa/nameser.h>
+#include <cerrno>
+#include <cstring>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <resolv.h>
+
+namespace sbbs {
+
+struct LibresolvResolver::State {
+    struct __res_state res;
+};
+
+namespace {
+
+// The server override: an IPv4 literal, or a name looked up once (SEND-32).
+bool resolve_server(const std::string& server, in_addr& out, std::string& error) {
+    std::string s = server;
+    if (s.size() > 2 && s.front() == '[' && s.back() == ']') s = s.substr(1, s.size() - 2);
+    if (inet_pton(AF_INET, s.c_str(), &out) == 1) return true;
+    addrinfo hints{};
+    hints.ai_family = AF_INET;
+    addrinfo* res = nullptr;
+    int rc = getaddrinfo(s.c_str(), nullptr, &hints, &res);
+    if (rc != 0 || !res) {
+        error = "cannot resolve DNS server '" + server + "': " + gai_strerror(rc);
+        return false;
+    }
+    out = reinterpret_cast<sockaddr_in*>(res->ai_addr)->sin_addr;
+    freeaddrinfo(res);
+    return true;
+}
+
+std::string ntop(int family, const void* addr) {
+    char buf[INET6_ADDRSTRLEN] = {};
+    return inet_ntop(family, addr, buf, sizeof buf) ? buf : "";
+}
+
+// Walk the answer section of `msg`, calling f(rr, msg) for each record.
+template <class F>
+bool each_answer(const std::string& msg, F f) {
+    ns_msg handle;
+    auto* p = reinterpret_cast<const unsigned char*>(msg.data());
+    if (ns_initparse(p, int(msg.size()), &handle) < 0) return false;
+    int count = ns_msg_count(handle, ns_s_an);
+    for (int i = 0; i < count; ++i) {
+        ns_rr rr;
+        if (ns_parserr(&handle, ns_s_an, i, &rr) < 0) return false;
+        f(rr, handle);
+    }
+    return true;
+}
+
+std::string rr_name(const ns_msg& handle, const unsigned char* at) {
+    char name[NS_MAXDNAME] = {};
+    if (ns_name_uncompress(ns_msg_base(handle), ns_msg_end(handle), at, name, sizeof name) < 0) return {};
+    return name;
+}
+
+template <class T>
+DnsAnswer<T> carry_failure(const DnsAnswer<std::string>& raw) {
+    DnsAnswer<T> out;
+    out.status = raw.status;
+    out.error = raw.error;
+    return out;
+}
+
+} // namespace
+
+LibresolvResolver::LibresolvResolver(ResolverOptions options) : state_(std::make_unique<State>()) {
+    std::memset(&state_->res, 0, sizeof state_->res);
+    if (res_ninit(&state_->res) != 0) {
+        init_error_ = "res_ninit failed";
+        return;
+    }
+    inited_ = true;
+    auto& res = state_->res;
+    res.retrans = int(std::max(1u, options.timeout_s));
+    res.retry = int(std::max(1u, options.tries));
+    res.options &= ~(RES_DNSRCH | RES_DEFNAMES);
+    if (options.use_tcp) res.options |= RES_USEVC | RES_STAYOPEN;
+    if (!options.server.empty()) {
+        in_addr addr{};
+        if (!resolve_server(options.server, addr, init_error_)) return;
+        sockaddr_in sin{};
+        sin.sin_family = AF_INET;
+        sin.sin_port = htons(options.port ? options.port : 53);
+        sin.sin_addr = addr;
+        res.nsaddr_list[0] = sin;
+        res.nscount = 1;
+        server_text_ = ntop(AF_INET, &addr);
+    } else {
+        for (int i = 0; i < res.nscount; ++i)
+            if (res.nsaddr_list[i].sin_family == AF_INET) {
+                server_text_ = ntop(AF_INET, &res.nsaddr_list[i].sin_addr);
+                break;
+            }
+    }
+}
+
+LibresolvResolver::~LibresolvResolver() {
+    if (inited_) res_nclose(&state_->res);
+}
+
+DnsAnswer<std::string> LibresolvResolver::query(const std::string& name, int type) {
+    DnsAnswer<std::string> out;
+    if (!usable()) {
+        out.error = init_error_;
+        return out;
+    }
+    std::lock_guard lk(mu_);
+    std::string buf(65536, '\0');
+    auto* p = reinterpret_cast<unsigned char*>(buf.data());
+    int len = res_nquery(&state_->res, name.c_str(), ns_c_in, type, p, int(buf.size()));
+    if (len >= 0) {
+        buf.resize(size_t(std::min<int>(len, int(buf.size()))));
+        out.status = DnsStatus::Ok;
+        out.records.push_back(std::move(buf));
+        return out;
+    }
+    switch (state_->res.res_h_errno) {
+    case HOST_NOT_FOUND: out.status = DnsStatus::NxDomain; break;
+    case NO_DATA: out.status = DnsStatus::NoData; break;
+    default:
+        out.status = DnsStatus::TempFail;
+        out.error = state_->res.res_h_errno == TRY_AGAIN ? "no reply from the DNS server (timeout or SERVFAIL)"
+                                                          : "DNS query failed";
+        break;
+    }
+    return out;
+}
+
+DnsAnswer<MxRecord> LibresolvResolver::mx(const std::string& domain) {
+    auto raw = query(domain, ns_t_mx);
+    if (raw.status != DnsStatus::Ok) return carry_failure<MxRecord>(raw);
+    DnsAnswer<MxRecord> out;
+    out.status = DnsStatus::Ok;
+    bool parsed = each_answer(raw.records.front(), [&](const ns_rr& rr, const ns_msg& h) {
+        if (ns_rr_type(rr) != ns_t_mx || ns_rr_rdlen(rr) < 3) return;
+        MxRecord r;
+        r.preference = ns_get16(ns_rr_rdata(rr));
+        r.host = rr_name(h, ns_rr_rdata(rr) + 2);
+        if (!r.host.empty()) out.records.push_back(std::move(r));
+    });
+    if (!parsed) return {DnsStatus::TempFail, {}, "malformed DNS reply"};
+    std::stable_sort(out.records.begin(), out.records.end(),
+                     [](const MxRecord& x, const MxRecord& y) { return x.preference < y.preference; });
+    if (out.records.empty()) out.status = DnsStatus::NoData;
+    return out;
+}
+
+DnsAnswer<std::string> LibresolvResolver::addresses(const std::string& host) {
+    DnsAnswer<std::string> out;
+    bool any_nx = false, all_nx = true;
+    for (int type : {int(ns_t_a), int(ns_t_aaaa)}) {
+        auto raw = query(host, type);
+        if (raw.status != DnsStatus::Ok) {
+            any_nx = any_nx || raw.status == DnsStatus::NxDomain;
+            all_nx = all_nx && raw.status == DnsStatus::NxDomain;
+            if (raw.status == DnsStatus::TempFail && out.error.empty()) out.error = raw.error;
+            continue;
+        }
+        all_nx = false;
+        each_answer(raw.records.front(), [&](const ns_rr& rr, const ns_msg&) {
+            if (ns_rr_type(rr) == ns_t_a && ns_rr_rdlen(rr) == 4)
+                out.records.push_back(ntop(AF_INET, ns_rr_rdata(rr)));
+            else if (ns_rr_type(rr) == ns_t_aaaa && ns_rr_rdlen(rr) == 16)
+                out.records.push_back(ntop(AF_INET6, ns_rr_rdata(rr)));
+        });
+    }
+    if (!out.records.empty()) out.status = DnsStatus::Ok;
+    else if (any_nx && all_nx) out.status = DnsStatus::NxDomain;
+    else if (!out.error.empty()) out.status = DnsStatus::TempFail;
+    else out.status = DnsStatus::NoData;
+    if (out.status != DnsStatus::TempFail) out.error.clear();
+    return out;
+}
+
+DnsAnswer<std::string> LibresolvResolver::ptr(const std::string& ip) {
+    std::string name = reverse_name(ip);
+    if (name.empty()) return {DnsStatus::NxDomain, {}, "not an IP address: " + ip};
+    auto raw = query(name, ns_t_ptr);
+    if (raw.status != DnsStatus::Ok) return raw;
+    DnsAnswer<std::string> out;
+    out.status = DnsStatus::Ok;
+    each_answer(raw.records.front(), [&](const ns_rr& rr, const ns_msg& h) {
+        if (ns_rr_type(rr) != ns_t_ptr) return;
+        auto n = rr_name(h, ns_rr_rdata(rr));
+        if (!n.empty()) out.records.push_back(std::move(n));
+    });
+    if (out.records.empty()) out.status = DnsStatus::NoData;
+    return out;
+}
+
+DnsAnswer<std::string> LibresolvResolver::a(const std::string& name) {
+    auto raw = query(name, ns_t_a);
+    if (raw.status != DnsStatus::Ok) return raw;
+    DnsAnswer<std::string> out;
+    out.status = DnsStatus::NoData;
+    each_answer(raw.records.front(), [&](const ns_rr& rr, const ns_msg&) {
+        if (out.records.empty() && ns_rr_type(rr) == ns_t_a && ns_rr_rdlen(rr) == 4) {
+            out.records.push_back(ntop(AF_INET, ns_rr_rdata(rr)));
+            out.status = DnsStatus::Ok;
+        }
+    });
+    return out;
+}
+
+std::string reverse_name(const std::string& ip) {
+    unsigned char b[16];
+    if (inet_pton(AF_INET, ip.c_str(), b) == 1)
+        return std::to_string(b[3]) + "." + std::to_string(b[2]) + "." + std::to_string(b[1]) + "." +
+               std::to_string(b[0]) + ".in-addr.arpa";
+    if (inet_pton(AF_INET6, ip.c_str(), b) != 1) return {};
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    for (int i = 15; i >= 0; --i) {
+        out += hex[b[i] & 0xF];
+        out += '.';
+        out += hex[b[i] >> 4];
+        out += '.';
+    }
+    return out + "ip6.arpa";
+}
+
+} // namespace sbbs

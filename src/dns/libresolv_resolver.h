@@ -1,0 +1,59 @@
+// The real Resolver: the system's libresolv with a private resolver state per
+// instance, so a DNSServer override or USE_TCP_DNS never leaks into others.
+#pragma once
+
+#include "dns/resolver.h"
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace sbbs {
+
+struct ResolverOptions {
+    // "" = the system's name servers (resolv.conf); else an IPv4 literal or a
+    // host name resolved once with the system resolver (SEND-32).
+    std::string server;
+    uint16_t port = 53;              // non-default only for tests
+    bool use_tcp = false;            // USE_TCP_DNS
+    unsigned timeout_s = 30;         // per try (SEND-34)
+    unsigned tries = 1;
+};
+
+class LibresolvResolver : public Resolver {
+public:
+    explicit LibresolvResolver(ResolverOptions options = {});
+    ~LibresolvResolver() override;
+    LibresolvResolver(const LibresolvResolver&) = delete;
+    LibresolvResolver& operator=(const LibresolvResolver&) = delete;
+
+    // False (with a reason) when res_ninit failed or the server is unusable
+    // (SEND-33); every query then answers TempFail.
+    bool usable() const { return init_error_.empty(); }
+    const std::string& init_error() const { return init_error_; }
+    // The name server address actually queried, as text (log lines).
+    const std::string& server_address() const { return server_text_; }
+
+    DnsAnswer<MxRecord> mx(const std::string& domain) override;
+    DnsAnswer<std::string> addresses(const std::string& host) override;
+    DnsAnswer<std::string> ptr(const std::string& ip) override;
+    DnsAnswer<std::string> a(const std::string& name) override;
+
+private:
+    struct State;
+    // One query of `type`; raw answer message or status.
+    DnsAnswer<std::string> query(const std::string& name, int type);
+
+    std::unique_ptr<State> state_;
+    std::mutex mu_;                  // a res_state is not for concurrent use
+    bool inited_ = false;
+    std::string init_error_;
+    std::string server_text_;
+};
+
+// "1.2.3.4" -> "4.3.2.1.in-addr.arpa", IPv6 -> nibble form under ip6.arpa;
+// "" when `ip` is not an address.
+std::string reverse_name(const std::string& ip);
+
+} // namespace sbbs

@@ -1,0 +1,36 @@
+// One thread that accepts connections on every listening socket (poll) and
+// hands each new connection, with the index of its listener, to a callback.
+#pragma once
+
+#include "net/socket.h"
+#include "net/wake_pipe.h"
+
+#include <functional>
+#include <thread>
+#include <vector>
+
+namespace sbbs {
+
+class Acceptor {
+public:
+    using OnAccept = std::function<void(Socket client, size_t listener_index)>;
+
+    Acceptor(std::vector<Socket> listeners, OnAccept on_accept);
+    ~Acceptor();                    // stop()
+    Acceptor(const Acceptor&) = delete;
+    Acceptor& operator=(const Acceptor&) = delete;
+
+    // Stops accepting, joins the thread and closes the listeners.
+    void stop();
+
+private:
+    void loop();
+    void accept_from(size_t index);
+
+    std::vector<Socket> listeners_;
+    OnAccept on_accept_;
+    WakePipe wake_;
+    std::thread thread_;
+};
+
+} // namespace sbbs

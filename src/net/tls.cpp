@@ -1,0 +1,125 @@
+// OpenSSL server context and self-signed certificate generation.
+#include "net/tls.h"
+
+#include <cstdio>
+#include <fcntl.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace sbbs {
+
+namespace {
+
+// Mozilla "intermediate" TLS 1.2 suites; TLS 1.3 keeps OpenSSL's defaults.
+constexpr const char* kCiphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+    "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305";
+
+struct PkeyFree { void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); } };
+struct X509Free { void operator()(X509* p) const { X509_free(p); } };
+struct CtxFree { void operator()(SSL_CTX* p) const { SSL_CTX_free(p); } };
+struct FileClose { void operator()(FILE* f) const { std::fclose(f); } };
+using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
+using X509Ptr = std::unique_ptr<X509, X509Free>;
+using FilePtr = std::unique_ptr<FILE, FileClose>;
+
+Error tls_error(const std::string& what) {
+    return make_error(what + ": " + tls_error_text(), ErrorCode::Io);
+}
+
+bool add_san(X509* cert, const std::string& host) {
+    X509V3_CTX v3;
+    X509V3_set_ctx_nodb(&v3);
+    X509V3_set_ctx(&v3, cert, cert, nullptr, nullptr, 0);
+    std::string value = "DNS:" + host;
+    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &v3, NID_subject_alt_name, value.c_str());
+    if (!ext) return false;
+    bool ok = X509_add_ext(cert, ext, -1) == 1;
+    X509_EXTENSION_free(ext);
+    return ok;
+}
+
+X509Ptr make_certificate(EVP_PKEY* key, const std::string& host) {
+    X509Ptr cert(X509_new());
+    if (!cert) return nullptr;
+    X509_set_version(cert.get(), 2);
+    unsigned char serial[16];
+    RAND_bytes(serial, sizeof serial);
+    serial[0] &= 0x7f;   // a positive serial number
+    BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
+    BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert.get()));
+    BN_free(bn);
+    X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
+    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 10L * 365 * 24 * 3600);
+    X509_set_pubkey(cert.get(), key);
+    X509_NAME* name = X509_get_subject_name(cert.get());
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+                               reinterpret_cast<const unsigned char*>(host.c_str()), -1, -1, 0);
+    X509_set_issuer_name(cert.get(), name);
+    if (!add_san(cert.get(), host) || X509_sign(cert.get(), key, EVP_sha256()) == 0) return nullptr;
+    return cert;
+}
+
+FilePtr open_for_write(const std::string& path, mode_t mode) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+    if (fd < 0) return nullptr;
+    ::fchmod(fd, mode);   // an existing file keeps its mode otherwise
+    FILE* f = ::fdopen(fd, "w");
+    if (!f) ::close(fd);
+    return FilePtr(f);
+}
+
+} // namespace
+
+std::string tls_error_text() {
+    unsigned long e = ERR_get_error();
+    ERR_clear_error();
+    if (e == 0) return "unknown TLS error";
+    char buf[256];
+    ERR_error_string_n(e, buf, sizeof buf);
+    return buf;
+}
+
+Result<std::shared_ptr<TlsContext>> TlsContext::from_pem(const std::string& cert_file,
+                                                         const std::string& key_file) {
+    std::unique_ptr<SSL_CTX, CtxFree> ctx(SSL_CTX_new(TLS_server_method()));
+    if (!ctx) return tls_error("SSL_CTX_new");
+    SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION);
+    SSL_CTX_set_options(ctx.get(), SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE |
+                                       SSL_OP_NO_RENEGOTIATION);
+    SSL_CTX_set_mode(ctx.get(), SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    if (SSL_CTX_set_cipher_list(ctx.get(), kCiphers) != 1) return tls_error("cipher list");
+    if (SSL_CTX_use_certificate_chain_file(ctx.get(), cert_file.c_str()) != 1)
+        return tls_error(cert_file);
+    if (SSL_CTX_use_PrivateKey_file(ctx.get(), key_file.c_str(), SSL_FILETYPE_PEM) != 1)
+        return tls_error(key_file);
+    if (SSL_CTX_check_private_key(ctx.get()) != 1)
+        return tls_error(key_file + " does not match " + cert_file);
+    return std::shared_ptr<TlsContext>(new TlsContext(ctx.release()));
+}
+
+TlsContext::~TlsContext() { SSL_CTX_free(ctx_); }
+
+Status generate_self_signed(const std::string& cert_file, const std::string& key_file,
+                           const std::string& host_name) {
+    PkeyPtr key(EVP_RSA_gen(2048));
+    if (!key) return tls_error("RSA key generation");
+    X509Ptr cert = make_certificate(key.get(), host_name.empty() ? "localhost" : host_name);
+    if (!cert) return tls_error("certificate generation");
+    FilePtr kf = open_for_write(key_file, 0600);
+    if (!kf || PEM_write_PrivateKey(kf.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1)
+        return make_error("cannot write " + key_file, ErrorCode::Io);
+    FilePtr cf = open_for_write(cert_file, 0644);
+    if (!cf || PEM_write_X509(cf.get(), cert.get()) != 1)
+        return make_error("cannot write " + cert_file, ErrorCode::Io);
+    return {};
+}
+
+} // namespace sbbs

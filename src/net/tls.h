@@ -1,0 +1,39 @@
+// Server-side TLS with OpenSSL: a context built from a PEM certificate and
+// key (TLS 1.2+, no compression, forward-secret AEAD ciphers first), and
+// generation of a self-signed pair for installs that configure none.
+#pragma once
+
+#include "util/result.h"
+
+#include <memory>
+#include <string>
+
+typedef struct ssl_ctx_st SSL_CTX;
+
+namespace sbbs {
+
+class TlsContext {
+public:
+    // Loads `cert_file` (PEM, may hold a chain) and `key_file` (PEM).
+    static Result<std::shared_ptr<TlsContext>> from_pem(const std::string& cert_file,
+                                                        const std::string& key_file);
+    ~TlsContext();
+    TlsContext(const TlsContext&) = delete;
+    TlsContext& operator=(const TlsContext&) = delete;
+
+    SSL_CTX* native() const { return ctx_; }
+
+private:
+    explicit TlsContext(SSL_CTX* ctx) : ctx_(ctx) {}
+    SSL_CTX* ctx_;
+};
+
+// Writes a new self-signed certificate for `host_name` (RSA 2048, SHA-256,
+// valid 10 years) and its key (mode 0600) as PEM files.
+Status generate_self_signed(const std::string& cert_file, const std::string& key_file,
+                           const std::string& host_name);
+
+// The last OpenSSL error as text (and clears the queue).
+std::string tls_error_text();
+
+} // namespace sbbs

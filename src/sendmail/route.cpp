@@ -1,0 +1,91 @@
+// Route choice and host resolution (see route.h).
+#include "sendmail/route.h"
+
+#include "config/options.h"
+#include "sendmail/envelope.h"
+#include "util/strings.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+
+namespace sbbs {
+
+bool is_local_domain(const std::string& domain, const SendMailSettings& s) {
+    for (auto& d : s.local_domains)
+        if (iequals(d, domain)) return true;
+    return false;
+}
+
+Route choose_route(const std::string& domain, const SendMailSettings& s, Resolver& dns,
+                   const std::string& dns_server_text) {
+    Route r;
+    if (is_local_domain(domain, s)) {
+        r.kind = RouteKind::Local;
+        r.hosts.push_back({s.outbound_interface.empty() ? "127.0.0.1" : s.outbound_interface, s.smtp_port});
+        return r;
+    }
+    if (s.has(mail_opt::RELAY_TX)) {
+        r.kind = RouteKind::Relay;
+        r.hosts.push_back({s.relay_server, s.relay_port});
+        return r;
+    }
+    auto hp = envelope::split_port(domain);
+    if (hp.port) {
+        r.kind = RouteKind::Explicit;
+        r.hosts.push_back({hp.host, hp.port});
+        return r;
+    }
+    r.kind = RouteKind::Mx;
+    auto mx = dns.mx(hp.host);
+    switch (mx.status) {
+    case DnsStatus::Ok:
+        // RFC 7505 null MX: the domain accepts no mail at all.
+        if (mx.records.size() == 1 && (mx.records[0].host.empty() || mx.records[0].host == ".")) {
+            r.permanent = true;
+            r.error = "Domain " + hp.host + " does not accept mail (null MX)";
+            return r;
+        }
+        for (auto& rec : mx.records) r.hosts.push_back({rec.host, s.mx_port});
+        return r;
+    case DnsStatus::NoData:
+        r.hosts.push_back({hp.host, s.mx_port});   // implicit MX (SEND-36)
+        return r;
+    case DnsStatus::NxDomain:
+        // Ours (SEND-38): an authoritative NXDOMAIN cannot get better.
+        r.permanent = true;
+        r.error = "Domain " + hp.host + " does not exist (NXDOMAIN)";
+        return r;
+    case DnsStatus::TempFail:
+        break;
+    }
+    r.error = "Error -1 obtaining MX record for " + hp.host + " (" + mx.error + ") from " + dns_server_text;
+    return r;
+}
+
+namespace {
+std::string system_lookup(const std::string& name) {
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* res = nullptr;
+    if (getaddrinfo(name.c_str(), nullptr, &hints, &res) != 0 || !res) return {};
+    char buf[INET6_ADDRSTRLEN] = {};
+    const void* addr = res->ai_family == AF_INET
+                           ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(res->ai_addr)->sin_addr)
+                           : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(res->ai_addr)->sin6_addr);
+    std::string out = inet_ntop(res->ai_family, addr, buf, sizeof buf) ? buf : "";
+    freeaddrinfo(res);
+    return out;
+}
+} // namespace
+
+std::string resolve_host(const std::string& name, Resolver& dns, bool system_fallback) {
+    std::string n = name;
+    if (n.size() > 2 && n.front() == '[' && n.back() == ']') n = n.substr(1, n.size() - 2);
+    unsigned char buf[16];
+    if (inet_pton(AF_INET, n.c_str(), buf) == 1 || inet_pton(AF_INET6, n.c_str(), buf) == 1) return n;
+    auto a = dns.addresses(n);
+    if (a.status != DnsStatus::Ok || a.records.empty()) return system_fallback ? system_lookup(n) : "";
+    return a.records.front();
+}
+
+} // namespace sbbs

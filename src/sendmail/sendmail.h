@@ -1,0 +1,92 @@
+// SendMail: one pass over the mail base's outbound Internet queue, each
+// message claimed, routed, sent over SMTP and then marked sent, retried
+// later or bounced (SEND-15..46, SEND-80..99).
+#pragma once
+
+#include "dns/resolver.h"
+#include "sendmail/dkim.h"
+#include "log/logger.h"
+#include "msgbase/mail_store.h"
+#include "sendmail/retry_schedule.h"
+#include "sendmail/route.h"
+#include "sendmail/sendmail_settings.h"
+#include "sendmail/smtp_link.h"
+#include "sendmail/smtp_session.h"
+#include "userbase/user_directory.h"
+
+#include <atomic>
+#include <ctime>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+namespace sbbs {
+
+// The stored message as RFC 822 text (render_rfc822 with the server's
+// RenderContext in production): CRLF lines, not dot-stuffed.
+using MessageRenderer = std::function<std::string(const smb::Message&)>;
+
+struct SendMailDeps {
+    MailStore& store;
+    Resolver& dns;
+    SmtpConnector& connector;
+    MessageRenderer render;
+    Logger& log;
+    UserDirectory* users = nullptr;       // forwarding-address check (SEND-86)
+    RetrySchedule* retry = nullptr;       // null = an in-memory schedule
+    std::string dns_server_text = "system resolver";  // for log lines
+    std::shared_ptr<const DkimSigner> dkim = nullptr;   // null = send unsigned (load_dkim)
+};
+
+struct ScanStats {
+    unsigned candidates = 0, sent = 0, failed = 0, bounced = 0, skipped = 0;
+};
+
+// SEND-7/SEND-71: the DKIM key when DKIMSign is on, logging the outcome;
+// null when signing is off or the key is unusable.
+std::shared_ptr<const DkimSigner> load_dkim(const SendMailSettings& s, Logger& log);
+
+class SendMail {
+public:
+    SendMail(SendMailSettings settings, SendMailDeps deps);
+
+    // One pass (SEND-15..23). `periodic`: the RescanFrequency timer fired,
+    // which advances the retry back-off clock; new-mail scans do not.
+    ScanStats scan(bool periodic);
+    // Ends the current scan before its next message (SEND-9).
+    void request_stop() { stop_ = true; }
+    bool stopping() const { return stop_; }
+    const SendMailSettings& settings() const { return s_; }
+
+private:
+    enum class Done { Sent, Failed, Bounced, Skipped };
+    struct HostTry {
+        bool session = false;             // a session got past the greeting
+        SessionOutcome outcome;
+        int sock = 0;
+    };
+
+    Done process(uint32_t number, size_t index, size_t count);
+    bool stale_intransit(const smb::MessageHeader& h);
+    Done deliver(smb::Message& msg);
+    HostTry try_host(const Destination& d, RouteKind kind, const Transaction& tx, const std::string& first_name,
+                     std::string& last_error);
+    HostTry run_session(const Destination& d, const std::string& ip, const Transaction& tx,
+                        const std::string& first_name, std::string& last_error);
+    Done succeed(smb::Message& msg, const HostTry& t, const std::string& rcpt);
+    Done bounce(smb::MessageHeader hdr, const std::string& error, bool immediate, int sock);
+    void clear_intransit(smb::MessageHeader& hdr);
+    void log(LogLevel level, const std::string& text);
+
+    SendMailSettings s_;
+    SendMailDeps d_;
+    std::unique_ptr<RetrySchedule> own_retry_;
+    RetrySchedule* retry_;
+    std::atomic<bool> stop_{false};
+    uint64_t period_ = 0;                       // periodic scans so far
+    std::map<std::string, int> failed_servers_; // "ip:port" -> error (SEND-42)
+    std::map<uint32_t, uint64_t> foreign_intransit_;  // number -> period first seen
+};
+
+} // namespace sbbs

@@ -1,0 +1,51 @@
+// What SendMail needs from the configuration snapshot, after SEND-2/SEND-4
+// normalisation, plus the few knobs tests need (ports, loop-back MX).
+#pragma once
+
+#include "config/settings.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sbbs {
+
+struct SendMailSettings {
+    uint32_t options = 0;               // [Mail] Options
+    std::string helo_host;              // HostName, else sys_inetaddr (SEND-47)
+    std::string inet_addr;              // sys_inetaddr
+    std::vector<std::string> local_domains;  // sys_inetaddr, HostName, domains.cfg
+    std::string relay_server;
+    uint16_t relay_port = 25;
+    std::string relay_username, relay_password;
+    std::string outbound_interface;
+    bool dkim_sign = false;             // DKIMSign
+    std::string dkim_domain, dkim_selector = "mail";
+    std::string dns_server;             // DNSServer ("" = the system's)
+    uint16_t dns_port = 53;             // tests only
+    uint16_t smtp_port = 25;            // loop-back delivery (SEND-27)
+    uint16_t mx_port = 25;              // SEND-30 (tests use another)
+    bool allow_loopback_mx = false;     // SEND-41 (tests only)
+    unsigned connect_timeout_s = 30;
+    unsigned max_inactivity_s = 120;
+    unsigned max_delivery_attempts = 50;
+    unsigned rescan_frequency_s = 3600;
+    unsigned sem_check_frequency_s = 2;
+    unsigned max_backoff_scans = 16;    // retry back-off cap, in rescans
+    // Ours (SEND-98): in-transit mail not claimed by this process is taken
+    // over once it has stayed so for this many periodic rescans (0 = never).
+    unsigned stale_intransit_scans = 2;
+    bool delete_read_mail = false;      // SYS_DELREADM (bounce KILLREAD)
+    std::string ctrl_dir;               // '/'-terminated; dnsbl_exempt.cfg
+    std::string mail_lock_path;         // data/mail.lock (SEND-21)
+
+    bool has(uint32_t flag) const { return (options & flag) != 0; }
+    unsigned relay_auth_methods() const;  // how many RELAY_AUTH_* are set
+};
+
+class Logger;
+// From a Config snapshot, reading ctrl/domains.cfg; SEND-2 defaults and the
+// SEND-4 RELAY_TX check (logged to `log` when given).
+SendMailSettings sendmail_settings(const Config& cfg, Logger* log);
+
+} // namespace sbbs

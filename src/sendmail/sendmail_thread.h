@@ -1,0 +1,47 @@
+// The SendMail thread (SEND-6..14): scans at start, whenever the mail base's
+// last message number changes (polled every SemFileCheckFrequency) and every
+// RescanFrequency; stops before the next message when asked.
+#pragma once
+
+#include "sendmail/sendmail.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+namespace sbbs {
+
+class SendMailThread {
+public:
+    // `poll_interval` overrides SemFileCheckFrequency (tests); zero = use it.
+    SendMailThread(SendMailSettings settings, SendMailDeps deps,
+                   std::chrono::milliseconds poll_interval = std::chrono::milliseconds(0));
+    ~SendMailThread();
+    SendMailThread(const SendMailThread&) = delete;
+    SendMailThread& operator=(const SendMailThread&) = delete;
+
+    // Starts the thread unless NO_SENDMAIL is set (SEND-6); false then.
+    bool start();
+    // Signals and joins: the message in progress completes or fails first.
+    void stop();
+    bool running() const { return thread_.joinable(); }
+    unsigned scans() const { return scans_; }
+
+private:
+    void run();
+    bool wait(std::chrono::milliseconds d);   // false when stopping
+
+    SendMail sendmail_;
+    Logger& log_;
+    MailStore& store_;
+    std::chrono::milliseconds poll_;
+    std::chrono::seconds rescan_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool stop_ = false;
+    std::atomic<unsigned> scans_{0};
+    std::thread thread_;
+};
+
+} // namespace sbbs

@@ -1,0 +1,194 @@
+// The SMTP client dialogue (see smtp_session.h).
+#include "sendmail/smtp_session.h"
+
+#include "config/options.h"
+#include "sendmail/sasl.h"
+
+#include <cctype>
+#include <cstdio>
+
+namespace sbbs {
+
+namespace {
+bool starts_with_ci(const std::string& s, const std::string& p) {
+    if (s.size() < p.size()) return false;
+    for (size_t i = 0; i < p.size(); ++i)
+        if (std::tolower(uint8_t(s[i])) != std::tolower(uint8_t(p[i]))) return false;
+    return true;
+}
+} // namespace
+
+std::vector<std::string> data_lines(const std::string& text) {
+    std::vector<std::string> out;
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t nl = text.find('\n', pos);
+        size_t end = nl == std::string::npos ? text.size() : nl;
+        std::string line = text.substr(pos, end - pos);
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (!line.empty() && line[0] == '.') line.insert(line.begin(), '.');
+        out.push_back(std::move(line));
+        pos = nl == std::string::npos ? text.size() : nl + 1;
+    }
+    return out;
+}
+
+SmtpSession::SmtpSession(SmtpLink& link, const SendMailSettings& s, Logger& log, std::string server)
+    : link_(link), s_(s), log_(log), server_(std::move(server)) {}
+
+std::string SmtpSession::prefix() const {
+    char sock[16];
+    std::snprintf(sock, sizeof sock, "%04d", link_.socket_number());
+    return std::string(sock) + (link_.is_tls() ? " SEND/TLS" : " SEND");
+}
+
+void SmtpSession::logf(LogLevel level, const std::string& text) {
+    if (log_.enabled(level)) log_.log(level, prefix() + " " + text);
+}
+
+bool SmtpSession::send(const std::string& line, const std::string& shown) {
+    if (s_.has(mail_opt::DEBUG_TX)) logf(LogLevel::Debug, "TX: " + (shown.empty() ? line : shown));
+    return link_.write(line + "\r\n");
+}
+
+// SEND-60: continuation lines skipped, the final one compared by prefix.
+SmtpSession::Reply SmtpSession::expect(const std::string& code, unsigned waits) {
+    Reply r;
+    for (;;) {
+        auto rl = link_.read_line(s_.max_inactivity_s);
+        if (rl.status == ReadStatus::Timeout && --waits > 0) continue;
+        if (rl.status != ReadStatus::Line) return r;
+        if (s_.has(mail_opt::DEBUG_RX_RSP)) logf(LogLevel::Debug, "RX: " + rl.line);
+        r.lines.push_back(rl.line);
+        if (rl.line.size() >= 4 && rl.line[3] == '-') continue;
+        r.line = rl.line;
+        break;
+    }
+    r.ok = starts_with_ci(r.line, code);
+    if (!r.ok) {
+        if (r.line.empty()) logf(LogLevel::Notice, "!RECEIVED BLANK RESPONSE, Expected '" + code + "'");
+        else logf(LogLevel::Notice, "!INVALID RESPONSE: '" + r.line + "' Expected: '" + code + "'");
+    }
+    return r;
+}
+
+SessionOutcome SmtpSession::fail(const Reply& r, const std::string& expected, bool may_be_permanent) {
+    SessionOutcome o;
+    o.result = may_be_permanent && !r.line.empty() && r.line[0] == '5' ? SessionResult::PermFail
+                                                                         : SessionResult::TempFail;
+    o.error = server_ + " replied with:\r\n\"" + r.line + "\"\r\ninstead of the expected reply:\r\n\"" + expected +
+              " ...\"";
+    return o;
+}
+
+bool SmtpSession::greet(std::string& error) {
+    auto r = expect("220");
+    if (r.ok) return true;
+    error = server_ + " replied with:\r\n\"" + r.line + "\"\r\ninstead of the expected reply:\r\n\"220 ...\"";
+    logf(LogLevel::Info, server_ + " replied with: \"" + r.line + "\" instead of the expected reply: \"220 ...\"");
+    return false;
+}
+
+SessionOutcome SmtpSession::hello(const Transaction& t) {
+    send("EHLO " + s_.helo_host);
+    auto r = expect("250");
+    if (!r.ok) {
+        // SEND-48: no HELO fall-back when AUTH to the relay is required.
+        if (t.auth) return fail(r, "250");
+        send("HELO " + s_.helo_host);
+        auto h = expect("250");
+        if (!h.ok) return fail(h, "250");
+        return {SessionResult::Sent, {}};
+    }
+    bool offers_tls = false;
+    for (auto& l : r.lines)
+        if (l.rfind("250-STARTTLS", 0) == 0 || l.rfind("250 STARTTLS", 0) == 0) offers_tls = true;
+    if (!offers_tls || !t.try_tls) return {SessionResult::Sent, {}};
+    logf(LogLevel::Debug, "Starting TLS session");
+    send("STARTTLS");
+    if (!expect("220").ok) return {SessionResult::Sent, {}};   // SEND-50: stay plain
+    if (Status st = link_.start_tls(s_.max_inactivity_s); !st) {
+        logf(LogLevel::Warning, "!TLS ERROR: " + st.error().message);
+        return {SessionResult::TlsFailed, st.error().message};
+    }
+    send("EHLO " + s_.helo_host);
+    if (!expect("250").ok) return {SessionResult::TlsFailed, "EHLO after STARTTLS failed"};
+    // SEND-51: this one line keeps the plain label.
+    char sock[16];
+    std::snprintf(sock, sizeof sock, "%04d", link_.socket_number());
+    if (log_.enabled(LogLevel::Info)) log_.log(LogLevel::Info, std::string(sock) + " SEND TLS Session started successfully");
+    return {SessionResult::Sent, {}};
+}
+
+SessionOutcome SmtpSession::authenticate() {
+    const auto& user = s_.relay_username;
+    const auto& pass = s_.relay_password;
+    // Ours (SEND-58): with several methods set, the strongest one is used.
+    if (s_.has(mail_opt::RELAY_AUTH_CRAM_MD5)) {
+        send("AUTH CRAM-MD5");
+        auto c = expect("334");
+        if (!c.ok) return fail(c, "334 Username/Challenge");
+        auto sp = c.line.find(' ');
+        std::string challenge = sp == std::string::npos ? std::string() : c.line.substr(sp + 1);
+        send(sasl::cram_md5_response(user, pass, challenge), "<CRAM-MD5 response>");
+    } else if (s_.has(mail_opt::RELAY_AUTH_LOGIN)) {
+        send("AUTH LOGIN");
+        auto u = expect("334");
+        if (!u.ok) return fail(u, "334 Username/Challenge");
+        send(sasl::base64_encode(user), "<username>");
+        auto p = expect("334");
+        if (!p.ok) return fail(p, "334 Password");
+        send(sasl::base64_encode(pass), "<password>");
+    } else {
+        send("AUTH PLAIN " + sasl::plain_response(user, pass), "AUTH PLAIN <credentials>");
+    }
+    auto done = expect("235");
+    if (!done.ok) return fail(done, "235");
+    return {SessionResult::Sent, {}};
+}
+
+SessionOutcome SmtpSession::transaction(const Transaction& t) {
+    send("MAIL FROM:" + t.from);
+    if (auto r = expect("250"); !r.ok) return fail(r, "250");
+    send("RCPT TO:" + t.to);
+    if (auto r = expect("25"); !r.ok) return fail(r, "25*");
+    send("DATA");
+    if (auto r = expect("354"); !r.ok) return fail(r, "354");
+    SessionOutcome o;
+    o.bytes = t.text.size();
+    logf(LogLevel::Debug, "sending message text (" + std::to_string(o.bytes) + " bytes) begin");
+    for (auto& line : data_lines(t.text)) {
+        if (!send(line)) break;   // the reply wait below reports the failure
+        ++o.lines;
+    }
+    send(".");
+    logf(LogLevel::Debug, "send of message text (" + std::to_string(o.bytes) + " bytes, " + std::to_string(o.lines) +
+                              " lines) complete, waiting for acknowledgment (250)");
+    auto r = expect("250", 2);   // SEND-61: one more wait on time-out
+    if (!r.ok) {
+        auto f = fail(r, "250");
+        f.bytes = o.bytes;
+        f.lines = o.lines;
+        return f;
+    }
+    o.result = SessionResult::Sent;
+    return o;
+}
+
+SessionOutcome SmtpSession::deliver(const Transaction& t) {
+    auto h = hello(t);
+    if (h.result != SessionResult::Sent) return h;
+    if (t.auth) {
+        auto a = authenticate();
+        if (a.result != SessionResult::Sent) return a;
+    }
+    return transaction(t);
+}
+
+void SmtpSession::quit() {
+    send("QUIT");
+    auto r = link_.read_line(s_.max_inactivity_s < 10 ? s_.max_inactivity_s : 10);
+    (void)r;
+}
+
+} // namespace sbbs

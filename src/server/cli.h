@@ -1,0 +1,24 @@
+// The command line: --ctrl DIR (else $SBBSCTRL, else /sbbs/ctrl; CFG-1),
+// --check, --check-base PREFIX, --help, --version.
+#pragma once
+
+#include "util/result.h"
+
+#include <string>
+#include <vector>
+
+namespace sbbs {
+
+enum class CliMode { Run, Check, CheckBase, Help, Version };
+
+struct CliOptions {
+    CliMode mode = CliMode::Run;
+    std::string ctrl_dir;       // as given / found; not yet made absolute
+    std::string base_prefix;    // --check-base
+};
+
+// `env_ctrl` is $SBBSCTRL (null when unset).
+Result<CliOptions> parse_cli(const std::vector<std::string>& args, const char* env_ctrl);
+std::string usage_text();
+
+} // namespace sbbs

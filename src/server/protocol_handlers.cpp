@@ -1,0 +1,12 @@
+// Protocol handler wiring. SMTP and POP3 plug in here once their modules land:
+//   h.smtp = [](ListenerKind) { return std::make_unique<SmtpSessionHandler>(...); };
+#include "server/protocol_handlers.h"
+
+namespace sbbs {
+
+SessionHandlers protocol_handlers() {
+    SessionHandlers h;
+    return h;
+}
+
+} // namespace sbbs

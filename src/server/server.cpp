@@ -1,0 +1,170 @@
+// Server: listener set-up and swap, admission (MaxClients), session threads.
+#include "server/server.h"
+
+#include "net/socket_session_io.h"
+#include "server/not_available_handler.h"
+#include "server/tls_setup.h"
+
+#include <cstdio>
+#include <exception>
+
+namespace sbbs {
+
+namespace {
+
+// "0012 SMTP  " — socket number and protocol, as every session log line starts.
+std::string prefix(int socket_id, ListenerKind kind) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%04d %-5s ", socket_id, protocol_name(kind));
+    return buf;
+}
+
+unsigned inactivity(const Config& config) {
+    return config.mail.max_inactivity_s ? config.mail.max_inactivity_s : 120;   // CFG-59
+}
+
+} // namespace
+
+Server::Server(ConfigPtr config, SessionHandlers handlers, Logger& log)
+    : handlers_(std::move(handlers)), log_(log), config_(std::move(config)) {}
+
+Server::~Server() { stop(); }
+
+ConfigPtr Server::config() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return config_;
+}
+
+std::shared_ptr<TlsContext> Server::tls() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return tls_;
+}
+
+std::vector<PlannedListener> Server::listening() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return plan_;
+}
+
+Status Server::start() {
+    ConfigPtr cfg = config();
+    auto tls = prepare_tls(*cfg, log_);
+    if (!tls) log_.log(LogLevel::Critical, "!TLS support disabled: " + tls.error().message);
+    auto plan = plan_listeners(cfg->mail, tls.ok());
+    requested_ = plan;
+    auto clash = check_listener_plan(plan, cfg->paths.sbbs_ini);
+    if (!clash.empty()) return make_error(clash.front().text(), ErrorCode::Invalid);
+    auto bound = bind_all(plan, BindRetry{cfg->mail.bind_retry_count, cfg->mail.bind_retry_delay_s});
+    if (!bound) return bound.error();
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (tls) tls_ = *tls;
+    }
+    listen_on(std::move(*bound));
+    return {};
+}
+
+Result<Server::Bound> Server::bind_all(const std::vector<PlannedListener>& plan, const BindRetry& retry) {
+    Bound bound;
+    for (auto l : plan) {
+        auto s = open_listener_retrying(l.ip, l.port, retry, protocol_name(l.kind), log_, stop_flag_);
+        if (!s) return make_error(std::string(protocol_name(l.kind)) + " " + s.error().message, ErrorCode::Io);
+        l.port = s->local().port;   // port 0 (tests) becomes the one the system chose
+        log_.log(LogLevel::Info, "Listening on " + describe(l));
+        bound.plan.push_back(l);
+        bound.sockets.push_back(std::move(*s));
+    }
+    return bound;
+}
+
+void Server::listen_on(Bound bound) {
+    auto plan = bound.plan;
+    acceptor_ = std::make_unique<Acceptor>(std::move(bound.sockets), [this, plan](Socket s, size_t i) {
+        on_accept(std::move(s), plan[i]);
+    });
+    std::lock_guard<std::mutex> lock(mutex_);
+    plan_ = std::move(bound.plan);
+}
+
+Status Server::reload(ConfigPtr next) {
+    ConfigPtr old = config();
+    auto tls = prepare_tls(*next, log_);
+    if (!tls) log_.log(LogLevel::Critical, "!TLS support disabled: " + tls.error().message);
+    auto plan = plan_listeners(next->mail, tls.ok());
+    auto clash = check_listener_plan(plan, next->paths.sbbs_ini);
+    if (!clash.empty()) return make_error(clash.front().text(), ErrorCode::Invalid);
+    if (plan != requested_) {
+        acceptor_.reset();   // frees the ports the new plan may reuse
+        auto bound = bind_all(plan, BindRetry{0, 0});
+        if (!bound) {
+            auto back = bind_all(listening(), BindRetry{old->mail.bind_retry_count, old->mail.bind_retry_delay_s});
+            if (back) listen_on(std::move(*back));
+            return bound.error();
+        }
+        listen_on(std::move(*bound));
+        requested_ = plan;
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    config_ = std::move(next);
+    tls_ = tls ? *tls : nullptr;
+    return {};
+}
+
+void Server::stop() {
+    stopping_.store(true);
+    stop_flag_.request();
+    acceptor_.reset();
+    sessions_.interrupt_all();
+    sessions_.join_all();
+}
+
+void Server::on_accept(Socket client, const PlannedListener& listener) {
+    sessions_.reap();
+    ConfigPtr cfg = config();
+    uint32_t max = effective_max_clients(*cfg);
+    std::shared_ptr<ClientLimit::Slot> slot = limit_.try_acquire(max);
+    if (!slot) return refuse(client, listener, max);
+    SessionIoOptions opts;
+    opts.write_timeout_s = opts.handshake_timeout_s = inactivity(*cfg);
+    auto io = std::make_shared<SocketSessionIo>(std::move(client), tls(), opts);
+    SessionContext ctx{cfg, listener.kind, protocol_name(listener.kind), is_submission(listener.kind),
+                       is_implicit_tls(listener.kind), inactivity(*cfg), io->socket_id(), &log_,
+                       &stopping_, &counters_};
+    auto body = [this, io, ctx, slot]() mutable {
+        run_session(*io, ctx);
+        io->close();    // the client sees the end now, not when the thread is reaped
+        slot.reset();   // frees the MaxClients slot
+    };
+    sessions_.start(std::move(body), [io] { io->interrupt(); });
+}
+
+// SMTP-18 / POP3-9: one line in clear text (SMTP-19, POP3-10), then close.
+void Server::refuse(const Socket& client, const PlannedListener& listener, uint32_t max_clients) {
+    log_.log(LogLevel::Warning, prefix(client.fd(), listener.kind) + over_limit_log(max_clients, limit_.refused()));
+    (void)client.set_nonblocking(true);   // never let a stalled client hold up accepting
+    send_all(client, over_limit_reply(listener.kind));
+}
+
+void Server::run_session(SessionIo& io, const SessionContext& ctx) {
+    if (ctx.implicit_tls) {
+        auto s = io.start_tls();   // SMTP-23 / POP3-15: a failure ends the session silently
+        if (!s) {
+            log_.log(ctx.config->mail.tls_error_level, prefix(ctx.socket_id, ctx.kind) + "[" + io.peer_ip() +
+                                                           "] " + s.error().message);
+            return;
+        }
+    }
+    try {
+        make_handler(ctx.kind)->run(io, ctx);
+    } catch (const std::exception& e) {
+        log_.log(LogLevel::Error, prefix(ctx.socket_id, ctx.kind) + "!session ended by an internal error: " + e.what());
+    }
+}
+
+std::unique_ptr<SessionHandler> Server::make_handler(ListenerKind kind) const {
+    const HandlerFactory& f = is_pop3(kind) ? handlers_.pop3 : handlers_.smtp;
+    std::unique_ptr<SessionHandler> h = f ? f(kind) : nullptr;
+    if (!h) h = std::make_unique<NotAvailableHandler>();
+    return h;
+}
+
+} // namespace sbbs

@@ -1,0 +1,142 @@
+// DATA: reception with dot-unstuffing and line limits (SMTP-160..SMTP-172)
+// and the end-of-data checks before storage (SMTP-173..SMTP-190). MaxMsgSize
+// is enforced while receiving: the body stops being spooled at the limit.
+#include "smtp/session.h"
+
+#include "util/strings.h"
+
+namespace sbbs::smtp {
+
+SmtpSession::Flow SmtpSession::cmd_data() {
+    if (phase_ != Phase::HaveRecipients) {                                            // SMTP-160
+        reply(bad_sequence());
+        return Flow::Continue;
+    }
+    bool telegram = tx_.kind != MailKind::Mail;
+    log_client(LogLevel::Info, std::string("Receiving ") + (telegram ? "telegram" : "mail") + " message from " +
+                                   tx_.reverse_path + " to " + tx_.last_rcpt);         // SMTP-162
+    reply({354, "", "send the mail data, end with <CRLF>.<CRLF>"});
+    Spool spool;
+    if (receive_data(spool) == Flow::Close) return Flow::Close;
+    phase_ = Phase::Ready;                                                            // SMTP-172
+    Flow f = end_of_data(spool);
+    reset_transaction();
+    return f;
+}
+
+SmtpSession::Flow SmtpSession::receive_data(Spool& s) {
+    bool in_header = tx_.kind == MailKind::Mail;                                      // SMTP-169
+    uint64_t max = cfg_->mail.max_msg_size;
+    for (;;) {
+        ReadLine in = read(1000);
+        if (in.status == ReadStatus::TooLong) {
+            reply({500, "5.5.2", std::string("Line too long (") + (in_header ? "header" : "body") + ")"});
+            return Flow::Close;
+        }
+        if (in.status != ReadStatus::Line) {
+            log_client(LogLevel::Warning, "!Sender disconnected (premature evacuation)");   // SMTP-174
+            return Flow::Close;
+        }
+        std::string line = std::move(in.line);
+        if (trim_right(line) == ".") return Flow::Continue;                            // SMTP-164
+        if (!line.empty() && line[0] == '.') line.erase(0, 1);                        // ours: SMTP-165 too
+        if (in_header) {
+            if (line.empty()) { in_header = false; continue; }
+            std::string clean;
+            for (char c : line) if (c != '\r') clean += c;                            // SMTP-165
+            if (clean.size() > 998) {                                                 // SMTP-166
+                reply({500, "5.5.2", "Line too long (header)"});
+                return Flow::Close;
+            }
+            if (cfg_->mail.has(mail_opt::DEBUG_RX_HEADER)) log_client(LogLevel::Debug, "RX: " + clean);
+            s.header += clean;
+            s.header += "\r\n";
+            ++s.header_lines;
+            continue;
+        }
+        if (line.size() > 998) {                                                      // SMTP-170
+            reply({500, "5.5.2", "Line too long (body)"});
+            return Flow::Close;
+        }
+        s.body_bytes += line.size() + 2;
+        ++s.body_lines;
+        if (max && s.body_bytes > max) s.too_big = true;                              // ours: SMTP-171
+        if (s.too_big) continue;
+        s.body += line;
+        s.body += "\r\n";
+    }
+}
+
+static bool looks_like_address(const std::string& s) {
+    return s.find('@') != std::string::npos && s.find(' ') == std::string::npos;
+}
+
+static std::string without_angles(std::string s) {
+    if (!s.empty() && s.front() == '<') s.erase(0, 1);
+    if (!s.empty() && s.back() == '>') s.pop_back();
+    return s;
+}
+
+SmtpSession::Flow SmtpSession::end_of_data(const Spool& s) {
+    if (s.header.empty() && s.body_bytes == 0) {                                       // SMTP-173
+        reply({554, "5.6.0", "No message text"});
+        return Flow::Continue;
+    }
+    log_client(LogLevel::Info, "End of message (body: " + std::to_string(s.body_lines) + " lines, " +
+                                   std::to_string(s.body_bytes) + " bytes, header: " +
+                                   std::to_string(s.header_lines) + " lines, " +
+                                   std::to_string(s.header.size()) + " bytes)");     // SMTP-174
+    if (tx_.kind != MailKind::Mail) return deliver_telegram(s.body);                  // SMTP-176
+    std::vector<std::string> addrs;
+    for (auto& r : tx_.rcpts) addrs.push_back(r.to);
+    Verdict v = filters_.consult(
+        [&](SmtpFilter& f) { return f.on_data_end(facts(), ReceivedMessage{s.header, s.body, addrs}); });
+    if (v.decided()) return apply(v);                                                 // SMTP-178
+    if (tx_.rcpts.empty() && tx_.sub_code.empty()) {                                  // SMTP-179
+        log_client(LogLevel::Debug, "No recipients in recipient list");
+        reply(ok());
+        return Flow::Continue;
+    }
+    if (s.header.size() > 65535) {                                                    // SMTP-184
+        reply({452, "4.3.1", "Insufficient system storage"});
+        return Flow::Continue;
+    }
+    ParsedHeader p = parse_rfc822_header(s.header);                                   // SMTP-181
+    if (is_submission(listener_) && authenticated() && p.has_from) {                  // SMTP-182
+        auto u = users_.get(auth_user_);
+        if (!u.ok() || !sender_address_allowed(*u, p.from.address)) {
+            reply({550, "5.7.1", "Mail header 'FROM' address " + p.from.address +
+                                     " not authorized for this account, try " + (u.ok() ? alias_address(*u) : "")});
+            return Flow::Continue;
+        }
+    }
+    uint16_t attr = 0;
+    if (p.spam) attr |= smb::attr::SPAM;                                              // SMTP-199
+    if ((cfg_->sys.settings & SystemSettings::SYS_DELREADM) ||                        // SMTP-187
+        (cfg_->mail.has(mail_opt::KILL_READ_SPAM) && (attr & smb::attr::SPAM)))
+        attr |= smb::attr::KILLREAD;
+    std::string rp = without_angles(tx_.reverse_path);
+    if (!p.has_from) {                                                                // SMTP-163
+        auto at = rp.find('@');
+        p.from.address = rp;
+        p.from.name = at == std::string::npos ? "" : rp.substr(0, at);
+    }
+    if (p.from.name.empty()) {                                                        // SMTP-188
+        reply({554, "5.6.0", "Mail header missing 'FROM' field"});
+        return Flow::Continue;
+    }
+    if (!authenticated() && looks_like_address(p.from.name) &&                       // SMTP-189
+        without_angles(p.from.name) != p.from.address && p.from.name != p.from.address) {
+        reply({554, "5.7.1", "Mail header contains mismatched 'FROM' field"});
+        return Flow::Continue;
+    }
+    if (s.too_big) {                                                                  // SMTP-190
+        reply({552, "5.3.4", "Message size (" + std::to_string(s.body_bytes) + ") exceeds maximum: " +
+                                 std::to_string(cfg_->mail.max_msg_size) + " bytes"});
+        return Flow::Continue;
+    }
+    if (!tx_.sub_code.empty()) return post_mail(p, s.body, attr);                     // SMTP-191
+    return store_mail(p, s.body, attr);                                               // SMTP-195
+}
+
+} // namespace sbbs::smtp

@@ -1,0 +1,96 @@
+// MAIL FROM / SEND FROM / SOML FROM / SAML FROM (SMTP-92..SMTP-102) with the
+// SIZE parameter honoured (RFC 1870) and the submission-port rules.
+#include "smtp/session.h"
+
+#include "smtp/local_users.h"
+#include "util/strings.h"
+
+namespace sbbs::smtp {
+
+std::optional<Reply> SmtpSession::check_mail_params(const std::string& params) {
+    for (auto& p : split(params, ' ')) {
+        if (!istarts_with(p, "SIZE=")) continue;   // BODY=, AUTH=, ... accepted (SMTP-95)
+        std::string n = p.substr(5);
+        if (!all_digits(n) || n.size() > 19) return Reply{501, "5.5.4", "Syntax error in SIZE parameter"};
+        uint64_t size = std::stoull(n);
+        // ours (SMTP-96): refuse before the data is sent, not after.
+        if (cfg_->mail.max_msg_size && size > cfg_->mail.max_msg_size)
+            return Reply{552, "5.3.4", "Message size (" + n + ") exceeds maximum: " +
+                                           std::to_string(cfg_->mail.max_msg_size) + " bytes"};
+    }
+    return std::nullopt;
+}
+
+bool SmtpSession::is_local_domain(std::string_view domain) const {                 // SMTP-120
+    if (domain.empty()) return false;
+    if (iequals(domain, cfg_->msgs.inet_addr) || iequals(domain, cfg_->mail.host_name)) return true;
+    return extras_.lists && extras_.lists->extra_local_domain(domain);
+}
+
+std::string SmtpSession::alias_address(const User& u) const {                      // SMTP-97
+    std::string a;
+    for (unsigned char c : u.alias) a += (c == ' ' || c >= 0x80) ? '.' : char(c);
+    return a + "@" + (cfg_->msgs.inet_addr.empty() ? host() : cfg_->msgs.inet_addr);
+}
+
+static std::string strip_angles(std::string s) {
+    if (!s.empty() && s.front() == '<') s.erase(0, 1);
+    if (!s.empty() && s.back() == '>') s.pop_back();
+    return s;
+}
+
+bool SmtpSession::sender_address_allowed(const User& u, const std::string& address) {  // SMTP-99
+    if (address.empty()) return true;
+    auto at = address.rfind('@');
+    if (at == std::string::npos) return false;
+    if (!is_local_domain(address.substr(at + 1)))
+        return cfg_->mail.has(mail_opt::ALLOW_RELAY) && !u.restricted('M') && !u.restricted('G');
+    std::string name = address.substr(0, at);
+    bool from_alias = false;
+    if (extras_.lists) {
+        auto v = extras_.lists->alias(address);
+        if (!v) v = extras_.lists->alias(name);
+        if (v) {
+            if (v->find('@') != std::string::npos) return false;
+            name = *v;
+            from_alias = true;
+        }
+    }
+    return resolve_local_name(users_, *cfg_, name, from_alias, false).user == u.number;
+}
+
+SmtpSession::Flow SmtpSession::cmd_mail(const std::string& line, MailKind kind) {
+    if (is_submission(listener_) && !authenticated()) {                            // SMTP-93
+        log_client(LogLevel::Notice, "!UNAUTHENTICATED submission attempt from " + client_ip_);
+        reply({530, "5.7.0", "Authentication required."});
+        return Flow::Continue;
+    }
+    std::string arg(trim(std::string_view(line).substr(10)));
+    auto sp = arg.find(' ');
+    std::string rp = arg.substr(0, sp);                                             // SMTP-95
+    std::string params = sp == std::string::npos ? "" : arg.substr(sp + 1);
+    if (auto r = check_mail_params(params)) {
+        reply(*r);
+        return Flow::Continue;
+    }
+    Verdict v = filters_.consult([&](SmtpFilter& f) { return f.on_mail(facts(), rp); });
+    if (v.decided()) return apply(v);
+    if (is_submission(listener_)) {                                                 // SMTP-97
+        auto u = users_.get(auth_user_);
+        std::string addr = strip_angles(rp);
+        if (!u.ok() || !sender_address_allowed(*u, addr)) {
+            reply({550, "5.7.1", "Sender address " + addr + " not authorized for this account, try " +
+                                     (u.ok() ? alias_address(*u) : std::string())});
+            return Flow::Continue;
+        }
+    }
+    tx_ = Transaction{};                                                            // SMTP-101 (ours: telegram flag too)
+    tx_.kind = kind;
+    tx_.reverse_path = rp;
+    phase_ = Phase::HaveSender;
+    bad_commands_ = 0;                                                              // SMTP-49
+    reply(ok("2.1.0"));
+    return Flow::Continue;
+}
+
+} // namespace sbbs::smtp

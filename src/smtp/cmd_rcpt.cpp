@@ -1,0 +1,253 @@
+// RCPT TO: early checks (SMTP-103..SMTP-115), routing, relay rules and local
+// recipient resolution (SMTP-116..SMTP-159). No open relay: an address that
+// is not ours is accepted only for the clients SMTP-121 lists.
+#include "smtp/session.h"
+
+#include "msgbase/smb_defs.h"
+#include "smtp/address.h"
+#include "smtp/local_users.h"
+#include "util/strings.h"
+
+#include <cctype>
+
+namespace sbbs::smtp {
+
+static uint32_t email_per_day(const Config& cfg, uint32_t level) {                  // CFG-106
+    auto it = cfg.sys.levels.find(int(level));
+    return it == cfg.sys.levels.end() ? level : it->second.email_per_day;
+}
+
+std::optional<Reply> SmtpSession::check_rcpt_limits() {
+    uint32_t max = cfg_->mail.max_recipients;
+    if (max && tx_.rcpt_count >= max)                                                   // SMTP-107
+        return Reply{452, "4.5.3", "Too many recipients"};
+    if (authenticated()) {                                                              // SMTP-109
+        auto u = users_.get(auth_user_);
+        if (u.ok() && !u->exempt_from('M')) {
+            uint32_t limit = email_per_day(*cfg_, u->level);
+            if (u->etoday + tx_.rcpt_count >= limit) {
+                log_client(LogLevel::Notice, "!EMAIL LIMIT: Maximum emails per day (" + std::to_string(limit) +
+                                                 ") for " + u->alias);
+                return Reply{452, "4.5.3", "Too many emails today"};
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+void SmtpSession::accept_rcpt(Recipient r) {                                            // SMTP-157
+    tx_.last_rcpt = r.to;
+    tx_.rcpts.push_back(std::move(r));
+    ++tx_.rcpt_count;
+    phase_ = Phase::HaveRecipients;
+    reply(ok("2.1.5"));
+}
+
+SmtpSession::Flow SmtpSession::cmd_rcpt(const std::string& line) {
+    if (phase_ != Phase::HaveSender && phase_ != Phase::HaveRecipients) {               // SMTP-103
+        reply(bad_sequence());
+        return Flow::Continue;
+    }
+    std::string raw(trim(std::string_view(line).substr(8)));                           // SMTP-104
+    std::string address = rcpt_address(raw);
+    bool forward_prefix = false, local_prefix = false;
+    if (istarts_with(address, "forward:")) { forward_prefix = true; address.erase(0, 8); }  // SMTP-105
+    if (istarts_with(address, "local:")) { local_prefix = true; address.erase(0, 6); }
+    if (address.empty()) {                                                              // SMTP-106
+        reply({500, "5.1.3", "No recipient specified"});
+        return Flow::Continue;
+    }
+    if (auto r = check_rcpt_limits()) {                                                 // SMTP-115 order
+        reply(*r);
+        return Flow::Continue;
+    }
+    Verdict v = filters_.consult([&](SmtpFilter& f) { return f.on_rcpt(facts(), address); });
+    if (v.kind == Verdict::Kind::Discard) {                                            // spam bait, SMTP-110
+        phase_ = Phase::HaveRecipients;
+        reply(v.reply);
+        return Flow::Continue;
+    }
+    if (v.decided()) return apply(v);
+    return route_rcpt(address, raw, forward_prefix, local_prefix);
+}
+
+SmtpSession::Flow SmtpSession::route_rcpt(std::string address, const std::string& raw, bool forward_prefix,
+                                          bool local_prefix) {
+    bool forced = false;
+    if (extras_.lists) {                                                                // SMTP-116
+        if (auto a = extras_.lists->alias(address)) {
+            log_client(LogLevel::Debug, "ADDRESS ALIAS: " + *a + " (for " + address + ")");
+            address = *a;
+            forced = true;
+        }
+    }
+    if (tx_.kind == MailKind::Mail && address.find('@') != std::string::npos) {         // SMTP-117, SMTP-125
+        Destination d = destination_of(address);
+        if (authenticated() && !cfg_->msgs.fido_addresses.empty()) {                    // SMTP-118
+            if (auto ftn = fidonet_address(d.host)) {
+                auto u = users_.get(auth_user_);                                        // ours, SMTP-119:
+                if (!u.ok() || u->restricted('M') || u->restricted('G'))                // netmail rights
+                    return route_remote(address, d.host, raw, false);
+                log_client(LogLevel::Info, "relaying to FidoNet address: " + address + " (" + *ftn + ")");
+                accept_rcpt({address, 0, smb::net::FIDO, *ftn, raw, false});
+                return Flow::Continue;
+            }
+        }
+        bool local = is_local_domain(d.host) && (d.port == 0 || d.port == io_->local_port());  // SMTP-120
+        if (!local) return route_remote(address, d.host, raw, forced);
+    }
+    return route_local(address, raw, forward_prefix, local_prefix, forced);
+}
+
+bool SmtpSession::relay_permitted(bool forced) {                                        // SMTP-121
+    if (forced) return true;
+    if (!authenticated() && cfg_->mail.has(mail_opt::SMTP_AUTH_VIA_IP)) {                // SMTP-128
+        if (uint32_t n = users_.find_by_ip(client_ip_)) {
+            auto u = users_.get(n);
+            if (u.ok() && u->usable() && time(nullptr) - u->laston <= 3600) {
+                auth_user_ = n;
+                auth_alias_ = u->alias;
+                log_client(LogLevel::Info, "authenticated via IP address for relay (SMTP_AUTH_VIA_IP)");
+            }
+        }
+    }
+    if (authenticated()) {
+        auto u = users_.get(auth_user_);
+        bool may = u.ok() && !u->restricted('M') && !u->restricted('G');
+        if (may && (is_submission(listener_) || cfg_->mail.has(mail_opt::ALLOW_RELAY))) return true;
+    }
+    return extras_.lists && extras_.lists->relay_client(client_ip_, client_host_);
+}
+
+SmtpSession::Flow SmtpSession::route_remote(const std::string& address, const std::string& dest,
+                                            const std::string& raw, bool forced) {
+    if (!relay_permitted(forced)) {                                                     // SMTP-122
+        log_client(LogLevel::Notice, "!ILLEGAL RELAY ATTEMPT from " + tx_.reverse_path + " [" + client_ip_ +
+                                         "] to " + address);
+        if (cfg_->mail.has(mail_opt::ALLOW_RELAY))
+            reply({553, "5.7.1", "Relaying through this server requires authentication.  Please authenticate before sending."});
+        else
+            reply({550, "5.7.1", "Relay not allowed."});
+        return Flow::Close;
+    }
+    log_client(LogLevel::Info, (authenticated() ? auth_alias_ : std::string("Unknown User")) +
+                                   " relaying to external mail service: " + dest);      // SMTP-124
+    accept_rcpt({address, 0, smb::net::INTERNET, address, raw, false});
+    return Flow::Continue;
+}
+
+SmtpSession::Flow SmtpSession::route_local(std::string address, const std::string& raw, bool forward_prefix,
+                                           bool local_prefix, bool from_alias) {
+    std::string name = address.substr(0, address.rfind('@'));                         // SMTP-126
+    std::string qwk_user;                 // for "qwkid!user": the user part; `name` becomes the route
+    bool routed = false;
+    if (auto bang = name.find('!'); bang != std::string::npos) {
+        routed = true;
+        qwk_user = name.substr(bang + 1);
+        qwk_user.erase(0, qwk_user.find_first_not_of('"'));
+        qwk_user = qwk_user.substr(0, qwk_user.find('"'));
+        name.erase(bang);
+    }
+    size_t start = 0;
+    while (start < name.size() && !std::isalnum((unsigned char)name[start])) ++start;
+    name = name.substr(start, name.find('"', start) - start);
+    if (!from_alias && extras_.lists) {                                                 // SMTP-127
+        if (auto a = extras_.lists->alias(name)) {
+            log_client(LogLevel::Debug, "NAME ALIAS: " + *a + " (for " + address + ")");
+            name = *a;
+            from_alias = true;
+            if (name.find('@') != std::string::npos && tx_.kind == MailKind::Mail) {      // CFG-158
+                Destination d = destination_of(name);
+                if (!is_local_domain(d.host)) return route_remote(name, d.host, raw, true);
+                name = name.substr(0, name.rfind('@'));
+            }
+        }
+    }
+    if (istarts_with(name, "sub:")) {                                                   // SMTP-131
+        std::string code = name.substr(4);
+        for (auto& sub : cfg_->msgs.subs) {
+            if (!iequals(sub.code, code)) continue;
+            tx_.sub_code = sub.code;                                                    // SMTP-132
+            tx_.last_rcpt = address;
+            ++tx_.rcpt_count;
+            phase_ = Phase::HaveRecipients;
+            reply(ok("2.1.5"));
+            return Flow::Continue;
+        }
+        log_client(LogLevel::Notice, "!UNKNOWN SUB-BOARD: " + code);
+        reply({550, "5.1.1", "Unknown sub-board: " + code});
+        return Flow::Continue;
+    }
+    if (routed) {                                                                       // SMTP-134
+        std::string hub = name.substr(0, name.find('/'));
+        for (auto& h : cfg_->msgs.qwk_hubs) {
+            if (!iequals(h.id, hub)) continue;
+            log_client(LogLevel::Info, "Routing mail for '" + qwk_user + "' <" + name + "> to QWKnet Hub: " + h.id);
+            accept_rcpt({qwk_user, 0, smb::net::QWK, name, raw, false});
+            return Flow::Continue;
+        }
+    }
+    bool sysop_aliases = cfg_->mail.has(mail_opt::ALLOW_SYSOP_ALIASES);
+    LocalMatch m = resolve_local_name(users_, *cfg_, name, from_alias, sysop_aliases);
+    if (m.user && !m.tag.empty() && users_.tag_blocked(m.user, m.tag)) {                // SMTP-141
+        log_client(LogLevel::Info, "Blocked tag: " + raw);
+        reply({550, "5.1.1", "Unknown User: " + raw});
+        return Flow::Continue;
+    }
+    const std::string& def = cfg_->mail.default_user;
+    if (!m.user && !def.empty()) {                                                      // SMTP-144
+        m = resolve_local_name(users_, *cfg_, def, false, true);
+        if (m.user)
+            log_client(LogLevel::Info, "Forwarding mail for UNKNOWN USER to default user-recipient: '" + def +
+                                           "' #" + std::to_string(m.user));
+        else
+            log_client(LogLevel::Warning, "!UNKNOWN DEFAULT USER-RECIPIENT: '" + def + "'");
+    }
+    if (!m.user) {                                                                      // SMTP-145
+        log_client(LogLevel::Notice, "!UNKNOWN USER-RECIPIENT: '" + raw + "'");
+        reply({550, "5.1.1", "Unknown User: " + raw});
+        return Flow::Continue;
+    }
+    auto u = users_.get(m.user);
+    if (!u.ok() || !u->usable()) {                                                      // SMTP-146
+        log_client(LogLevel::Warning, "!DELETED OR INACTIVE USER-RECIPIENT #" + std::to_string(m.user) + ": '" + raw + "'");
+        reply({550, "5.1.1", "Unknown User: " + raw});
+        return Flow::Continue;
+    }
+    if (tx_.kind == MailKind::Mail) {
+        if (u->restricted('I') && !authenticated()) {                                  // SMTP-147
+            reply({550, "5.7.1", "Closed mailbox: " + raw});
+            return Flow::Continue;
+        }
+        uint32_t max = cfg_->mail.max_msgs_waiting;                                      // SMTP-148
+        if (max && !u->exempt_from('W')) {
+            auto waiting = store_.count_waiting(m.user);
+            if (waiting.ok() && *waiting > max) {
+                reply({450, "4.2.2", "Mailbox full: " + raw});
+                return Flow::Continue;
+            }
+        }
+    }
+    if (tx_.kind == MailKind::Send &&                                                   // SMTP-149
+        !(extras_.notices && extras_.notices->accepts_pages(m.user))) {
+        reply({450, "4.2.1", "User unavailable"});
+        return Flow::Continue;
+    }
+    if (routed) {                                                                       // SMTP-135
+        accept_rcpt({qwk_user, m.user, smb::net::QWK, u->alias, raw, false});
+        return Flow::Continue;
+    }
+    if (tx_.kind == MailKind::Mail && !local_prefix &&                                  // SMTP-151
+        (cfg_->sys.settings & SystemSettings::SYS_FWDTONET) && (u->forwards_mail() || forward_prefix)) {
+        auto at = u->netmail.rfind('@');
+        if (at != std::string::npos && !is_local_domain(destination_of(u->netmail).host)) {
+            log_client(LogLevel::Info, "Forwarding to: " + u->netmail);
+            accept_rcpt({address, m.user, smb::net::INTERNET, u->netmail, "", true});
+            return Flow::Continue;
+        }
+    }
+    accept_rcpt({address, m.user, 0, "", raw, false});                                  // SMTP-153
+    return Flow::Continue;
+}
+
+} // namespace sbbs::smtp

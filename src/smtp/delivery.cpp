@@ -1,0 +1,285 @@
+// Storage at end of data (SMTP-195..SMTP-213, FMT-112..FMT-116): one shared
+// body, one header per recipient, `250` only after the store reports
+// success, counters and new-mail notices after that.
+#include "smtp/session.h"
+
+#include "dns/resolver.h"
+#include "msgbase/smb_defs.h"
+#include "smtp/received.h"
+#include "smtp/version.h"
+#include "util/strings.h"
+
+#include <cctype>
+#include <cstdio>
+#include <fstream>
+
+namespace sbbs::smtp {
+
+static std::string u16(uint16_t v) { return std::string{char(v & 0xFF), char(v >> 8)}; }
+
+static bool is_ipv6(const std::string& ip) { return ip.find(':') != std::string::npos; }
+
+// FMT-34: a FidoNet net address is stored as fidoaddr_t (zone, net, node, point).
+static std::string fido_binary(const std::string& ftn) {
+    unsigned z = 0, n = 0, f = 0, p = 0;
+    std::sscanf(ftn.c_str(), "%u:%u/%u.%u", &z, &n, &f, &p);
+    return u16(uint16_t(z)) + u16(uint16_t(n)) + u16(uint16_t(f)) + u16(uint16_t(p));
+}
+
+static bool is_ascii(const std::string& s) {
+    for (unsigned char c : s)
+        if (c >= 0x80) return false;
+    return true;
+}
+
+static bool names_charset(const ParsedHeader& p) {
+    for (auto& f : p.fields)
+        if (f.type == smb::hf::RFC822HEADER && istarts_with(f.data, "Content-Type:") &&
+            to_lower(f.data).find("charset") != std::string::npos)
+            return true;
+    return false;
+}
+
+// FTS-5003 CHRS kludge value for a MIME charset name.
+static std::string charset_kludge(const std::string& mime) {
+    std::string m = to_upper(mime);
+    if (m == "IBM437" || m == "CP437" || m == "IBMPC") return "CP437 2";
+    if (m == "ISO-8859-1" || m == "LATIN1" || m == "LATIN-1") return "LATIN-1 2";
+    if (m == "UTF-8") return "UTF-8 4";
+    return m + " 2";
+}
+
+std::string SmtpSession::received_value(const Recipient& r) const {                   // SMTP-212
+    const char* with = esmtp_ ? (io_->is_tls() ? "ESMTPS" : "ESMTP") : "SMTP";        // SMTP-213
+    std::string w = with;
+    if (auth_logged_in_ && esmtp_) w += "A";                                          // ours: RFC 3848
+    std::string v6c = is_ipv6(client_ip_) ? "IPv6: " : "";
+    std::string server_ip = io_->local_ip();
+    std::string v6s = is_ipv6(server_ip) ? "IPv6: " : "";
+    return "from " + client_host_ + " (" + helo_name_ + " [" + v6c + client_ip_ + "])\r\n" +
+           "          by " + host() + " [" + v6s + server_ip + "] (Synchronet Mail Server " + kVersion + "-" +
+           kPlatform + ") with " + w + "\r\n" +
+           "          for " + r.forward_path + "; " + rfc822_date(time(nullptr)) + "\r\n" +
+           "          (envelope-from " + tx_.reverse_path + ")";
+}
+
+NewMessage SmtpSession::common_message(const ParsedHeader& p, const std::string& body, uint16_t attr) {
+    NewMessage m;
+    time_t now = time(nullptr);
+    auto& h = m.hdr;
+    h.attr = attr;
+    h.netattr = smb::netattr::KILLSENT;                                               // FMT-113
+    h.when_imported_time = uint32_t(now);
+    h.when_imported_zone = int16_t(local_utc_offset_minutes(now));
+    if (p.has_date) h.when_written = p.when_written;                                  // FMT-25
+    else {
+        struct tm lt {};
+        localtime_r(&now, &lt);
+        h.when_written.year = uint16_t(lt.tm_year + 1900);
+        h.when_written.time = uint32_t(lt.tm_mon + 1) << 22 | uint32_t(lt.tm_mday) << 17 |
+                              uint32_t(lt.tm_hour) << 12 | uint32_t(lt.tm_min) << 6 | uint32_t(lt.tm_sec);
+        h.when_written.zone = h.when_imported_zone;
+    }
+    h.priority = p.priority;
+    h.fields = p.fields;
+    if (authenticated()) {                                                            // FMT-112
+        h.add(smb::hf::SENDEREXT, std::to_string(auth_user_));
+        h.add(smb::hf::SENDER, auth_alias_);
+    } else {
+        h.add(smb::hf::SENDER, p.from.name);
+        h.add_u16(smb::hf::SENDERNETTYPE, smb::net::INTERNET);
+        h.add(smb::hf::SENDERNETADDR, p.from.address);
+    }
+    h.add(smb::hf::SMTPREVERSEPATH, tx_.reverse_path);
+    if (authenticated()) h.add(smb::hf::SENDERUSERID, auth_alias_);                    // FMT-114
+    h.add(smb::hf::SENDERTIME, compact_iso_time(connected_));
+    h.add(smb::hf::SENDERIPADDR, client_ip_);
+    h.add(smb::hf::SENDERHOSTNAME, client_host_);
+    h.add(smb::hf::SENDERPROTOCOL, protocol_);
+    h.add(smb::hf::SENDERPORT, std::to_string(io_->peer_port()));
+    h.add(smb::hf::SENDERSERVER, host());
+    if (!p.has_message_id) {                                                          // FMT-109
+        auto last = store_.last_msg();
+        char id[300];
+        std::snprintf(id, sizeof id, "<%08X.%u@%s>", unsigned(now), unsigned(last.ok() ? *last + 1 : 1),
+                      (cfg_->msgs.inet_addr.empty() ? host() : cfg_->msgs.inet_addr).c_str());
+        h.add(smb::hf::RFC822MSGID, id);
+    }
+    h.add(smb::hf::FIDOPID, std::string("SBBS ") + kVersion + "-" + kPlatform);
+    if (is_non_ascii_utf8(body)) h.add(smb::hf::FIDOCHARSET, "UTF-8 4");
+    else if (!extras_.default_charset.empty() && !names_charset(p) && !is_ascii(body))
+        h.add(smb::hf::FIDOCHARSET, charset_kludge(extras_.default_charset));
+    if (p.utf8 || is_non_ascii_utf8(authenticated() ? auth_alias_ : p.from.name))
+        h.auxattr |= smb::auxattr::HFIELDS_UTF8;
+    for (auto& f : p.fields)                                                          // FMT-113
+        if (f.type == smb::hf::RFC822HEADER && istarts_with(f.data, "Content-Type:") &&
+            to_lower(f.data).find("multipart/mixed") != std::string::npos)
+            h.auxattr |= smb::auxattr::MIMEATTACH;
+    m.body = body;
+    return m;
+}
+
+static std::string bracketed(const std::string& a) { return a.empty() || a.front() != '<' ? "<" + a + ">" : a; }
+
+static std::string sender_info(const std::string& name, const std::string& addr, uint32_t user) {  // SMTP-255
+    if (user) return "'" + name + "' #" + std::to_string(user);
+    if (iequals(name, addr)) return bracketed(addr);
+    return "'" + name + "' " + bracketed(addr);
+}
+
+static std::string rcpt_info(const Recipient& r) {
+    std::string addr = r.net_type ? r.net_addr : "#" + std::to_string(r.ext);
+    if (iequals(r.to, addr)) return bracketed(addr);
+    return "'" + r.to + "' " + bracketed(addr);
+}
+
+// FidoNet: the To: name without any "@..." or "(zone:net/node)" part, or
+// the envelope's local part when that names someone else.
+static std::string fido_recipient_name(const std::string& to_name, const Recipient& r) {
+    std::string n = to_name.substr(0, to_name.find('@'));
+    auto paren = n.find("(" + r.net_addr + ")");
+    if (paren != std::string::npos && paren > 0) n = std::string(trim_right(n.substr(0, paren)));
+    std::string local = r.to.substr(0, r.to.find('@'));
+    auto fold = [](const std::string& s) {
+        std::string f;
+        for (unsigned char c : s) if (std::isalnum(c)) f += char(std::tolower(c));
+        return f;
+    };
+    return !n.empty() && fold(n) == fold(local) ? n : local;
+}
+
+SmtpSession::Flow SmtpSession::store_mail(const ParsedHeader& p, const std::string& body, uint16_t attr) {
+    NewMessage msg = common_message(p, body, attr);
+    std::vector<RecipientCopy> copies;
+    for (const Recipient& r : tx_.rcpts) {                                            // FMT-115
+        RecipientCopy c;
+        c.prepend.push_back({smb::hf::SMTPRECEIVED, received_value(r)});
+        if (authenticated() && r.net_type != smb::net::NONE) {
+            c.append.push_back({smb::hf::SENDERNETTYPE, u16(smb::net::INTERNET)});
+            c.append.push_back({smb::hf::SENDERNETADDR, p.from.address});
+        }
+        std::string to = r.net_type == smb::net::QWK || p.to_name.empty() ? r.to : p.to_name;
+        if (r.net_type == smb::net::FIDO) to = fido_recipient_name(p.to_name, r);
+        c.append.push_back({smb::hf::RECIPIENT, to});
+        if (!r.forward_path.empty()) c.append.push_back({smb::hf::SMTPFORWARDPATH, r.forward_path});
+        if (r.ext && !r.forwarded) c.append.push_back({smb::hf::RECIPIENTEXT, std::to_string(r.ext)});  // FMT-116
+        if (r.net_type) {
+            c.append.push_back({smb::hf::RECIPIENTNETTYPE, u16(r.net_type)});
+            c.append.push_back({smb::hf::RECIPIENTNETADDR,
+                                r.net_type == smb::net::FIDO ? fido_binary(r.net_addr) : r.net_addr});
+        }
+        copies.push_back(std::move(c));
+    }
+    auto stored = store_.add_mail(msg, copies);                                       // SMTP-206, SMTP-207
+    if (!stored.ok()) {
+        const Error& e = stored.error();
+        log_client(LogLevel::Error, "!ERROR saving message: " + e.message);
+        if (e.code == ErrorCode::DiskFull) reply({452, "4.3.1", "Insufficient system storage"});
+        else reply({451, "4.3.0", "ERROR (" + e.message + ") saving message"});
+        return Flow::Continue;
+    }
+    bool fido = false;
+    for (size_t i = 0; i < tx_.rcpts.size(); ++i) {
+        const Recipient& r = tx_.rcpts[i];
+        log_client(LogLevel::Info, "Added message header #" + std::to_string((*stored)[i]) + " from " +
+                                       sender_info(authenticated() ? auth_alias_ : p.from.name, p.from.address,
+                                                   auth_user_) +
+                                       " to " + rcpt_info(r));
+        if (authenticated()) (void)users_.count_email_sent(auth_user_, r.ext == 1);    // SMTP-209
+        if (r.net_type == smb::net::FIDO) fido = true;
+        notify(r, p);
+    }
+    reply(ok());                                                                      // SMTP-208
+    if (!cfg_->msgs.smtp_sem.empty()) std::ofstream(cfg_->msgs.smtp_sem, std::ios::app);
+    if (fido && !cfg_->msgs.fido_netmail_sem.empty()) std::ofstream(cfg_->msgs.fido_netmail_sem, std::ios::app);
+    return Flow::Continue;
+}
+
+void SmtpSession::notify(const Recipient& r, const ParsedHeader& p) {                  // SMTP-210, USER-56
+    if (!r.ext || !extras_.notices || cfg_->mail.has(mail_opt::NO_NOTIFY)) return;
+    if (!r.forwarded && !cfg_->mail.notify_offline_users && !extras_.notices->is_online(r.ext)) return;
+    if (auto st = extras_.notices->append(r.ext, notice_text(r, p)); !st.ok())
+        log_client(LogLevel::Error, "!ERROR writing new-mail notice: " + st.error().message);
+}
+
+// Older installs' NewMailNotice / ForwardNotice formats: C escapes, one %s.
+static std::string old_style_notice(const std::string& format, const std::string& arg) {
+    std::string out;
+    for (size_t i = 0; i < format.size(); ++i) {
+        char c = format[i];
+        if (c == '\\' && i + 1 < format.size()) {
+            char e = format[++i];
+            out += e == 'r' ? '\r' : e == 'n' ? '\n' : e == 't' ? '\t' : e == '1' ? '\x01' : e;
+        } else if (c == '%' && i + 1 < format.size() && format[i + 1] == 's') {
+            out += arg;
+            ++i;
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::string SmtpSession::notice_text(const Recipient& r, const ParsedHeader& p) const {   // USER-56
+    std::string text;
+    if (!cfg_->mail.new_mail_notice.empty()) {
+        text = old_style_notice(cfg_->mail.new_mail_notice, p.from.address);
+    } else {
+        std::string addr = p.from.address;
+        if (p.from.name == addr && addr.find('@') != std::string::npos) addr = addr.substr(addr.find('@') + 1);
+        text = "\x01n\x01mNew e-mail from \x01h" + p.from.name + "\x01\\ \x01n<\x01h" + addr + "\x01n>\r\n";
+    }
+    if (!r.forwarded) return text;
+    if (!cfg_->mail.forward_notice.empty()) return text + old_style_notice(cfg_->mail.forward_notice, r.net_addr);
+    return text + "\x01n\x01mand it was automatically forwarded to\x01\\: \x01h" + r.net_addr + "\x01n\r\n";
+}
+
+SmtpSession::Flow SmtpSession::post_mail(const ParsedHeader& p, const std::string& body, uint16_t attr) {
+    if (!authenticated() && dnsbl_listed_) {                                          // SMTP-191
+        reply({550, "5.7.1", "Insufficient access: DNS-blacklisted"});
+        return Flow::Continue;
+    }
+    NewMessage msg = common_message(p, body, attr);
+    msg.hdr.netattr = 0;
+    std::string to = !cfg_->mail.post_to.empty() ? cfg_->mail.post_to : !p.to_name.empty() ? p.to_name : "All";
+    msg.hdr.add(smb::hf::RECIPIENT, to);
+    auto posted = store_.post_to_sub(tx_.sub_code, msg);
+    if (!posted.ok()) {
+        log_client(LogLevel::Error, "!ERROR posting message to " + tx_.sub_code + ": " + posted.error().message);
+        reply({452, "4.3.0", "ERROR (" + posted.error().message + ") posting message"});
+        return Flow::Continue;
+    }
+    log_client(LogLevel::Info, "Posted message #" + std::to_string(*posted) + " on sub-board " + tx_.sub_code);
+    if (authenticated()) (void)users_.count_post(auth_user_);                          // USER-42
+    reply(ok());
+    return Flow::Continue;
+}
+
+SmtpSession::Flow SmtpSession::deliver_telegram(const std::string& body) {            // SMTP-176, USER-57
+    std::string sender = tx_.reverse_path;
+    if (!sender.empty() && sender.front() == '<') sender.erase(0, 1);
+    if (!sender.empty() && sender.back() == '>') sender.pop_back();
+    bool verified = false;
+    auto at = sender.rfind('@');
+    if (at != std::string::npos && extras_.resolver) {                                 // ours: SMTP-177
+        auto a = extras_.resolver->addresses(sender.substr(at + 1));
+        for (auto& ip : a.records) verified |= ip == client_ip_;
+    }
+    std::string text = "\x01n\x01h\x01cInstant Message\x01n from \x01h\x01y" + sender;
+    if (!verified)
+        text += "\r\n\x01w[\x01n" + client_ip_ + "\x01h] (\x01n" + client_host_ + "\x01h)";
+    text += "\x01n:\r\n\x01h" + body;
+    unsigned delivered = 0, max = cfg_->mail.max_recipients;
+    for (auto& r : tx_.rcpts) {
+        if (!r.ext || (max && delivered >= max)) continue;
+        if (!extras_.notices || !extras_.notices->append(r.ext, text).ok()) {
+            reply({451, "4.3.0", "ERROR delivering telegram"});
+            return Flow::Continue;
+        }
+        ++delivered;
+    }
+    reply(ok());
+    return Flow::Continue;
+}
+
+} // namespace sbbs::smtp

@@ -1,0 +1,80 @@
+// The filter chain: anti-spam rules (DNSBL, .can files, spamblock, spambait,
+// mail processors, rate limits) plug in here without touching the session's
+// state machine. The session consults the chain at connect, HELO/EHLO,
+// MAIL, RCPT and end of data; the first filter that does not say Continue
+// decides.
+#pragma once
+
+#include "smtp/reply.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sbbs::smtp {
+
+// What a filter may know about the session at the moment it is consulted.
+struct SessionFacts {
+    std::string client_ip;
+    std::string client_host;        // "<no name>" when not looked up
+    std::string helo_name;
+    std::string protocol;           // "SMTP" / "SMTPS"
+    bool submission = false;
+    uint32_t auth_user = 0;         // 0 = unauthenticated
+    std::string reverse_path;       // raw MAIL argument
+    bool dnsbl_listed = false;
+};
+
+struct Verdict {
+    enum class Kind {
+        Continue,     // no opinion; ask the next filter
+        Reject,       // send `reply`; close the session when `close`
+        Discard,      // end of data / RCPT: say `reply` (250) but deliver nothing
+    };
+    Kind kind = Kind::Continue;
+    Reply reply;
+    bool close = false;
+
+    static Verdict pass() { return {}; }
+    static Verdict reject(Reply r, bool close_session = false) { return {Kind::Reject, std::move(r), close_session}; }
+    static Verdict discard(Reply r) { return {Kind::Discard, std::move(r), false}; }
+    bool decided() const { return kind != Kind::Continue; }
+};
+
+// The received message as the end-of-data filters see it.
+struct ReceivedMessage {
+    const std::string& header;      // header lines, CRLF, without the blank line
+    const std::string& body;
+    const std::vector<std::string>& recipients;   // accepted RCPT addresses
+};
+
+class SmtpFilter {
+public:
+    virtual ~SmtpFilter() = default;
+    virtual Verdict on_connect(const SessionFacts&) { return Verdict::pass(); }
+    virtual Verdict on_helo(const SessionFacts&) { return Verdict::pass(); }
+    virtual Verdict on_mail(const SessionFacts&, const std::string& /*reverse_path*/) { return Verdict::pass(); }
+    // `address` is the recipient after prefixes, before routing.
+    virtual Verdict on_rcpt(const SessionFacts&, const std::string& /*address*/) { return Verdict::pass(); }
+    virtual Verdict on_data_end(const SessionFacts&, const ReceivedMessage&) { return Verdict::pass(); }
+};
+
+class FilterChain {
+public:
+    void add(std::shared_ptr<SmtpFilter> f) { filters_.push_back(std::move(f)); }
+    bool empty() const { return filters_.empty(); }
+
+    template <class Call>
+    Verdict consult(Call&& call) const {
+        for (auto& f : filters_) {
+            Verdict v = call(*f);
+            if (v.decided()) return v;
+        }
+        return Verdict::pass();
+    }
+
+private:
+    std::vector<std::shared_ptr<SmtpFilter>> filters_;
+};
+
+} // namespace sbbs::smtp

@@ -1,0 +1,185 @@
+// Session life cycle: greeting, line input with timeouts, reply buffering
+// compatible with PIPELINING, log line shapes (SMTP-251) and the command
+// dispatch order of SMTP-45.
+#include "smtp/session.h"
+
+#include "dns/resolver.h"
+#include "smtp/version.h"
+#include "util/strings.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+namespace sbbs::smtp {
+
+SmtpSession::SmtpSession(ConfigPtr cfg, Listener listener, UserDirectory& users, MailStore& store,
+                         Logger& log, const FilterChain& filters, SessionExtras extras)
+    : cfg_(std::move(cfg)), listener_(listener), users_(users), store_(store), logger_(log),
+      filters_(filters), extras_(extras) {}
+
+const std::string& SmtpSession::host() const { return cfg_->mail.host_name; }
+
+unsigned SmtpSession::inactivity() const {
+    return cfg_->mail.max_inactivity_s ? cfg_->mail.max_inactivity_s : 120;   // SMTP-8
+}
+
+void SmtpSession::log(LogLevel lvl, const std::string& text) {
+    if (!logger_.enabled(lvl)) return;
+    char prefix[32];
+    std::snprintf(prefix, sizeof prefix, "%04u %-5s ", extras_.session_number % 10000, protocol_.c_str());
+    logger_.log(lvl, prefix + text);
+}
+
+void SmtpSession::log_client(LogLevel lvl, const std::string& text) {
+    log(lvl, (authenticated() ? auth_alias_ : "[" + client_ip_ + "]") + " " + text);
+}
+
+SessionFacts SmtpSession::facts() const {
+    SessionFacts f;
+    f.client_ip = client_ip_;
+    f.client_host = client_host_;
+    f.helo_name = helo_name_;
+    f.protocol = protocol_;
+    f.submission = is_submission(listener_);
+    f.auth_user = auth_user_;
+    f.reverse_path = tx_.reverse_path;
+    f.dnsbl_listed = dnsbl_listed_;
+    return f;
+}
+
+void SmtpSession::reply_raw(const std::string& line) {
+    if (cfg_->mail.has(mail_opt::DEBUG_TX)) log(LogLevel::Debug, "TX: " + line);   // SMTP-253
+    out_ += line;
+    out_ += "\r\n";
+}
+
+void SmtpSession::reply(const Reply& r) { reply_raw(r.line()); }
+
+void SmtpSession::flush() {
+    if (out_.empty() || !io_) return;
+    io_->write(out_);
+    out_.clear();
+}
+
+SmtpSession::Flow SmtpSession::apply(const Verdict& v) {
+    reply(v.reply);
+    return v.close ? Flow::Close : Flow::Continue;
+}
+
+// Replies stay buffered while the client has already sent more (RFC 2920):
+// they go out together when the server would otherwise wait for input.
+ReadLine SmtpSession::read(size_t max_len) {
+    if (!io_->input_pending()) flush();
+    ReadLine r = io_->read_line(max_len, inactivity());
+    if (r.status == ReadStatus::Timeout) {
+        log_client(LogLevel::Warning, "!TIMEOUT in sock_recvbyte (" + std::to_string(inactivity()) +
+                                          " seconds):  INACTIVE SOCKET");               // SMTP-39
+        reply({421, "4.4.2", host() + " closing connection"});                        // SMTP-262
+        flush();
+    }
+    return r;
+}
+
+void SmtpSession::reset_transaction() {
+    tx_ = Transaction{};
+    if (phase_ != Phase::Greeted) phase_ = Phase::Ready;
+}
+
+void SmtpSession::greet() {
+    reply({220, "", host() + " Synchronet " + protocol_ + " Server " + kVersion + "-" + kPlatform +
+                        " Ready"});                                                   // SMTP-35
+}
+
+void SmtpSession::run(SessionIo& io) {
+    io_ = &io;
+    connected_ = time(nullptr);
+    client_ip_ = io.peer_ip();
+    log_client(LogLevel::Info, "Connection accepted on " + io.local_ip() + " port " +
+                                   std::to_string(io.local_port()) + " from port " +
+                                   std::to_string(io.peer_port()));                   // SMTP-21
+    if (!cfg_->mail.has(mail_opt::NO_HOST_LOOKUP) && extras_.resolver) {            // SMTP-22
+        auto ptr = extras_.resolver->ptr(client_ip_);
+        if (ptr.status == DnsStatus::Ok && !ptr.records.empty()) client_host_ = ptr.records.front();
+        log_client(LogLevel::Info, "Hostname: " + client_host_);
+    }
+    if (listener_ == Listener::TlsSubmission && !io.is_tls()) {                       // SMTP-23
+        if (!io.start_tls().ok()) return;
+    }
+    if (io.is_tls()) protocol_ = "SMTPS";                                            // SMTP-13
+    {
+        std::random_device rd;                                                        // SMTP-32
+        char id[64];
+        std::snprintf(id, sizeof id, "%x%x%lx", rd(), extras_.session_number, (unsigned long)connected_);
+        session_id_ = id;
+        log_client(LogLevel::Debug, "Session ID=" + session_id_);
+    }
+    helo_name_ = client_host_;                                                        // SMTP-63
+
+    Verdict v = filters_.consult([&](SmtpFilter& f) { return f.on_connect(facts()); });
+    if (v.decided()) { reply(v.reply); flush(); return; }
+
+    if (extras_.login_attempts && cfg_->mail.login_attempt.throttle_ms) {            // SMTP-33
+        unsigned n = extras_.login_attempts->failures(client_ip_);
+        if (n > 1)
+            std::this_thread::sleep_for(std::chrono::milliseconds(uint64_t(n) * cfg_->mail.login_attempt.throttle_ms));
+    }
+    greet();
+    while (!closing_) {
+        ReadLine in = read(510);
+        if (in.status == ReadStatus::TooLong) {                                       // SMTP-42
+            reply({500, "5.5.2", "Line too long (command)"});
+            break;
+        }
+        if (in.status != ReadStatus::Line) break;
+        if (std::filesystem::exists(cfg_->paths.data + "mail.lock")) {                // SMTP-40
+            reply({421, "4.3.2", "System Error: mail base locked, try again later"});
+            break;
+        }
+        if (dispatch(std::string(trim_right(in.line))) == Flow::Close) break;   // SMTP-38
+    }
+    flush();
+    log_client(LogLevel::Info, "Session thread terminated");                         // SMTP-254
+}
+
+static std::string strip_controls(const std::string& s) {                            // SMTP-43
+    std::string out;
+    for (unsigned char c : s)
+        if (c >= 0x20 && c != 0x7f) out += char(c);
+    return out;
+}
+
+static bool verb_is(const std::string& line, std::string_view verb) { return iequals(line, verb); }
+
+SmtpSession::Flow SmtpSession::dispatch(const std::string& raw) {
+    std::string line = strip_controls(raw);
+    log_client(LogLevel::Debug, "RX: " + line);
+    std::string_view head = std::string_view(line).substr(0, 4);
+    if (iequals(head, "HELO")) return cmd_helo(line, false);                          // SMTP-44
+    if (iequals(head, "EHLO")) return cmd_helo(line, true);
+    if (istarts_with(line, "AUTH")) return cmd_auth(line);                            // SMTP-47
+    if (verb_is(line, "QUIT")) return cmd_quit();
+    if (verb_is(line, "NOOP")) return cmd_noop();
+    if (!helo_done_) {                                                                // SMTP-46
+        log_client(LogLevel::Notice, "!MISSING 'HELO' command (Received: '" + line + "')");
+        reply(bad_sequence());
+        return Flow::Continue;
+    }
+    if (verb_is(line, "TURN")) return cmd_turn();
+    if (verb_is(line, "RSET")) return cmd_rset();
+    if (istarts_with(line, "MAIL FROM:")) return cmd_mail(line, MailKind::Mail);
+    if (istarts_with(line, "SEND FROM:")) return cmd_mail(line, MailKind::Send);
+    if (istarts_with(line, "SOML FROM:")) return cmd_mail(line, MailKind::Soml);
+    if (istarts_with(line, "SAML FROM:")) return cmd_mail(line, MailKind::Saml);
+    if (istarts_with(line, "RCPT TO:")) return cmd_rcpt(line);
+    if (iequals(head, "DATA")) return cmd_data();
+    if (verb_is(line, "STARTTLS") && !io_->is_tls()) return cmd_starttls();           // SMTP-86
+    if (iequals(head, "VRFY") && (line.size() == 4 || line[4] == ' ')) return cmd_vrfy();
+    if (iequals(head, "EXPN") && (line.size() == 4 || line[4] == ' ')) return cmd_expn();
+    if (iequals(head, "HELP") && (line.size() == 4 || line[4] == ' ')) return cmd_help();
+    return cmd_unknown(line);
+}
+
+} // namespace sbbs::smtp

@@ -1,0 +1,168 @@
+// The SMTP/ESMTP receive session (smtp.md sections 4-14): one object per
+// connection, driven through SessionIo so it runs without sockets in tests.
+// Each verb is split in a check (may it run now, is its argument sound?) and
+// a proceed step; the verbs live in cmd_*.cpp.
+#pragma once
+
+#include "config/settings.h"
+#include "log/logger.h"
+#include "mailfmt/parse.h"
+#include "msgbase/mail_store.h"
+#include "net/session_io.h"
+#include "smtp/filter.h"
+#include "smtp/listener.h"
+#include "smtp/login_attempts.h"
+#include "smtp/recipient.h"
+#include "smtp/reply.h"
+#include "smtp/site_lists.h"
+#include "smtp/user_notices.h"
+#include "userbase/user_directory.h"
+
+#include <ctime>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sbbs {
+class Resolver;
+}
+
+namespace sbbs::smtp {
+
+// Optional collaborators; a null pointer means "not available".
+struct SessionExtras {
+    unsigned session_number = 0;        // the 4-digit log prefix (socket number)
+    bool tls_available = false;         // a certificate is loaded: offer STARTTLS
+    LoginAttemptLog* login_attempts = nullptr;
+    SiteLists* lists = nullptr;
+    UserNotices* notices = nullptr;
+    Resolver* resolver = nullptr;       // PTR look-up unless NO_HOST_LOOKUP
+    // [Mail] DefaultCharset of older installs: the charset of a non-UTF-8
+    // body whose header names none ("" = leave such bodies unmarked).
+    std::string default_charset;
+};
+
+class SmtpSession {
+public:
+    SmtpSession(ConfigPtr cfg, Listener listener, UserDirectory& users, MailStore& store,
+                Logger& log, const FilterChain& filters, SessionExtras extras = {});
+    // Serve one connection until QUIT, a fatal error, a timeout or disconnect.
+    void run(SessionIo& io);
+
+    // Read-only views for tests and the server's bookkeeping.
+    uint32_t authenticated_user() const { return auth_user_; }
+    const std::string& protocol() const { return protocol_; }
+
+private:
+    enum class Phase { Greeted, Ready, HaveSender, HaveRecipients };
+    enum class MailKind { Mail, Send, Soml, Saml };
+    enum class Flow { Continue, Close };
+
+    struct Transaction {
+        MailKind kind = MailKind::Mail;
+        std::string reverse_path;       // raw MAIL argument (SMTP-95)
+        std::vector<Recipient> rcpts;
+        std::string sub_code;           // pending sub: target (SMTP-131)
+        std::string last_rcpt;          // SMTP-159
+        uint32_t rcpt_count = 0;        // accepted, sub: included (SMTP-107)
+    };
+
+    // session.cpp: I/O, logging, dispatch
+    void greet();
+    Flow dispatch(const std::string& line);
+    ReadLine read(size_t max_len);     // flushes first; logs and answers a timeout
+    unsigned inactivity() const;
+    void reply(const Reply& r);
+    void reply_raw(const std::string& line);
+    void flush();
+    void log(LogLevel lvl, const std::string& text);
+    void log_client(LogLevel lvl, const std::string& text);   // "[ip] ..." or "<alias> ..."
+    SessionFacts facts() const;
+    Flow apply(const Verdict& v);
+    void reset_transaction();
+    const std::string& host() const;
+    bool authenticated() const { return auth_user_ != 0; }
+
+    // cmd_helo.cpp
+    Flow cmd_helo(const std::string& line, bool extended);
+    // cmd_misc.cpp
+    Flow cmd_noop();
+    Flow cmd_quit();
+    Flow cmd_rset();
+    Flow cmd_vrfy();
+    Flow cmd_expn();
+    Flow cmd_help();
+    Flow cmd_turn();
+    Flow cmd_starttls();
+    Flow cmd_unknown(const std::string& line);
+    // cmd_mail.cpp
+    Flow cmd_mail(const std::string& line, MailKind kind);
+    std::optional<Reply> check_mail_params(const std::string& params);
+    bool sender_address_allowed(const User& u, const std::string& address);
+    std::string alias_address(const User& u) const;
+    // cmd_rcpt.cpp
+    Flow cmd_rcpt(const std::string& line);
+    std::optional<Reply> check_rcpt_limits();
+    Flow route_rcpt(std::string address, const std::string& raw, bool forward_prefix, bool local_prefix);
+    Flow route_remote(const std::string& address, const std::string& dest, const std::string& raw, bool forced);
+    Flow route_local(std::string address, const std::string& raw, bool forward_prefix, bool local_prefix,
+                     bool from_alias);
+    bool relay_permitted(bool forced);
+    bool is_local_domain(std::string_view domain) const;
+    void accept_rcpt(Recipient r);
+    // cmd_auth.cpp
+    Flow cmd_auth(const std::string& line);
+    Flow auth_plain(const std::string& initial);
+    Flow auth_login();
+    Flow auth_cram_md5();
+    Flow auth_check_password(const std::string& name, const std::string& password, const char* method);
+    Flow auth_fail(const std::string& name, const std::string& password, bool counted, Reply r);
+    Flow auth_succeed(const User& u, const char* method);
+    std::optional<std::string> auth_response();
+    uint32_t find_login(const std::string& name);
+    // cmd_data.cpp
+    struct Spool {
+        std::string header, body;       // CRLF lines; header without the blank line
+        uint64_t body_bytes = 0;        // counted even past MaxMsgSize
+        unsigned header_lines = 0, body_lines = 0;
+        bool too_big = false;           // body spooling stopped at MaxMsgSize
+    };
+    Flow cmd_data();
+    Flow receive_data(Spool& spool);
+    Flow end_of_data(const Spool& spool);
+    Flow deliver_telegram(const std::string& body);
+    // delivery.cpp
+    NewMessage common_message(const ParsedHeader& p, const std::string& body, uint16_t attr);
+    Flow store_mail(const ParsedHeader& p, const std::string& body, uint16_t attr);
+    Flow post_mail(const ParsedHeader& p, const std::string& body, uint16_t attr);
+    void notify(const Recipient& r, const ParsedHeader& p);
+    std::string notice_text(const Recipient& r, const ParsedHeader& p) const;
+    std::string received_value(const Recipient& r) const;
+
+    ConfigPtr cfg_;
+    Listener listener_;
+    UserDirectory& users_;
+    MailStore& store_;
+    Logger& logger_;
+    const FilterChain& filters_;
+    SessionExtras extras_;
+
+    SessionIo* io_ = nullptr;
+    std::string out_;                   // replies not yet flushed (PIPELINING)
+    std::string protocol_ = "SMTP";
+    std::string client_ip_, client_host_ = "<no name>";
+    std::string helo_name_;
+    bool helo_done_ = false, esmtp_ = false;
+    uint32_t auth_user_ = 0;
+    std::string auth_alias_;
+    bool auth_logged_in_ = false;       // AUTH succeeded (not only SMTP_AUTH_VIA_IP)
+    bool dnsbl_listed_ = false;
+    Phase phase_ = Phase::Greeted;
+    Transaction tx_;
+    unsigned bad_commands_ = 0;
+    time_t connected_ = 0;
+    std::string session_id_;
+    bool closing_ = false;
+};
+
+} // namespace sbbs::smtp

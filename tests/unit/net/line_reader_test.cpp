@@ -1,0 +1,143 @@
+// SocketSessionIo line reading over a socketpair: line ends, limits, timeouts.
+#include "net/signals.h"
+#include "net/socket_session_io.h"
+
+#include <catch.hpp>
+
+#include <chrono>
+#include <sys/socket.h>
+#include <thread>
+
+using namespace sbbs;
+
+namespace {
+
+struct Pair {
+    Socket client;
+    std::unique_ptr<SocketSessionIo> io;
+    Pair() {
+        ignore_sigpipe();
+        auto p = socket_pair();
+        REQUIRE(p.ok());
+        client = std::move(p->first);
+        io = std::make_unique<SocketSessionIo>(std::move(p->second), nullptr);
+    }
+    void send(std::string_view s) { REQUIRE(send_all(client, s)); }
+};
+
+} // namespace
+
+TEST_CASE("line reader: CR LF and bare LF both end a line, a lone CR is kept") {
+    Pair p;
+    p.send("HELO a\r\nNOOP\nX\rY\r\n");
+    auto a = p.io->read_line(100, 5);
+    CHECK(a.status == ReadStatus::Line);
+    CHECK(a.line == "HELO a");
+    CHECK(p.io->read_line(100, 5).line == "NOOP");
+    CHECK(p.io->read_line(100, 5).line == "X\rY");
+}
+
+TEST_CASE("line reader: a line of exactly max_len is accepted, one more byte is TooLong") {
+    Pair p;
+    p.send(std::string(10, 'a') + "\r\n" + std::string(11, 'b') + "\r\nnext\r\n");
+    auto ok = p.io->read_line(10, 5);
+    CHECK(ok.status == ReadStatus::Line);
+    CHECK(ok.line == std::string(10, 'a'));
+    CHECK(p.io->read_line(10, 5).status == ReadStatus::TooLong);
+    auto next = p.io->read_line(10, 5);
+    CHECK(next.status == ReadStatus::Line);
+    CHECK(next.line == "next");
+}
+
+TEST_CASE("line reader: a very long line arriving in pieces is consumed to its end") {
+    Pair p;
+    std::thread writer([&] {
+        std::string chunk(8192, 'x');
+        for (int i = 0; i < 64; ++i) send_all(p.client, chunk);
+        send_all(p.client, "\r\nQUIT\r\n");
+    });
+    auto r = p.io->read_line(1000, 5);
+    writer.join();
+    CHECK(r.status == ReadStatus::TooLong);
+    CHECK(r.line.empty());
+    CHECK(p.io->read_line(1000, 5).line == "QUIT");
+}
+
+TEST_CASE("line reader: no input within the timeout gives Timeout, keeping a partial line") {
+    Pair p;
+    p.send("par");
+    auto t0 = std::chrono::steady_clock::now();
+    CHECK(p.io->read_line(100, 1).status == ReadStatus::Timeout);
+    auto waited = std::chrono::steady_clock::now() - t0;
+    CHECK(waited >= std::chrono::milliseconds(900));
+    CHECK(waited < std::chrono::seconds(3));
+    p.send("tial\n");
+    CHECK(p.io->read_line(100, 1).line == "partial");
+}
+
+TEST_CASE("line reader: peer close gives Closed, a partial last line is dropped") {
+    Pair p;
+    p.send("one\ntwo");
+    p.client.reset();
+    CHECK(p.io->read_line(100, 5).line == "one");
+    CHECK(p.io->read_line(100, 5).status == ReadStatus::Closed);
+}
+
+TEST_CASE("line reader: input_pending sees buffered and unread input") {
+    Pair p;
+    CHECK_FALSE(p.io->input_pending());
+    p.send("A\r\nB\r\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    CHECK(p.io->input_pending());
+    CHECK(p.io->read_line(100, 5).line == "A");
+    CHECK(p.io->input_pending());
+    CHECK(p.io->read_line(100, 5).line == "B");
+    CHECK_FALSE(p.io->input_pending());
+}
+
+TEST_CASE("session io: write sends bytes as given") {
+    Pair p;
+    REQUIRE(p.io->write("220 ready\r\n"));
+    char buf[64] = {};
+    ssize_t n = ::recv(p.client.fd(), buf, sizeof buf, 0);
+    REQUIRE(n == 11);
+    CHECK(std::string(buf, 11) == "220 ready\r\n");
+}
+
+TEST_CASE("session io: interrupt() from another thread ends a blocked read") {
+    Pair p;
+    std::thread stopper([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        p.io->interrupt();
+    });
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = p.io->read_line(100, 30);
+    stopper.join();
+    CHECK(r.status == ReadStatus::Closed);
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
+}
+
+TEST_CASE("session io: start_tls without a TLS context fails cleanly") {
+    Pair p;
+    auto s = p.io->start_tls();
+    CHECK_FALSE(s.ok());
+    CHECK_FALSE(p.io->is_tls());
+}
+
+TEST_CASE("session io: a write to a closed peer fails instead of killing the process") {
+    Pair p;
+    p.client.reset();
+    bool ok = true;
+    for (int i = 0; i < 50 && ok; ++i) ok = p.io->write(std::string(65536, 'z'));
+    CHECK_FALSE(ok);
+}
+
+TEST_CASE("session io: close() ends the connection for the peer and later reads see Closed") {
+    Pair p;
+    p.io->close();
+    char c;
+    CHECK(::recv(p.client.fd(), &c, 1, 0) == 0);
+    CHECK(p.io->read_line(10, 1).status == ReadStatus::Closed);
+    CHECK_FALSE(p.io->write("x"));
+    p.io->interrupt();   // harmless after close
+}
