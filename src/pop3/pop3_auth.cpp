@@ -217,6 +217,7 @@ bool Pop3Session::open_mailbox() {
     }
     mailbox_ = std::move(*box);
     log_user(LogLevel::Debug, "Loaded " + std::to_string(mailbox_.count()) + " messages");
+    in_transaction_ = true;
     reply("+OK " + std::to_string(mailbox_.live_count()) + " messages (" + std::to_string(mailbox_.live_bytes()) +
           " bytes)");
     return true;

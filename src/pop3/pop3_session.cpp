@@ -6,6 +6,7 @@
 #include "util/strings.h"
 
 #include <cstdio>
+#include <ctime>
 
 namespace sbbs {
 
@@ -19,6 +20,7 @@ void Pop3Session::run(SessionIo& io) {
     prot_ = implicit_tls_ ? "POP3S" : "POP3";
     user_.reset();
     activity_ = true;
+    in_transaction_ = false;
     lock_.reset();
     mailbox_ = {};
     if (debug()) {
@@ -39,6 +41,9 @@ void Pop3Session::run(SessionIo& io) {
 }
 
 void Pop3Session::finish() {
+    if (in_transaction_ && record_logout_)
+        if (auto st = record_logout_(user_->number, login_time_, std::time(nullptr)); !st)
+            log_user(LogLevel::Error, "!ERROR " + st.error().message + " in logoutuserdat");
     if (activity_) {
         if (user_)
             log_user(LogLevel::Info, "logged-out from port " + std::to_string(io_->peer_port()) + " on " + host_ +

@@ -509,3 +509,22 @@ TEST_CASE("POP3-47 POP3-59 POP3-108 a maintenance lock file refuses login and en
     CHECK(out.size() == 2);
     fs::remove_all(root);
 }
+
+TEST_CASE("POP3-112 the logout update happens only for sessions that reached TRANSACTION", "[pop3]") {
+    Pop3Fixture f;
+    std::vector<std::pair<uint32_t, time_t>> logouts;
+    f.wire = [&](Pop3Session& s) {
+        s.set_logout_recorder([&](uint32_t user, time_t login, time_t logout) {
+            logouts.push_back({user, logout - login});
+            return Status{};
+        });
+    };
+    f.run(script({"STAT", "QUIT"}));
+    f.run({"USER Alice", "PASS wrong"});
+    REQUIRE(logouts.size() == 1);
+    CHECK(logouts[0].first == 2);
+    CHECK(logouts[0].second >= 0);
+    auto held = f.locks.try_acquire(2);
+    f.run(script({"STAT"}));                          // refused with [IN-USE]: no update
+    CHECK(logouts.size() == 1);
+}
