@@ -119,13 +119,13 @@ TEST_CASE("SEND-47 EHLO names HostName, else sys_inetaddr", "[sendmail]") {
 
 TEST_CASE("retry back-off doubles per attempt up to the cap", "[sendmail]") {
     MemoryRetrySchedule r(4);
-    r.failed(9, 1, 10);
+    r.failed(9, 1, 10, "x");
     CHECK_FALSE(r.due(9, 10));
     CHECK(r.due(9, 11));
-    r.failed(9, 3, 11);
+    r.failed(9, 3, 11, "x");
     CHECK_FALSE(r.due(9, 14));
     CHECK(r.due(9, 15));
-    r.failed(9, 20, 15);
+    r.failed(9, 20, 15, "x");
     CHECK_FALSE(r.due(9, 18));
     CHECK(r.due(9, 19));
     r.forget(9);
