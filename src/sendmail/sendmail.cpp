@@ -2,6 +2,7 @@
 #include "sendmail/sendmail.h"
 
 #include "config/options.h"
+#include "sendmail/attachments.h"
 #include "sendmail/auto_exempt.h"
 #include "sendmail/bounce.h"
 #include "sendmail/envelope.h"
@@ -220,6 +221,13 @@ SendMail::HostTry SendMail::run_session(const Destination& d, const std::string&
     return t;
 }
 
+void SendMail::remove_attachments(const MessageHeader& h) {
+    if (!(h.auxattr & auxattr::FILEATTACH) || s_.data_dir.empty()) return;
+    int err = 0;
+    if (!delete_attachments(s_.data_dir, h, err))
+        log(LogLevel::Error, "!ERROR " + std::to_string(err) + " deleting attachment: " + h.get(hf::SUBJECT));
+}
+
 SendMail::Done SendMail::succeed(Message& msg, const HostTry& t, const std::string& rcpt) {
     MessageHeader h = msg.hdr;
     if (auto fresh = d_.store.read(h.number, false)) h = fresh->hdr;   // keep changes made meanwhile
@@ -231,6 +239,7 @@ SendMail::Done SendMail::succeed(Message& msg, const HostTry& t, const std::stri
     if (Status st = d_.store.update_header(h); !st)
         log(LogLevel::Error, "!ERROR (" + st.error().message + ") deleting message #" + std::to_string(h.number));
     retry_->finished(h.number, true);
+    remove_attachments(h);   // SEND-82; ours: KILLFILE waits for the final 250 too (SEND-70)
     if (envelope::sender_agent(h) == agent::PERSON && !s_.has(mail_opt::NO_AUTO_EXEMPT) && !s_.ctrl_dir.empty())
         auto_exempt(s_.ctrl_dir + "dnsbl_exempt.cfg", rcpt, envelope::sender_info(h), d_.users, d_.log, time(nullptr));
     return Done::Sent;
@@ -256,6 +265,7 @@ SendMail::Done SendMail::bounce(MessageHeader h, const std::string& error, bool 
     h.attr |= attr::DELETE;   // SEND-91
     if (Status st = d_.store.update_header(h); !st)
         log(LogLevel::Error, "!BOUNCE ERROR (" + st.error().message + ") deleting message");
+    remove_attachments(h);
     if (!wants_notice(h)) {   // SEND-92
         log(LogLevel::Notice, sk + " SEND !Deleted undeliverable message from " + h.get(hf::SENDER));
         return Done::Bounced;

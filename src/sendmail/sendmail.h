@@ -77,6 +77,7 @@ private:
     Done succeed(smb::Message& msg, const HostTry& t, const std::string& rcpt);
     Done bounce(smb::MessageHeader hdr, const std::string& error, bool immediate, int sock);
     void clear_intransit(smb::MessageHeader& hdr);
+    void remove_attachments(const smb::MessageHeader& hdr);
     void log(LogLevel level, const std::string& text);
 
     SendMailSettings s_;
