@@ -142,7 +142,7 @@ SendMail::Done SendMail::deliver(Message& msg) {
     }
     Route route = choose_route(domain, s_, d_.dns, d_.dns_server_text);
     if (route.hosts.empty()) {
-        log(LogLevel::Warning, "0000 !SEND " + route.error);
+        log(LogLevel::Warning, "0000 !SEND " + route.log_text);
         return bounce(h, route.error, route.permanent, 0);
     }
     SmtpTransaction tx;
@@ -163,7 +163,10 @@ SendMail::Done SendMail::deliver(Message& msg) {
         if (t.outcome.result == SessionResult::Sent) return succeed(msg, t, tx.to);
         return bounce(h, t.outcome.error, t.outcome.result == SessionResult::PermFail, t.sock);
     }
-    if (last_error.empty()) last_error = "delivery interrupted by shutdown";
+    if (stop_ && last_error.empty()) {   // shutdown before any host was tried: no attempt
+        clear_intransit(h);
+        return Done::Skipped;
+    }
     return bounce(h, last_error, false, 0);   // SEND-46
 }
 

@@ -52,7 +52,9 @@ void SendMailThread::run() {
     do {
         auto lm = store_.last_msg();
         if (!lm) {
-            log_.log(LogLevel::Debug, "0000 SEND ERROR (" + lm.error().message + ") opening the mail base");
+            // SEND-14: the check is skipped.
+            log_.log(LogLevel::Debug, "0000 SEND ERROR -1 (" + lm.error().message + ") opening: " +
+                                          sendmail_.settings().mail_base);
             continue;
         }
         auto now = clock::now();

@@ -249,7 +249,7 @@ TEST_CASE("SEND-99 every retry opens a new connection and sends everything again
     CHECK(h.hdr(n).delivery_attempts == 1);
 }
 
-TEST_CASE("SEND-22 unreadable text clears in-transit without counting an attempt", "[sendmail]") {
+TEST_CASE("SEND-22 SEND-97 unreadable text clears in-transit without counting an attempt", "[sendmail]") {
     struct NoTextStore : MemoryMailStore {
         Result<smb::Message> read(uint32_t number, bool with_text) override {
             if (with_text) return make_error("bad data", ErrorCode::Corrupt);

@@ -52,7 +52,7 @@ std::string problems(const std::string& prefix) {
 
 } // namespace
 
-TEST_CASE("SEND-103 the original's queued mail is delivered and marked as the original marks it", "[sendmail]") {
+TEST_CASE("SEND-100 SEND-103 the original's queued mail is delivered and marked as the original marks it", "[sendmail]") {
     TempDir dir;
     std::string prefix = copy_mail_base(dir);
     if (prefix.empty()) { WARN("skipped: the SMB fixture is not available"); return; }
