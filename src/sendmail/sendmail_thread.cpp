@@ -3,6 +3,8 @@
 
 #include "config/options.h"
 
+#include <exception>
+
 namespace sbbs {
 
 namespace {
@@ -69,7 +71,11 @@ void SendMailThread::run() {
         last_scan = now;
         if (periodic) last_periodic = now;
         first = false;
-        sendmail_.scan(periodic);
+        try {
+            sendmail_.scan(periodic);
+        } catch (const std::exception& e) {   // e.g. out of memory rendering a huge message
+            log_.log(LogLevel::Critical, std::string("0000 !SEND scan aborted: ") + e.what());
+        }
         ++scans_;
     } while (wait(poll_));
     log_.log(LogLevel::Debug, "0000 SendMail thread terminated");
