@@ -705,3 +705,13 @@ TEST_CASE("SEND-98 ours: in-transit mail left by a crashed sender is taken over 
     CHECK_FALSE((h.hdr(n).netattr & smb::netattr::INTRANSIT));
     CHECK(h.log.has(LogLevel::Notice, "has been in transit for too long; taking it over"));
 }
+
+TEST_CASE("SEND-36 ours: a null MX (RFC 7505) bounces at once instead of trying the domain", "[sendmail]") {
+    Harness h;
+    h.dns.mx_answers["nomail.example"] = {DnsStatus::Ok, {{0, "."}}, {}};
+    h.dns.hosts["nomail.example"] = "127.0.0.1";
+    auto n = h.queue("bob@nomail.example");
+    auto sm = h.make();
+    CHECK(sm.scan(true).bounced == 1);
+    CHECK((h.hdr(n).attr & smb::attr::DELETE));
+}
