@@ -130,6 +130,7 @@ void Server::on_accept(Socket client, const PlannedListener& listener) {
     SessionContext ctx{cfg, listener.kind, protocol_name(listener.kind), is_submission(listener.kind),
                        is_implicit_tls(listener.kind), inactivity(*cfg), io->socket_id(), &log_,
                        &stopping_, &counters_};
+    ctx.tls_available = tls() != nullptr;
     auto body = [this, io, ctx, slot]() mutable {
         run_session(*io, ctx);
         io->close();    // the client sees the end now, not when the thread is reaped

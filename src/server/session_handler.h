@@ -32,6 +32,7 @@ struct SessionContext {
     Logger* log = nullptr;
     const std::atomic<bool>* stopping = nullptr;   // true: end the session soon
     const SessionCounters* counters = nullptr;
+    bool tls_available = false;        // a certificate is loaded: STARTTLS / STLS may be offered
 };
 
 class SessionHandler {
