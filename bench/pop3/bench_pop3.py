@@ -10,7 +10,7 @@ of every message, QUIT (no DELE, so each run sees the same mailbox). Measured:
 messages retrieved / wall time from the first connect to the last QUIT.
 
 Usage: bench_pop3.py BUILD_DIR TMP_DIR   (env: BENCH_RUNS, BENCH_POP3_CLIENTS,
-BENCH_POP3_MSGS)
+BENCH_POP3_MSGS, BENCH_POP3_BUDGET)
 """
 import json
 import multiprocessing
@@ -31,8 +31,10 @@ MSGS = int(os.environ.get("BENCH_POP3_MSGS", "1000"))
 MSG_BYTES = 4096
 PASSWORD = "benchpass"
 USERS = ["bench%d" % i for i in range(1, CLIENTS + 1)]
-RUN_TIMEOUT = 300
+RUN_TIMEOUT = 120
+RUNS_BUDGET = float(os.environ.get("BENCH_POP3_BUDGET", "180"))  # seconds for all runs; >= 1 run
 FILL_SENDERS = 4
+FILL_TIMEOUT = 240
 
 
 def message(i):
@@ -56,6 +58,7 @@ def fill_sbbsmail(srv):
     todo = list(range(MSGS))
     lock = threading.Lock()
     errors = []
+    deadline = time.monotonic() + FILL_TIMEOUT
 
     def sender():
         try:
@@ -63,7 +66,7 @@ def fill_sbbsmail(srv):
                 s.ehlo("client.example")
                 while True:
                     with lock:
-                        if not todo or errors:
+                        if not todo or errors or time.monotonic() > deadline:
                             return
                         i = todo.pop(0)
                     refused = s.sendmail("sender@client.example",
@@ -77,7 +80,7 @@ def fill_sbbsmail(srv):
     for t in threads:
         t.start()
     for t in threads:
-        t.join(600)
+        t.join(max(1.0, deadline + 70 - time.monotonic()))  # a send is bounded by its 60s timeout
     if errors or todo:
         raise RuntimeError("filling sbbsmail by SMTP failed: %s" % (errors[:1] or "timeout"))
 
@@ -190,7 +193,12 @@ def main():
         fill_maildir(dc)
         dc.start()
         B.log("  dovecot mailbox counts %s" % mailbox_counts(dc.port))
+        started = time.monotonic()
         for run in range(1, RUNS + 1):
+            spent = time.monotonic() - started
+            if run > 1 and spent / (run - 1) * run > RUNS_BUDGET:
+                B.log("  time budget (%ds) reached: %d run(s) only" % (RUNS_BUDGET, run - 1))
+                break
             if srv:
                 rate, secs, _ = timed_fetch(pool, srv.ports["POP3Port"])
                 sb.append(rate)
@@ -207,6 +215,7 @@ def main():
             dc.cleanup()
     result["sbbsmail"] = status or B.figures(sb)
     result["dovecot"] = B.figures(dv)
+    result["runs_done"] = len(dv)
     result["ratio"] = None if status else B.ratio(result["sbbsmail"], result["dovecot"])
     result["load_avg_end"] = B.load_average()
     B.log("  pop3: sbbsmail %s, dovecot %s, ratio %s" % (
