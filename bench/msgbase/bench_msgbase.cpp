@@ -1,6 +1,7 @@
 // Benchmark of the SMB mail store: 10,000 durable adds of 4 KiB, a listing
 // and a read of every message, next to this disk's write+fsync rate.
-// Usage: bench_msgbase [DIR] [COUNT]   (DIR defaults to the current directory)
+// Usage: msgbase [DIR] [COUNT]   (DIR defaults to the current directory);
+// the last line is the JSON summary bench/run.sh collects.
 #include "msgbase/smb_mail_store.h"
 
 #include <chrono>
@@ -96,6 +97,9 @@ int main(int argc, char** argv) {
     std::printf("  reads:   %8.1f msg/s  (%.1f MB in %.2f s)\n", numbers.size() / read_s, bytes / 1e6, read_s);
     std::printf("  fsync:   %8.1f /s     (write+fdatasync of a small file)\n", fsync_rate);
     std::printf("  ratio:   %8.2f fsyncs' worth of time per add\n", fsync_rate * add_s / count);
+    std::printf("{\"messages\": %d, \"adds_per_s\": %.1f, \"list_per_s\": %.1f, \"reads_per_s\": %.1f, "
+                "\"fsync_per_s\": %.1f, \"fsyncs_per_add\": %.2f}\n",
+                count, count / add_s, listed / list_s, numbers.size() / read_s, fsync_rate, fsync_rate * add_s / count);
     std::string cmd = "rm -rf '" + base_dir + "'";
     return std::system(cmd.c_str()) == 0 ? 0 : 1;
 }

@@ -91,11 +91,12 @@ void read_qwk_hubs(const IniFile& ini, MsgsSettings& m, Diagnostics& diags) {
         IniGetter g(s, diags);
         QwkHub hub;
         hub.id = s->name.substr(5);
-        hub.enabled = g.get_bool("enabled", true);
+        hub.enabled = g.get_bool("enabled", true);  // the original's default is true
         std::string prefix = "qhubsub:" + hub.id + ":";
         for (const IniSection* q : ini.sections_with_prefix(prefix)) {
             IniGetter qg(q, diags);
             QwkHubSub sub;
+            sub.hub_id = hub.id;
             sub.conf = uint16_t(std::atoi(q->name.c_str() + prefix.size()));
             sub.sub_code = qg.get_string("sub", "");
             sub.mode = qg.get_uint("mode", 0);
@@ -104,7 +105,7 @@ void read_qwk_hubs(const IniFile& ini, MsgsSettings& m, Diagnostics& diags) {
                                  "[" + q->name + "] names unknown sub-board \"" + sub.sub_code + "\": ignored"});
                 continue;
             }
-            hub.subs.push_back(std::move(sub));
+            m.qwk_hub_subs.push_back(std::move(sub));
         }
         m.qwk_hubs.push_back(std::move(hub));
     }

@@ -141,16 +141,16 @@ struct SubBoard {                        // msgs.ini [sub:GROUP:SUFFIX], CFG-114
     std::string base_path() const { return data_dir + code; } // without extension
 };
 
+struct QwkHub {                          // CFG-118
+    std::string id;
+    bool enabled = false;
+};
+
 struct QwkHubSub {                       // [qhubsub:ID:CONF], CFG-118
+    std::string hub_id;
     uint16_t conf = 0;
     std::string sub_code;                // as written (match ignoring case)
     uint32_t mode = 0;
-};
-
-struct QwkHub {                          // CFG-118
-    std::string id;
-    bool enabled = true;                 // the original's default when the key is missing
-    std::vector<QwkHubSub> subs;
 };
 
 struct MsgsSettings {                    // msgs.ini, CFG-110..CFG-119
@@ -163,6 +163,7 @@ struct MsgsSettings {                    // msgs.ini, CFG-110..CFG-119
     std::vector<std::string> fido_addresses;  // "zone:net/node[.point]"
     std::string fido_netmail_sem;
     std::vector<QwkHub> qwk_hubs;
+    std::vector<QwkHubSub> qwk_hub_subs; // known sub-boards only, in file order
     std::string inet_addr;               // [Internet] addr
     std::string smtp_sem;                // [Internet] smtp_sem
 

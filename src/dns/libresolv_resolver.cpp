@@ -146,7 +146,8 @@ DnsAnswer<MxRecord> LibresolvResolver::mx(const std::string& domain) {
         MxRecord r;
         r.preference = ns_get16(ns_rr_rdata(rr));
         r.host = rr_name(h, ns_rr_rdata(rr) + 2);
-        if (!r.host.empty()) out.records.push_back(std::move(r));
+        if (r.host.empty()) r.host = ".";   // the root: an RFC 7505 null MX
+        out.records.push_back(std::move(r));
     });
     if (!parsed) return {DnsStatus::TempFail, {}, "malformed DNS reply"};
     std::stable_sort(out.records.begin(), out.records.end(),

@@ -82,7 +82,7 @@ size_t RenderedMessage::octets_top(size_t lines) const {
 
 RenderedMessage render_message(const smb::Message& msg, const RenderContext& ctx) {
     RenderedMessage r;
-    std::string text = message_text(msg);
+    std::string text = message_text(msg, ctx.exact_text);
     r.text_bytes = text.size();
     r.header = header_lines(msg, ctx);
     std::string charset = text_charset(msg, text);
@@ -109,7 +109,7 @@ RenderedMessage render_message(const smb::Message& msg, const RenderContext& ctx
         r.header.emplace_back("Content-Transfer-Encoding: 8bit");
     }
     r.header.emplace_back();            // end of the header
-    r.text = split_text_lines(text);
+    r.text = split_text_lines(text, ctx.exact_text);
     return r;
 }
 

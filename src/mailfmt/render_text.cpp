@@ -10,16 +10,17 @@ namespace {
 constexpr uint16_t POLL_ANSWER = 0xE0;
 constexpr size_t MAX_LINE = 998;        // RFC 5322 line limit without CR LF
 
-// One data field as the original appends it: NULs at the end dropped, CR LF added.
-void append_field(std::string& out, const std::string& data) {
+// One data field as the original appends it: NULs at the end dropped, CR LF added
+// (in exact mode only when the field does not already end with one).
+void append_field(std::string& out, const std::string& data, bool exact) {
     if (data.empty()) return;
     out += data;
     while (!out.empty() && out.back() == '\0') out.pop_back();
-    out += "\r\n";
+    if (!(exact && out.size() >= 2 && out.compare(out.size() - 2, 2, "\r\n") == 0)) out += "\r\n";
 }
 } // namespace
 
-std::string message_text(const smb::Message& msg) {
+std::string message_text(const smb::Message& msg, bool exact_text) {
     std::string text;
     for (auto& f : msg.hdr.fields)
         if (f.type == smb::hf::SMB_COMMENT || f.type == smb::hf::SMTPSYSMSG)
@@ -32,8 +33,8 @@ std::string message_text(const smb::Message& msg) {
         std::snprintf(num, sizeof num, "%2u: ", ++answers);
         text += num + std::string(f.data.c_str()) + "\r\n";
     }
-    append_field(text, msg.body);
-    append_field(text, msg.tail);
+    append_field(text, msg.body, exact_text);
+    append_field(text, msg.tail, exact_text);
     return render::remove_ctrl_a(text);
 }
 
@@ -51,7 +52,7 @@ std::string remove_ctrl_a(std::string_view text) {
     return out;
 }
 
-std::vector<std::string> split_text_lines(std::string_view text) {
+std::vector<std::string> split_text_lines(std::string_view text, bool exact_text) {
     if (text.empty()) text = "\r\n";    // at least one line of text
     std::vector<std::string> lines;
     size_t pos = 0;
@@ -62,7 +63,11 @@ std::vector<std::string> split_text_lines(std::string_view text) {
         size_t keep = len;
         // Only control bytes and spaces: the original also drops bytes >= 0x80
         // here (signed char), which loses text; we keep them (pop3.md POP3-97 note).
-        while (keep && static_cast<unsigned char>(text[pos + keep - 1]) <= ' ') --keep;
+        if (exact_text) {
+            if (keep && text[pos + keep - 1] == '\r') --keep;
+        } else {
+            while (keep && static_cast<unsigned char>(text[pos + keep - 1]) <= ' ') --keep;
+        }
         lines.emplace_back(text.substr(pos, keep));
         if (pos + len < text.size() && text[pos + len] == '\r') ++len;
         if (pos + len < text.size() && text[pos + len] == '\n') ++len;

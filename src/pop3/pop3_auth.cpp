@@ -176,7 +176,6 @@ bool Pop3Session::authenticate(Auth method, const std::string& id, const std::st
     if (debug())
         log_client(LogLevel::Info, "<" + r.user.alias + "> logged-in " + (method == Auth::Apop ? "via APOP" : ""));
     activity_ = false;
-    logged_in_ = true;
     return true;
 }
 
@@ -193,6 +192,11 @@ bool Pop3Session::refuse_login(const std::string& name, const std::string& tried
 }
 
 bool Pop3Session::open_mailbox() {
+    if (base_locked()) {
+        log_client(LogLevel::Warning, "<" + user_->alias + "> !MAIL BASE LOCKED: " + cfg_->mail_base() + ".lock exists");
+        reply("-ERR database locked, try again later");
+        return false;
+    }
     lock_ = pop3::MailboxLock::acquire(locks_, cfg_->paths.data, user_->number);
     if (!lock_) {                        // RFC 1939 8 / RFC 2449 8.1.2
         log_user(LogLevel::Notice, "!MAILBOX IN USE by another session");
@@ -213,6 +217,7 @@ bool Pop3Session::open_mailbox() {
     }
     mailbox_ = std::move(*box);
     log_user(LogLevel::Debug, "Loaded " + std::to_string(mailbox_.count()) + " messages");
+    in_transaction_ = true;
     reply("+OK " + std::to_string(mailbox_.live_count()) + " messages (" + std::to_string(mailbox_.live_bytes()) +
           " bytes)");
     return true;

@@ -6,6 +6,7 @@
 #include "util/strings.h"
 
 #include <cstdio>
+#include <ctime>
 
 namespace sbbs {
 
@@ -18,8 +19,8 @@ void Pop3Session::run(SessionIo& io) {
     io_ = &io;
     prot_ = implicit_tls_ ? "POP3S" : "POP3";
     user_.reset();
-    logged_in_ = false;
     activity_ = true;
+    in_transaction_ = false;
     lock_.reset();
     mailbox_ = {};
     if (debug()) {
@@ -40,6 +41,9 @@ void Pop3Session::run(SessionIo& io) {
 }
 
 void Pop3Session::finish() {
+    if (in_transaction_ && record_logout_)
+        if (auto st = record_logout_(user_->number, login_time_, std::time(nullptr)); !st)
+            log_user(LogLevel::Error, "!ERROR " + st.error().message + " in logoutuserdat");
     if (activity_) {
         if (user_)
             log_user(LogLevel::Info, "logged-out from port " + std::to_string(io_->peer_port()) + " on " + host_ +
@@ -111,6 +115,7 @@ RenderContext Pop3Session::render_context() const {
     c.qwk_id = cfg_->sys.qwk_id;
     c.operator_name = cfg_->sys.operator_name;
     c.data_dir = cfg_->paths.data;
+    c.exact_text = exact_text_;
     return c;
 }
 

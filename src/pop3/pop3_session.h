@@ -43,6 +43,12 @@ public:
     void set_mailbox_locks(pop3::MailboxLockRegistry* registry) { locks_ = registry; }
     void set_tls_available(bool available) { tls_available_ = available; }
     void set_access_lists(const Pop3AccessLists* lists) { lists_ = lists; }
+    // POP3-112: the user record's last-on and time-on update at the end of a
+    // session that reached TRANSACTION (UserDirectory has no call for it yet).
+    using LogoutRecorder = std::function<Status(uint32_t user, time_t login, time_t logout)>;
+    void set_logout_recorder(LogoutRecorder recorder) { record_logout_ = std::move(recorder); }
+    // Ours: send stored text byte for byte (RenderContext::exact_text).
+    void set_exact_text(bool exact) { exact_text_ = exact; }
 
     void run(SessionIo& io);
 
@@ -72,6 +78,7 @@ private:
     void remove_attachments(const pop3::MailboxEntry& e, const RenderContext& ctx);
     void finish();
     bool still_present(const pop3::MailboxEntry& e);
+    bool base_locked() const;   // data/mail.lock: maintenance by smbutil, fixsmb ... (POP3-47, POP3-59)
 
     // Replies and log lines (pop3_session.cpp).
     void reply(std::string_view line);
@@ -94,6 +101,8 @@ private:
     pop3::MailboxLockRegistry* locks_ = nullptr;
     const Pop3AccessLists* lists_ = nullptr;
     bool tls_available_ = true;
+    bool exact_text_ = false;
+    LogoutRecorder record_logout_;
 
     // Per-connection state.
     SessionIo* io_ = nullptr;
@@ -101,8 +110,8 @@ private:
     std::string timestamp_;
     std::optional<User> user_;
     bool no_spam_ = false;
-    bool logged_in_ = false;
     bool activity_ = true;
+    bool in_transaction_ = false;
     time_t login_time_ = 0;
     std::unique_ptr<pop3::MailboxLock> lock_;
     pop3::Mailbox mailbox_;

@@ -54,8 +54,18 @@ void Pop3Session::transact() {
     while (auto line = read_command()) {
         std::string cmd(trim_right(*line));
         if (debug()) log(LogLevel::Debug, "RX: " + shown(cmd));
+        if (base_locked()) {             // POP3-59: maintenance began during the session
+            log_user(LogLevel::Warning, "!MAIL BASE LOCKED");
+            reply("-ERR database locked, try again later");
+            break;
+        }
         if (command(cmd) == Next::End) break;
     }
+}
+
+bool Pop3Session::base_locked() const {
+    std::error_code ec;
+    return !cfg_->paths.data.empty() && std::filesystem::exists(cfg_->mail_base() + ".lock", ec);
 }
 
 Pop3Session::Next Pop3Session::command(const std::string& line) {

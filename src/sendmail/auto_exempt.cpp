@@ -1,28 +1,12 @@
 // dnsbl_exempt.cfg auto-exemption (see auto_exempt.h).
 #include "sendmail/auto_exempt.h"
 
-#include "util/strings.h"
+#include "config/pattern_list.h"
 
 #include <cerrno>
 #include <fstream>
 
 namespace sbbs {
-
-namespace {
-// Listed already? Entries are compared in <addr> form, ignoring case.
-bool listed(const std::string& path, const std::string& bracketed) {
-    std::ifstream in(path);
-    std::string line;
-    while (std::getline(in, line)) {
-        auto t = trim(line);
-        if (t.empty() || t[0] == ';') continue;
-        std::string entry(t);
-        if (entry[0] != '<') entry = "<" + entry + ">";
-        if (iequals(entry, bracketed)) return true;
-    }
-    return false;
-}
-} // namespace
 
 bool auto_exempt(const std::string& exempt_path, const std::string& address, const std::string& sender_info,
                  UserDirectory* users, Logger& log, time_t now) {
@@ -30,7 +14,8 @@ bool auto_exempt(const std::string& exempt_path, const std::string& address, con
     if (bare.size() >= 2 && bare.front() == '<' && bare.back() == '>') bare = bare.substr(1, bare.size() - 2);
     if (bare.empty()) return false;
     std::string bracketed = "<" + bare + ">";
-    if (listed(exempt_path, bracketed)) return false;
+    // SEND-86: compared in <addr> form with the lists' own matching rules.
+    if (PatternList::load(exempt_path, nullptr).contains(bracketed, {}, now)) return false;
     if (users && users->find_by_netmail(bare) != 0) return false;
     std::ofstream out(exempt_path, std::ios::app | std::ios::binary);
     if (!out) {

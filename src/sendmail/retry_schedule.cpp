@@ -9,12 +9,15 @@ bool MemoryRetrySchedule::due(uint32_t number, uint64_t period) {
     return it == next_.end() || period >= it->second;
 }
 
-void MemoryRetrySchedule::failed(uint32_t number, uint16_t attempts, uint64_t period) {
+uint64_t MemoryRetrySchedule::backoff(uint16_t attempts, unsigned cap_periods) {
+    uint64_t cap = cap_periods ? cap_periods : 1, wait = 1;
+    for (unsigned k = 1; k < attempts && wait < cap; ++k) wait *= 2;
+    return wait > cap ? cap : wait;
+}
+
+void MemoryRetrySchedule::failed(uint32_t number, uint16_t attempts, uint64_t period, const std::string&) {
     std::lock_guard lk(mu_);
-    uint64_t wait = 1;
-    for (unsigned k = 1; k < attempts && wait < cap_; ++k) wait *= 2;
-    if (wait > cap_) wait = cap_;
-    next_[number] = period + wait;
+    next_[number] = period + backoff(attempts, cap_);
 }
 
 void MemoryRetrySchedule::forget(uint32_t number) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <string>
 
 namespace sbbs {
 
@@ -16,17 +17,27 @@ public:
     virtual ~RetrySchedule() = default;
     // May message `number` be tried at periodic-rescan count `period`?
     virtual bool due(uint32_t number, uint64_t period) = 0;
+    // It is claimed (in transit) now.
+    virtual void started(uint32_t /*number*/) {}
     // Its `attempts`-th attempt failed temporarily during `period`.
-    virtual void failed(uint32_t number, uint16_t attempts, uint64_t period) = 0;
+    virtual void failed(uint32_t number, uint16_t attempts, uint64_t period, const std::string& error) = 0;
+    // Delivered, or given up (bounced/deleted).
+    virtual void finished(uint32_t number, bool /*delivered*/) { forget(number); }
     virtual void forget(uint32_t number) = 0;
+    // Was it claimed by a sender using this schedule that never finished it
+    // (a crash or kill mid-delivery)? Such a message is retried at once.
+    virtual bool interrupted(uint32_t /*number*/) { return false; }
 };
 
 // In memory: after a restart every queued message is due at once.
 class MemoryRetrySchedule : public RetrySchedule {
 public:
+    // The wait after the `attempts`-th failure, in periodic rescans.
+    static uint64_t backoff(uint16_t attempts, unsigned cap_periods);
+
     explicit MemoryRetrySchedule(unsigned cap_periods = 16) : cap_(cap_periods ? cap_periods : 1) {}
     bool due(uint32_t number, uint64_t period) override;
-    void failed(uint32_t number, uint16_t attempts, uint64_t period) override;
+    void failed(uint32_t number, uint16_t attempts, uint64_t period, const std::string& error) override;
     void forget(uint32_t number) override;
 
 private:

@@ -43,6 +43,7 @@ Route choose_route(const std::string& domain, const SendMailSettings& s, Resolve
         if (mx.records.size() == 1 && (mx.records[0].host.empty() || mx.records[0].host == ".")) {
             r.permanent = true;
             r.error = "Domain " + hp.host + " does not accept mail (null MX)";
+            r.log_text = r.error;
             return r;
         }
         for (auto& rec : mx.records) r.hosts.push_back({rec.host, s.mx_port});
@@ -54,11 +55,15 @@ Route choose_route(const std::string& domain, const SendMailSettings& s, Resolve
         // Ours (SEND-38): an authoritative NXDOMAIN cannot get better.
         r.permanent = true;
         r.error = "Domain " + hp.host + " does not exist (NXDOMAIN)";
+        r.log_text = r.error;
         return r;
     case DnsStatus::TempFail:
         break;
     }
-    r.error = "Error -1 obtaining MX record for " + hp.host + " (" + mx.error + ") from " + dns_server_text;
+    // SEND-37: a failed query (time-out, no usable server) is code -1.
+    r.error = "Error -1 obtaining MX record for " + hp.host;
+    r.log_text = "ERROR -1 obtaining MX records for " + hp.host + " from " + dns_server_text +
+                 (mx.error.empty() ? "" : " (" + mx.error + ")");
     return r;
 }
 

@@ -24,6 +24,7 @@ struct Route {
     std::vector<Destination> hosts;
     // When hosts is empty: why, and whether retrying can help.
     std::string error;
+    std::string log_text;           // the WARNING line's text after "0000 !SEND "
     bool permanent = false;
 };
 

@@ -2,6 +2,7 @@
 #include "sendmail/sendmail.h"
 
 #include "config/options.h"
+#include "sendmail/attachments.h"
 #include "sendmail/auto_exempt.h"
 #include "sendmail/bounce.h"
 #include "sendmail/envelope.h"
@@ -88,6 +89,7 @@ SendMail::Done SendMail::process(uint32_t number, size_t index, size_t count) {
         return Done::Skipped;
     }
     h.netattr |= netattr::INTRANSIT;   // claim it before any network activity (SEND-19)
+    retry_->started(number);           // recorded first: a crash after the claim is then ours to redo
     if (Status st = d_.store.update_header(h); !st) {
         log(LogLevel::Error, "0000 !SEND ERROR (" + st.error().message + ") marking message #" +
                                  std::to_string(number) + " in transit");
@@ -109,6 +111,11 @@ SendMail::Done SendMail::process(uint32_t number, size_t index, size_t count) {
 // Ours (SEND-98): this process never leaves its own claims set, so a flag
 // that outlives `stale_intransit_scans` rescans is a crashed sender's.
 bool SendMail::stale_intransit(const MessageHeader& h) {
+    if (retry_->interrupted(h.number)) {
+        log(LogLevel::Notice, "0000 SEND Message #" + std::to_string(h.number) +
+                                  " was in transit when delivery was interrupted; sending it again");
+        return true;
+    }
     if (!s_.stale_intransit_scans) return false;
     auto [it, fresh] = foreign_intransit_.emplace(h.number, period_);
     if (fresh || period_ < it->second + s_.stale_intransit_scans) return false;
@@ -135,10 +142,10 @@ SendMail::Done SendMail::deliver(Message& msg) {
     }
     Route route = choose_route(domain, s_, d_.dns, d_.dns_server_text);
     if (route.hosts.empty()) {
-        log(LogLevel::Warning, "0000 !SEND " + route.error);
+        log(LogLevel::Warning, "0000 !SEND " + route.log_text);
         return bounce(h, route.error, route.permanent, 0);
     }
-    Transaction tx;
+    SmtpTransaction tx;
     tx.from = envelope::sender(h, s_.inet_addr);
     tx.to = envelope::recipient(h);
     tx.text = d_.render(msg);
@@ -156,11 +163,14 @@ SendMail::Done SendMail::deliver(Message& msg) {
         if (t.outcome.result == SessionResult::Sent) return succeed(msg, t, tx.to);
         return bounce(h, t.outcome.error, t.outcome.result == SessionResult::PermFail, t.sock);
     }
-    if (last_error.empty()) last_error = "delivery interrupted by shutdown";
+    if (stop_ && last_error.empty()) {   // shutdown before any host was tried: no attempt
+        clear_intransit(h);
+        return Done::Skipped;
+    }
     return bounce(h, last_error, false, 0);   // SEND-46
 }
 
-SendMail::HostTry SendMail::try_host(const Destination& d, RouteKind kind, const Transaction& tx,
+SendMail::HostTry SendMail::try_host(const Destination& d, RouteKind kind, const SmtpTransaction& tx,
                                      const std::string& first_name, std::string& last_error) {
     log(LogLevel::Debug, "0000 SEND resolving SMTP hostname: '" + d.name + "'");
     std::string ip = resolve_host(d.name, d_.dns, kind != RouteKind::Mx);
@@ -184,7 +194,7 @@ SendMail::HostTry SendMail::try_host(const Destination& d, RouteKind kind, const
     HostTry t = run_session(d, ip, tx, first_name, last_error);
     if (t.outcome.result == SessionResult::TlsFailed) {
         // SEND-52: start over once in plain text; TLS trouble alone never bounces.
-        Transaction plain = tx;
+        SmtpTransaction plain = tx;
         plain.try_tls = false;
         t = run_session(d, ip, plain, first_name, last_error);
         if (t.outcome.result == SessionResult::TlsFailed) t.session = false;
@@ -192,7 +202,7 @@ SendMail::HostTry SendMail::try_host(const Destination& d, RouteKind kind, const
     return t;
 }
 
-SendMail::HostTry SendMail::run_session(const Destination& d, const std::string& ip, const Transaction& tx,
+SendMail::HostTry SendMail::run_session(const Destination& d, const std::string& ip, const SmtpTransaction& tx,
                                         const std::string& first_name, std::string& last_error) {
     HostTry t;
     log(LogLevel::Info, "0000 SEND connecting to port " + std::to_string(d.port) + " on " + d.name + " [" + ip + "]");
@@ -214,6 +224,13 @@ SendMail::HostTry SendMail::run_session(const Destination& d, const std::string&
     return t;
 }
 
+void SendMail::remove_attachments(const MessageHeader& h) {
+    if (!(h.auxattr & auxattr::FILEATTACH) || s_.data_dir.empty()) return;
+    int err = 0;
+    if (!delete_attachments(s_.data_dir, h, err))
+        log(LogLevel::Error, "!ERROR " + std::to_string(err) + " deleting attachment: " + h.get(hf::SUBJECT));
+}
+
 SendMail::Done SendMail::succeed(Message& msg, const HostTry& t, const std::string& rcpt) {
     MessageHeader h = msg.hdr;
     if (auto fresh = d_.store.read(h.number, false)) h = fresh->hdr;   // keep changes made meanwhile
@@ -224,7 +241,8 @@ SendMail::Done SendMail::succeed(Message& msg, const HostTry& t, const std::stri
     if ((h.netattr & netattr::KILLSENT) || !envelope::has_sender_ext(h)) h.attr |= attr::DELETE;   // SEND-81
     if (Status st = d_.store.update_header(h); !st)
         log(LogLevel::Error, "!ERROR (" + st.error().message + ") deleting message #" + std::to_string(h.number));
-    retry_->forget(h.number);
+    retry_->finished(h.number, true);
+    remove_attachments(h);   // SEND-82; ours: KILLFILE waits for the final 250 too (SEND-70)
     if (envelope::sender_agent(h) == agent::PERSON && !s_.has(mail_opt::NO_AUTO_EXEMPT) && !s_.ctrl_dir.empty())
         auto_exempt(s_.ctrl_dir + "dnsbl_exempt.cfg", rcpt, envelope::sender_info(h), d_.users, d_.log, time(nullptr));
     return Done::Sent;
@@ -243,13 +261,14 @@ SendMail::Done SendMail::bounce(MessageHeader h, const std::string& error, bool 
                               ") for message #" + std::to_string(h.number) + " from " + h.get(hf::SENDER) + " to " +
                               h.get(hf::RECIPIENTNETADDR));
     if (!immediate && h.delivery_attempts < s_.max_delivery_attempts) {   // SEND-90, with back-off
-        retry_->failed(h.number, h.delivery_attempts, period_);
+        retry_->failed(h.number, h.delivery_attempts, period_, error);
         return Done::Failed;
     }
-    retry_->forget(h.number);
+    retry_->finished(h.number, false);
     h.attr |= attr::DELETE;   // SEND-91
     if (Status st = d_.store.update_header(h); !st)
         log(LogLevel::Error, "!BOUNCE ERROR (" + st.error().message + ") deleting message");
+    remove_attachments(h);
     if (!wants_notice(h)) {   // SEND-92
         log(LogLevel::Notice, sk + " SEND !Deleted undeliverable message from " + h.get(hf::SENDER));
         return Done::Bounced;

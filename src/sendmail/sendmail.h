@@ -70,13 +70,14 @@ private:
     Done process(uint32_t number, size_t index, size_t count);
     bool stale_intransit(const smb::MessageHeader& h);
     Done deliver(smb::Message& msg);
-    HostTry try_host(const Destination& d, RouteKind kind, const Transaction& tx, const std::string& first_name,
+    HostTry try_host(const Destination& d, RouteKind kind, const SmtpTransaction& tx, const std::string& first_name,
                      std::string& last_error);
-    HostTry run_session(const Destination& d, const std::string& ip, const Transaction& tx,
+    HostTry run_session(const Destination& d, const std::string& ip, const SmtpTransaction& tx,
                         const std::string& first_name, std::string& last_error);
     Done succeed(smb::Message& msg, const HostTry& t, const std::string& rcpt);
     Done bounce(smb::MessageHeader hdr, const std::string& error, bool immediate, int sock);
     void clear_intransit(smb::MessageHeader& hdr);
+    void remove_attachments(const smb::MessageHeader& hdr);
     void log(LogLevel level, const std::string& text);
 
     SendMailSettings s_;

@@ -52,7 +52,9 @@ SendMailSettings sendmail_settings(const Config& cfg, Logger* log) {
     s.sem_check_frequency_s = m.sem_file_check_frequency_s ? m.sem_file_check_frequency_s : 2;
     s.delete_read_mail = (cfg.sys.settings & SystemSettings::SYS_DELREADM) != 0;
     s.ctrl_dir = cfg.paths.ctrl;
-    s.mail_lock_path = cfg.mail_base() + ".lock";
+    s.data_dir = cfg.paths.data;
+    s.mail_base = cfg.mail_base();
+    s.mail_lock_path = s.mail_base + ".lock";
     if (s.has(mail_opt::RELAY_TX) && s.relay_server.empty()) {
         s.options &= ~mail_opt::RELAY_TX;
         if (log)

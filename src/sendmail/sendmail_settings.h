@@ -37,6 +37,8 @@ struct SendMailSettings {
     unsigned stale_intransit_scans = 2;
     bool delete_read_mail = false;      // SYS_DELREADM (bounce KILLREAD)
     std::string ctrl_dir;               // '/'-terminated; dnsbl_exempt.cfg
+    std::string data_dir;               // '/'-terminated; file/<nnnn>.out/ attachments
+    std::string mail_base;              // data/mail (log lines)
     std::string mail_lock_path;         // data/mail.lock (SEND-21)
 
     bool has(uint32_t flag) const { return (options & flag) != 0; }

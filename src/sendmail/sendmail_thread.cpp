@@ -3,6 +3,8 @@
 
 #include "config/options.h"
 
+#include <exception>
+
 namespace sbbs {
 
 namespace {
@@ -52,7 +54,9 @@ void SendMailThread::run() {
     do {
         auto lm = store_.last_msg();
         if (!lm) {
-            log_.log(LogLevel::Debug, "0000 SEND ERROR (" + lm.error().message + ") opening the mail base");
+            // SEND-14: the check is skipped.
+            log_.log(LogLevel::Debug, "0000 SEND ERROR -1 (" + lm.error().message + ") opening: " +
+                                          sendmail_.settings().mail_base);
             continue;
         }
         auto now = clock::now();
@@ -67,7 +71,11 @@ void SendMailThread::run() {
         last_scan = now;
         if (periodic) last_periodic = now;
         first = false;
-        sendmail_.scan(periodic);
+        try {
+            sendmail_.scan(periodic);
+        } catch (const std::exception& e) {   // e.g. out of memory rendering a huge message
+            log_.log(LogLevel::Critical, std::string("0000 !SEND scan aborted: ") + e.what());
+        }
         ++scans_;
     } while (wait(poll_));
     log_.log(LogLevel::Debug, "0000 SendMail thread terminated");

@@ -12,6 +12,21 @@
 
 namespace sbbs {
 
+// Wiring in the server (every object outlives the thread):
+//   SendMailSettings s = sendmail_settings(*cfg, &logger);
+//   auto resolver = make_resolver(s);            // check resolver->usable()
+//   auto connector = make_tcp_connector();
+//   auto db = Database::open(state_db_path(cfg->paths.data));
+//   DeliveryBook book(**db);
+//   BookRetrySchedule retry(book, s.rescan_frequency_s, s.max_backoff_scans);
+//   RenderContext rc{cfg->mail.host_name, cfg->msgs.inet_addr, cfg->sys.name};
+//   SendMailDeps deps{store, *resolver, *connector,
+//                     [rc](const smb::Message& m) { return render_rfc822(m, rc); }, logger, &users};
+//   deps.retry = &retry;
+//   deps.dns_server_text = resolver->server_address();
+//   SendMailThread sendmail(s, deps);            // loads the DKIM key (SEND-7)
+//   sendmail.start();                            // false when NO_SENDMAIL (SEND-6)
+//   ... sendmail.stop();                         // on shutdown/recycle (SEND-9)
 class SendMailThread {
 public:
     // `poll_interval` overrides SemFileCheckFrequency (tests); zero = use it.

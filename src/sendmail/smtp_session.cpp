@@ -89,7 +89,7 @@ bool SmtpSession::greet(std::string& error) {
     return false;
 }
 
-SessionOutcome SmtpSession::hello(const Transaction& t) {
+SessionOutcome SmtpSession::hello(const SmtpTransaction& t) {
     send("EHLO " + s_.helo_host);
     auto r = expect("250");
     if (!r.ok) {
@@ -147,7 +147,7 @@ SessionOutcome SmtpSession::authenticate() {
     return {SessionResult::Sent, {}};
 }
 
-SessionOutcome SmtpSession::transaction(const Transaction& t) {
+SessionOutcome SmtpSession::transaction(const SmtpTransaction& t) {
     send("MAIL FROM:" + t.from);
     if (auto r = expect("250"); !r.ok) return fail(r, "250");
     send("RCPT TO:" + t.to);
@@ -175,7 +175,7 @@ SessionOutcome SmtpSession::transaction(const Transaction& t) {
     return o;
 }
 
-SessionOutcome SmtpSession::deliver(const Transaction& t) {
+SessionOutcome SmtpSession::deliver(const SmtpTransaction& t) {
     auto h = hello(t);
     if (h.result != SessionResult::Sent) return h;
     if (t.auth) {

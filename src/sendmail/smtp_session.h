@@ -20,7 +20,7 @@ struct SessionOutcome {
     size_t bytes = 0, lines = 0;    // of the message text sent
 };
 
-struct Transaction {
+struct SmtpTransaction {
     std::string from, to;           // MAIL FROM / RCPT TO arguments, in <>
     std::string text;               // rendered message, CRLF lines, not dot-stuffed
     bool try_tls = true;            // false on the plain-text retry (SEND-52)
@@ -35,7 +35,7 @@ public:
     // The 220 greeting (SEND-44); false with `error` set otherwise.
     bool greet(std::string& error);
     // Everything after the greeting up to the final 250.
-    SessionOutcome deliver(const Transaction& t);
+    SessionOutcome deliver(const SmtpTransaction& t);
     // QUIT, waiting briefly for 221 (its absence is ignored).
     void quit();
 
@@ -48,9 +48,9 @@ private:
     Reply expect(const std::string& code, unsigned waits = 1);
     bool send(const std::string& line, const std::string& shown = {});
     SessionOutcome fail(const Reply& r, const std::string& expected, bool may_be_permanent = true);
-    SessionOutcome hello(const Transaction& t);
+    SessionOutcome hello(const SmtpTransaction& t);
     SessionOutcome authenticate();
-    SessionOutcome transaction(const Transaction& t);
+    SessionOutcome transaction(const SmtpTransaction& t);
     std::string prefix() const;     // "<sock> SEND" or "<sock> SEND/TLS"
     void logf(LogLevel level, const std::string& text);
 

@@ -1,16 +1,19 @@
 // The server's life: load, start, print where it listens, then wait for
-// signals (stop / reload) until told to stop.
+// signals and semaphore files (stop / reload) until told to stop.
 #include "server/app.h"
 
+#include "config/check_install.h"
+#include "config/install_paths.h"
+#include "msgbase/checker.h"
 #include "net/signals.h"
-#include "server/console_logger.h"
 #include "server/install_loader.h"
 #include "server/listener_plan.h"
-#include "net/host_name.h"
+#include "server/log_setup.h"
 #include "server/protocol_handlers.h"
 #include "server/semaphore_watch.h"
 #include "server/server.h"
 #include "server/tls_setup.h"
+#include "state/database.h"
 
 #include <future>
 
@@ -18,14 +21,14 @@ namespace sbbs {
 
 namespace {
 
-void log_diagnostics(const Diagnostics& diags, Logger& log) {
-    for (const auto& d : diags) log.log(d.level, d.text());
+const char* level_word(LogLevel level) {
+    return level <= LogLevel::Error ? "error" : level == LogLevel::Warning ? "warning" : "note";
 }
 
-Result<ConfigPtr> load_logged(const std::string& ctrl, Logger& log) {
+Result<ConfigPtr> load_logged(const CliOptions& cli, Logger& log) {
     Diagnostics diags;
-    auto cfg = load_install(ctrl, diags);
-    log_diagnostics(diags, log);
+    auto cfg = load_install(cli, diags);
+    for (const auto& d : diags) log.log(d.level, d.text());
     return cfg;
 }
 
@@ -35,100 +38,105 @@ void announce(const Server& server) {
     std::fflush(stdout);
 }
 
-// SIGHUP: a new snapshot; a bad one leaves the running one in place (CFG-170).
-void reload(Server& server, const std::string& ctrl, ConsoleLogger& log) {
-    log.log(LogLevel::Notice, "Reloading the configuration");
-    auto cfg = load_logged(ctrl, log);
+// A new snapshot; a bad one leaves the running one in place (CFG-170).
+void reload(Server& server, const CliOptions& cli, ServerLog& log) {
+    log.logger().log(LogLevel::Notice, "Reloading the configuration");
+    auto cfg = load_logged(cli, log.logger());
     Status s = cfg ? server.reload(*cfg) : Status(cfg.error());
-    if (!s) return log.log(LogLevel::Error, "!Reload failed, keeping the running configuration: " + s.error().message);
-    log.set_level((*cfg)->mail.log_level);
+    if (!s) return log.logger().log(LogLevel::Error, "!Reload failed, keeping the running configuration: " + s.error().message);
+    log.refresh(**cfg);
     announce(server);
 }
 
 // Starts on another thread so a stop signal can cut bind retries short.
 bool start_interruptible(Server& server, SignalWatch& signals, Logger& log) {
     auto started = std::async(std::launch::async, [&] { return server.start(); });
-    while (started.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready) {
+    while (started.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready)
         if (signals.wait(100) == ProcessSignal::Stop) server.cancel_start();
-    }
     Status s = started.get();
     if (!s) log.log(LogLevel::Critical, "!" + s.error().message);
     return s.ok() && !server.start_cancelled();
 }
 
-unsigned check_interval_ms(const Config& config) {
+int check_interval_ms(const Config& config) {
     unsigned s = config.mail.sem_file_check_frequency_s;
-    return (s ? s : 2) * 1000;
+    return static_cast<int>((s ? s : 2) * 1000);
 }
 
 // Until stopped: signals, semaphore files, and reaping finished sessions.
-void serve(Server& server, SignalWatch& signals, SemaphoreWatch& semaphores, const std::string& ctrl,
-           ConsoleLogger& log) {
+void serve(Server& server, SignalWatch& signals, SemaphoreWatch& semaphores, const CliOptions& cli, ServerLog& log) {
     for (;;) {
-        ProcessSignal sig = signals.wait(static_cast<int>(check_interval_ms(*server.config())));
+        ProcessSignal sig = signals.wait(check_interval_ms(*server.config()));
         SemaphoreEvent sem = semaphores.check();
         if (sig == ProcessSignal::Stop || sem == SemaphoreEvent::Shutdown) return;
         if (sig == ProcessSignal::Reload || sem == SemaphoreEvent::Recycle) {
-            if (sem == SemaphoreEvent::Recycle) log.log(LogLevel::Notice, "Recycle semaphore or configuration change detected");
-            reload(server, ctrl, log);
+            if (sem == SemaphoreEvent::Recycle) log.logger().log(LogLevel::Notice, "Recycle semaphore or configuration change detected");
+            reload(server, cli, log);
             semaphores.rearm(*server.config());
         }
         server.reap();
     }
 }
 
+// CFG-69 temp directory and the state database (issue #3 item 8).
+Result<RuntimeServices> prepare_services(const Config& config) {
+    Status temp = prepare_temp_dir(config);
+    if (!temp) return temp.error();
+    auto db = Database::open(state_db_path(config.paths.data));
+    if (!db) return db.error();
+    return RuntimeServices{std::shared_ptr<Database>(std::move(*db))};
+}
+
 } // namespace
 
 int run_server(const CliOptions& options) {
-    ConsoleLogger log(stderr);
+    ServerLog log;
     SignalWatch signals;
-    auto cfg = load_logged(options.ctrl_dir, log);
+    auto cfg = load_logged(options, log.logger());
     if (!cfg) {
-        log.log(LogLevel::Critical, "!Cannot start: " + cfg.error().message);
+        log.logger().log(LogLevel::Critical, "!Cannot start: " + cfg.error().message);
         return 1;
     }
-    log.set_level((*cfg)->mail.log_level);
+    log.attach(**cfg);
+    auto services = prepare_services(**cfg);
+    if (!services) {
+        log.logger().log(LogLevel::Critical, "!Cannot start: " + services.error().message);
+        return 1;
+    }
     SemaphoreWatch semaphores(**cfg, local_host_name());   // changes from now on count
-    Server server(*cfg, protocol_handlers(), log);
-    if (!start_interruptible(server, signals, log)) return server.start_cancelled() ? 0 : 1;
+    Server server(*cfg, protocol_handlers(*services), log.logger());
+    if (!start_interruptible(server, signals, log.logger())) return server.start_cancelled() ? 0 : 1;
     announce(server);
-    serve(server, signals, semaphores, options.ctrl_dir, log);
-    log.log(LogLevel::Notice, "Stopping");
+    serve(server, signals, semaphores, options, log);
+    log.logger().log(LogLevel::Notice, "Stopping");
     server.stop();
-    log.log(LogLevel::Notice, "Mail server terminated (" + std::to_string(server.counters().served.load()) +
-                                  " clients served)");
+    log.logger().log(LogLevel::Notice, "Mail server terminated (" +
+                                           std::to_string(server.counters().served.load()) + " clients served)");
     return 0;
 }
 
 int run_check(const CliOptions& options, std::FILE* out) {
-    Diagnostics diags;
-    auto cfg = load_install(options.ctrl_dir, diags);
-    if (cfg) {
-        auto clash = check_listener_plan(plan_listeners((*cfg)->mail, true), (*cfg)->paths.sbbs_ini);
-        diags.insert(diags.end(), clash.begin(), clash.end());
-    }
+    InstallCheck check = check_install(load_options(options));
     size_t fatal = 0;
-    for (const auto& d : diags) {
+    for (const auto& d : check.diags) {
         fatal += d.fatal();
-        std::fprintf(out, "%s: %s\n", d.fatal() ? "error" : "warning", d.text().c_str());
+        std::fprintf(out, "%s: %s\n", level_word(d.level), d.text().c_str());
     }
-    if (!cfg && fatal == 0) {
-        std::fprintf(out, "error: %s\n", cfg.error().message.c_str());
-        fatal = 1;
-    }
-    if (cfg) {
-        TlsFiles tls = tls_files(**cfg);
+    if (check.config) {
+        TlsFiles tls = tls_files(*check.config);
         std::fprintf(out, "TLS certificate: %s, key: %s (%s)\n", tls.cert.c_str(), tls.key.c_str(),
                      tls.configured ? "[Mail] TLSCertFile/TLSKeyFile" : "generated on first start if missing");
     }
-    std::fprintf(out, "%zu problem(s), %zu fatal\n", diags.size() + (!cfg && diags.empty()), fatal);
-    return fatal ? 1 : 0;
+    if (!check.ok() && fatal == 0) fatal = 1;
+    std::fprintf(out, "%zu problem(s), %zu fatal\n", check.diags.size(), fatal);
+    return check.ok() ? 0 : 1;
 }
 
 int run_check_base(const CliOptions& options, std::FILE* out) {
-    std::fprintf(out, "sbbsmail: --check-base %s: the message base checker is not available in this build\n",
-                 options.base_prefix.c_str());
-    return 2;
+    auto problems = smb::check_base(options.base_prefix);
+    for (const auto& p : problems) std::fprintf(out, "%s\n", smb::describe(p).c_str());
+    std::fprintf(out, "%s: %zu problem(s)\n", options.base_prefix.c_str(), problems.size());
+    return problems.empty() ? 0 : 1;
 }
 
 } // namespace sbbs

@@ -27,7 +27,7 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args, const char* e
         else s = make_error("unknown argument '" + a + "' (see --help)", ErrorCode::Invalid);
         if (!s) return s.error();
     }
-    if (o.ctrl_dir.empty()) o.ctrl_dir = env_ctrl && *env_ctrl ? env_ctrl : "/sbbs/ctrl";
+    if (env_ctrl) o.env_ctrl = env_ctrl;
     return o;
 }
 
@@ -39,7 +39,8 @@ std::string usage_text() {
            "  --ctrl DIR           the install's ctrl directory (default: $SBBSCTRL, else /sbbs/ctrl)\n"
            "  --check              read the whole configuration, print every problem as\n"
            "                       file:line, exit 1 if any is fatal\n"
-           "  --check-base PREFIX  check a message base (e.g. data/mail) and exit\n"
+           "  --check-base PREFIX  check an SMB message base (e.g. data/mail), print every\n"
+           "                       problem, exit 1 if there is any\n"
            "  --help               this text\n"
            "  --version            the version\n"
            "\n"

@@ -13,11 +13,12 @@ enum class CliMode { Run, Check, CheckBase, Help, Version };
 
 struct CliOptions {
     CliMode mode = CliMode::Run;
-    std::string ctrl_dir;       // as given / found; not yet made absolute
+    std::string ctrl_dir;       // --ctrl as given ("" = none)
+    std::string env_ctrl;       // $SBBSCTRL ("" = unset); the loader applies CFG-1
     std::string base_prefix;    // --check-base
 };
 
-// `env_ctrl` is $SBBSCTRL (null when unset).
+// `env_ctrl` is $SBBSCTRL (null when unset); it is only recorded here.
 Result<CliOptions> parse_cli(const std::vector<std::string>& args, const char* env_ctrl);
 std::string usage_text();
 

@@ -1,12 +1,17 @@
-// Adapter over the configuration loader (interim until src/config's lands).
+// Adapter from the command line to src/config's loader.
 #include "server/install_loader.h"
-
-#include "server/interim_config.h"
 
 namespace sbbs {
 
-Result<ConfigPtr> load_install(const std::string& ctrl_dir, Diagnostics& diags) {
-    return interim::load_config(ctrl_dir, diags);
+LoadOptions load_options(const CliOptions& cli) {
+    LoadOptions opt;
+    opt.ctrl_dir = cli.ctrl_dir;
+    opt.env_sbbsctrl = cli.env_ctrl;
+    return opt;
+}
+
+Result<ConfigPtr> load_install(const CliOptions& cli, Diagnostics& diags) {
+    return load_config(load_options(cli), diags);
 }
 
 } // namespace sbbs

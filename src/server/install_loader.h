@@ -1,15 +1,16 @@
-// The one place the runtime asks for a configuration snapshot. It uses the
-// interim loader until src/config/loader.h lands, then switches to it.
+// The one place the runtime asks for a configuration snapshot (src/config's
+// loader), with the ctrl directory from the command line or SBBSCTRL (CFG-1).
 #pragma once
 
 #include "config/diagnostic.h"
+#include "config/loader.h"
 #include "config/settings.h"
+#include "server/cli.h"
 #include "util/result.h"
-
-#include <string>
 
 namespace sbbs {
 
-Result<ConfigPtr> load_install(const std::string& ctrl_dir, Diagnostics& diags);
+LoadOptions load_options(const CliOptions& cli);
+Result<ConfigPtr> load_install(const CliOptions& cli, Diagnostics& diags);
 
 } // namespace sbbs

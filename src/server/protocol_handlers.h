@@ -1,11 +1,20 @@
-// Where the SMTP and POP3 session handlers are wired into the server.
+// Where the SMTP and POP3 session handlers are wired into the server, with
+// the shared services they need.
 #pragma once
 
 #include "server/session_handler.h"
 
+#include <memory>
+
 namespace sbbs {
 
+class Database;
+
+struct RuntimeServices {
+    std::shared_ptr<Database> state;   // data/sbbsmail.db, open for the server's lifetime
+};
+
 // Empty factories answer "not yet available" (NotAvailableHandler).
-SessionHandlers protocol_handlers();
+SessionHandlers protocol_handlers(const RuntimeServices& services);
 
 } // namespace sbbs

@@ -1,8 +1,8 @@
 // Recycle and shutdown triggers polled every SemFileCheckFrequency (CFG-8,
-// SMTP-9): ctrl/recycle[.mail], ctrl/recycle.<host>[.mail], the sbbs.ini and
-// mailproc.ini in use and ctrl/mailsrvr.rec recycle (unless NO_RECYCLE);
-// ctrl/shutdown[.mail] and ctrl/shutdown.<host>[.mail] stop the server.
-// A file counts when it is newer than the last start or recycle.
+// SMTP-9): the recycle files of config/recycle_triggers.h (unless
+// NO_RECYCLE) reload the configuration; ctrl/shutdown[.mail] and its host
+// variants stop the server. A file counts when it is newer than the last
+// start or recycle.
 #pragma once
 
 #include "config/settings.h"
@@ -27,9 +27,5 @@ private:
     std::filesystem::file_time_type since_;
     std::string host_;
 };
-
-// The semaphore names for `base` ("recycle", "shutdown") in `ctrl`.
-std::vector<std::string> semaphore_files(const std::string& ctrl, const std::string& base,
-                                         const std::string& host_name);
 
 } // namespace sbbs

@@ -5,6 +5,7 @@
 #include "server/not_available_handler.h"
 #include "server/tls_setup.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 
@@ -148,8 +149,9 @@ void Server::run_session(SessionIo& io, const SessionContext& ctx) {
     if (ctx.implicit_tls) {
         auto s = io.start_tls();   // SMTP-23 / POP3-15: a failure ends the session silently
         if (!s) {
-            log_.log(ctx.config->mail.tls_error_level, prefix(ctx.socket_id, ctx.kind) + "[" + io.peer_ip() +
-                                                           "] " + s.error().message);
+            // TLSErrorLevel caps how severe a TLS error may be logged (0: no cap).
+            auto level = std::max(LogLevel::Warning, ctx.config->mail.tls_error_level);
+            log_.log(level, prefix(ctx.socket_id, ctx.kind) + "[" + io.peer_ip() + "] " + s.error().message);
             return;
         }
     }

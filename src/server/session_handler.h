@@ -3,6 +3,7 @@
 // snapshot the session started with.
 #pragma once
 
+#include "config/listeners.h"
 #include "config/settings.h"
 #include "log/logger.h"
 #include "net/session_io.h"
@@ -13,8 +14,6 @@
 #include <string>
 
 namespace sbbs {
-
-enum class ListenerKind { Smtp, Submission, SubmissionTls, Pop3, Pop3Tls };
 
 // Counts shared by every session (MaxClients counts SMTP and POP3 together).
 struct SessionCounters {

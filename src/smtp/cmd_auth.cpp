@@ -3,6 +3,7 @@
 #include "smtp/session.h"
 
 #include "smtp/sasl.h"
+#include "userbase/login_auth.h"
 #include "util/strings.h"
 
 #include <chrono>
@@ -61,18 +62,6 @@ SmtpSession::Flow SmtpSession::auth_fail(const std::string& name, const std::str
     return r.code == 535 ? Flow::Close : Flow::Continue;
 }
 
-uint32_t SmtpSession::find_login(const std::string& name) {                           // SMTP-71
-    if (name.empty()) return 0;
-    if (name[0] >= '0' && name[0] <= '9' && (cfg_->sys.login & SystemSettings::LOGIN_USERNUM)) {
-        if (!all_digits(name) || name.size() > 9) return 0;
-        uint32_t n = uint32_t(std::stoul(name));
-        return n <= users_.last_user_number() ? n : 0;
-    }
-    if (uint32_t n = users_.find_by_alias(name)) return n;
-    if (cfg_->sys.login & SystemSettings::LOGIN_REALNAME) return users_.find_by_real_name(name);
-    return 0;
-}
-
 SmtpSession::Flow SmtpSession::auth_succeed(const User& u, const char* method) {       // SMTP-76
     auth_user_ = u.number;
     auth_alias_ = u.alias;
@@ -85,23 +74,38 @@ SmtpSession::Flow SmtpSession::auth_succeed(const User& u, const char* method) {
     return Flow::Continue;
 }
 
-SmtpSession::Flow SmtpSession::auth_check_password(const std::string& name, const std::string& password,
-                                                   const char* method) {
-    uint32_t n = find_login(name);
-    if (!n) {
-        log_client(LogLevel::Notice, "!UNKNOWN USER: '" + name + "'");               // SMTP-72
+// The user base's verdict (USER-26..USER-30) turned into SMTP replies.
+SmtpSession::Flow SmtpSession::auth_outcome(const AuthResult& r, const std::string& name,
+                                            const std::string& password, const char* method) {
+    switch (r.outcome) {
+    case AuthOutcome::Ok:
+        return auth_succeed(r.user, method);
+    case AuthOutcome::UnknownUser:                                                    // SMTP-72
+        log_client(LogLevel::Notice, "!UNKNOWN USER: '" + name + "'");
         return auth_fail(name, password, true, auth_failure());
-    }
-    auto u = users_.get(n);
-    if (!u.ok() || !u->usable()) {                                                     // SMTP-73, USER-30
-        log_client(LogLevel::Notice, "!DELETED OR INACTIVE USER #" + std::to_string(n) + ": '" + name + "'");
+    case AuthOutcome::ReadError:                                                      // SMTP-73
+    case AuthOutcome::Unusable:
+        log_client(LogLevel::Notice, "!DELETED, INACTIVE or unreadable user '" + name + "'");
         return auth_fail(name, password, false, auth_failure());
-    }
-    if (password.empty() || !iequals(password, u->password)) {                        // SMTP-74, USER-26, USER-29
+    case AuthOutcome::EmptyPassword:                                                  // USER-29
+        return auth_fail(name, password, true, bad_argument());
+    case AuthOutcome::BadPassword:                                                    // SMTP-74
         log_client(LogLevel::Notice, name + " !FAILED Password attempt");
         return auth_fail(name, password, true, auth_failure());
+    case AuthOutcome::Requirements:                                                   // SMTP-75
+        log_client(LogLevel::Notice, name + " !Insufficient server access: " + r.detail);
+        return auth_fail(name, password, true, auth_failure());
     }
-    return auth_succeed(*u, method);
+    return Flow::Close;
+}
+
+SmtpSession::Flow SmtpSession::auth_check_password(const std::string& name, const std::string& password,
+                                                   const char* method) {
+    Credentials c;
+    c.login_id = name;
+    c.password = password;
+    c.method = std::string_view(method) == "LOGIN" ? AuthMethod::SmtpLogin : AuthMethod::SmtpPlain;
+    return auth_outcome(authenticate(*cfg_, users_, c), name, password, method);
 }
 
 SmtpSession::Flow SmtpSession::auth_login() {                                          // SMTP-67
@@ -155,18 +159,11 @@ SmtpSession::Flow SmtpSession::auth_cram_md5() {                                
     auto sp = decoded->rfind(' ');
     std::string name = decoded->substr(0, sp);
     std::string digest = sp == std::string::npos ? "" : decoded->substr(sp + 1);
-    uint32_t n = find_login(name);
-    if (!n) {
-        log_client(LogLevel::Notice, "!UNKNOWN USER: '" + name + "'");
-        return auth_fail(name, digest, true, auth_failure());
-    }
-    auto u = users_.get(n);
-    if (!u.ok() || !u->usable()) return auth_fail(name, digest, false, auth_failure());
-    if (digest != hmac_md5_hex(to_lower(u->password), challenge)) {                   // SMTP-81, USER-27
-        log_client(LogLevel::Notice, name + " !FAILED Password attempt");
-        return auth_fail(name, digest, true, auth_failure());
-    }
-    return auth_succeed(*u, "CRAM-MD5");
+    Credentials c;                                                                    // SMTP-81, USER-27
+    c.login_id = name;
+    c.method = AuthMethod::Digest;
+    c.digest_matches = [&](const std::string& secret) { return digest == hmac_md5_hex(secret, challenge); };
+    return auth_outcome(authenticate(*cfg_, users_, c), name, digest, "CRAM-MD5");
 }
 
 } // namespace sbbs::smtp

@@ -49,9 +49,11 @@ SmtpSession::Flow SmtpSession::receive_data(Spool& s) {
                 return Flow::Close;
             }
             if (cfg_->mail.has(mail_opt::DEBUG_RX_HEADER)) log_client(LogLevel::Debug, "RX: " + clean);
+            ++s.header_lines;
+            if (s.header_overflow) continue;
             s.header += clean;
             s.header += "\r\n";
-            ++s.header_lines;
+            if (s.header.size() > 65535) s.header_overflow = true;                        // bounded, SMTP-184
             continue;
         }
         if (line.size() > 998) {                                                      // SMTP-170
@@ -97,7 +99,7 @@ SmtpSession::Flow SmtpSession::end_of_data(const Spool& s) {
         reply(ok());
         return Flow::Continue;
     }
-    if (s.header.size() > 65535) {                                                    // SMTP-184
+    if (s.header_overflow) {                                                          // SMTP-184
         reply({452, "4.3.1", "Insufficient system storage"});
         return Flow::Continue;
     }

@@ -2,7 +2,7 @@
 // SIZE parameter honoured (RFC 1870) and the submission-port rules.
 #include "smtp/session.h"
 
-#include "smtp/local_users.h"
+#include "userbase/recipient_resolver.h"
 #include "util/strings.h"
 
 namespace sbbs::smtp {
@@ -56,7 +56,8 @@ bool SmtpSession::sender_address_allowed(const User& u, const std::string& addre
             from_alias = true;
         }
     }
-    return resolve_local_name(users_, *cfg_, name, from_alias, false).user == u.number;
+    RecipientMatch m = resolve_recipient(*cfg_, users_, name, from_alias);
+    return m.reason == RecipientReason::Found && m.user == u.number;
 }
 
 SmtpSession::Flow SmtpSession::cmd_mail(const std::string& line, MailKind kind) {

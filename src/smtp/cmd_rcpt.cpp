@@ -5,7 +5,7 @@
 
 #include "msgbase/smb_defs.h"
 #include "smtp/address.h"
-#include "smtp/local_users.h"
+#include "userbase/recipient_resolver.h"
 #include "util/strings.h"
 
 #include <cctype>
@@ -187,23 +187,26 @@ SmtpSession::Flow SmtpSession::route_local(std::string address, const std::strin
             return Flow::Continue;
         }
     }
-    bool sysop_aliases = cfg_->mail.has(mail_opt::ALLOW_SYSOP_ALIASES);
-    LocalMatch m = resolve_local_name(users_, *cfg_, name, from_alias, sysop_aliases);
-    if (m.user && !m.tag.empty() && users_.tag_blocked(m.user, m.tag)) {                // SMTP-141
+    RecipientMatch m = resolve_recipient(*cfg_, users_, name, from_alias);              // CFG-120, USER-24
+    switch (m.reason) {
+    case RecipientReason::Found:
+        break;
+    case RecipientReason::DefaultUser:                                                  // SMTP-144
+        log_client(LogLevel::Info, "Forwarding mail for UNKNOWN USER to default user-recipient: '" +
+                                       cfg_->mail.default_user + "' #" + std::to_string(m.user));
+        break;
+    case RecipientReason::BlockedTag:                                                   // SMTP-141
         log_client(LogLevel::Info, "Blocked tag: " + raw);
         reply({550, "5.1.1", "Unknown User: " + raw});
         return Flow::Continue;
-    }
-    const std::string& def = cfg_->mail.default_user;
-    if (!m.user && !def.empty()) {                                                      // SMTP-144
-        m = resolve_local_name(users_, *cfg_, def, false, true);
-        if (m.user)
-            log_client(LogLevel::Info, "Forwarding mail for UNKNOWN USER to default user-recipient: '" + def +
-                                           "' #" + std::to_string(m.user));
-        else
-            log_client(LogLevel::Warning, "!UNKNOWN DEFAULT USER-RECIPIENT: '" + def + "'");
-    }
-    if (!m.user) {                                                                      // SMTP-145
+    case RecipientReason::Unusable:                                                     // SMTP-146
+        log_client(LogLevel::Warning, "!DELETED or INACTIVE user-recipient (" + name + ")");
+        reply({550, "5.1.1", "Unknown User: " + raw});
+        return Flow::Continue;
+    case RecipientReason::UnknownDefault:
+        log_client(LogLevel::Warning, "!UNKNOWN DEFAULT USER-RECIPIENT: '" + cfg_->mail.default_user + "'");
+        [[fallthrough]];
+    case RecipientReason::Unknown:                                                      // SMTP-145
         log_client(LogLevel::Notice, "!UNKNOWN USER-RECIPIENT: '" + raw + "'");
         reply({550, "5.1.1", "Unknown User: " + raw});
         return Flow::Continue;

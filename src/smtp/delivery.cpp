@@ -7,6 +7,7 @@
 #include "msgbase/smb_defs.h"
 #include "smtp/received.h"
 #include "smtp/version.h"
+#include "userbase/user_notice.h"
 #include "util/strings.h"
 
 #include <cctype>
@@ -202,36 +203,15 @@ void SmtpSession::notify(const Recipient& r, const ParsedHeader& p) {           
         log_client(LogLevel::Error, "!ERROR writing new-mail notice: " + st.error().message);
 }
 
-// Older installs' NewMailNotice / ForwardNotice formats: C escapes, one %s.
-static std::string old_style_notice(const std::string& format, const std::string& arg) {
-    std::string out;
-    for (size_t i = 0; i < format.size(); ++i) {
-        char c = format[i];
-        if (c == '\\' && i + 1 < format.size()) {
-            char e = format[++i];
-            out += e == 'r' ? '\r' : e == 'n' ? '\n' : e == 't' ? '\t' : e == '1' ? '\x01' : e;
-        } else if (c == '%' && i + 1 < format.size() && format[i + 1] == 's') {
-            out += arg;
-            ++i;
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
 std::string SmtpSession::notice_text(const Recipient& r, const ParsedHeader& p) const {   // USER-56
-    std::string text;
-    if (!cfg_->mail.new_mail_notice.empty()) {
-        text = old_style_notice(cfg_->mail.new_mail_notice, p.from.address);
-    } else {
-        std::string addr = p.from.address;
-        if (p.from.name == addr && addr.find('@') != std::string::npos) addr = addr.substr(addr.find('@') + 1);
-        text = "\x01n\x01mNew e-mail from \x01h" + p.from.name + "\x01\\ \x01n<\x01h" + addr + "\x01n>\r\n";
-    }
-    if (!r.forwarded) return text;
-    if (!cfg_->mail.forward_notice.empty()) return text + old_style_notice(cfg_->mail.forward_notice, r.net_addr);
-    return text + "\x01n\x01mand it was automatically forwarded to\x01\\: \x01h" + r.net_addr + "\x01n\r\n";
+    NewMailNotice n;
+    n.sender_name = p.from.name;
+    n.sender_addr = p.from.address;
+    n.forwarded_to = r.forwarded ? r.net_addr : "";
+    n.utf8 = p.utf8;
+    n.received_text = cfg_->mail.new_mail_notice;     // older installs' NewMailNotice, "" = built in
+    n.forwarded_text = cfg_->mail.forward_notice;
+    return new_mail_notice_text(n);
 }
 
 SmtpSession::Flow SmtpSession::post_mail(const ParsedHeader& p, const std::string& body, uint16_t attr) {
@@ -265,10 +245,13 @@ SmtpSession::Flow SmtpSession::deliver_telegram(const std::string& body) {      
         auto a = extras_.resolver->addresses(sender.substr(at + 1));
         for (auto& ip : a.records) verified |= ip == client_ip_;
     }
-    std::string text = "\x01n\x01h\x01cInstant Message\x01n from \x01h\x01y" + sender;
-    if (!verified)
-        text += "\r\n\x01w[\x01n" + client_ip_ + "\x01h] (\x01n" + client_host_ + "\x01h)";
-    text += "\x01n:\r\n\x01h" + body;
+    Telegram t;
+    t.sender_addr = sender;
+    t.sender_domain_matches_client = verified;
+    t.client_ip = client_ip_;
+    t.client_host = client_host_;
+    t.text = body;
+    std::string text = telegram_text(t);
     unsigned delivered = 0, max = cfg_->mail.max_recipients;
     for (auto& r : tx_.rcpts) {
         if (!r.ext || (max && delivered >= max)) continue;

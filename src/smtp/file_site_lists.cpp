@@ -1,17 +1,15 @@
 // File-backed SiteLists (see file_site_lists.h).
 #include "smtp/file_site_lists.h"
 
+#include "config/alias_table.h"
 #include "config/pattern_list.h"
 
 #include <ctime>
 
 namespace sbbs::smtp {
 
-FileSiteLists::FileSiteLists(std::string ctrl_dir, AliasLookup aliases)
-    : ctrl_(std::move(ctrl_dir)), aliases_(std::move(aliases)) {}
-
 std::optional<std::string> FileSiteLists::alias(std::string_view name) {             // SMTP-233
-    return aliases_ ? aliases_(name) : std::nullopt;
+    return AliasTable::load(ctrl_ + "alias.cfg", nullptr).lookup(name);
 }
 
 bool FileSiteLists::extra_local_domain(std::string_view domain) {                     // SMTP-120, CFG-135

@@ -1,20 +1,17 @@
-// SiteLists read from the install: ctrl/domains.cfg and ctrl/relay.cfg with
-// the shared pattern rules (read at each check, as the original does), and
-// alias.cfg through the config module's alias table reader.
+// SiteLists read from the install: ctrl/alias.cfg (config's alias table),
+// ctrl/domains.cfg and ctrl/relay.cfg with the shared pattern rules, each
+// read at every check as the original does.
 #pragma once
 
 #include "smtp/site_lists.h"
 
-#include <functional>
 #include <string>
 
 namespace sbbs::smtp {
 
 class FileSiteLists : public SiteLists {
 public:
-    using AliasLookup = std::function<std::optional<std::string>(std::string_view)>;
-    // `ctrl_dir` ends in '/'; `aliases` e.g. wraps AliasTable::load(ctrl + "alias.cfg").lookup.
-    FileSiteLists(std::string ctrl_dir, AliasLookup aliases);
+    explicit FileSiteLists(std::string ctrl_dir) : ctrl_(std::move(ctrl_dir)) {}   // ends in '/'
 
     std::optional<std::string> alias(std::string_view name) override;
     bool extra_local_domain(std::string_view domain) override;
@@ -22,7 +19,6 @@ public:
 
 private:
     std::string ctrl_;
-    AliasLookup aliases_;
 };
 
 } // namespace sbbs::smtp

@@ -155,7 +155,9 @@ static bool verb_is(const std::string& line, std::string_view verb) { return ieq
 
 SmtpSession::Flow SmtpSession::dispatch(const std::string& raw) {
     std::string line = strip_controls(raw);
-    log_client(LogLevel::Debug, "RX: " + line);
+    // ours (SMTP-84): an initial SASL response is a credential; log the verb only.
+    bool auth_ir = istarts_with(line, "AUTH ") && line.find(' ', 5) != std::string::npos;
+    log_client(LogLevel::Debug, "RX: " + (auth_ir ? line.substr(0, line.find(' ', 5)) + " ********" : line));
     std::string_view head = std::string_view(line).substr(0, 4);
     if (iequals(head, "HELO")) return cmd_helo(line, false);                          // SMTP-44
     if (iequals(head, "EHLO")) return cmd_helo(line, true);

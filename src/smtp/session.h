@@ -16,6 +16,7 @@
 #include "smtp/reply.h"
 #include "smtp/site_lists.h"
 #include "smtp/user_notices.h"
+#include "userbase/login_auth.h"
 #include "userbase/user_directory.h"
 
 #include <ctime>
@@ -119,13 +120,15 @@ private:
     Flow auth_fail(const std::string& name, const std::string& password, bool counted, Reply r);
     Flow auth_succeed(const User& u, const char* method);
     std::optional<std::string> auth_response();
-    uint32_t find_login(const std::string& name);
+    Flow auth_outcome(const AuthResult& r, const std::string& name, const std::string& password,
+                      const char* method);
     // cmd_data.cpp
     struct Spool {
         std::string header, body;       // CRLF lines; header without the blank line
         uint64_t body_bytes = 0;        // counted even past MaxMsgSize
         unsigned header_lines = 0, body_lines = 0;
         bool too_big = false;           // body spooling stopped at MaxMsgSize
+        bool header_overflow = false;   // header spooling stopped past 65535 bytes
     };
     Flow cmd_data();
     Flow receive_data(Spool& spool);

@@ -30,6 +30,22 @@ READY_LINE = "sbbsmail ready"
 _live = set()
 
 
+def fixtures_dir():
+    """$SBBSMAIL_FIXTURES, else the first shared/fixtures above the repo."""
+    env = os.environ.get("SBBSMAIL_FIXTURES")
+    if env:
+        return env
+    p = ROOT
+    while True:
+        candidate = os.path.join(p, "shared", "fixtures")
+        if os.path.isdir(candidate):
+            return candidate
+        parent = os.path.dirname(p)
+        if parent == p:
+            return "/work/shared/fixtures"
+        p = parent
+
+
 def _kill_leftovers():
     for proc in list(_live):
         if proc.poll() is None:
@@ -130,6 +146,7 @@ class SbbsMail:
         self.args = list(args)
         self.env = dict(os.environ, **(env or {}))
         self.proc = None
+        self._pumps = []
         self._out = []
         self._lock = threading.Lock()
         self._ready = threading.Event()
@@ -140,8 +157,10 @@ class SbbsMail:
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      env=self.env, cwd=self.install.root)
         _live.add(self.proc)
-        for stream in (self.proc.stdout, self.proc.stderr):
-            threading.Thread(target=self._pump, args=(stream,), daemon=True).start()
+        self._pumps = [threading.Thread(target=self._pump, args=(stream,), daemon=True)
+                       for stream in (self.proc.stdout, self.proc.stderr)]
+        for t in self._pumps:
+            t.start()
         if wait_ready:
             deadline = time.monotonic() + timeout
             while not self._ready.wait(0.05):
@@ -171,7 +190,13 @@ class SbbsMail:
                 self.proc.kill()
                 self.proc.wait(timeout=5)
         _live.discard(self.proc)
+        self._drain()
         return self.proc.returncode
+
+    def _drain(self):
+        """After exit: wait until all output has been captured."""
+        for t in self._pumps:
+            t.join(timeout=5)
 
     def signal(self, sig):
         self.proc.send_signal(sig)
@@ -179,9 +204,11 @@ class SbbsMail:
     def wait_exit(self, timeout):
         """Exit code, or None if still running after `timeout` seconds."""
         try:
-            return self.proc.wait(timeout=timeout)
+            code = self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             return None
+        self._drain()
+        return code
 
     def __enter__(self):
         return self.start()

@@ -2,6 +2,7 @@
 reload and the command line, against the real binary (see harness.py)."""
 import os
 import re
+import shutil
 import signal
 import socket
 import ssl
@@ -9,13 +10,13 @@ import time
 import unittest
 import warnings
 
-from harness import (Install, SbbsMail, connect, free_port, is_closed, read_line, run_cli,
-                     wrap_tls, BIN)
+from harness import Install, SbbsMail, fixtures_dir, is_closed, read_line, run_cli, wrap_tls
 
 ALL_PORTS = "ALLOW_POP3 | USE_SUBMISSION_PORT | TLS_SUBMISSION | TLS_POP3 | NO_HOST_LOOKUP | NO_RECYCLE"
 SMTP_REPLY = re.compile(r"^(220|421) \S.*\r\n$")
 POP3_REPLY = re.compile(r"^(\+OK|-ERR)( .*)?\r\n$")
-FIXTURE = "/work/shared/fixtures/bbs"
+FIXTURE = os.path.join(fixtures_dir(), "bbs")
+MSGBASE = os.path.join(fixtures_dir(), "msgbase")
 
 
 def pid_gone(pid):
@@ -139,6 +140,15 @@ class Admission(ServerCase):
             self.assertTrue(is_closed(s))
         self.assertTrue(srv.wait_output(r"!MAXIMUM CLIENTS \(2\) reached, access denied \(2 total\)"))
 
+    def test_max_clients_reply_in_clear_on_tls_port(self):
+        """SMTP-19 POP3-10: the over-limit reply is sent in clear text even on an implicit-TLS port"""
+        srv = self.server(mail={"Options": "TLS_SUBMISSION | TLS_POP3", "MaxClients": "1"})
+        self.hold_sessions(srv, 1)
+        with srv.connect("TLSSubmissionPort") as s:
+            self.assertEqual(read_line(s), "421 System Error: Maximum active clients reached, try again later\r\n")
+        with srv.connect("TLSPOP3Port") as s:
+            self.assertEqual(read_line(s), "-ERR System Error: Maximum active clients reached, try again later\r\n")
+
     def test_slot_freed_when_session_ends(self):
         """CFG-58: a finished session frees its MaxClients slot"""
         srv = self.server(mail={"Options": "TLS_SUBMISSION", "MaxClients": "1"})
@@ -157,12 +167,14 @@ class Admission(ServerCase):
         self.assertNotIn("Maximum active clients", line)
 
     def test_max_inactivity_ends_idle_session(self):
-        """CFG-59: a session idle for MaxInactivity is dropped"""
-        srv = self.server(mail={"Options": "TLS_SUBMISSION", "MaxInactivity": "1s"})
-        with srv.connect("TLSSubmissionPort") as s:
-            t0 = time.monotonic()
-            self.assertTrue(is_closed(s, timeout=6))
-            self.assertLess(time.monotonic() - t0, 5)
+        """CFG-59 POP3-15 SMTP-23: a client silent for MaxInactivity on a TLS port is dropped without a reply"""
+        srv = self.server(mail={"Options": "TLS_SUBMISSION | TLS_POP3", "MaxInactivity": "1s"})
+        for key in ("TLSSubmissionPort", "TLSPOP3Port"):
+            with srv.connect(key) as s:
+                t0 = time.monotonic()
+                s.settimeout(6)
+                self.assertEqual(s.recv(100), b"", key)   # closed, nothing sent
+                self.assertLess(time.monotonic() - t0, 5)
 
 
 class Signals(ServerCase):
@@ -269,11 +281,33 @@ class CommandLine(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("--frobnicate", r.stdout)
 
-    def test_check_base_not_available_yet(self):
-        r = run_cli(["--check-base", "data/mail"])
-        if r.returncode != 2:
-            self.skipTest("the message base checker is wired in")
-        self.assertIn("not available", r.stdout)
+    @unittest.skipUnless(os.path.isdir(MSGBASE), "shared msgbase fixture not present")
+    def test_check_base_clean_fixture(self):
+        """--check-base on an intact base written by the original reports nothing"""
+        inst = self.install()
+        base = inst.path("fixture-mail")
+        os.mkdir(base)
+        for f in os.listdir(os.path.join(MSGBASE, "mail")):
+            if f.startswith("mail.s"):
+                shutil.copy(os.path.join(MSGBASE, "mail", f), base)
+        r = run_cli(["--check-base", os.path.join(base, "mail")])
+        self.assertEqual(r.returncode, 0, r.stdout)
+        self.assertIn("0 problem(s)", r.stdout)
+
+    @unittest.skipUnless(os.path.isdir(MSGBASE), "shared msgbase fixture not present")
+    def test_check_base_damaged(self):
+        """--check-base names the damaged file and exits non-zero"""
+        inst = self.install()
+        base = inst.path("fixture-mail")
+        os.mkdir(base)
+        for f in os.listdir(os.path.join(MSGBASE, "mail")):
+            if f.startswith("mail.s"):
+                shutil.copy(os.path.join(MSGBASE, "mail", f), base)
+        with open(os.path.join(base, "mail.sid"), "r+b") as f:
+            f.truncate(os.path.getsize(os.path.join(base, "mail.sid")) - 3)
+        r = run_cli(["--check-base", os.path.join(base, "mail")])
+        self.assertNotEqual(r.returncode, 0, r.stdout)
+        self.assertIn("mail.sid", r.stdout)
 
     def test_check_sample_install_is_clean(self):
         """--check on the repo's sample install reports no problem"""

@@ -154,9 +154,10 @@ TEST_CASE("CFG-117 CFG-118 CFG-119 FidoNet, QWK hubs and [Internet]", "[config]"
     REQUIRE(cfg->msgs.qwk_hubs.size() == 1);
     CHECK(cfg->msgs.qwk_hubs[0].id == "VERT");
     CHECK_FALSE(cfg->msgs.qwk_hubs[0].enabled);
-    REQUIRE(cfg->msgs.qwk_hubs[0].subs.size() == 1);
-    CHECK(cfg->msgs.qwk_hubs[0].subs[0].conf == 2004);
-    CHECK(cfg->msgs.qwk_hubs[0].subs[0].sub_code == "DOVE-DEB");
+    REQUIRE(cfg->msgs.qwk_hub_subs.size() == 1);
+    CHECK(cfg->msgs.qwk_hub_subs[0].hub_id == "VERT");
+    CHECK(cfg->msgs.qwk_hub_subs[0].conf == 2004);
+    CHECK(cfg->msgs.qwk_hub_subs[0].sub_code == "DOVE-DEB");
     CHECK(cfg->msgs.inet_addr == "testbbs.example");
     CHECK(cfg->msgs.smtp_sem.empty());
 }

@@ -100,3 +100,15 @@ TEST_CASE("POP3-99 TOP line counting happens after the 998-byte split", "[render
     CHECK(r.octets_top(1) < r.octets_top(2));
     CHECK(r.octets_top(r.text.size()) == r.octets());
 }
+
+TEST_CASE("POP3-97 (ours, exact text) stored text comes back byte for byte", "[render]") {
+    auto ctx = test_context();
+    ctx.exact_text = true;
+    std::string body = "flowed line \r\n8-bit \xE9\xE8\r\n.dot\r\n\r\n" + std::string(998, 'x') + "\r\nend";
+    auto m = local_mail(body);
+    CHECK(message_text(m, true) == body + "\r\n");
+    CHECK(message_text(local_mail("ends\r\n"), true) == "ends\r\n");
+    std::string all = render_rfc822(m, ctx);
+    CHECK(all.substr(all.find("\r\n\r\n") + 4) == body + "\r\n");
+    CHECK(render::split_text_lines("a \t\r\n", true) == std::vector<std::string>{"a \t"});
+}

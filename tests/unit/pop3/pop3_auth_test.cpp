@@ -110,7 +110,7 @@ TEST_CASE("POP3-25 POP3-62 CAPA lists, STLS only before login on a clear connect
     CHECK(!has(out, "STLS"));
 }
 
-TEST_CASE("POP3-26 STLS negotiates TLS and the session continues as POP3S", "[pop3]") {
+TEST_CASE("POP3-12 POP3-26 STLS negotiates TLS and the session continues as POP3S", "[pop3]") {
     Pop3Fixture f;
     f.cfg->mail.options |= mail_opt::DEBUG_POP3;
     f.deliver(2);
@@ -349,4 +349,26 @@ TEST_CASE("POP3-16 ip.can and host.can refuse before the greeting unless exempt"
     lists.exempt = PatternList::parse("127.0.0.9\n", "ctrl/ipfilter_exempt.cfg", nullptr);
     f.attempts.ban = LoginAttemptLog::Ban{30, "x", 60};
     CHECK(f.run({"QUIT"})[0].rfind("+OK Synchronet", 0) == 0);
+}
+
+TEST_CASE("POP3-35 a user record that cannot be read ends the session without a reply", "[pop3]") {
+    struct BrokenUsers : test::MemoryUserDirectory {
+        Result<User> get(uint32_t) override { return make_error("user.tab locked", ErrorCode::Locked); }
+    };
+    Pop3Fixture f;
+    BrokenUsers users;
+    users.add(2, "Alice", "Secret");
+    for (auto& l : {"USER Alice", "PASS Secret"}) f.io.send(l);
+    Pop3Session s(f.cfg, users, f.store, f.log, f.attempts, false);
+    s.run(f.io);
+    CHECK(f.io.lines().size() == 2);             // greeting and +OK for USER, nothing after PASS
+    CHECK(f.log.any("[127.0.0.2] !ERROR user.tab locked getting data on user (Alice)"));
+    CHECK(f.log.level_of("getting data on user") == LogLevel::Error);
+}
+
+TEST_CASE("POP3-111 a peer that goes away is logged", "[pop3]") {
+    Pop3Fixture f;
+    f.run({"USER Alice", "PASS Secret"});
+    CHECK(f.log.any("0000 POP3  Socket closed by peer on receive"));
+    CHECK(f.log.level_of("Socket closed by peer") == LogLevel::Notice);
 }

@@ -61,7 +61,7 @@ TEST_CASE("POP3-49 POP3-51 POP3-74 the original's mail base: Alice's mailbox and
     CHECK(out[6] == "3 7");
 }
 
-TEST_CASE("POP3-88 POP3-100 POP3-104 RETR marks READ and QUIT deletes in the SMB base", "[pop3]") {
+TEST_CASE("POP3-88 POP3-100 POP3-104 POP3-105 RETR marks READ and QUIT deletes in the SMB base", "[pop3]") {
     SmbFixture f;
     CHECK(f.attr(2) == 0);
     auto out = f.session({"USER Alice", "PASS Secret", "RETR 2", "DELE 4", "QUIT"});
@@ -69,6 +69,7 @@ TEST_CASE("POP3-88 POP3-100 POP3-104 RETR marks READ and QUIT deletes in the SMB
     CHECK(f.io.output.find("From: Bob Remote <bob@remote.example>\r\n") != std::string::npos);
     CHECK(f.attr(2) == smb::attr::READ);
     CHECK(f.attr(7) == smb::attr::DELETE);
+    CHECK(f.smb->read(7, true).ok());          // flagged only, not purged
     CHECK(f.attr(3) == 0);                  // Carol's copy of the same text is untouched
     auto left = f.smb->list_mailbox(2);
     REQUIRE(left.ok());

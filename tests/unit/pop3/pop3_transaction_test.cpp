@@ -113,7 +113,7 @@ TEST_CASE("POP3-54 a message that cannot be read ends the session with -ERR", "[
     CHECK(f.io.lines().back() == "-ERR message #1: bad header 1");
 }
 
-TEST_CASE("POP3-57 POP3-116 trailing white space trimmed; RX lines with DEBUG_POP3, never a password", "[pop3]") {
+TEST_CASE("POP3-13 POP3-57 POP3-116 trailing white space trimmed; RX lines with DEBUG_POP3, never a password", "[pop3]") {
     Pop3Fixture f;
     f.cfg->mail.options |= mail_opt::DEBUG_POP3;
     f.deliver(2);
@@ -421,4 +421,110 @@ TEST_CASE("POP3-123 the attribute bits written are the original's", "[pop3]") {
     after_login(f.run(script({"RETR 1", "DELE 2", "QUIT"})));
     CHECK(f.store.mail[1].hdr.attr == 0x0002);
     CHECK(f.store.mail[2].hdr.attr == 0x0010);
+}
+
+TEST_CASE("POP3-97 (ours, exact text) what SMTP stored comes out of RETR byte for byte", "[pop3]") {
+    Pop3Fixture f;
+    f.wire = [](Pop3Session& s) { s.set_exact_text(true); };
+    const std::vector<std::string> bodies = {
+        "plain text\r\nsecond line\r\n",
+        "8-bit \xC3\xA9t\xC3\xA9 \xE9\r\n",
+        std::string(998, 'L') + "\r\n" + std::string(500, 'M') + "\r\n",
+        ".starts with a dot\r\n..two dots\r\n.\r\n",
+        "flowed paragraph \r\ncontinues\r\n",
+        "This is a multi-part message in MIME format.\r\n\r\n--b1\r\nContent-Type: text/plain\r\n\r\nhi\r\n"
+        "--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        "AAECAwQF\r\n--b1--\r\n",
+    };
+    for (auto& body : bodies) {
+        Pop3Fixture g;
+        g.wire = f.wire;
+        g.deliver(2, body);
+        g.run(script({"LIST 1", "RETR 1", "QUIT"}));
+        std::string msg = retrieved(g.io.output);
+        CHECK(msg.substr(msg.find("\r\n\r\n") + 4) == body);
+        auto out = after_login(g.io.lines());
+        CHECK(out[0] == "+OK 1 " + std::to_string(msg.size()));
+    }
+}
+
+TEST_CASE("POP3-48 a mail base that cannot be opened ends the session with -ERR", "[pop3]") {
+    struct DeadStore : test::MemoryMailStore {
+        Result<std::vector<MailSummary>> list_mailbox(uint32_t) override {
+            return make_error("mail base unreadable", ErrorCode::Io);
+        }
+    };
+    Pop3Fixture f;
+    DeadStore dead;
+    for (auto& l : {"USER Alice", "PASS Secret", "STAT"}) f.io.send(l);
+    Pop3Session s(f.cfg, f.users, dead, f.log, f.attempts, false);
+    s.run(f.io);
+    CHECK(f.io.lines().back() == "-ERR mail base unreadable");
+    CHECK(f.log.level_of("!ERROR mail base unreadable") == LogLevel::Error);
+    CHECK(f.io.input.size() == 1);
+}
+
+TEST_CASE("POP3-89 KILLREAD mail is only marked read, never deleted by POP3", "[pop3]") {
+    Pop3Fixture f;
+    f.deliver(2, "x\r\n", smb::attr::KILLREAD);
+    after_login(f.run(script({"RETR 1", "QUIT"})));
+    CHECK(f.store.mail[1].hdr.attr == (smb::attr::KILLREAD | smb::attr::READ));
+}
+
+TEST_CASE("POP3-102 (ours) a deletion the base refuses at QUIT is reported with -ERR", "[pop3]") {
+    struct StubbornStore : test::MemoryMailStore {
+        Status change_attr(uint32_t, uint16_t, uint16_t) override { return make_error("header locked", ErrorCode::Locked); }
+    };
+    Pop3Fixture f;
+    StubbornStore store;
+    NewMessage m;
+    RecipientCopy c;
+    c.append.push_back({smb::hf::RECIPIENTEXT, "2"});
+    (void)store.add_mail(m, {c});
+    for (auto& l : {"USER Alice", "PASS Secret", "DELE 1", "QUIT"}) f.io.send(l);
+    Pop3Session s(f.cfg, f.users, store, f.log, f.attempts, false);
+    s.run(f.io);
+    CHECK(f.io.lines().back() == "-ERR some deleted messages not removed");
+    CHECK(f.log.any("<Alice> !ERROR header locked marking message #1 for deletion"));
+}
+
+TEST_CASE("POP3-47 POP3-59 POP3-108 a maintenance lock file refuses login and ends a session", "[pop3]") {
+    namespace fs = std::filesystem;
+    char tmpl[] = "/tmp/pop3_maint_XXXXXX";
+    fs::path root = mkdtemp(tmpl);
+    Pop3Fixture f;
+    f.cfg->paths.data = root.string() + "/";
+    f.deliver(2);
+    std::ofstream(root / "mail.lock") << "smbutil";
+    auto out = f.run({"USER Alice", "PASS Secret", "STAT"});
+    CHECK(out.back() == "-ERR database locked, try again later");
+    CHECK(f.log.level_of("!MAIL BASE LOCKED") == LogLevel::Warning);
+    fs::remove(root / "mail.lock");
+    f.io.before_read = [&](const std::string& line) {
+        if (line == "LIST") std::ofstream(root / "mail.lock") << "fixsmb";
+    };
+    out = after_login(f.run(script({"STAT", "LIST", "STAT"})));
+    CHECK(out[0].rfind("+OK 1 ", 0) == 0);
+    CHECK(out[1] == "-ERR database locked, try again later");
+    CHECK(out.size() == 2);
+    fs::remove_all(root);
+}
+
+TEST_CASE("POP3-112 the logout update happens only for sessions that reached TRANSACTION", "[pop3]") {
+    Pop3Fixture f;
+    std::vector<std::pair<uint32_t, time_t>> logouts;
+    f.wire = [&](Pop3Session& s) {
+        s.set_logout_recorder([&](uint32_t user, time_t login, time_t logout) {
+            logouts.push_back({user, logout - login});
+            return Status{};
+        });
+    };
+    f.run(script({"STAT", "QUIT"}));
+    f.run({"USER Alice", "PASS wrong"});
+    REQUIRE(logouts.size() == 1);
+    CHECK(logouts[0].first == 2);
+    CHECK(logouts[0].second >= 0);
+    auto held = f.locks.try_acquire(2);
+    f.run(script({"STAT"}));                          // refused with [IN-USE]: no update
+    CHECK(logouts.size() == 1);
 }

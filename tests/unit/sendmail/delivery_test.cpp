@@ -59,7 +59,7 @@ TEST_CASE("SEND-80 success is logged with the message number, size and recipient
     CHECK(h.log.has("to 'Bob' <bob@remote.example>"));
 }
 
-TEST_CASE("SEND-90 a 4xx reply counts an attempt and leaves the message queued", "[sendmail]") {
+TEST_CASE("SEND-88 SEND-89 SEND-90 a 4xx reply counts an attempt and leaves the message queued", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
     f.replies["RCPT"] = {"451 try later"};
@@ -74,7 +74,9 @@ TEST_CASE("SEND-90 a 4xx reply counts an attempt and leaves the message queued",
     CHECK_FALSE((m.netattr & smb::netattr::INTRANSIT));
     CHECK_FALSE((m.attr & smb::attr::DELETE));
     CHECK(h.notices().empty());
-    CHECK(h.log.has(LogLevel::Notice, "!Delivery attempt #1 FAILED"));
+    CHECK(h.log.has(LogLevel::Notice, " SEND !Delivery attempt #1 FAILED (127.0.0.1 replied with:\r\n\"451 try later\"\r\n"
+                                      "instead of the expected reply:\r\n\"25* ...\") for message #1 from John Doe to "
+                                      "bob@remote.example"));
     CHECK(h.store.queued_outbound(false)->size() == 1);
 }
 
@@ -101,7 +103,7 @@ TEST_CASE("SEND-62 a 5xx reply to RCPT bounces at once with the reply in the rea
     CHECK(reason_found);
 }
 
-TEST_CASE("SEND-93 the failure notice: fields, attributes and shared text", "[sendmail]") {
+TEST_CASE("SEND-93 SEND-94 the failure notice: fields, attributes and shared text", "[sendmail]") {
     Harness h;
     h.s.delete_read_mail = true;
     FakeSmtpServer f;
@@ -341,7 +343,7 @@ TEST_CASE("SEND-44 a greeting other than 220 fails the host and retries later", 
     CHECK(h.log.has(LogLevel::Info, "replied with: \"554 go away\" instead of the expected reply: \"220 ...\""));
 }
 
-TEST_CASE("SEND-43 a refused connection is a temporary failure with the error code", "[sendmail]") {
+TEST_CASE("SEND-43 SEND-46 a refused connection is a temporary failure with the error code", "[sendmail]") {
     Harness h;
     uint16_t dead_port;
     {
@@ -406,7 +408,7 @@ TEST_CASE("SEND-29 user@host:port is delivered straight to that host and port", 
     CHECK(contains(ss[0].commands, "RCPT TO:<bob@direct.example>"));
 }
 
-TEST_CASE("SEND-30 MX hosts are tried in preference order, the next when one is down", "[sendmail]") {
+TEST_CASE("SEND-30 SEND-45 MX hosts are tried in preference order, the next when one is down", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
     f.start();
@@ -454,7 +456,8 @@ TEST_CASE("SEND-37 a DNS failure is temporary: an attempt is counted, no bounce"
     CHECK(sm.scan(true).failed == 1);
     CHECK(h.hdr(n).delivery_attempts == 1);
     CHECK(h.notices().empty());
-    CHECK(h.log.has(LogLevel::Warning, "obtaining MX record for remote.example"));
+    CHECK(h.log.has(LogLevel::Warning, "0000 !SEND ERROR -1 obtaining MX records for remote.example from "));
+    CHECK(h.log.has(LogLevel::Notice, "!Delivery attempt #1 FAILED (Error -1 obtaining MX record for remote.example)"));
 }
 
 TEST_CASE("SEND-36 a domain without MX records is contacted by its own address", "[sendmail]") {
@@ -504,7 +507,7 @@ TEST_CASE("SEND-52 a failed TLS handshake starts over once in plain text", "[sen
     CHECK(h.hdr(n).delivery_attempts == 0);
 }
 
-TEST_CASE("SEND-49 STARTTLS is used when offered, then EHLO again over TLS", "[sendmail]") {
+TEST_CASE("SEND-49 SEND-51 STARTTLS is used when offered, then EHLO again over TLS", "[sendmail]") {
     TempDir tmp;
     std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=fake.test -days 1 -keyout " + tmp.path +
                       "k.pem -out " + tmp.path + "c.pem >/dev/null 2>&1";
@@ -701,4 +704,14 @@ TEST_CASE("SEND-98 ours: in-transit mail left by a crashed sender is taken over 
     CHECK((h.hdr(n).netattr & smb::netattr::SENT));
     CHECK_FALSE((h.hdr(n).netattr & smb::netattr::INTRANSIT));
     CHECK(h.log.has(LogLevel::Notice, "has been in transit for too long; taking it over"));
+}
+
+TEST_CASE("SEND-36 ours: a null MX (RFC 7505) bounces at once instead of trying the domain", "[sendmail]") {
+    Harness h;
+    h.dns.mx_answers["nomail.example"] = {DnsStatus::Ok, {{0, "."}}, {}};
+    h.dns.hosts["nomail.example"] = "127.0.0.1";
+    auto n = h.queue("bob@nomail.example");
+    auto sm = h.make();
+    CHECK(sm.scan(true).bounced == 1);
+    CHECK((h.hdr(n).attr & smb::attr::DELETE));
 }

@@ -76,6 +76,7 @@ std::string sample_message() {
            "Date: Thu, 26 Nov 2026 10:00:00 +0000\r\n"
            "Message-ID: <1.2@bbs.test>\r\n"
            "X-Other: not signed\r\n"
+           "Content-Type: multipart/mixed;\r\n boundary=\"--==_b\"\r\n"
            "\r\n"
            "Hello  there \r\n"
            ".a line with a dot\r\n"
@@ -92,7 +93,7 @@ TEST_CASE("SEND-76 relaxed canonicalisation (RFC 6376 3.4.5 example)", "[sendmai
     CHECK(dkim::relaxed_body("\r\n\r\n") == "");
 }
 
-TEST_CASE("SEND-74 SEND-75 the signature header names the signed fields and verifies (RSA)", "[sendmail]") {
+TEST_CASE("SEND-74 SEND-75 SEND-78 the signature header names the signed fields and verifies (RSA)", "[sendmail]") {
     TempDir dir;
     std::string pub = make_key(dir.path + "dkim_mail.pem", false);
     if (pub.empty()) { WARN("skipped: the openssl command is not available"); return; }
@@ -102,7 +103,7 @@ TEST_CASE("SEND-74 SEND-75 the signature header names the signed fields and veri
     auto sig = (*signer)->sign(msg, 1790000000);
     REQUIRE(sig.ok());
     CHECK(sig->rfind("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed;\r\n\td=bbs.test; s=mail; t=1790000000;\r\n"
-                     "\th=From:To:Subject:Date:Message-ID;\r\n\tbh=", 0) == 0);
+                     "\th=From:To:Subject:Date:Message-ID:Content-Type;\r\n\tbh=", 0) == 0);
     if (!have_verifier()) { WARN("skipped verification: python3-dkim not installed"); return; }
     CHECK(verifies(dir, *sig + msg, "v=DKIM1; k=rsa; p=" + pub));
     CHECK_FALSE(verifies(dir, *sig + msg + "tampered\r\n", "v=DKIM1; k=rsa; p=" + pub));

@@ -119,15 +119,57 @@ TEST_CASE("SEND-47 EHLO names HostName, else sys_inetaddr", "[sendmail]") {
 
 TEST_CASE("retry back-off doubles per attempt up to the cap", "[sendmail]") {
     MemoryRetrySchedule r(4);
-    r.failed(9, 1, 10);
+    r.failed(9, 1, 10, "x");
     CHECK_FALSE(r.due(9, 10));
     CHECK(r.due(9, 11));
-    r.failed(9, 3, 11);
+    r.failed(9, 3, 11, "x");
     CHECK_FALSE(r.due(9, 14));
     CHECK(r.due(9, 15));
-    r.failed(9, 20, 15);
+    r.failed(9, 20, 15, "x");
     CHECK_FALSE(r.due(9, 18));
     CHECK(r.due(9, 19));
     r.forget(9);
     CHECK(r.due(9, 0));
+}
+
+TEST_CASE("SEND-1 the [Mail] keys SendMail uses reach its settings", "[sendmail]") {
+    Config cfg;
+    cfg.paths.ctrl = "/nonexistent/";
+    cfg.paths.data = "/sbbs/data/";
+    auto& m = cfg.mail;
+    m.rescan_frequency_s = 600;
+    m.max_delivery_attempts = 7;
+    m.connect_timeout_s = 0;
+    m.max_inactivity_s = 90;
+    m.sem_file_check_frequency_s = 5;
+    m.relay_server = "relay.example";
+    m.relay_port = 587;
+    m.relay_username = "u";
+    m.relay_password = "p";
+    m.dns_server = "192.0.2.53";
+    m.outbound_interface = "192.0.2.1";
+    m.smtp_port = 2525;
+    m.dkim_sign = true;
+    m.dkim_domain = "bbs.example";
+    m.options = mail_opt::RELAY_TX | mail_opt::DEBUG_TX;
+    auto s = sendmail_settings(cfg, nullptr);
+    CHECK(s.rescan_frequency_s == 600);
+    CHECK(s.max_delivery_attempts == 7);
+    CHECK(s.connect_timeout_s == 0);
+    CHECK(s.max_inactivity_s == 90);
+    CHECK(s.sem_check_frequency_s == 5);
+    CHECK(s.relay_server == "relay.example");
+    CHECK(s.relay_port == 587);
+    CHECK(s.relay_username == "u");
+    CHECK(s.relay_password == "p");
+    CHECK(s.dns_server == "192.0.2.53");
+    CHECK(s.outbound_interface == "192.0.2.1");
+    CHECK(s.smtp_port == 2525);
+    CHECK(s.dkim_sign);
+    CHECK(s.dkim_domain == "bbs.example");
+    CHECK(s.dkim_selector == "mail");
+    CHECK(s.has(mail_opt::RELAY_TX));
+    CHECK(s.mail_base == "/sbbs/data/mail");
+    CHECK(s.mail_lock_path == "/sbbs/data/mail.lock");
+    CHECK(s.data_dir == "/sbbs/data/");
 }

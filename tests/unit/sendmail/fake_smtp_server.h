@@ -27,12 +27,14 @@ public:
         std::string data;                    // DATA lines, CRLF-joined, as received
         bool tls = false;
         std::string peer_ip;                 // the client's address
+        bool hung = false;                   // the text arrived, no reply was given
     };
 
     std::string greeting = "220 fake.test ESMTP";
     std::vector<std::string> ehlo = {"250-fake.test", "250 HELP"};
     // Replies by verb (upper case; "." ends DATA; "AUTH" also answers the
-    // lines that follow a 334). The last one is reused. "<close>" hangs up.
+    // lines that follow a 334). The last one is reused. "<close>" hangs up;
+    // "<hang>" never answers (until the client goes away).
     std::map<std::string, std::deque<std::string>> replies;
     std::string cert_file, key_file;         // set: STARTTLS really handshakes
 
@@ -167,6 +169,14 @@ private:
             if (verb == "DATA" && r.rfind("354", 0) == 0) {
                 while (get(c, line) && line != ".") record(line, true);
                 std::string end = reply(".");
+                if (end == "<hang>") {
+                    {
+                        std::lock_guard lk(mu_);
+                        sessions_.back().hung = true;
+                    }
+                    while (get(c, line)) {}
+                    return;
+                }
                 if (end == "<close>" || !put(c, end)) return;
             }
         }

@@ -249,7 +249,7 @@ TEST_CASE("SEND-99 every retry opens a new connection and sends everything again
     CHECK(h.hdr(n).delivery_attempts == 1);
 }
 
-TEST_CASE("SEND-22 unreadable text clears in-transit without counting an attempt", "[sendmail]") {
+TEST_CASE("SEND-22 SEND-97 unreadable text clears in-transit without counting an attempt", "[sendmail]") {
     struct NoTextStore : MemoryMailStore {
         Result<smb::Message> read(uint32_t number, bool with_text) override {
             if (with_text) return make_error("bad data", ErrorCode::Corrupt);
@@ -280,7 +280,7 @@ TEST_CASE("SEND-86 an address that is a user's forwarding address is not exempte
     users.add(5, "Fwd User", "pw").netmail = "fwd@remote.example";
     CHECK_FALSE(auto_exempt(dir.path + "x.cfg", "<fwd@remote.example>", "'a' #1", &users, log, 0));
     CHECK_FALSE(std::filesystem::exists(dir.path + "x.cfg"));
-    std::ofstream(dir.path + "x.cfg") << "; list\nlisted@remote.example\n";
+    std::ofstream(dir.path + "x.cfg") << "; list\n<listed@remote.example>\n";
     CHECK_FALSE(auto_exempt(dir.path + "x.cfg", "<LISTED@remote.example>", "'a' #1", &users, log, 0));
     CHECK(auto_exempt(dir.path + "x.cfg", "<new@remote.example>", "'a' #1", &users, log, 0));
     CHECK(dir.read("x.cfg").find("\n<new@remote.example>\n") != std::string::npos);
@@ -297,4 +297,45 @@ TEST_CASE("SEND-3 the option bits SendMail reads", "[sendmail]") {
     CHECK(mail_opt::RELAY_AUTH_LOGIN == 0x1000000);
     CHECK(mail_opt::RELAY_AUTH_CRAM_MD5 == 0x2000000);
     CHECK(mail_opt::NO_AUTO_EXEMPT == 0x4000000);
+}
+
+TEST_CASE("SEND-82 attachment files are deleted after delivery and their directory removed", "[sendmail]") {
+    Harness h;
+    FakeSmtpServer f;
+    f.start();
+    h.relay_to(f);
+    h.s.data_dir = h.ctrl.path;
+    std::filesystem::create_directories(h.ctrl.path + "file/0003.out");
+    std::ofstream(h.ctrl.path + "file/0003.out/report.txt") << "data";
+    std::ofstream(h.ctrl.path + "file/0003.out/\"odd name\".bin") << "data";
+    auto n = h.queue("bob@remote.example", "see attached\r\n", 3);
+    auto hdr = h.hdr(n);
+    hdr.auxattr |= smb::auxattr::FILEATTACH;
+    REQUIRE(h.store.update_header(hdr).ok());
+    for (auto& fld : h.store.mail[n].hdr.fields)
+        if (fld.type == hf::SUBJECT) fld.data = "report.txt ../../etc/passwd";
+    auto sm = h.make();
+    CHECK(sm.scan(true).sent == 1);
+    CHECK_FALSE(std::filesystem::exists(h.ctrl.path + "file/0003.out/report.txt"));
+    CHECK(std::filesystem::exists(h.ctrl.path + "file/0003.out/\"odd name\".bin"));   // not named: kept
+}
+
+TEST_CASE("SEND-91 giving up deletes the attachments too", "[sendmail]") {
+    Harness h;
+    FakeSmtpServer f;
+    f.replies["RCPT"] = {"550 unknown"};
+    f.start();
+    h.relay_to(f);
+    h.s.data_dir = h.ctrl.path;
+    std::filesystem::create_directories(h.ctrl.path + "file/0001.out");
+    std::ofstream(h.ctrl.path + "file/0001.out/a.zip") << "zip";
+    auto n = h.queue("bob@remote.example");
+    auto hdr = h.hdr(n);
+    hdr.auxattr |= smb::auxattr::FILEATTACH;
+    REQUIRE(h.store.update_header(hdr).ok());
+    for (auto& fld : h.store.mail[n].hdr.fields)
+        if (fld.type == hf::SUBJECT) fld.data = "a.zip";
+    auto sm = h.make();
+    CHECK(sm.scan(true).bounced == 1);
+    CHECK_FALSE(std::filesystem::exists(h.ctrl.path + "file/0001.out"));   // emptied, removed
 }

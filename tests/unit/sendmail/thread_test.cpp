@@ -22,7 +22,7 @@ bool eventually(F f) {
 }
 } // namespace
 
-TEST_CASE("SEND-11 the first scan happens at start; SEND-12 new mail triggers the next", "[sendmail]") {
+TEST_CASE("SEND-7 SEND-11 the first scan happens at start; SEND-12 new mail triggers the next", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
     f.start();
@@ -62,4 +62,18 @@ TEST_CASE("SEND-9 stop is prompt while idle", "[sendmail]") {
     auto t0 = std::chrono::steady_clock::now();
     t.stop();
     CHECK(std::chrono::steady_clock::now() - t0 < 2s);
+}
+
+TEST_CASE("SEND-14 a mail base that cannot be opened skips the check with a DEBUG line", "[sendmail]") {
+    struct Unopenable : MemoryMailStore {
+        Result<uint32_t> last_msg() override { return make_error("no such file", ErrorCode::NotFound); }
+    };
+    Harness h;
+    Unopenable store;
+    h.s.mail_base = "/sbbs/data/mail";
+    SendMailThread t(h.s, SendMailDeps{store, h.dns, *h.connector, Harness::render, h.log}, 20ms);
+    REQUIRE(t.start());
+    CHECK(eventually([&] { return h.log.has(LogLevel::Debug, "0000 SEND ERROR -1 (no such file) opening: /sbbs/data/mail"); }));
+    t.stop();
+    CHECK(t.scans() == 0);
 }

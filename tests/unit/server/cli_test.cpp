@@ -5,17 +5,16 @@
 
 using namespace sbbs;
 
-TEST_CASE("CFG-1 the ctrl directory: --ctrl, else SBBSCTRL, else /sbbs/ctrl") {
+TEST_CASE("cli: --ctrl and SBBSCTRL are both recorded for the loader") {
     auto given = parse_cli({"--ctrl", "/x/ctrl"}, "/env/ctrl");
     REQUIRE(given.ok());
     CHECK(given->ctrl_dir == "/x/ctrl");
+    CHECK(given->env_ctrl == "/env/ctrl");
     CHECK(given->mode == CliMode::Run);
-    auto env = parse_cli({}, "/env/ctrl");
-    REQUIRE(env.ok());
-    CHECK(env->ctrl_dir == "/env/ctrl");
     auto none = parse_cli({}, nullptr);
     REQUIRE(none.ok());
-    CHECK(none->ctrl_dir == "/sbbs/ctrl");
+    CHECK(none->ctrl_dir.empty());
+    CHECK(none->env_ctrl.empty());
     CHECK(parse_cli({"--ctrl=/y"}, nullptr)->ctrl_dir == "/y");
 }
 

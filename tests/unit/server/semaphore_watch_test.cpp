@@ -14,14 +14,6 @@ void touch(const std::string& path) { std::ofstream(path) << "x"; }
 
 } // namespace
 
-TEST_CASE("CFG-8 semaphore names: plain, .mail, and the full and short host name variants") {
-    auto names = semaphore_files("/c/", "recycle", "Mail.Example.org");
-    CHECK(names == std::vector<std::string>{"/c/recycle", "/c/recycle.mail", "/c/recycle.mail.example.org",
-                                            "/c/recycle.mail.example.org.mail", "/c/recycle.mail",
-                                            "/c/recycle.mail.mail"});
-    CHECK(semaphore_files("/c/", "shutdown", "").size() == 2);
-}
-
 TEST_CASE("CFG-8 SMTP-9 a recycle file or a changed sbbs.ini newer than the start asks for a recycle") {
     test::TempDir dir;
     auto cfg = test::loopback_config(dir.path());

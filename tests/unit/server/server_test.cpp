@@ -128,7 +128,7 @@ TEST_CASE("CFG-58 SMTP-18 POP3-9 a connection over MaxClients gets the reply and
     CHECK(first_line(again) == "hello SMTP\r\n");
 }
 
-TEST_CASE("stop() ends blocked sessions and joins every thread quickly") {
+TEST_CASE("POP3-11 a thread per session: concurrent sessions; stop() ends them and joins every thread quickly") {
     test::TempDir dir;
     test::CaptureLogger log;
     EchoState st;
@@ -137,7 +137,7 @@ TEST_CASE("stop() ends blocked sessions and joins every thread quickly") {
     Server server(cfg, echo_handlers(st), log);
     REQUIRE(server.start().ok());
     std::vector<Socket> clients;
-    for (int i = 0; i < 5; ++i) clients.push_back(connect(port_of(server, ListenerKind::Smtp)));
+    for (int i = 0; i < 5; ++i) clients.push_back(connect(port_of(server, ListenerKind::Pop3)));
     REQUIRE(test::eventually([&] { return st.running == 5; }));
     auto t0 = std::chrono::steady_clock::now();
     server.stop();

@@ -75,14 +75,14 @@ TEST_CASE("SMTP-65 other AUTH lines get 504", "[smtp][auth]") {
     }
 }
 
-TEST_CASE("SMTP-64 a second AUTH after success is a bad sequence", "[smtp][auth]") {
+TEST_CASE("SMTP-64 SMTP-259 a second AUTH after success is a bad sequence", "[smtp][auth]") {
     Harness h;
     auto r = h.run({"AUTH PLAIN " + plain("Mary", "maryPW"), "AUTH PLAIN " + plain("Sysop", "secret")});
     CHECK(r.back() == "503 5.5.1 Bad sequence of commands");
     CHECK(h.auth_user == 3);
 }
 
-TEST_CASE("SMTP-72 SMTP-77 unknown login name: counted failure, 535, session closed", "[smtp][auth]") {
+TEST_CASE("SMTP-72 SMTP-77 SMTP-84 unknown login name: counted failure, 535, session closed", "[smtp][auth]") {
     Harness h;
     h.attempts.failures_by_ip["127.0.0.2"] = 1;
     auto r = h.run({"AUTH PLAIN " + plain("nobody", "guess"), "NOOP"});
@@ -94,6 +94,8 @@ TEST_CASE("SMTP-72 SMTP-77 unknown login name: counted failure, 535, session clo
     CHECK(h.attempts.recorded[0].protocol == "SMTP");
     CHECK(h.log.has("[127.0.0.2] !2 FAILED LOGIN ATTEMPTS"));
     CHECK_FALSE(h.log.has("guess"));                          // never a password in the log
+    CHECK_FALSE(h.log.has(plain("nobody", "guess")));         // nor the encoded initial response
+    CHECK(h.log.has("RX: AUTH PLAIN ********"));
 }
 
 TEST_CASE("SMTP-74 USER-26 passwords compare ignoring case; a wrong one closes the session", "[smtp][auth]") {
@@ -208,7 +210,7 @@ TEST_CASE("SMTP-83 AUTH works on port 25 in clear text before HELO", "[smtp][aut
     CHECK(r[1] == "235 2.7.0 User Authenticated");
 }
 
-TEST_CASE("SMTP-93 submission ports require AUTH before MAIL", "[smtp][auth]") {
+TEST_CASE("SMTP-93 SMTP-260 submission ports require AUTH before MAIL", "[smtp][auth]") {
     Harness h;
     h.listener = Listener::Submission;
     auto r = h.run({"EHLO x", "MAIL FROM:<mary@example.com>", "AUTH PLAIN " + plain("Mary", "maryPW"),
@@ -240,4 +242,17 @@ TEST_CASE("SMTP-66 SMTP-128 SMTP_AUTH_VIA_IP: a recent login from this IP may re
     cleared.users.users[3].laston = time(nullptr) - 60;
     cleared.run({"EHLO x", "MAIL FROM:<a@b.c>", "RCPT TO:<friend@elsewhere.org>", "AUTH PLAIN !!!!"});
     CHECK(cleared.auth_user == 0);
+}
+
+TEST_CASE("SMTP-75 USER-30 LoginRequirements are checked after the password", "[smtp][auth]") {
+    Harness h;
+    h.cfg->mail.login_requirements = "LEVEL 60";
+    auto r = h.run({"AUTH PLAIN " + plain("Mary", "maryPW"), "NOOP"});
+    CHECK(r.back() == "535 5.7.8 Authentication failure");
+    CHECK(h.log.has("Mary !Insufficient server access: LEVEL 60"));
+    CHECK(h.attempts.recorded.size() == 1);
+    Harness ok;
+    ok.cfg->mail.login_requirements = "LEVEL 50";
+    ok.run({"AUTH PLAIN " + plain("Mary", "maryPW")});
+    CHECK(ok.auth_user == 3);
 }

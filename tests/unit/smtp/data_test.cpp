@@ -396,14 +396,14 @@ TEST_CASE("SMTP-102 SMTP-150 SMTP-176 SEND delivers a telegram, not e-mail", "[s
     h.notices.pageable.insert(3);
     h.run({"EHLO x", "SEND FROM:<alice@remote.org>", "RCPT TO:<mary@example.com>", "DATA", "Hi Mary", ".", "QUIT"});
     CHECK(h.store.mail.empty());
-    CHECK(h.notices.written[3] == "\x01n\x01h\x01cInstant Message\x01n from \x01h\x01y" "alice@remote.org\r\n"
+    CHECK(h.notices.written[3] == "\x01n\x01h\x01" "cInstant Message\x01n from \x01h\x01y" "alice@remote.org\r\n"
                                   "\x01w[\x01n" "127.0.0.2\x01h] (\x01n<no name>\x01h)\x01n:\r\n\x01hHi Mary\r\n");
     Harness v;                                                     // sender's domain resolves to the client
     v.notices.pageable.insert(3);
     v.resolver.hosts["remote.org"] = {"127.0.0.2"};
     v.extras.resolver = &v.resolver;
     v.run({"EHLO x", "SAML FROM:<alice@remote.org>", "RCPT TO:<mary@example.com>", "DATA", "Hi", ".", "QUIT"});
-    CHECK(v.notices.written[3] == "\x01n\x01h\x01cInstant Message\x01n from \x01h\x01y" "alice@remote.org\x01n:\r\n\x01hHi\r\n");
+    CHECK(v.notices.written[3] == "\x01n\x01h\x01" "cInstant Message\x01n from \x01h\x01y" "alice@remote.org\x01n:\r\n\x01hHi\r\n");
 }
 
 // A filter that records where it was consulted and can decide at one point.
@@ -469,13 +469,13 @@ TEST_CASE("SMTP-32 a session id is logged at DEBUG", "[smtp][data]") {
 TEST_CASE("older installs: NewMailNotice/ForwardNotice formats and DefaultCharset", "[smtp][data]") {
     Harness h;
     h.cfg->mail.notify_offline_users = true;
-    h.cfg->mail.new_mail_notice = "New e-mail from <%s>\\r\\n";
-    h.cfg->mail.forward_notice = "and it was forwarded to: %s\\r\\n";
+    h.cfg->mail.new_mail_notice = "%.0sNew e-mail from %s <%s>\r\n";
+    h.cfg->mail.forward_notice = "and it was forwarded to: %s\r\n";
     h.cfg->sys.settings |= SystemSettings::SYS_FWDTONET;
     h.users.users[3].netmail = "m@out.org";
     h.run(mail_script("<a@remote.org>", {"<forward:mary@example.com>", "<sysop@example.com>"}));
-    CHECK(h.notices.written[3] == "New e-mail from <alice@remote.org>\r\nand it was forwarded to: m@out.org\r\n");
-    CHECK(h.notices.written[1] == "New e-mail from <alice@remote.org>\r\n");
+    CHECK(h.notices.written[3] == "New e-mail from Alice <alice@remote.org>\r\nand it was forwarded to: m@out.org\r\n");
+    CHECK(h.notices.written[1] == "New e-mail from Alice <alice@remote.org>\r\n");
 
     Harness c;
     c.extras.default_charset = "IBM437";
@@ -512,4 +512,24 @@ TEST_CASE("SMTP-208 outbound and FidoNet semaphores are touched after the 250", 
     REQUIRE(f.store.mail.size() == 1);
     CHECK(f.store.mail.begin()->second.hdr.get(smb::hf::RECIPIENT) == "joe");   // To: names John Doe
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("SMTP-168 DEBUG_RX_HEADER logs each received header line", "[smtp][data]") {
+    Harness h;
+    h.cfg->mail.options |= mail_opt::DEBUG_RX_HEADER;
+    h.run(mail_script("<a@remote.org>", {"<mary@example.com>"}));
+    CHECK(h.log.has("RX: Subject: hi"));
+    CHECK(h.log.level_of("RX: Subject: hi") == LogLevel::Debug);
+    Harness n;
+    n.run(mail_script("<a@remote.org>", {"<mary@example.com>"}));
+    CHECK_FALSE(n.log.has("RX: Subject: hi"));
+}
+
+TEST_CASE("SMTP-177 a telegram from a reverse path without '@' is sent as unverified", "[smtp][data]") {
+    Harness h;
+    h.notices.pageable.insert(3);
+    h.extras.resolver = &h.resolver;
+    auto r = h.run({"EHLO x", "SEND FROM:<alice>", "RCPT TO:<mary@example.com>", "DATA", "Hi", ".", "QUIT"});
+    CHECK(codes(r) == std::vector<int>{220, 250, 250, 250, 354, 250, 221});
+    CHECK(h.notices.written[3].find("\x01w[\x01n" "127.0.0.2") != std::string::npos);
 }

@@ -260,7 +260,9 @@ TEST_CASE("SMTP-132 a pending sub: target makes mailbox recipients ignored", "[s
 
 TEST_CASE("SMTP-134 SMTP-135 QWK routing to a hub or through a QWK node account", "[smtp][rcpt]") {
     Harness h;
-    h.cfg->msgs.qwk_hubs.push_back({"VERT", true, {}});
+    QwkHub hub;
+    hub.id = "VERT";
+    h.cfg->msgs.qwk_hubs.push_back(hub);
     h.run(mail_script("<a@remote.org>", {"<vert/dove!joe@example.com>"}));
     auto& m = only_message(h);
     CHECK(m.hdr.get(smb::hf::RECIPIENT) == "joe");
@@ -362,7 +364,7 @@ TEST_CASE("SMTP-146 deleted or inactive recipients are unknown", "[smtp][rcpt]")
     CHECK(rcpt_reply(h, "<mary@example.com>") == "550 5.1.1 Unknown User: <mary@example.com>");
 }
 
-TEST_CASE("SMTP-147 restriction I closes the mailbox to unauthenticated senders", "[smtp][rcpt]") {
+TEST_CASE("SMTP-147 SMTP-258 restriction I closes the mailbox to unauthenticated senders", "[smtp][rcpt]") {
     Harness h;
     h.users.users[3].rest |= User::letter('I');
     CHECK(rcpt_reply(h, "<mary@example.com>") == "550 5.7.1 Closed mailbox: <mary@example.com>");

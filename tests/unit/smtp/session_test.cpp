@@ -271,3 +271,20 @@ TEST_CASE("SMTP-253 DEBUG_TX logs every reply line", "[smtp]") {
     n.run({"NOOP"});
     CHECK_FALSE(n.log.has("TX: "));
 }
+
+TEST_CASE("SMTP-45 before HELO the gate stops TURN, RSET, MAIL, RCPT, DATA and STARTTLS", "[smtp]") {
+    Harness h;
+    h.extras.tls_available = true;
+    auto r = h.run({"TURN", "RSET", "MAIL FROM:<a@b.c>", "RCPT TO:<mary@example.com>", "DATA", "STARTTLS",
+                    "HELO x", "TURN", "RSET"});
+    CHECK(codes(r) == std::vector<int>{220, 503, 503, 503, 503, 503, 503, 250, 502, 250});
+}
+
+TEST_CASE("SMTP-252 log levels: connection Info, refusals Notice, timeouts Warning, RX Debug", "[smtp]") {
+    Harness h;
+    h.run({"EHLO x", "XYZZY", "<timeout>"});
+    CHECK(h.log.level_of("Connection accepted") == LogLevel::Info);
+    CHECK(h.log.level_of("!UNSUPPORTED COMMAND") == LogLevel::Notice);
+    CHECK(h.log.level_of("!TIMEOUT") == LogLevel::Warning);
+    CHECK(h.log.level_of("RX: EHLO x") == LogLevel::Debug);
+}

@@ -1,0 +1,29 @@
+// The server's log: the terminal and <logs>/logs/mail.log (src/log), behind
+// the LogLevel threshold of the running configuration.
+#pragma once
+
+#include "config/settings.h"
+#include "log/file_logger.h"
+#include "log/threshold_logger.h"
+
+#include <memory>
+
+namespace sbbs {
+
+class ServerLog {
+public:
+    ServerLog();                       // terminal only, until a config is known
+    // Adds the log file of `config` and applies its LogLevel; a file that
+    // cannot be opened is reported and the terminal keeps working.
+    void attach(const Config& config);
+    // After a reload: new LogLevel, log file reopened (logrotate).
+    void refresh(const Config& config);
+    Logger& logger() { return *root_; }
+
+private:
+    std::shared_ptr<Logger> terminal_;
+    std::shared_ptr<FileLogger> file_;
+    std::shared_ptr<ThresholdLogger> root_;
+};
+
+} // namespace sbbs

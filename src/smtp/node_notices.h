@@ -1,0 +1,24 @@
+// UserNotices on the install's files: data/msgs/NNNN.msg through the user
+// base's NoticeWriter and on-line state from ctrl/node.dab.
+#pragma once
+
+#include "smtp/user_notices.h"
+#include "userbase/node_file.h"
+#include "userbase/user_notice.h"
+
+namespace sbbs::smtp {
+
+class NodeNotices : public UserNotices {
+public:
+    explicit NodeNotices(const Config& cfg)
+        : writer_(NoticeWriter::for_config(cfg)), nodes_(NodeFile::for_config(cfg)) {}
+    bool is_online(uint32_t user) override { return nodes_.user_online(user); }
+    bool accepts_pages(uint32_t user) override { return nodes_.user_pageable(user); }
+    Status append(uint32_t user, std::string_view text) override { return writer_.append(user, text); }
+
+private:
+    NoticeWriter writer_;
+    NodeFile nodes_;
+};
+
+} // namespace sbbs::smtp
