@@ -97,6 +97,14 @@ def read_greeting(port, timeout=5):
         return "(no greeting: %s)" % e
 
 
+def _runtime_files(directory, names):
+    """What a server run leaves in the repo's sample install (see .gitignore):
+    never copied, so every bench starts from the sample as committed."""
+    if os.path.basename(directory) != "data":
+        return [n for n in names if n.startswith(("recycle", "shutdown")) or n == "node.dab"]
+    return [n for n in names if n == "logs" or n.startswith(("mail.", "spam.")) or ".db" in n]
+
+
 # --------------------------------------------------------------------------
 class SbbsMail:
     """sbbsmail on a temp copy of the repo's sample install, free loopback ports."""
@@ -109,7 +117,8 @@ class SbbsMail:
         for d in SBBS_INSTALL_DIRS:
             src = os.path.join(ROOT, d)
             if os.path.isdir(src):
-                shutil.copytree(src, os.path.join(self.root, d), symlinks=True)
+                shutil.copytree(src, os.path.join(self.root, d), symlinks=True,
+                                ignore=_runtime_files)
         self.ctrl = os.path.join(self.root, "ctrl")
         self.ports = {k: free_port() for k in SBBS_PORT_KEYS}
         for key, port in self.ports.items():
