@@ -87,7 +87,7 @@ $(SERVER): $(BUILD)/obj/main.o $(call linklibs,server)
 
 # Start the server on the repo's own sample install (ctrl/, data/, text/).
 run: deps $(SERVER)
-	$(SERVER) --ctrl ctrl
+	@scripts/run-sample.sh $(SERVER)
 
 # Every test, unit and end-to-end; the last line is "N passed, N failed".
 test: deps $(SERVER) $(TEST_BINS)

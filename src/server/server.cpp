@@ -126,10 +126,11 @@ void Server::on_accept(Socket client, const PlannedListener& listener) {
     if (!slot) return refuse(client, listener, max);
     SessionIoOptions opts;
     opts.write_timeout_s = opts.handshake_timeout_s = inactivity(*cfg);
-    auto io = std::make_shared<SocketSessionIo>(std::move(client), tls(), opts);
+    auto tls_ctx = tls();
+    auto io = std::make_shared<SocketSessionIo>(std::move(client), tls_ctx, opts);
     SessionContext ctx{cfg, listener.kind, protocol_name(listener.kind), is_submission(listener.kind),
-                       is_implicit_tls(listener.kind), inactivity(*cfg), io->socket_id(), &log_,
-                       &stopping_, &counters_};
+                       is_implicit_tls(listener.kind), tls_ctx != nullptr, inactivity(*cfg), io->socket_id(),
+                       &log_, &stopping_, &counters_};
     auto body = [this, io, ctx, slot]() mutable {
         run_session(*io, ctx);
         io->close();    // the client sees the end now, not when the thread is reaped

@@ -27,6 +27,7 @@ struct SessionContext {
     std::string protocol;              // "SMTP", "SMTPS", "POP3", "POP3S" at session start
     bool submission = false;           // SubmissionPort or TLSSubmissionPort (SMTP-11, SMTP-12)
     bool implicit_tls = false;         // the server already completed the handshake
+    bool tls_available = false;        // a certificate is loaded: offer STARTTLS / STLS
     unsigned max_inactivity_s = 120;   // CFG-59: pass to every read_line
     int socket_id = 0;                 // log prefix "%04d"
     Logger* log = nullptr;

@@ -101,6 +101,7 @@ TEST_CASE("CFG-59 sessions get their listener kind, protocol and MaxInactivity")
     REQUIRE(st.contexts.size() == 1);
     CHECK(st.contexts[0].kind == ListenerKind::Pop3);
     CHECK(st.contexts[0].max_inactivity_s == 77);
+    CHECK(st.contexts[0].tls_available);
     CHECK_FALSE(st.contexts[0].submission);
 }
 
