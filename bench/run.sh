@@ -11,11 +11,13 @@ echo "{" > "$out"
 first=1
 for dir in bench/*/; do
   name=$(basename "$dir")
-  [ "$name" = results ] && continue
+  case "$name" in results|lib) continue ;; esac
   echo "== bench $name"
+  t0=$SECONDS
   if [ -x "$dir/run.sh" ]; then json=$("$dir/run.sh" "$build" | tee /dev/stderr | grep '^{' | tail -n 1 || true)
   elif [ -x "$build/bench/$name" ]; then json=$("$build/bench/$name" | tee /dev/stderr | grep '^{' | tail -n 1 || true)
   else continue; fi
+  echo "== bench $name took $((SECONDS - t0))s"
   [ -n "$json" ] || continue
   [ $first -eq 1 ] || echo "," >> "$out"
   first=0

@@ -1,0 +1,232 @@
+"""POP3 retrieval benchmark: N parallel clients each fetch a 1,000-message
+mailbox (4 KiB messages) from sbbsmail and from Dovecot's POP3 server, the
+same messages in both, servers alternating run by run.
+
+sbbsmail (temp copy of the sample install, N users added) gets the messages
+through its own SMTP listener, one transaction per message with the N users
+as recipients; Dovecot's Maildirs get the same bytes written as files. A
+client session is what a mail client does: USER/PASS, STAT, LIST, UIDL, RETR
+of every message, QUIT (no DELE, so each run sees the same mailbox). Measured:
+messages retrieved / wall time from the first connect to the last QUIT.
+
+Usage: bench_pop3.py BUILD_DIR TMP_DIR   (env: BENCH_RUNS, BENCH_POP3_CLIENTS,
+BENCH_POP3_MSGS, BENCH_POP3_BUDGET)
+"""
+import json
+import multiprocessing
+import os
+import poplib
+import smtplib
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import benchlib as B  # noqa: E402
+
+DOMAIN = "testbbs.example"
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+CLIENTS = int(os.environ.get("BENCH_POP3_CLIENTS", "4"))
+MSGS = int(os.environ.get("BENCH_POP3_MSGS", "1000"))
+MSG_BYTES = 4096
+PASSWORD = "benchpass"
+USERS = ["bench%d" % i for i in range(1, CLIENTS + 1)]
+RUN_TIMEOUT = 120
+RUNS_BUDGET = float(os.environ.get("BENCH_POP3_BUDGET", "180"))  # seconds for all runs; >= 1 run
+FILL_SENDERS = 4
+FILL_TIMEOUT = 240
+
+
+def message(i):
+    """Message i as CRLF lines, about MSG_BYTES long."""
+    head = ["From: Bench Sender <sender@client.example>",
+            "To: %s" % ", ".join("%s@%s" % (u, DOMAIN) for u in USERS),
+            "Subject: bench message %d" % i,
+            "Date: Thu, 26 Nov 2026 12:00:00 +0000",
+            "Message-ID: <bench-%d@client.example>" % i, ""]
+    text = "\r\n".join(head) + "\r\n"
+    line = 0
+    while len(text) < MSG_BYTES - 80:
+        text += ("%05d-%04d " % (i, line)) + "abcdefghijklmnopqrstuvwxyz" * 2 + "0123456789" * 1 + "\r\n"
+        line += 1
+    return text
+
+
+# -- filling ----------------------------------------------------------------
+def fill_sbbsmail(srv):
+    port = srv.ports["SMTPPort"]
+    todo = list(range(MSGS))
+    lock = threading.Lock()
+    errors = []
+    deadline = time.monotonic() + FILL_TIMEOUT
+
+    def sender():
+        try:
+            with smtplib.SMTP("127.0.0.1", port, timeout=60) as s:
+                s.ehlo("client.example")
+                while True:
+                    with lock:
+                        if not todo or errors or time.monotonic() > deadline:
+                            return
+                        i = todo.pop(0)
+                    refused = s.sendmail("sender@client.example",
+                                         ["%s@%s" % (u, DOMAIN) for u in USERS], message(i))
+                    if refused:
+                        raise RuntimeError("refused %r" % refused)
+        except Exception as e:  # reported once below
+            errors.append(e)
+
+    threads = [threading.Thread(target=sender) for _ in range(FILL_SENDERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(max(1.0, deadline + 70 - time.monotonic()))  # a send is bounded by its 60s timeout
+    if errors or todo:
+        raise RuntimeError("filling sbbsmail by SMTP failed: %s" % (errors[:1] or "timeout"))
+
+
+def fill_maildir(dc):
+    for u in USERS:
+        new = os.path.join(dc.maildir(u), "new")
+        for sub in ("new", "cur", "tmp"):
+            os.makedirs(os.path.join(dc.maildir(u), sub), exist_ok=True)
+        for i in range(MSGS):
+            # Maildir files hold LF line ends; Dovecot sends CRLF.
+            with open(os.path.join(new, "%d.M%dP0.bench" % (1700000000 + i, i)), "w") as f:
+                f.write(message(i).replace("\r\n", "\n"))
+    dc.chown_mail()
+
+
+# -- retrieving -------------------------------------------------------------
+def fetch_all(args):
+    """One client session; returns (messages retrieved, octets) or raises."""
+    port, user = args
+    p = poplib.POP3("127.0.0.1", port, timeout=60)
+    try:
+        p.user(user)
+        p.pass_(PASSWORD)
+        count, _ = p.stat()
+        p.list()
+        p.uidl()
+        octets = 0
+        for n in range(1, count + 1):
+            _, lines, size = p.retr(n)
+            octets += size
+        p.quit()
+        return count, octets
+    finally:
+        p.close()
+
+
+def timed_fetch(pool, port):
+    t0 = time.monotonic()
+    try:
+        results = pool.map_async(fetch_all, [(port, u) for u in USERS]).get(RUN_TIMEOUT)
+    except Exception as e:
+        B.log("  fetch failed: %r" % e)
+        return None, time.monotonic() - t0, 0
+    secs = time.monotonic() - t0
+    got = sum(c for c, _ in results)
+    if got != MSGS * len(USERS):
+        B.log("  fetched %d messages, expected %d" % (got, MSGS * len(USERS)))
+        return None, secs, got
+    return got / secs, secs, got
+
+
+def mailbox_counts(port):
+    counts = []
+    for u in USERS:
+        p = poplib.POP3("127.0.0.1", port, timeout=60)
+        try:
+            p.user(u)
+            p.pass_(PASSWORD)
+            counts.append(p.stat()[0])
+            p.quit()
+        finally:
+            p.close()
+    return counts
+
+
+def start_sbbsmail(tmp, build):
+    """(server, None) when sbbsmail serves POP3 and took the mailbox, else (None, reason)."""
+    srv = B.SbbsMail(tmp, build, global_={"LogLevel": "Info"}, mail={
+        "MaxRecipients": "1000", "MaxMsgsWaiting": "0", "MaxMsgSize": "20M", "MaxClients": "100"})
+    srv.write_ctrl("dns_blacklist.cfg", "")
+    srv.add_users(USERS, PASSWORD)
+    try:
+        srv.start()
+        for key, good in (("SMTPPort", "220"), ("POP3Port", "+OK")):
+            ok, greeting = srv.serving(key, good)
+            if not ok:
+                srv.cleanup()
+                return None, "not serving (%s greeting: %s)" % (key, greeting[:80])
+        t0 = time.monotonic()
+        fill_sbbsmail(srv)
+        counts = mailbox_counts(srv.ports["POP3Port"])
+        B.log("  sbbsmail filled by SMTP in %.1fs; mailbox counts %s" % (time.monotonic() - t0, counts))
+        if counts != [MSGS] * len(USERS):
+            srv.cleanup()
+            return None, "not serving (mailbox counts %s after filling)" % counts
+        return srv, None
+    except Exception as e:
+        B.log("  sbbsmail output tail: " + srv.output()[-600:])
+        srv.cleanup()
+        return None, "not serving (%s)" % str(e).strip().splitlines()[0][:120]
+
+
+def main():
+    build, tmp = sys.argv[1], sys.argv[2]
+    B.install_sigterm_exit()
+    result = {"bench": "pop3", "unit": "retrieved messages/s", "clients": CLIENTS,
+              "messages_per_mailbox": MSGS, "msg_bytes": MSG_BYTES, "runs": RUNS,
+              "load_avg_start": B.load_average()}
+    B.log("== pop3: %d parallel clients, each retrieving its own %d-message mailbox of %d-byte messages"
+          % (CLIENTS, MSGS, MSG_BYTES))
+    sb, dv = [], []
+    srv = dc = None
+    pool = multiprocessing.Pool(CLIENTS)
+    try:
+        srv, status = start_sbbsmail(tmp, build)
+        if status:
+            B.log("sbbsmail: " + status)
+        dc = B.Dovecot(tmp, USERS, PASSWORD)
+        fill_maildir(dc)
+        dc.start()
+        B.log("  dovecot mailbox counts %s" % mailbox_counts(dc.port))
+        started = time.monotonic()
+        for run in range(1, RUNS + 1):
+            spent = time.monotonic() - started
+            if run > 1 and spent / (run - 1) * run > RUNS_BUDGET:
+                B.log("  time budget (%ds) reached: %d run(s) only" % (RUNS_BUDGET, run - 1))
+                break
+            if srv:
+                rate, secs, _ = timed_fetch(pool, srv.ports["POP3Port"])
+                sb.append(rate)
+                B.log("  run %d sbbsmail: %s msg/s (%.1fs)" % (run, _fmt(rate), secs))
+            rate, secs, _ = timed_fetch(pool, dc.port)
+            dv.append(rate)
+            B.log("  run %d dovecot:  %s msg/s (%.1fs)" % (run, _fmt(rate), secs))
+    finally:
+        pool.terminate()
+        pool.join()
+        if srv:
+            srv.cleanup()
+        if dc:
+            dc.cleanup()
+    result["sbbsmail"] = status or B.figures(sb)
+    result["dovecot"] = B.figures(dv)
+    result["runs_done"] = len(dv)
+    result["ratio"] = None if status else B.ratio(result["sbbsmail"], result["dovecot"])
+    result["load_avg_end"] = B.load_average()
+    B.log("  pop3: sbbsmail %s, dovecot %s, ratio %s" % (
+        status or (result["sbbsmail"] or {}).get("median"), (result["dovecot"] or {}).get("median"),
+        result["ratio"]))
+    print(json.dumps(result), flush=True)
+
+
+def _fmt(v):
+    return "FAILED" if v is None else "%.1f" % v
+
+
+if __name__ == "__main__":
+    main()
