@@ -5,10 +5,8 @@
 
 namespace sbbs {
 
-namespace {
-
 // Each byte as its own code point: Python's .encode("latin-1") gives the bytes back.
-std::string json_string(const std::string& bytes) {
+std::string json_bytes(const std::string& bytes) {
     std::string out = "\"";
     for (unsigned char c : bytes) {
         if (c == '"' || c == '\\') {
@@ -25,6 +23,8 @@ std::string json_string(const std::string& bytes) {
     return out + "\"";
 }
 
+namespace {
+
 std::string message_json(const smb::IndexRecord& idx, const smb::Message& m) {
     const auto& h = m.hdr;
     std::string j = "{\"number\": " + std::to_string(h.number) + ", \"attr\": " + std::to_string(h.attr) +
@@ -34,8 +34,8 @@ std::string message_json(const smb::IndexRecord& idx, const smb::Message& m) {
                     ", \"subj\": " + std::to_string(idx.subj) + ", \"attr\": " + std::to_string(idx.attr) +
                     ", \"time\": " + std::to_string(idx.time) + "}, \"fields\": [";
     for (size_t i = 0; i < h.fields.size(); ++i)
-        j += (i ? ", [" : "[") + std::to_string(h.fields[i].type) + ", " + json_string(h.fields[i].data) + "]";
-    return j + "], \"body\": " + json_string(m.body) + ", \"tail\": " + json_string(m.tail) + "}";
+        j += (i ? ", [" : "[") + std::to_string(h.fields[i].type) + ", " + json_bytes(h.fields[i].data) + "]";
+    return j + "], \"body\": " + json_bytes(m.body) + ", \"tail\": " + json_bytes(m.tail) + "}";
 }
 
 } // namespace

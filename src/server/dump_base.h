@@ -14,4 +14,7 @@ namespace sbbs {
 // Returns the exit code (1 when the base cannot be read).
 int dump_base(const std::string& prefix, std::FILE* out, std::FILE* err);
 
+// A JSON string literal with one \u00XX-style code point per byte.
+std::string json_bytes(const std::string& bytes);
+
 } // namespace sbbs

@@ -3,10 +3,10 @@
 #include "server/sendmail_runner.h"
 
 #include "config/options.h"
-#include "mailfmt/render.h"
 #include "msgbase/smb_mail_store.h"
 #include "sendmail/book_retry_schedule.h"
 #include "sendmail/dns_setup.h"
+#include "sendmail/renderer.h"
 #include "sendmail/sendmail_thread.h"
 #include "state/database.h"
 #include "state/delivery_book.h"
@@ -29,21 +29,6 @@ struct SendMailRunner::Parts {
     std::unique_ptr<SendMailThread> thread;
 };
 
-namespace {
-
-RenderContext render_context(const Config& cfg) {
-    RenderContext c;
-    c.host_name = cfg.mail.host_name;
-    c.inet_addr = cfg.msgs.inet_addr;
-    c.system_name = cfg.sys.name;
-    c.qwk_id = cfg.sys.qwk_id;
-    c.operator_name = cfg.sys.operator_name;
-    c.data_dir = cfg.paths.data;
-    return c;
-}
-
-} // namespace
-
 std::unique_ptr<SendMailRunner> SendMailRunner::start(ConfigPtr config, std::shared_ptr<Database> db, Logger& log) {
     if (config->mail.has(mail_opt::NO_SENDMAIL)) return nullptr;   // SEND-6
     auto p = std::make_unique<Parts>();
@@ -59,9 +44,8 @@ std::unique_ptr<SendMailRunner> SendMailRunner::start(ConfigPtr config, std::sha
     p->book = std::make_unique<DeliveryBook>(*p->db);
     p->retry = std::make_unique<BookRetrySchedule>(*p->book, p->settings.rescan_frequency_s,
                                                    p->settings.max_backoff_scans);
-    RenderContext rc = render_context(*config);
-    SendMailDeps deps{*p->store, *p->resolver, *p->connector,
-                      [rc](const smb::Message& m) { return render_rfc822(m, rc); }, log, p->users.get()};
+    SendMailDeps deps{*p->store, *p->resolver, *p->connector, rfc822_renderer(render_context(*config)), log,
+                      p->users.get()};
     deps.retry = p->retry.get();
     deps.dns_server_text = p->resolver->server_address();
     p->thread = std::make_unique<SendMailThread>(p->settings, deps);
