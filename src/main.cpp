@@ -1,6 +1,7 @@
 // sbbsmail entry point: parse the command line and hand over to the server.
 #include "server/app.h"
 #include "server/cli.h"
+#include "server/dump_base.h"
 #include "server/version.h"
 
 #include <cstdio>
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
     case CliMode::Version: std::printf("sbbsmail %s (%s compatible)\n", kProgramVersion, kCompatibleWith); return 0;
     case CliMode::Check: return run_check(*options, stdout);
     case CliMode::CheckBase: return run_check_base(*options, stdout);
+    case CliMode::DumpBase: return dump_base(options->base_prefix, stdout, stderr);
     case CliMode::Run: break;
     }
     return run_server(*options);

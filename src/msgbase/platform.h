@@ -1,7 +1,9 @@
 // The few operating-system services the SMB base needs (files, byte-range
-// locks, sleeping); implemented per platform so the core builds anywhere.
+// locks, sleeping), in the SMB base's terms over the shared platform layer
+// of src/util (platform_file.h, platform_clock.h).
 #pragma once
 
+#include "util/platform_file.h"
 #include "util/result.h"
 
 #include <cstdint>
@@ -14,17 +16,12 @@ namespace sbbs::smb {
 class File {
 public:
     File() = default;
-    ~File();
-    File(const File&) = delete;
-    File& operator=(const File&) = delete;
-    File(File&& o) noexcept : fd_(o.fd_), read_only_(o.read_only_), path_(std::move(o.path_)) { o.fd_ = -1; }
-    File& operator=(File&& o) noexcept;
 
     // Read/write, created when missing (FMT-7) unless `create` is false.
     static Result<File> open(const std::string& path, bool create, bool read_only = false);
-    bool is_open() const { return fd_ >= 0; }
-    const std::string& path() const { return path_; }
-    void close();
+    bool is_open() const { return file_.is_open(); }
+    const std::string& path() const { return file_.path(); }
+    void close() { file_.close(); }
 
     Result<uint64_t> size() const;
     // Reads up to n bytes at off; returns how many were read (short at EOF).
@@ -40,9 +37,8 @@ public:
     void unlock(uint64_t off, uint64_t len);
 
 private:
-    int fd_ = -1;
+    PlatformFile file_;
     bool read_only_ = false;
-    std::string path_;
 };
 
 bool file_exists(const std::string& path);

@@ -19,9 +19,8 @@ namespace sbbs {
 //   auto db = Database::open(state_db_path(cfg->paths.data));
 //   DeliveryBook book(**db);
 //   BookRetrySchedule retry(book, s.rescan_frequency_s, s.max_backoff_scans);
-//   RenderContext rc{cfg->mail.host_name, cfg->msgs.inet_addr, cfg->sys.name};
-//   SendMailDeps deps{store, *resolver, *connector,
-//                     [rc](const smb::Message& m) { return render_rfc822(m, rc); }, logger, &users};
+//   SendMailDeps deps{store, *resolver, *connector, rfc822_renderer(render_context(*cfg)),
+//                     logger, &users};                       // sendmail/renderer.h
 //   deps.retry = &retry;
 //   deps.dns_server_text = resolver->server_address();
 //   SendMailThread sendmail(s, deps);            // loads the DKIM key (SEND-7)

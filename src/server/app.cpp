@@ -10,6 +10,7 @@
 #include "server/listener_plan.h"
 #include "server/log_setup.h"
 #include "server/protocol_handlers.h"
+#include "server/sendmail_runner.h"
 #include "server/semaphore_watch.h"
 #include "server/server.h"
 #include "server/tls_setup.h"
@@ -39,13 +40,17 @@ void announce(const Server& server) {
 }
 
 // A new snapshot; a bad one leaves the running one in place (CFG-170).
-void reload(Server& server, const CliOptions& cli, ServerLog& log) {
+bool reload(Server& server, const CliOptions& cli, ServerLog& log) {
     log.logger().log(LogLevel::Notice, "Reloading the configuration");
     auto cfg = load_logged(cli, log.logger());
     Status s = cfg ? server.reload(*cfg) : Status(cfg.error());
-    if (!s) return log.logger().log(LogLevel::Error, "!Reload failed, keeping the running configuration: " + s.error().message);
+    if (!s) {
+        log.logger().log(LogLevel::Error, "!Reload failed, keeping the running configuration: " + s.error().message);
+        return false;
+    }
     log.refresh(**cfg);
     announce(server);
+    return true;
 }
 
 // Starts on another thread so a stop signal can cut bind retries short.
@@ -64,14 +69,19 @@ int check_interval_ms(const Config& config) {
 }
 
 // Until stopped: signals, semaphore files, and reaping finished sessions.
-void serve(Server& server, SignalWatch& signals, SemaphoreWatch& semaphores, const CliOptions& cli, ServerLog& log) {
+// The SendMail thread follows the snapshot: replaced after a reload.
+void serve(Server& server, SignalWatch& signals, SemaphoreWatch& semaphores, const CliOptions& cli, ServerLog& log,
+           const RuntimeServices& services, std::unique_ptr<SendMailRunner>& sendmail) {
     for (;;) {
         ProcessSignal sig = signals.wait(check_interval_ms(*server.config()));
         SemaphoreEvent sem = semaphores.check();
         if (sig == ProcessSignal::Stop || sem == SemaphoreEvent::Shutdown) return;
         if (sig == ProcessSignal::Reload || sem == SemaphoreEvent::Recycle) {
             if (sem == SemaphoreEvent::Recycle) log.logger().log(LogLevel::Notice, "Recycle semaphore or configuration change detected");
-            reload(server, cli, log);
+            if (reload(server, cli, log)) {
+                sendmail.reset();
+                sendmail = SendMailRunner::start(server.config(), services.state, log.logger());
+            }
             semaphores.rearm(*server.config());
         }
         server.reap();
@@ -107,8 +117,10 @@ int run_server(const CliOptions& options) {
     Server server(*cfg, protocol_handlers(*services), log.logger());
     if (!start_interruptible(server, signals, log.logger())) return server.start_cancelled() ? 0 : 1;
     announce(server);
-    serve(server, signals, semaphores, options, log);
+    auto sendmail = SendMailRunner::start(server.config(), services->state, log.logger());
+    serve(server, signals, semaphores, options, log, *services, sendmail);
     log.logger().log(LogLevel::Notice, "Stopping");
+    sendmail.reset();
     server.stop();
     log.logger().log(LogLevel::Notice, "Mail server terminated (" +
                                            std::to_string(server.counters().served.load()) + " clients served)");

@@ -22,6 +22,7 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args, const char* e
         else if (a.rfind("--ctrl=", 0) == 0) o.ctrl_dir = a.substr(7);
         else if (a == "--check") o.mode = CliMode::Check;
         else if (a == "--check-base") { o.mode = CliMode::CheckBase; s = take_value(args, i, o.base_prefix); }
+        else if (a == "--dump-base") { o.mode = CliMode::DumpBase; s = take_value(args, i, o.base_prefix); }
         else if (a == "--help" || a == "-h") o.mode = CliMode::Help;
         else if (a == "--version" || a == "-V") o.mode = CliMode::Version;
         else s = make_error("unknown argument '" + a + "' (see --help)", ErrorCode::Invalid);
@@ -32,7 +33,7 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args, const char* e
 }
 
 std::string usage_text() {
-    return "Usage: sbbsmail [--ctrl DIR] [--check | --check-base PREFIX | --help | --version]\n"
+    return "Usage: sbbsmail [--ctrl DIR] [--check | --check-base PREFIX | --dump-base PREFIX | --help | --version]\n"
            "\n"
            "A drop-in replacement for the Synchronet Mail Server (SMTP, POP3, SendMail).\n"
            "\n"
@@ -41,6 +42,7 @@ std::string usage_text() {
            "                       file:line, exit 1 if any is fatal\n"
            "  --check-base PREFIX  check an SMB message base (e.g. data/mail), print every\n"
            "                       problem, exit 1 if there is any\n"
+           "  --dump-base PREFIX   print an SMB message base as JSON (one object per message)\n"
            "  --help               this text\n"
            "  --version            the version\n"
            "\n"

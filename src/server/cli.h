@@ -1,5 +1,5 @@
 // The command line: --ctrl DIR (else $SBBSCTRL, else /sbbs/ctrl; CFG-1),
-// --check, --check-base PREFIX, --help, --version.
+// --check, --check-base PREFIX, --dump-base PREFIX, --help, --version.
 #pragma once
 
 #include "util/result.h"
@@ -9,13 +9,13 @@
 
 namespace sbbs {
 
-enum class CliMode { Run, Check, CheckBase, Help, Version };
+enum class CliMode { Run, Check, CheckBase, DumpBase, Help, Version };
 
 struct CliOptions {
     CliMode mode = CliMode::Run;
     std::string ctrl_dir;       // --ctrl as given ("" = none)
     std::string env_ctrl;       // $SBBSCTRL ("" = unset); the loader applies CFG-1
-    std::string base_prefix;    // --check-base
+    std::string base_prefix;    // --check-base, --dump-base
 };
 
 // `env_ctrl` is $SBBSCTRL (null when unset); it is only recorded here.

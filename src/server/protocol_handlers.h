@@ -14,7 +14,8 @@ struct RuntimeServices {
     std::shared_ptr<Database> state;   // data/sbbsmail.db, open for the server's lifetime
 };
 
-// Empty factories answer "not yet available" (NotAvailableHandler).
+// Handlers that run the real SMTP and POP3 sessions on each snapshot's
+// services (mail_services.h).
 SessionHandlers protocol_handlers(const RuntimeServices& services);
 
 } // namespace sbbs

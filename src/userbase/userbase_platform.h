@@ -1,8 +1,9 @@
-// The operating-system services the user base needs, behind one small
-// interface so a Windows twin of userbase_platform_posix.cpp can follow
-// (userbase.md USER-46..51: byte-range and whole-file locks).
+// The operating-system services the user base needs, in its own terms over
+// the shared platform layer of src/util (userbase.md USER-46..51: byte-range
+// and whole-file locks).
 #pragma once
 
+#include "util/platform_file.h"
 #include "util/result.h"
 
 #include <cstddef>
@@ -21,15 +22,10 @@ enum class LockAttempt { Acquired, Busy, Failed };
 class File {
 public:
     File() = default;
-    ~File();
-    File(File&& o) noexcept : fd_(o.fd_), path_(std::move(o.path_)) { o.fd_ = -1; }
-    File& operator=(File&& o) noexcept;
-    File(const File&) = delete;
-    File& operator=(const File&) = delete;
 
     static Result<File> open(const std::string& path, OpenMode mode);
-    bool is_open() const { return fd_ >= 0; }
-    const std::string& path() const { return path_; }
+    bool is_open() const { return file_.is_open(); }
+    const std::string& path() const { return file_.path(); }
 
     Result<uint64_t> size() const;
     Result<std::string> read_all() const;
@@ -45,8 +41,7 @@ public:
     void unlock(uint64_t offset, uint64_t len);
 
 private:
-    int fd_ = -1;
-    std::string path_;
+    PlatformFile file_;
 };
 
 bool file_exists(const std::string& path);

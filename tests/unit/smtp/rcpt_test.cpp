@@ -72,7 +72,7 @@ TEST_CASE("SMTP-109 CFG-106 the per-day e-mail limit of the sender's level", "[s
     CHECK(rcpt_reply(m, "<sysop@example.com>", "<mary@example.com>", {auth_mary()}) == "250 2.1.5 OK");
 }
 
-TEST_CASE("SMTP-105 SMTP-151 forward: forces forwarding, local: forbids it", "[smtp][rcpt]") {
+TEST_CASE("SMTP-105 SMTP-151 CFG-122 forward: forces forwarding, local: forbids it", "[smtp][rcpt]") {
     auto setup = [](Harness& h) {
         h.cfg->sys.settings |= SystemSettings::SYS_FWDTONET;
         h.users.users[3].netmail = "mary@outside.org";
@@ -118,7 +118,7 @@ TEST_CASE("SMTP-152 a FidoNet netmail address is never used for forwarding", "[s
     CHECK(only_message(h).hdr.get(smb::hf::RECIPIENTEXT) == "3");
 }
 
-TEST_CASE("SMTP-116 a full-address alias replaces the address and may force a relay", "[smtp][rcpt]") {
+TEST_CASE("SMTP-116 CFG-158 a full-address alias replaces the address and may force a relay", "[smtp][rcpt]") {
     Harness h;
     h.lists.aliases["list@example.com"] = "owner@elsewhere.org";
     h.run(mail_script("<a@remote.org>", {"<list@example.com>"}));
@@ -128,7 +128,7 @@ TEST_CASE("SMTP-116 a full-address alias replaces the address and may force a re
     CHECK(h.log.has("ADDRESS ALIAS: owner@elsewhere.org (for list@example.com)"));
 }
 
-TEST_CASE("SMTP-117 SMTP-120 local domains: Internet address, HostName, domains.cfg, same port", "[smtp][rcpt]") {
+TEST_CASE("SMTP-117 SMTP-120 CFG-121 CFG-135 local domains: Internet address, HostName, domains.cfg, same port", "[smtp][rcpt]") {
     for (std::string a : {"<mary@example.com>", "<mary@BBS.Example.COM>", "<mary@alt.example.org>",
                           "<mary@example.com:25>"}) {
         Harness h;
@@ -160,7 +160,7 @@ TEST_CASE("SMTP-118 FidoNet addresses for authenticated users become netmail", "
     CHECK(rcpt_reply(u, "<joe@f3.n2.z1.fidonet>") == "550 5.7.1 Relay not allowed.");
 }
 
-TEST_CASE("SMTP-121 SMTP-124 relaying: submission users, ALLOW_RELAY users, relay.cfg clients", "[smtp][rcpt]") {
+TEST_CASE("SMTP-121 SMTP-124 CFG-136 relaying: submission users, ALLOW_RELAY users, relay.cfg clients", "[smtp][rcpt]") {
     Harness s;
     s.listener = Listener::Submission;
     auto msg = default_message();

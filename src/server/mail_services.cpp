@@ -1,0 +1,48 @@
+// Building a snapshot's services (see mail_services.h).
+#include "server/mail_services.h"
+
+#include "config/options.h"
+#include "state/database.h"
+
+namespace sbbs {
+
+namespace {
+
+Pop3AccessLists pop3_access_lists(const Config& cfg) {
+    Pop3AccessLists l;
+    l.ip_can_file = cfg.paths.text + "ip.can";
+    l.host_can_file = cfg.paths.text + "host.can";
+    l.exempt = PatternList::load(cfg.paths.ctrl + "ipfilter_exempt.cfg", nullptr);
+    l.ip_can = PatternList::load(l.ip_can_file, nullptr);
+    l.host_can = PatternList::load(l.host_can_file, nullptr);
+    return l;
+}
+
+} // namespace
+
+Result<std::shared_ptr<MailServices>> MailServices::build(ConfigPtr config) {
+    auto users = TabUserDirectory::open(*config);
+    if (!users) return users.error();
+    auto s = std::make_shared<MailServices>();
+    s->users = std::move(*users);
+    s->store = smb::SmbMailStore::from_config(*config);
+    if (!config->mail.has(mail_opt::NO_HOST_LOOKUP)) s->resolver = std::make_unique<LibresolvResolver>();
+    s->site_lists = std::make_unique<smtp::FileSiteLists>(config->paths.ctrl);
+    s->notices = std::make_unique<smtp::NodeNotices>(*config);
+    s->pop3_lists = pop3_access_lists(*config);
+    s->config = std::move(config);
+    return s;
+}
+
+ServiceCache::ServiceCache(std::shared_ptr<Database> db) : db_(std::move(db)), attempts_(*db_) {}
+
+Result<std::shared_ptr<MailServices>> ServiceCache::for_config(const ConfigPtr& config) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (current_ && current_->config == config) return current_;
+    auto built = MailServices::build(config);
+    if (!built) return built.error();
+    current_ = *built;
+    return current_;
+}
+
+} // namespace sbbs

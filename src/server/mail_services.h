@@ -1,0 +1,57 @@
+// The services one configuration snapshot's sessions share: the user base,
+// the mail store, site lists, notices and DNS. Built on first use of a
+// snapshot; a session keeps the bundle it started with, so a reload never
+// changes what a running session sees.
+#pragma once
+
+#include "config/settings.h"
+#include "dns/libresolv_resolver.h"
+#include "msgbase/smb_mail_store.h"
+#include "pop3/mailbox_lock.h"
+#include "pop3/pop3_session.h"
+#include "smtp/file_site_lists.h"
+#include "smtp/filter.h"
+#include "smtp/node_notices.h"
+#include "state/login_attempts.h"
+#include "userbase/tab_user_directory.h"
+#include "util/result.h"
+
+#include <memory>
+#include <mutex>
+
+namespace sbbs {
+
+class Database;
+
+struct MailServices {
+    ConfigPtr config;
+    std::unique_ptr<TabUserDirectory> users;
+    std::unique_ptr<smb::SmbMailStore> store;
+    std::unique_ptr<LibresolvResolver> resolver;   // null with NO_HOST_LOOKUP
+    std::unique_ptr<smtp::FileSiteLists> site_lists;
+    std::unique_ptr<smtp::NodeNotices> notices;
+    smtp::FilterChain smtp_filters;                // no anti-spam filters wired yet
+    Pop3AccessLists pop3_lists;
+
+    static Result<std::shared_ptr<MailServices>> build(ConfigPtr config);
+};
+
+// What lives for the whole process: the state database, its failed-login
+// table and the POP3 mailbox registry; plus the current snapshot's services.
+class ServiceCache {
+public:
+    explicit ServiceCache(std::shared_ptr<Database> db);
+    // The bundle for `config`, built when the snapshot is new to the cache.
+    Result<std::shared_ptr<MailServices>> for_config(const ConfigPtr& config);
+    LoginAttempts& login_attempts() { return attempts_; }
+    pop3::MailboxLockRegistry& mailbox_locks() { return locks_; }
+
+private:
+    std::shared_ptr<Database> db_;
+    LoginAttempts attempts_;
+    pop3::MailboxLockRegistry locks_;
+    std::mutex mu_;
+    std::shared_ptr<MailServices> current_;
+};
+
+} // namespace sbbs

@@ -1,0 +1,34 @@
+// The SMTP listener's handler: adapts the server's session context to the
+// SMTP state machine's collaborators (src/smtp).
+#include "server/smtp_handler.h"
+
+#include "smtp/session.h"
+#include "smtp/state_login_attempts.h"
+
+namespace sbbs {
+
+namespace {
+
+smtp::Listener smtp_listener(ListenerKind kind) {
+    if (kind == ListenerKind::SubmissionTls) return smtp::Listener::TlsSubmission;
+    if (kind == ListenerKind::Submission) return smtp::Listener::Submission;
+    return smtp::Listener::Transfer;
+}
+
+} // namespace
+
+void run_smtp_session(SessionIo& io, const SessionContext& ctx, MailServices& services, ServiceCache& cache) {
+    smtp::StateLoginAttemptLog attempts(cache.login_attempts(), ctx.config, io.peer_port(), io.peer_ip());
+    smtp::SessionExtras extras;
+    extras.session_number = static_cast<unsigned>(ctx.socket_id);
+    extras.tls_available = ctx.tls_available;
+    extras.login_attempts = &attempts;
+    extras.lists = services.site_lists.get();
+    extras.notices = services.notices.get();
+    extras.resolver = services.resolver.get();
+    smtp::SmtpSession session(ctx.config, smtp_listener(ctx.kind), *services.users, *services.store, *ctx.log,
+                              services.smtp_filters, extras);
+    session.run(io);
+}
+
+} // namespace sbbs

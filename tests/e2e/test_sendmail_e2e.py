@@ -1,0 +1,96 @@
+"""End-to-end SendMail: mail submitted for an external address leaves
+through the RelayServer (RELAY_TX) to a loopback SMTP sink."""
+import signal
+import time
+import unittest
+
+from e2e_common import ServerCase, SmtpSink, message
+import smbdump
+
+RELAY_OPTIONS = "ALLOW_POP3 | USE_SUBMISSION_PORT | NO_HOST_LOOKUP | RELAY_TX | ALLOW_RELAY | NO_RECYCLE"
+NETMSG_SENT = 0x0004
+
+
+def wait_for(predicate, timeout=15):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    return predicate()
+
+
+class SendMailRelay(ServerCase):
+    def relay_server(self, sink):
+        self.addCleanup(sink.stop)
+        return self.server(options=RELAY_OPTIONS, mail={"RelayPort": str(sink.port)})
+
+    def submit(self, body, subject="outbound", to="friend@remote.example"):
+        s = self.smtp("SubmissionPort")
+        s.ehlo("client.example.org")
+        s.user, s.password = "Sysop", "SYSOP-PASS"
+        self.assertEqual(s.auth("PLAIN", s.auth_plain)[0], 235)
+        s.sendmail("sysop@testbbs.example", [to], message(subject, body, sender="sysop@testbbs.example", to=to))
+        s.quit()
+
+    def test_relay_delivers_body_and_marks_sent(self):
+        """SEND-6 SEND-28 SEND-80 SEND-81 SEND-84: the relay gets the message; the base shows it sent and deleted"""
+        sink = SmtpSink()
+        self.relay_server(sink)
+        body = b"To the outside world.\r\n.a dot line\r\nGr\xc3\xbc\xc3\x9fe\r\n"
+        self.submit(body)
+        self.assertTrue(sink.received.wait(20), self.srv.output[-2000:])
+        mail_from, rcpts, data = sink.messages[0]
+        self.assertEqual(rcpts, [b"<friend@remote.example>"])
+        self.assertIn(b"sysop@testbbs.example", mail_from)
+        header, sent_body = data.split(b"\r\n\r\n", 1)
+        self.assertIn(b"Subject: outbound", header)
+        self.assertEqual(sent_body[:len(body)], body)
+        self.assertIn(sent_body[len(body):], (b"", b"\r\n"))
+        m = wait_for(lambda: [m for m in self.mail_base() if m.netattr & NETMSG_SENT])
+        self.assertTrue(m, self.mail_base())
+        self.assertTrue(m[0].attr & smbdump.ATTR_DELETE)
+        self.assertRegex(self.srv.output, r"Successfully sent message #\d+")
+
+    def test_permanent_failure_bounces_to_sender(self):
+        """SEND-89 SEND-91 SEND-93 SEND-96: a 5xx at end of data bounces the message to the sender's mailbox"""
+        sink = SmtpSink(final="550 5.1.1 mailbox unavailable")
+        self.relay_server(sink)
+        self.submit(b"This will bounce.\r\n", subject="doomed")
+
+        def bounce():
+            return [m for m in self.mail_base()
+                    if m.get(smbdump.RECIPIENTEXT) == b"1" and m.get(smbdump.SUBJECT) != b"doomed"]
+        notices = wait_for(bounce)
+        self.assertTrue(notices, (self.mail_base(), self.srv.output[-2000:]))
+        text = b"".join(notices[0].all(smbdump.SMB_COMMENT)) + notices[0].body
+        self.assertIn(b"550 5.1.1 mailbox unavailable", text)
+        original = [m for m in self.mail_base() if m.get(smbdump.SUBJECT) == b"doomed"]
+        self.assertTrue(original[0].attr & smbdump.ATTR_DELETE)
+
+    def test_reload_restarts_sendmail_with_new_relay(self):
+        """SEND-6 SEND-9: a SIGHUP reload restarts the thread on the new snapshot (new RelayPort)"""
+        old, new = SmtpSink(), SmtpSink()
+        self.addCleanup(new.stop)
+        self.relay_server(old)
+        self.srv.install.set_ini("Mail", "RelayPort", str(new.port))
+        self.srv.signal(signal.SIGHUP)
+        self.assertTrue(wait_for(lambda: self.srv.output.count("sbbsmail ready") >= 2))
+        self.submit(b"after reload\r\n", subject="reloaded")
+        self.assertTrue(new.received.wait(20), self.srv.output[-2000:])
+        self.assertEqual(old.messages, [])
+
+    def test_sigterm_stops_sendmail_and_exits(self):
+        """SEND-9: SIGTERM stops the SendMail thread; the server exits 0 within 2 s"""
+        sink = SmtpSink()
+        self.relay_server(sink)
+        self.assertTrue(wait_for(lambda: "SendMail thread started" in self.srv.output, 5))
+        started = time.monotonic()
+        self.srv.signal(signal.SIGTERM)
+        self.assertEqual(self.srv.wait_exit(5), 0)
+        self.assertLess(time.monotonic() - started, 2.0)
+
+
+if __name__ == "__main__":
+    unittest.main()
