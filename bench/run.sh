@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark (bench/<name>/run.sh when present, else the program
 # build/<mode>/bench/<name>) and collects their JSON lines into
-# bench/results/latest.json.
+# bench/results/latest.json (each bench's full output: bench/results/<name>.log).
 set -euo pipefail
 build=${1:-build/release}
 cd "$(dirname "$0")/.."
@@ -14,9 +14,13 @@ for dir in bench/*/; do
   case "$name" in results|lib) continue ;; esac
   echo "== bench $name"
   t0=$SECONDS
-  if [ -x "$dir/run.sh" ]; then json=$("$dir/run.sh" "$build" | tee /dev/stderr | grep '^{' | tail -n 1 || true)
-  elif [ -x "$build/bench/$name" ]; then json=$("$build/bench/$name" | tee /dev/stderr | grep '^{' | tail -n 1 || true)
+  # Each bench's output is shown and kept in bench/results/<name>.log (not
+  # tee /dev/stderr: that reopens a redirected stderr at offset 0).
+  log=bench/results/$name.log
+  if [ -x "$dir/run.sh" ]; then "$dir/run.sh" "$build" 2>&1 | tee "$log" || true
+  elif [ -x "$build/bench/$name" ]; then "$build/bench/$name" 2>&1 | tee "$log" || true
   else continue; fi
+  json=$(grep '^{' "$log" | tail -n 1 || true)
   echo "== bench $name took $((SECONDS - t0))s"
   [ -n "$json" ] || continue
   [ $first -eq 1 ] || echo "," >> "$out"
