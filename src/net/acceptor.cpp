@@ -2,6 +2,8 @@
 #include "net/acceptor.h"
 
 #include <cerrno>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <chrono>
 #include <poll.h>
 #include <sys/socket.h>
@@ -45,6 +47,10 @@ void Acceptor::accept_from(size_t index) {
                 std::this_thread::sleep_for(std::chrono::milliseconds(100));
             return;   // EAGAIN, or a connection that died in the queue
         }
+        // Replies are written whole and flushed when the client waits
+        // (PIPELINING); Nagle would hold each one for the peer's delayed ACK.
+        int one = 1;
+        (void)::setsockopt(client.fd(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         on_accept_(std::move(client), index);
     }
 }

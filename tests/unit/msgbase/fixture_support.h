@@ -13,6 +13,9 @@
 #include <unistd.h>
 
 namespace sbbs::test {
+// Each module's test helpers get their own inline namespace, so two helpers of
+// one name (TempDir) can never silently collide across test binaries (ODR).
+inline namespace msgbase_support {
 
 namespace fs = std::filesystem;
 
@@ -122,4 +125,5 @@ inline Dump parse_dump(const fs::path& p) {
 
 inline unsigned hexval(const std::string& s) { return unsigned(std::stoul(s, nullptr, 16)); }
 
+} // inline namespace msgbase_support
 } // namespace sbbs::test

@@ -10,6 +10,9 @@
 #include <vector>
 
 namespace sbbs::test {
+// Each module's test helpers get their own inline namespace, so two helpers of
+// one name (TempDir) can never silently collide across test binaries (ODR).
+inline namespace net_support {
 
 class CaptureLogger : public Logger {
 public:
@@ -44,4 +47,5 @@ private:
     std::string path_;
 };
 
+} // inline namespace net_support
 } // namespace sbbs::test

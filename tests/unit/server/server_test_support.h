@@ -18,6 +18,9 @@
 #include <vector>
 
 namespace sbbs::test {
+// Each module's test helpers get their own inline namespace, so two helpers of
+// one name (TempDir) can never silently collide across test binaries (ODR).
+inline namespace server_support {
 
 class CaptureLogger : public Logger {
 public:
@@ -106,4 +109,5 @@ bool eventually(Pred pred) {
     return pred();
 }
 
+} // inline namespace server_support
 } // namespace sbbs::test
