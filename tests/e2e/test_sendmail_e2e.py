@@ -51,7 +51,7 @@ class SendMailRelay(ServerCase):
         m = wait_for(lambda: [m for m in self.mail_base() if m.netattr & NETMSG_SENT])
         self.assertTrue(m, self.mail_base())
         self.assertTrue(m[0].attr & smbdump.ATTR_DELETE)
-        self.assertRegex(self.srv.output, r"Successfully sent message #\d+")
+        self.assertTrue(self.srv.wait_output(r"Successfully sent message #\d+"), self.srv.output[-2000:])
 
     def test_permanent_failure_bounces_to_sender(self):
         """SEND-89 SEND-91 SEND-93 SEND-96: a 5xx at end of data bounces the message to the sender's mailbox"""
