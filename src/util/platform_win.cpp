@@ -241,20 +241,6 @@ LocalTime local_time(time_t t) {
             int((as_utc - int64_t(t)) / 60)};
 }
 
-time_t local_to_time(int y, int mo, int d, int h, int mi, int s) {
-    struct tm tm;
-    std::memset(&tm, 0, sizeof tm);
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = s;
-    tm.tm_isdst = -1;
-    time_t t = ::mktime(&tm);
-    return t < 0 ? 0 : t;
-}
-
 std::string host_name() {
     char buf[256] = {};
     DWORD n = sizeof buf;
