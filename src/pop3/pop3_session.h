@@ -47,7 +47,8 @@ public:
     // session that reached TRANSACTION (UserDirectory has no call for it yet).
     using LogoutRecorder = std::function<Status(uint32_t user, time_t login, time_t logout)>;
     void set_logout_recorder(LogoutRecorder recorder) { record_logout_ = std::move(recorder); }
-    // Ours: send stored text byte for byte (RenderContext::exact_text).
+    // Ours, on by default: send stored text byte for byte (RenderContext::exact_text);
+    // false gives the original's extra CR LF and stripped line ends.
     void set_exact_text(bool exact) { exact_text_ = exact; }
 
     void run(SessionIo& io);
@@ -101,7 +102,7 @@ private:
     pop3::MailboxLockRegistry* locks_ = nullptr;
     const Pop3AccessLists* lists_ = nullptr;
     bool tls_available_ = true;
-    bool exact_text_ = false;
+    bool exact_text_ = true;
     LogoutRecorder record_logout_;
 
     // Per-connection state.

@@ -10,6 +10,7 @@ import tempfile
 import unittest
 
 from e2e_common import ServerCase, message, unverified_context
+from harness import read_line
 import smbdump
 
 ATTACHMENT = bytes(range(256)) * 8
@@ -24,9 +25,9 @@ def multipart_body():
             b"Content-Disposition: attachment; filename=\"blob.bin\"\r\n\r\n" + b64 + b"\r\n--XYZ--\r\n")
 
 BODIES = {
-    "plain": b"Plain text line one.\r\nLine two.\r\n",
-    "8bit": "Gr\u00fc\u00dfe aus K\u00f6ln \u2013 \u00e9t\u00e9\r\n".encode("utf-8"),
-    "long": (b"x" * 900 + b"\r\n") * 3,
+    "plain": b"Plain text line one.\r\nLine two.\r\nflowed line \r\n\r\n\tindented\r\n",
+    "8bit": "Gr\u00fc\u00dfe aus K\u00f6ln \u2013 \u00e9t\u00e9\r\n".encode("utf-8") + b"latin-1 caf\xe9\r\n",
+    "long": (b"x" * 900 + b"\r\n") * 3 + b"y" * 998 + b"\r\n",
     "dots": b".starts with a dot\r\n..two dots\r\n.\r\nlast\r\n",
 }
 MIME_HEADER = "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"XYZ\"\r\n"
@@ -47,12 +48,21 @@ class Pop3Case(ServerCase):
 
 
 def body_of(lines):
-    """The body as sent by RETR, minus the CR LF the original adds after the
-    stored text (POP3-78); what is left must equal what was submitted."""
+    """The body as sent by RETR (poplib has undone the dot-stuffing and the
+    line ends): ours adds no CR LF after the stored text, unlike the original."""
     raw = b"\r\n".join(lines) + b"\r\n"
-    body = raw.split(b"\r\n\r\n", 1)[1]
-    assert body.endswith(b"\r\n\r\n"), body[-20:]
-    return body[:-2]
+    return raw.split(b"\r\n\r\n", 1)[1]
+
+
+def read_multiline(sock, limit=1 << 22):
+    """Raw octets of a multi-line reply up to and including CRLF.CRLF."""
+    data = b""
+    while not data.endswith(b"\r\n.\r\n") and len(data) < limit:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
 
 
 class Pop3Retrieve(Pop3Case):
@@ -73,6 +83,32 @@ class Pop3Retrieve(Pop3Case):
         p.quit()
         for m in self.mail_base():
             self.assertTrue(m.attr & smbdump.ATTR_READ, m)
+
+    def test_raw_retr_octets_equal_list_size_and_body(self):
+        """POP3-53 POP3-70 POP3-80 POP3-97: on the wire, RETR sends the stored body unchanged (dot-stuffed)
+        and exactly the octets LIST announced"""
+        self.server()
+        items = [(k, v, "") for k, v in BODIES.items()] + [("mime", multipart_body(), MIME_HEADER)]
+        self.deliver(items)
+        with self.srv.connect("POP3Port") as s:
+            read_line(s)
+            for cmd in (b"USER Sysop", b"PASS SYSOP-PASS"):
+                s.sendall(cmd + b"\r\n")
+                self.assertTrue(read_line(s).startswith("+OK"))
+            for i, (subject, body, _) in enumerate(items, 1):
+                s.sendall(b"LIST %d\r\n" % i)
+                size = int(read_line(s).split()[2])
+                s.sendall(b"RETR %d\r\n" % i)
+                reply = read_multiline(s)
+                first, rest = reply.split(b"\r\n", 1)
+                self.assertEqual(first, b"+OK message follows")
+                sent = rest[:-3]                        # without the "." line
+                self.assertEqual(len(sent), size + sent.count(b"\r\n.") + sent.startswith(b"."), subject)
+                unstuffed = re.sub(rb"(^|\r\n)\.", rb"\1", sent)
+                self.assertEqual(len(unstuffed), size, subject)
+                self.assertEqual(unstuffed.split(b"\r\n\r\n", 1)[1], body, subject)
+            s.sendall(b"QUIT\r\n")
+            self.assertTrue(read_line(s).startswith("+OK"))
 
     def test_dele_marks_deleted_in_base(self):
         """POP3-100 POP3-63 POP3-105: DELE sets MSG_DELETE in the mail base, which keeps the message"""
