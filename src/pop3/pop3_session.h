@@ -44,7 +44,7 @@ public:
     void set_tls_available(bool available) { tls_available_ = available; }
     void set_access_lists(const Pop3AccessLists* lists) { lists_ = lists; }
     // POP3-112: the user record's last-on and time-on update at the end of a
-    // session that reached TRANSACTION (UserDirectory has no call for it yet).
+    // session that reached TRANSACTION; by default UserDirectory::record_logout.
     using LogoutRecorder = std::function<Status(uint32_t user, time_t login, time_t logout)>;
     void set_logout_recorder(LogoutRecorder recorder) { record_logout_ = std::move(recorder); }
     // Ours, on by default: send stored text byte for byte (RenderContext::exact_text);

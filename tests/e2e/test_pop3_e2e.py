@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 import unittest
 
 from e2e_common import ServerCase, message, unverified_context
@@ -109,6 +110,33 @@ class Pop3Retrieve(Pop3Case):
                 self.assertEqual(unstuffed.split(b"\r\n\r\n", 1)[1], body, subject)
             s.sendall(b"QUIT\r\n")
             self.assertTrue(read_line(s).startswith("+OK"))
+
+    def user_fields(self, number):
+        with open(self.srv.install.path("data", "user", "user.tab"), "rb") as f:
+            f.seek((number - 1) * 1000)
+            return f.read(1000).split(b"\t")
+
+    def test_logout_updates_last_on_in_user_tab(self):
+        """POP3-112: the end of a session that reached TRANSACTION sets the user's LASTON in user.tab"""
+        import datetime
+        self.server()
+        before = self.user_fields(1)
+        t0 = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+        p = self.pop()
+        p.user("Sysop")
+        p.pass_("SYSOP-PASS")
+        p.stat()
+        p.quit()
+        deadline = time.monotonic() + 10                       # the update follows the QUIT reply
+        while self.user_fields(1)[30] == before[30] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        after = self.user_fields(1)
+        t1 = datetime.datetime.now(datetime.timezone.utc)
+        laston = datetime.datetime.strptime(after[30].decode(), "%Y%m%dT%H%M%SZ").replace(
+            tzinfo=datetime.timezone.utc)
+        self.assertTrue(t0 <= laston <= t1, (before[30], after[30]))
+        self.assertEqual(after[34], before[34] or b"0")        # TIMEON: no whole minute passed
+        self.assertEqual(after[1], before[1])                  # the record is still Sysop's
 
     def test_dele_marks_deleted_in_base(self):
         """POP3-100 POP3-63 POP3-105: DELE sets MSG_DELETE in the mail base, which keeps the message"""

@@ -525,3 +525,38 @@ TEST_CASE("POP3-112 the logout update happens only for sessions that reached TRA
     f.run(script({"STAT"}));                          // refused with [IN-USE]: no update
     CHECK(logouts.size() == 1);
 }
+
+TEST_CASE("POP3-112 by default the user directory records the logout; a failure is logged", "[pop3]") {
+    struct LogoutUsers : test::MemoryUserDirectory {
+        std::vector<std::pair<uint32_t, time_t>> calls;
+        bool fail = false;
+        Status record_logout(uint32_t user, time_t login, time_t logout) override {
+            calls.push_back({user, logout - login});
+            if (fail) return make_error("user.tab locked", ErrorCode::Io);
+            return {};
+        }
+    };
+    Pop3Fixture f;
+    LogoutUsers users;
+    users.add(2, "Alice", "Secret");
+    f.deliver(2);
+    auto run = [&](const std::vector<std::string>& lines) {
+        f.io.output.clear();
+        f.io.input.clear();
+        for (auto& l : lines) f.io.send(l);
+        Pop3Session s(f.cfg, users, f.store, f.log, f.attempts, false);
+        s.set_mailbox_locks(&f.locks);
+        s.run(f.io);
+    };
+    run(script({"RETR 1", "QUIT"}));
+    REQUIRE(users.calls.size() == 1);
+    CHECK(users.calls[0].first == 2);
+    CHECK(users.calls[0].second >= 0);
+    CHECK_FALSE(f.log.any("in logoutuserdat"));
+    run({"USER Alice", "PASS wrong", "QUIT"});
+    CHECK(users.calls.size() == 1);
+    users.fail = true;
+    run(script({"QUIT"}));
+    CHECK(users.calls.size() == 2);
+    CHECK(f.log.level_of("<Alice> !ERROR user.tab locked in logoutuserdat") == LogLevel::Error);
+}
