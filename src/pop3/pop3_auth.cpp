@@ -203,7 +203,7 @@ bool Pop3Session::open_mailbox() {
         reply("-ERR [IN-USE] mailbox in use by another session, try again later");
         return false;
     }
-    auto box = pop3::Mailbox::load(store_, user_->number, no_spam_, render_context());
+    auto box = pop3::Mailbox::load(store_, user_->number, no_spam_, render_context(), retr_cache_budget_);
     if (!box) {
         const Error& e = box.error();
         if (e.code == ErrorCode::Locked) {

@@ -50,6 +50,8 @@ public:
     // Ours, on by default: send stored text byte for byte (RenderContext::exact_text);
     // false gives the original's extra CR LF and stripped line ends.
     void set_exact_text(bool exact) { exact_text_ = exact; }
+    // Bytes of rendered messages kept from the login for RETR (0 = none).
+    void set_retr_cache_budget(size_t bytes) { retr_cache_budget_ = bytes; }
 
     void run(SessionIo& io);
 
@@ -72,7 +74,8 @@ private:
     void list(const std::string& line, bool uidl);
     void retrieve(const std::string& line, bool top);
     void send_message(pop3::MailboxEntry& e, long lines);
-    void mark_retrieved(pop3::MailboxEntry& e, const RenderedMessage& r);
+    void mark_retrieved(pop3::MailboxEntry& e, const smb::MessageHeader& hdr, const std::vector<std::string>& attachments,
+                        bool all_readable);
     void dele(const std::string& line);
     void rset();
     void update();
@@ -103,6 +106,7 @@ private:
     const Pop3AccessLists* lists_ = nullptr;
     bool tls_available_ = true;
     bool exact_text_ = true;
+    size_t retr_cache_budget_ = size_t(32) << 20;
     LogoutRecorder record_logout_;
 
     // Per-connection state.

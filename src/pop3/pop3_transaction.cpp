@@ -2,6 +2,8 @@
 // NOOP, CAPA, QUIT (pop3.md sections 8-12, RFC 1939).
 #include "pop3/pop3_session.h"
 
+#include "pop3/retr_text.h"
+
 #include "mailfmt/render_parts.h"
 #include "util/strings.h"
 
@@ -35,19 +37,6 @@ std::string shown(const std::string& line) {
     return line;
 }
 
-// Dot-stuff each line (including the pieces of a folded header line) and add CR LF.
-void append_stuffed(std::string& out, const std::string& line) {
-    size_t start = 0;
-    for (;;) {
-        if (start < line.size() && line[start] == '.') out += '.';
-        size_t crlf = line.find("\r\n", start);
-        if (crlf == std::string::npos) break;
-        out.append(line, start, crlf + 2 - start);
-        start = crlf + 2;
-    }
-    out.append(line, start, std::string::npos);
-    out += "\r\n";
-}
 } // namespace
 
 void Pop3Session::transact() {
@@ -153,69 +142,88 @@ void Pop3Session::retrieve(const std::string& line, bool top) {
 }
 
 void Pop3Session::send_message(pop3::MailboxEntry& e, long lines) {
-    auto msg = store_.read(e.number, true);
-    if (e.deleted || (msg && (msg->hdr.attr & smb::attr::DELETE)) ||
-        (!msg && msg.error().code == ErrorCode::NotFound)) {
+    // The header alone tells whether the message is still there (POP3-77) and
+    // whether it is read already (POP3-88).
+    auto hdr = store_.read(e.number, false);
+    if (e.deleted || (hdr && (hdr->hdr.attr & smb::attr::DELETE)) ||
+        (!hdr && hdr.error().code == ErrorCode::NotFound)) {
         log_user(LogLevel::Notice, "!ATTEMPT to retrieve DELETED message");
         reply("-ERR message deleted");
         return;
     }
-    if (!msg) {
-        log_user(LogLevel::Error, "!ERROR (" + msg.error().message + ") retrieving message #" +
+    if (!hdr) {
+        log_user(LogLevel::Error, "!ERROR (" + hdr.error().message + ") retrieving message #" +
                                       std::to_string(e.number) + " text");
         reply("-ERR retrieving message text");
         return;
     }
-    RenderedMessage r = render_message(*msg, render_context());
-    if (lines > 0 && size_t(lines) >= r.text_bytes) lines = -1;   // POP3-79 BlackBerry work-around
-    const bool full = lines < 0;
-    const std::string sender = msg->hdr.get(smb::hf::SENDER);
-    reply("+OK message follows");
-    log_user(LogLevel::Debug, "sending message text (" + std::to_string(r.text_bytes) + " bytes) from " + sender);
-    size_t count = full ? r.text.size() : std::min(r.text.size(), size_t(lines));
-    std::string out;
-    for (auto& l : r.header) append_stuffed(out, l);
-    size_t body_bytes = 0;
-    for (size_t i = 0; i < count; ++i) {
-        append_stuffed(out, r.text[i]);
-        body_bytes += r.text[i].size();
+    std::shared_ptr<const pop3::CachedRetr> c = e.cached;
+    if (c && lines > 0 && size_t(lines) >= c->text_bytes) lines = -1;   // POP3-79 BlackBerry work-around
+    std::vector<std::string> attachments, unreadable;
+    if (!(c && lines < 0)) {                        // TOP, or not kept from the login: read and render
+        auto msg = store_.read(e.number, true);
+        if (!msg) {
+            log_user(LogLevel::Error, "!ERROR (" + msg.error().message + ") retrieving message #" +
+                                          std::to_string(e.number) + " text");
+            reply("-ERR retrieving message text");
+            return;
+        }
+        RenderedMessage r = render_message(*msg, render_context());
+        if (lines > 0 && size_t(lines) >= r.text_bytes) lines = -1;
+        auto fresh = std::make_shared<pop3::CachedRetr>();
+        fresh->text = pop3::retr_text(r, lines < 0 ? r.text.size() : size_t(lines), lines < 0);
+        fresh->sender = msg->hdr.get(smb::hf::SENDER);
+        fresh->text_bytes = r.text_bytes;
+        attachments = std::move(r.attachments);
+        unreadable = std::move(r.unreadable);
+        c = std::move(fresh);
     }
-    for (auto& l : full ? r.full_end : r.partial_end) append_stuffed(out, l);
+    const bool full = lines < 0;
+    const pop3::RetrText& t = c->text;
+    if (full) e.cached.reset();                     // sent once; a second RETR reads it again
+    log_user(LogLevel::Debug, "sending message text (" + std::to_string(c->text_bytes) + " bytes) from " + c->sender);
+    // One write for the reply line, the message and the terminating dot.
+    std::string out;
+    out.reserve(t.bytes.size() + 32);
+    out += "+OK message follows\r\n";
+    out += t.bytes;
     out += ".\r\n";
     bool sent = io_->write(out);
-    if (cfg_->mail.has(mail_opt::DEBUG_TX)) log(LogLevel::Debug, "TX: " + out.substr(0, out.size() - 2));
-    log(LogLevel::Debug, "sent " + std::to_string(count) + " lines (" + std::to_string(body_bytes) +
+    if (cfg_->mail.has(mail_opt::DEBUG_TX)) {
+        log(LogLevel::Debug, "TX: +OK message follows");
+        log(LogLevel::Debug, "TX: " + out.substr(21, out.size() - 23));
+    }
+    log(LogLevel::Debug, "sent " + std::to_string(t.lines) + " lines (" + std::to_string(t.body_bytes) +
                              " bytes) of body text");
     if (full)
-        for (auto& path : r.attachments) {
+        for (auto& path : attachments) {
             log(LogLevel::Info, "MIME Encoding and sending " + path);
-            for (auto& bad : r.unreadable)
+            for (auto& bad : unreadable)
                 if (bad == path) log(LogLevel::Error, "!ERROR opening/encoding/sending " + path);
         }
-    if (!sent || (!full && count < size_t(lines))) {
-        log_user(LogLevel::Warning, "!ERROR sending message text (sent " + std::to_string(sent ? count : 0) +
-                                        " of " + std::to_string(full ? r.text.size() : size_t(lines)) +
-                                        " lines) from " + sender);
+    if (!sent || (!full && t.lines < size_t(lines))) {
+        log_user(LogLevel::Warning, "!ERROR sending message text (sent " + std::to_string(sent ? t.lines : 0) +
+                                        " of " + std::to_string(full ? t.lines : size_t(lines)) +
+                                        " lines) from " + c->sender);
         return;
     }
-    log_user(LogLevel::Debug, "message transfer complete (" + std::to_string(count) + " lines) from " + sender);
+    log_user(LogLevel::Debug, "message transfer complete (" + std::to_string(t.lines) + " lines) from " + c->sender);
     // Only a complete RETR counts as reading the message (pop3.md POP3-82 note).
-    if (full) mark_retrieved(e, r);
+    if (full) mark_retrieved(e, hdr->hdr, attachments, unreadable.empty());
 }
 
-void Pop3Session::mark_retrieved(pop3::MailboxEntry& e, const RenderedMessage& r) {
-    auto hdr = store_.read(e.number, false);
-    if (!hdr) return;
-    if (!cfg_->mail.has(mail_opt::NO_READ_POP3) && !(hdr->hdr.attr & smb::attr::READ)) {
+void Pop3Session::mark_retrieved(pop3::MailboxEntry& e, const smb::MessageHeader& hdr,
+                                 const std::vector<std::string>& attachments, bool all_readable) {
+    if (!cfg_->mail.has(mail_opt::NO_READ_POP3) && !(hdr.attr & smb::attr::READ)) {
         if (auto st = store_.change_attr(e.number, smb::attr::READ, 0); !st)
             log_user(LogLevel::Error, "!ERROR " + st.error().message + " updating message #" + std::to_string(e.number));
         else
             e.marked_read = true;
     }
     // POP3-95: attachments sent in full are removed when the sender asked for it.
-    if (!(hdr->hdr.auxattr & smb::auxattr::KILLFILE) || r.attachments.empty() || !r.unreadable.empty()) return;
+    if (!(hdr.auxattr & smb::auxattr::KILLFILE) || attachments.empty() || !all_readable) return;
     bool all_removed = true;
-    for (auto& path : r.attachments) {
+    for (auto& path : attachments) {
         std::error_code ec;
         if (!std::filesystem::remove(path, ec)) {
             log(LogLevel::Warning, "!ERROR " + ec.message() + " removing " + path);

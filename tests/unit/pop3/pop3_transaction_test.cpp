@@ -560,3 +560,43 @@ TEST_CASE("POP3-112 by default the user directory records the logout; a failure 
     CHECK(users.calls.size() == 2);
     CHECK(f.log.level_of("<Alice> !ERROR user.tab locked in logoutuserdat") == LogLevel::Error);
 }
+
+TEST_CASE("POP3-53 POP3-80 RETR sends what the login rendered: one text read per message, same octets", "[pop3]") {
+    struct CountingStore : test::MemoryMailStore {
+        int text_reads = 0;
+        Result<smb::Message> read(uint32_t number, bool with_text) override {
+            text_reads += with_text;
+            return test::MemoryMailStore::read(number, with_text);
+        }
+    };
+    std::string outputs[2];
+    int reads[2] = {0, 0};
+    for (int budget = 0; budget < 2; ++budget) {
+        Pop3Fixture f;
+        CountingStore store;
+        f.store.mail.clear();
+        uint32_t n = 0;
+        {
+            NewMessage m;
+            smb::Message lm = test::local_mail(".dot\r\nline two \r\n");
+            m.hdr = lm.hdr;
+            m.body = lm.body;
+            RecipientCopy c;
+            c.append.push_back({smb::hf::RECIPIENTEXT, "2"});
+            n = store.add_mail(m, {c})->front();
+        }
+        for (auto& l : script({"LIST 1", "RETR 1", "TOP 1 1", "RETR 1", "QUIT"})) f.io.send(l);
+        Pop3Session s(f.cfg, f.users, store, f.log, f.attempts, false);
+        s.set_mailbox_locks(&f.locks);
+        if (!budget) s.set_retr_cache_budget(0);
+        s.run(f.io);
+        outputs[budget] = f.io.output;
+        reads[budget] = store.text_reads;
+        CHECK((store.mail[n].hdr.attr & smb::attr::READ) != 0);
+    }
+    CHECK(reads[0] == 4);      // login, RETR, TOP, RETR
+    CHECK(reads[1] == 3);      // login, TOP, second RETR: the first RETR used the login's rendering
+    // Same octets either way, apart from the APOP timestamp in the greeting.
+    CHECK(outputs[0].substr(outputs[0].find("\r\n")) == outputs[1].substr(outputs[1].find("\r\n")));
+    CHECK(outputs[1].find("\r\n..dot\r\nline two \r\n.\r\n") != std::string::npos);
+}
