@@ -55,6 +55,15 @@ public:
 
     // Set/clear header `attr` bits, header then index (FMT-73, FMT-92).
     virtual Status change_attr(uint32_t number, uint16_t set, uint16_t clear) = 0;
+    // The same for many messages, durable as a whole when it returns; goes on
+    // past a failing message and returns the first error. The SMB store does
+    // it under one lock with one fsync pair (a POP3 session's read marks).
+    virtual Status change_attr_many(const std::vector<uint32_t>& numbers, uint16_t set, uint16_t clear) {
+        Status first;
+        for (uint32_t n : numbers)
+            if (auto st = change_attr(n, set, clear); !st && first.ok()) first = st;
+        return first;
+    }
     // Rewrite the fixed part of an existing header (netattr, attr,
     // delivery_attempts) keeping its fields; header then index.
     virtual Status update_header(const smb::MessageHeader& hdr) = 0;

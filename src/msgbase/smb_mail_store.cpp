@@ -83,6 +83,12 @@ Status SmbMailStore::change_attr(uint32_t number, uint16_t set, uint16_t clear) 
     return (*b)->change_attr(number, set, clear);
 }
 
+Status SmbMailStore::change_attr_many(const std::vector<uint32_t>& numbers, uint16_t set, uint16_t clear) {
+    auto b = mail();
+    if (!b) return b.error();
+    return (*b)->change_attr_many(numbers, set, clear);
+}
+
 Status SmbMailStore::update_header(const MessageHeader& hdr) {
     auto b = mail();
     if (!b) return b.error();

@@ -27,7 +27,7 @@ struct MailboxEntry {
     uint16_t attr = 0;         // index attributes at login
     size_t size = 0;           // octets RETR sends for it
     bool deleted = false;      // DELE given in this session
-    bool marked_read = false;  // this session set MSG_READ on it
+    bool read_pending = false; // retrieved: MSG_READ is set at the end of the session
     std::shared_ptr<const CachedRetr> cached;   // null: read and render at RETR
 };
 

@@ -41,6 +41,7 @@ void Pop3Session::run(SessionIo& io) {
 }
 
 void Pop3Session::finish() {
+    if (in_transaction_) apply_read_marks();   // a dropped connection keeps what it retrieved
     if (in_transaction_) {                  // POP3-112
         const time_t now = std::time(nullptr);
         Status st = record_logout_ ? record_logout_(user_->number, login_time_, now)

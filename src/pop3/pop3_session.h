@@ -78,6 +78,7 @@ private:
                         bool all_readable);
     void dele(const std::string& line);
     void rset();
+    void apply_read_marks();
     void update();
     void remove_attachments(const pop3::MailboxEntry& e, const RenderContext& ctx);
     void finish();

@@ -214,12 +214,8 @@ void Pop3Session::send_message(pop3::MailboxEntry& e, long lines) {
 
 void Pop3Session::mark_retrieved(pop3::MailboxEntry& e, const smb::MessageHeader& hdr,
                                  const std::vector<std::string>& attachments, bool all_readable) {
-    if (!cfg_->mail.has(mail_opt::NO_READ_POP3) && !(hdr.attr & smb::attr::READ)) {
-        if (auto st = store_.change_attr(e.number, smb::attr::READ, 0); !st)
-            log_user(LogLevel::Error, "!ERROR " + st.error().message + " updating message #" + std::to_string(e.number));
-        else
-            e.marked_read = true;
-    }
+    // Written with the others at the end of the session (apply_read_marks).
+    if (!cfg_->mail.has(mail_opt::NO_READ_POP3) && !(hdr.attr & smb::attr::READ)) e.read_pending = true;
     // POP3-95: attachments sent in full are removed when the sender asked for it.
     if (!(hdr.auxattr & smb::auxattr::KILLFILE) || attachments.empty() || !all_readable) return;
     bool all_removed = true;
@@ -256,26 +252,54 @@ void Pop3Session::dele(const std::string& line) {
 void Pop3Session::rset() {
     for (auto& e : mailbox_.entries()) {
         e.deleted = false;
-        if (!e.marked_read) continue;       // undo our read marking, as the original's RSET does
-        if (auto st = store_.change_attr(e.number, 0, smb::attr::READ); st) e.marked_read = false;
+        e.read_pending = false;             // undo our read marking, as the original's RSET does
     }
     reply("+OK " + std::to_string(mailbox_.live_count()) + " messages (" + std::to_string(mailbox_.live_bytes()) +
           " bytes)");
 }
 
+// Read marks (POP3-88) wait for the end of the session and are written in one
+// batch: one lock and one fsync pair instead of two fsyncs per message, which
+// made a first retrieval some twenty times slower.
+void Pop3Session::apply_read_marks() {
+    std::vector<uint32_t> numbers;
+    for (auto& e : mailbox_.entries())
+        if (e.read_pending) numbers.push_back(e.number);
+    for (auto& e : mailbox_.entries()) e.read_pending = false;
+    if (numbers.empty()) return;
+    if (base_locked()) {                    // maintenance: skipped, as the original skips it
+        log_user(LogLevel::Warning, "!MAIL BASE LOCKED: " + std::to_string(numbers.size()) + " messages not marked read");
+        return;
+    }
+    if (auto st = store_.change_attr_many(numbers, smb::attr::READ, 0); !st)
+        log_user(LogLevel::Error, "!ERROR " + st.error().message + " marking " + std::to_string(numbers.size()) +
+                                      " messages read");
+}
+
 void Pop3Session::update() {
-    size_t failed = 0;
-    RenderContext ctx = render_context();
+    apply_read_marks();
+    std::vector<pop3::MailboxEntry*> doomed;
+    std::vector<uint32_t> numbers;
     for (auto& e : mailbox_.entries()) {
         if (!e.deleted) continue;
         log_user(LogLevel::Info, "deleting message #" + std::to_string(e.number));
-        if (auto st = store_.change_attr(e.number, smb::attr::DELETE, 0); !st) {
-            log_user(LogLevel::Error, "!ERROR " + st.error().message + " marking message #" +
-                                          std::to_string(e.number) + " for deletion");
-            ++failed;
-            continue;
+        doomed.push_back(&e);
+        numbers.push_back(e.number);
+    }
+    size_t failed = 0;
+    Status batch = store_.change_attr_many(numbers, smb::attr::DELETE, 0);
+    RenderContext ctx = render_context();
+    for (auto* e : doomed) {
+        if (!batch) {                       // which ones did not make it?
+            auto h = store_.read(e->number, false);
+            if (!h || !(h->hdr.attr & smb::attr::DELETE)) {
+                log_user(LogLevel::Error, "!ERROR " + (h ? batch.error().message : h.error().message) +
+                                              " marking message #" + std::to_string(e->number) + " for deletion");
+                ++failed;
+                continue;
+            }
         }
-        remove_attachments(e, ctx);
+        remove_attachments(*e, ctx);
         if (debug()) log_user(LogLevel::Info, "message deleted");
     }
     reply(failed ? "-ERR some deleted messages not removed" : "+OK");
