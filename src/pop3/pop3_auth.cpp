@@ -204,9 +204,14 @@ bool Pop3Session::open_mailbox() {
         return false;
     }
     auto box = pop3::Mailbox::load(store_, user_->number, no_spam_, render_context(), retr_cache_budget_);
+    if (!box && box.error().code == ErrorCode::Locked && !base_locked()) {
+        // POP3-55: the base header lock could not be had: an empty mailbox.
+        log_user(LogLevel::Warning, "!ERROR " + box.error().message + " (mailbox shown empty)");
+        box = pop3::Mailbox{};
+    }
     if (!box) {
         const Error& e = box.error();
-        if (e.code == ErrorCode::Locked) {
+        if (e.code == ErrorCode::Locked) {   // POP3-47: maintenance began while loading
             log_client(LogLevel::Warning, "<" + user_->alias + "> !MAIL BASE LOCKED: " + e.message);
             reply("-ERR database locked, try again later");
         } else {

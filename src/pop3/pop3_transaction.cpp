@@ -110,10 +110,15 @@ void Pop3Session::list(const std::string& line, bool uidl) {
         for (auto& s : *current) present.insert(s.number);
     std::string out = "+OK " + std::to_string(mailbox_.live_count()) + " messages (" +
                       std::to_string(mailbox_.live_bytes()) + " bytes)\r\n";
+    if (!current) {                         // POP3-73: the listing stops early, "." still sent
+        log_user(LogLevel::Error, "!ERROR " + current.error().message + " listing messages");
+        reply(out + ".");
+        return;
+    }
     size_t n = 0;
     for (auto& e : mailbox_.entries()) {
         ++n;
-        if (e.deleted || (current && !present.count(e.number))) continue;
+        if (e.deleted || !present.count(e.number)) continue;
         out += std::to_string(n) + " " + value(e) + "\r\n";
     }
     reply(out + ".");

@@ -80,14 +80,41 @@ TEST_CASE("POP3-53 (ours, RFC 1939) STAT and LIST give the exact octets RETR sen
     CHECK(std::to_string(retrieved(f.io.output).size()) == size);
 }
 
-TEST_CASE("POP3-47 a mail base locked for maintenance refuses the session", "[pop3]") {
+TEST_CASE("POP3-55 a base header lock that cannot be had shows an empty mailbox", "[pop3]") {
     struct LockedStore : test::MemoryMailStore {
         Result<std::vector<MailSummary>> list_mailbox(uint32_t) override {
-            return make_error("data/mail.lock exists", ErrorCode::Locked);
+            return make_error("mail.shd: base header locked", ErrorCode::Locked);
         }
     };
     Pop3Fixture f;
     LockedStore locked;
+    test::CaptureLogger log;
+    for (auto& l : {"USER Alice", "PASS Secret", "STAT", "LIST", "QUIT"}) f.io.send(l);
+    Pop3Session s(f.cfg, f.users, locked, log, f.attempts, false);
+    s.run(f.io);
+    auto out = f.io.lines();
+    REQUIRE(out.size() >= 6);
+    CHECK(out[2] == "+OK 0 messages (0 bytes)");
+    CHECK(out[3] == "+OK 0 0");
+    CHECK(out.back() == "+OK");
+    CHECK(log.level_of("<Alice> !ERROR mail.shd: base header locked (mailbox shown empty)") == LogLevel::Warning);
+}
+
+TEST_CASE("POP3-47 maintenance that begins while the mailbox loads refuses the session", "[pop3]") {
+    namespace fs = std::filesystem;
+    char tmpl[] = "/tmp/pop3_maint_XXXXXX";
+    fs::path root = mkdtemp(tmpl);
+    struct LockedStore : test::MemoryMailStore {
+        fs::path lock_file;
+        Result<std::vector<MailSummary>> list_mailbox(uint32_t) override {
+            std::ofstream(lock_file) << "smbutil";          // appears after the login's check
+            return make_error("data/mail.lock exists", ErrorCode::Locked);
+        }
+    };
+    Pop3Fixture f;
+    f.cfg->paths.data = root.string() + "/";
+    LockedStore locked;
+    locked.lock_file = root / "mail.lock";
     test::CaptureLogger log;
     for (auto& l : {"USER Alice", "PASS Secret", "STAT"}) f.io.send(l);
     Pop3Session s(f.cfg, f.users, locked, log, f.attempts, false);
@@ -95,6 +122,7 @@ TEST_CASE("POP3-47 a mail base locked for maintenance refuses the session", "[po
     CHECK(f.io.lines().back() == "-ERR database locked, try again later");
     CHECK(log.level_of("!MAIL BASE LOCKED") == LogLevel::Warning);
     CHECK(f.io.input.size() == 1);
+    fs::remove_all(root);
 }
 
 TEST_CASE("POP3-54 a message that cannot be read ends the session with -ERR", "[pop3]") {
@@ -599,4 +627,34 @@ TEST_CASE("POP3-53 POP3-80 RETR sends what the login rendered: one text read per
     // Same octets either way, apart from the APOP timestamp in the greeting.
     CHECK(outputs[0].substr(outputs[0].find("\r\n")) == outputs[1].substr(outputs[1].find("\r\n")));
     CHECK(outputs[1].find("\r\n..dot\r\nline two \r\n.\r\n") != std::string::npos);
+}
+
+TEST_CASE("POP3-73 a full listing whose index read fails stops early but still ends with the dot", "[pop3]") {
+    struct FlakyStore : test::MemoryMailStore {
+        int lists = 0;
+        Result<std::vector<MailSummary>> list_mailbox(uint32_t user) override {
+            if (++lists > 1) return make_error("mail.sid: read error", ErrorCode::Io);
+            return test::MemoryMailStore::list_mailbox(user);
+        }
+    };
+    Pop3Fixture f;
+    FlakyStore store;
+    for (int i = 0; i < 2; ++i) {
+        NewMessage m;
+        m.body = "x\r\n";
+        RecipientCopy c;
+        c.append.push_back({smb::hf::RECIPIENTEXT, "2"});
+        (void)store.add_mail(m, {c});
+    }
+    for (auto& l : script({"UIDL", "LIST", "STAT", "QUIT"})) f.io.send(l);
+    Pop3Session s(f.cfg, f.users, store, f.log, f.attempts, false);
+    s.run(f.io);
+    auto out = after_login(f.io.lines());
+    REQUIRE(out.size() == 6);
+    CHECK(out[0].rfind("+OK 2 messages (", 0) == 0);
+    CHECK(out[1] == ".");
+    CHECK(out[2].rfind("+OK 2 messages (", 0) == 0);
+    CHECK(out[3] == ".");
+    CHECK(out[4].rfind("+OK 2 ", 0) == 0);             // the session goes on
+    CHECK(f.log.level_of("<Alice> !ERROR mail.sid: read error listing messages") == LogLevel::Error);
 }
