@@ -107,7 +107,7 @@ private:
     const Pop3AccessLists* lists_ = nullptr;
     bool tls_available_ = true;
     bool exact_text_ = true;
-    size_t retr_cache_budget_ = size_t(32) << 20;
+    size_t retr_cache_budget_ = size_t(8) << 20;   // per session: MaxClients of them may run
     LogoutRecorder record_logout_;
 
     // Per-connection state.
