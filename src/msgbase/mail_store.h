@@ -52,6 +52,13 @@ public:
     virtual Result<uint32_t> count_waiting(uint32_t user) = 0;
     // One message of the mail base; `with_text` = false reads the header only.
     virtual Result<smb::Message> read(uint32_t number, bool with_text) = 0;
+    // The index entry of one message, no header read (a POP3 RETR of text
+    // it rendered at login checks only that it is still there and unread).
+    virtual Result<MailSummary> summary(uint32_t number) {
+        auto m = read(number, false);
+        if (!m) return m.error();
+        return MailSummary{number, m->hdr.attr, m->hdr.when_written.time, 0, 0};
+    }
 
     // Set/clear header `attr` bits, header then index (FMT-73, FMT-92).
     virtual Status change_attr(uint32_t number, uint16_t set, uint16_t clear) = 0;

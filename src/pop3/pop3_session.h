@@ -74,8 +74,8 @@ private:
     void list(const std::string& line, bool uidl);
     void retrieve(const std::string& line, bool top);
     void send_message(pop3::MailboxEntry& e, long lines);
-    void mark_retrieved(pop3::MailboxEntry& e, const smb::MessageHeader& hdr, const std::vector<std::string>& attachments,
-                        bool all_readable);
+    void mark_retrieved(pop3::MailboxEntry& e, uint16_t attr, uint16_t auxattr,
+                        const std::vector<std::string>& attachments, bool all_readable);
     void dele(const std::string& line);
     void rset();
     void apply_read_marks();

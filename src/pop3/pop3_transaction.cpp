@@ -10,6 +10,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <set>
 
 namespace sbbs {
@@ -147,32 +148,39 @@ void Pop3Session::retrieve(const std::string& line, bool top) {
 }
 
 void Pop3Session::send_message(pop3::MailboxEntry& e, long lines) {
-    // The header alone tells whether the message is still there (POP3-77) and
-    // whether it is read already (POP3-88).
-    auto hdr = store_.read(e.number, false);
-    if (e.deleted || (hdr && (hdr->hdr.attr & smb::attr::DELETE)) ||
-        (!hdr && hdr.error().code == ErrorCode::NotFound)) {
+    std::shared_ptr<const pop3::CachedRetr> c = e.cached;
+    if (c && lines > 0 && size_t(lines) >= c->text_bytes) lines = -1;   // POP3-79 BlackBerry work-around
+    const bool from_cache = c && lines < 0;
+    // The index entry (text kept from the login) or the stored message tells
+    // whether it is still there (POP3-77) and whether it is read already (POP3-88).
+    std::optional<smb::Message> msg;
+    std::optional<Error> failure;
+    uint16_t attr = 0, auxattr = 0;
+    if (!e.deleted && from_cache) {
+        if (auto s = store_.summary(e.number)) attr = s->attr;
+        else failure = s.error();
+    } else if (!e.deleted) {
+        if (auto m = store_.read(e.number, true)) {
+            attr = m->hdr.attr;
+            auxattr = m->hdr.auxattr;
+            msg = std::move(*m);
+        } else {
+            failure = m.error();
+        }
+    }
+    if (e.deleted || (!failure && (attr & smb::attr::DELETE)) || (failure && failure->code == ErrorCode::NotFound)) {
         log_user(LogLevel::Notice, "!ATTEMPT to retrieve DELETED message");
         reply("-ERR message deleted");
         return;
     }
-    if (!hdr) {
-        log_user(LogLevel::Error, "!ERROR (" + hdr.error().message + ") retrieving message #" +
-                                      std::to_string(e.number) + " text");
+    if (failure) {
+        log_user(LogLevel::Error, "!ERROR (" + failure->message + ") retrieving message #" + std::to_string(e.number) +
+                                      " text");
         reply("-ERR retrieving message text");
         return;
     }
-    std::shared_ptr<const pop3::CachedRetr> c = e.cached;
-    if (c && lines > 0 && size_t(lines) >= c->text_bytes) lines = -1;   // POP3-79 BlackBerry work-around
     std::vector<std::string> attachments, unreadable;
-    if (!(c && lines < 0)) {                        // TOP, or not kept from the login: read and render
-        auto msg = store_.read(e.number, true);
-        if (!msg) {
-            log_user(LogLevel::Error, "!ERROR (" + msg.error().message + ") retrieving message #" +
-                                          std::to_string(e.number) + " text");
-            reply("-ERR retrieving message text");
-            return;
-        }
+    if (!from_cache) {                              // TOP, or not kept from the login: render now
         RenderedMessage r = render_message(*msg, render_context());
         if (lines > 0 && size_t(lines) >= r.text_bytes) lines = -1;
         auto fresh = std::make_shared<pop3::CachedRetr>();
@@ -187,16 +195,11 @@ void Pop3Session::send_message(pop3::MailboxEntry& e, long lines) {
     const pop3::RetrText& t = c->text;
     if (full) e.cached.reset();                     // sent once; a second RETR reads it again
     log_user(LogLevel::Debug, "sending message text (" + std::to_string(c->text_bytes) + " bytes) from " + c->sender);
-    // One write for the reply line, the message and the terminating dot.
-    std::string out;
-    out.reserve(t.bytes.size() + 32);
-    out += "+OK message follows\r\n";
-    out += t.bytes;
-    out += ".\r\n";
-    bool sent = io_->write(out);
+    bool sent = io_->write(t.bytes);             // one write: +OK line, message, dot
     if (cfg_->mail.has(mail_opt::DEBUG_TX)) {
-        log(LogLevel::Debug, "TX: +OK message follows");
-        log(LogLevel::Debug, "TX: " + out.substr(21, out.size() - 23));
+        const size_t ok = pop3::RETR_OK.size();
+        log(LogLevel::Debug, "TX: " + t.bytes.substr(0, ok - 2));
+        log(LogLevel::Debug, "TX: " + t.bytes.substr(ok, t.bytes.size() - ok - 2));
     }
     log(LogLevel::Debug, "sent " + std::to_string(t.lines) + " lines (" + std::to_string(t.body_bytes) +
                              " bytes) of body text");
@@ -214,15 +217,15 @@ void Pop3Session::send_message(pop3::MailboxEntry& e, long lines) {
     }
     log_user(LogLevel::Debug, "message transfer complete (" + std::to_string(t.lines) + " lines) from " + c->sender);
     // Only a complete RETR counts as reading the message (pop3.md POP3-82 note).
-    if (full) mark_retrieved(e, hdr->hdr, attachments, unreadable.empty());
+    if (full) mark_retrieved(e, attr, auxattr, attachments, unreadable.empty());
 }
 
-void Pop3Session::mark_retrieved(pop3::MailboxEntry& e, const smb::MessageHeader& hdr,
+void Pop3Session::mark_retrieved(pop3::MailboxEntry& e, uint16_t attr, uint16_t auxattr,
                                  const std::vector<std::string>& attachments, bool all_readable) {
     // Written with the others at the end of the session (apply_read_marks).
-    if (!cfg_->mail.has(mail_opt::NO_READ_POP3) && !(hdr.attr & smb::attr::READ)) e.read_pending = true;
+    if (!cfg_->mail.has(mail_opt::NO_READ_POP3) && !(attr & smb::attr::READ)) e.read_pending = true;
     // POP3-95: attachments sent in full are removed when the sender asked for it.
-    if (!(hdr.auxattr & smb::auxattr::KILLFILE) || attachments.empty() || !all_readable) return;
+    if (!(auxattr & smb::auxattr::KILLFILE) || attachments.empty() || !all_readable) return;
     bool all_removed = true;
     for (auto& path : attachments) {
         std::error_code ec;

@@ -28,13 +28,15 @@ RetrText retr_text(const RenderedMessage& r, size_t text_lines, bool full) {
     t.lines = full ? r.text.size() : std::min(r.text.size(), text_lines);
     const auto& end = full ? r.full_end : r.partial_end;
     // Room for everything plus a few stuffing dots: one allocation in the usual case.
-    t.bytes.reserve((full ? r.octets() : r.octets_top(t.lines)) + 64);
+    t.bytes.reserve((full ? r.octets() : r.octets_top(t.lines)) + RETR_OK.size() + 64);
+    t.bytes += RETR_OK;
     for (auto& l : r.header) append_stuffed(t.bytes, l);
     for (size_t i = 0; i < t.lines; ++i) {
         append_stuffed(t.bytes, r.text[i]);
         t.body_bytes += r.text[i].size();
     }
     for (auto& l : end) append_stuffed(t.bytes, l);
+    t.bytes += ".\r\n";
     return t;
 }
 

@@ -1,17 +1,20 @@
-// The octets RETR and TOP send for a rendered message: dot-stuffed CR LF
-// lines in one buffer, so a message goes out in one write (pop3.md POP3-80,
-// POP3-97; RFC 1939 section 3).
+// The octets RETR and TOP send for a rendered message: the +OK line, the
+// dot-stuffed CR LF lines and the final dot in one buffer, so a message goes
+// out in one write (pop3.md POP3-80, POP3-97; RFC 1939 section 3).
 #pragma once
 
 #include "mailfmt/render.h"
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace sbbs::pop3 {
 
+inline constexpr std::string_view RETR_OK = "+OK message follows\r\n";
+
 struct RetrText {
-    std::string bytes;        // header, text lines, tail parts; without the final "." line
+    std::string bytes;        // the whole reply: "+OK message follows", the message, "."
     size_t lines = 0;         // text lines included
     size_t body_bytes = 0;    // their bytes (without CR LF), for the "sent" log line
 };

@@ -105,3 +105,18 @@ TEST_CASE("POP3-88 a batch of attribute changes on the SMB base skips a missing 
     CHECK(f.attr(1) == 0);
     CHECK(f.attr(2) == 0);
 }
+
+TEST_CASE("POP3-77 RETR of text kept from the login still sees a deletion made meanwhile in the SMB base", "[pop3]") {
+    SmbFixture f;
+    f.io.before_read = [&](const std::string& line) {
+        if (line == "RETR 2") (void)f.smb->change_attr(2, smb::attr::DELETE, 0);   // another program
+    };
+    auto out = f.session({"USER Alice", "PASS Secret", "RETR 2", "RETR 1", "QUIT"});
+    REQUIRE(out.size() >= 5);
+    CHECK(out[3] == "-ERR message deleted");
+    CHECK(out[4] == "+OK message follows");
+    auto s = f.smb->summary(2);
+    REQUIRE(s.ok());
+    CHECK(s->attr == smb::attr::DELETE);
+    CHECK(f.smb->summary(4242).error().code == ErrorCode::NotFound);
+}
