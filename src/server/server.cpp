@@ -218,8 +218,9 @@ void Server::run_session(SessionIo& io, const SessionContext& ctx) {
     if (ctx.implicit_tls) {
         auto s = io.start_tls();   // SMTP-23 / POP3-15: a failure ends the session silently
         if (!s) {
-            // TLSErrorLevel caps how severe a TLS error may be logged (0: no cap).
-            auto level = std::max(LogLevel::Warning, ctx.config->mail.tls_error_level);
+            // SMTP-91: handshake noise is never above INFO, and TLSErrorLevel
+            // may make it quieter still.
+            auto level = std::max(LogLevel::Info, ctx.config->mail.tls_error_level);
             log_.log(level, prefix(ctx.socket_id, ctx.kind) + "[" + io.peer_ip() + "] " + s.error().message);
             return;
         }

@@ -114,6 +114,22 @@ class SmtpReceive(ServerCase):
         m = self.mail_base()[0]
         self.assertEqual(m.body.rstrip(b"\r\n"), b".dot line")
 
+    def test_bare_lf_ends_lines_and_lone_cr_stays(self):
+        """SMTP-36 SMTP-164: a line ends at LF (one CR before it dropped); a lone CR inside a body line is kept"""
+        self.server()
+        with self.srv.connect("SMTPPort") as s:
+            self.assertTrue(read_line(s).startswith("220"))
+            s.sendall(b"HELO client.example.org\nMAIL FROM:<alice@example.org>\r\nRCPT TO:<sysop@testbbs.example>\n"
+                      b"DATA\n")
+            lines = [read_line(s) for _ in range(4)]
+            self.assertEqual([l[:3] for l in lines], ["250", "250", "250", "354"], lines)
+            s.sendall(b"Subject: bare LF\n\nover\rprinted\nsecond\r\n.\nQUIT\n")
+            self.assertTrue(read_line(s).startswith("250"))
+            self.assertTrue(read_line(s).startswith("221"))
+        m = self.mail_base()[0]
+        self.assertEqual(m.get(smbdump.SUBJECT), b"bare LF")
+        self.assertEqual(m.body, b"over\rprinted\r\nsecond\r\n")
+
     def test_swaks_pipeline_and_bad_input(self):
         """SMTP-35 SMTP-145 SMTP-170: swaks delivers (pipelining requested), an unknown user gets 550"""
         if not shutil.which("swaks"):

@@ -1,5 +1,6 @@
 // Accept-time admission on loopback: concurrent connections per IP without
-// login, ip-silent.can, ipfilter_exempt.cfg; the highwater and summary lines.
+// login, ip-silent.can, ipfilter_exempt.cfg; the highwater, summary and TLS
+// failure lines.
 #include "server/admission.h"
 #include "server/server.h"
 #include "server_test_support.h"
@@ -8,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 using namespace sbbs;
 using namespace std::chrono_literals;
@@ -144,6 +146,20 @@ TEST_CASE("SMTP-15 the concurrent limit is checked before ip-silent.can", "[serv
     CHECK(test::read_all(b) == "421 System Error: Maximum connections exceeded, try again later\r\n");
 }
 
+TEST_CASE("SMTP-20 no connection-rate limit: rapid reconnects from one IP are all served", "[server]") {
+    test::TempDir dir;
+    test::CaptureLogger log;
+    Server server(test::loopback_config(dir.path()), login_handlers(), log);
+    REQUIRE(server.start().ok());
+    for (int i = 0; i < 40; ++i) {
+        auto c = dial(port_of(server, ListenerKind::Smtp));
+        REQUIRE(line_of(c) == "hello\r\n");
+        REQUIRE(send_all(c, "QUIT\r\n"));
+        test::read_all(c);
+    }
+    CHECK(server.counters().served == 40);
+}
+
 TEST_CASE("PerIpConnections: holds count per IP, logins once, release on destruction", "[server]") {
     PerIpConnections c;
     auto a = c.try_open("192.0.2.1", 2);
@@ -184,6 +200,51 @@ TEST_CASE("SMTP-254 POP3-114 thread_counts: sessions left besides the asking one
     c.active = 3;
     c.served = 41;
     CHECK(thread_counts(c) == "(2 threads remain, 41 clients served)");
+}
+
+namespace {
+
+// Remembers the level of every line.
+class LevelLogger : public Logger {
+public:
+    void log(LogLevel level, std::string_view text) override {
+        std::lock_guard<std::mutex> lock(mutex_);
+        lines_.emplace_back(level, std::string(text));
+    }
+    bool enabled(LogLevel) const override { return true; }
+    std::optional<LogLevel> level_of(const std::string& part) const {
+        std::lock_guard<std::mutex> lock(mutex_);
+        for (const auto& l : lines_)
+            if (l.second.find(part) != std::string::npos) return l.first;
+        return std::nullopt;
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::vector<std::pair<LogLevel, std::string>> lines_;
+};
+
+std::optional<LogLevel> handshake_failure_level(LogLevel tls_error_level) {
+    test::TempDir dir;
+    LevelLogger log;
+    auto cfg = test::loopback_config(dir.path());
+    cfg->mail.options = mail_opt::TLS_SUBMISSION;
+    cfg->mail.tls_error_level = tls_error_level;
+    Server server(cfg, login_handlers(), log);
+    REQUIRE(server.start().ok());
+    auto c = dial(port_of(server, ListenerKind::SubmissionTls));
+    REQUIRE(send_all(c, "EHLO plain text\r\n\r\n"));
+    test::read_all(c, 3s);
+    std::optional<LogLevel> level;
+    test::eventually([&] { return (level = log.level_of("SMTPS [127.0.0.1] ")).has_value(); });
+    return level;
+}
+
+} // namespace
+
+TEST_CASE("SMTP-91 a failed TLS handshake is logged at INFO at most, quieter with TLSErrorLevel", "[server]") {
+    CHECK(handshake_failure_level(LogLevel::Emergency) == LogLevel::Info);
+    CHECK(handshake_failure_level(LogLevel::Debug) == LogLevel::Debug);
 }
 
 TEST_CASE("SMTP-256 stop() logs the server summary line once", "[server]") {
