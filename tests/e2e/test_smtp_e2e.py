@@ -130,6 +130,21 @@ class SmtpReceive(ServerCase):
         self.assertEqual(m.get(smbdump.SUBJECT), b"bare LF")
         self.assertEqual(m.body, b"over\rprinted\r\nsecond\r\n")
 
+    def test_older_install_keys_have_no_effect(self):
+        """SMTP-7: DefaultCharset, NewMailNotice and ForwardNotice in sbbs.ini change nothing, as in today's original"""
+        self.server(mail={"DefaultCharset": "IBM437", "NewMailNotice": "CUSTOM NOTICE %s",
+                          "ForwardNotice": "CUSTOM FORWARD %s", "NotifyOfflineUsers": "true"})
+        s = self.smtp()
+        s.ehlo("client.example.org")
+        s.sendmail("alice@example.org", ["sysop@testbbs.example"], message("8-bit", b"caf\x82 \xb0\xb1\r\n"))
+        s.quit()
+        m = self.mail_base()[0]
+        self.assertEqual([v for t, v in m.fields if t == 0xA9], [], m.fields)   # no FIDOCHARSET kludge
+        with open(self.srv.install.path("data", "msgs", "0001.msg"), "rb") as f:
+            notice = f.read()
+        self.assertIn(b"alice@example.org", notice)
+        self.assertNotIn(b"CUSTOM", notice)
+
     def test_swaks_pipeline_and_bad_input(self):
         """SMTP-35 SMTP-145 SMTP-170: swaks delivers (pipelining requested), an unknown user gets 550"""
         if not shutil.which("swaks"):
