@@ -10,7 +10,7 @@ import tempfile
 import unittest
 
 from e2e_common import ALL_PORTS, LOCAL_ONLY, ServerCase, message, unverified_context
-from harness import read_line
+from harness import is_closed, read_line
 import smbdump
 
 
@@ -129,6 +129,23 @@ class SmtpReceive(ServerCase):
         m = self.mail_base()[0]
         self.assertEqual(m.get(smbdump.SUBJECT), b"bare LF")
         self.assertEqual(m.body, b"over\rprinted\r\nsecond\r\n")
+
+    def test_lines_over_1023_bytes(self):
+        """SMTP-37 SMTP-42 SMTP-170: a 1500-byte line fails the length limit as the original's first 1023-byte piece would"""
+        self.server()
+        with self.srv.connect("SMTPPort") as s:
+            self.assertTrue(read_line(s).startswith("220"))
+            s.sendall(b"NOOP " + b"x" * 1500 + b"\r\nNOOP\r\n")
+            self.assertEqual(read_line(s), "500 5.5.2 Line too long (command)\r\n")
+            self.assertTrue(is_closed(s))
+        with self.srv.connect("SMTPPort") as s:
+            self.assertTrue(read_line(s).startswith("220"))
+            s.sendall(b"HELO x\r\nMAIL FROM:<alice@example.org>\r\nRCPT TO:<sysop@testbbs.example>\r\nDATA\r\n")
+            self.assertEqual([read_line(s)[:3] for _ in range(4)], ["250", "250", "250", "354"])
+            s.sendall(b"Subject: long\r\n\r\n" + b"b" * 1500 + b"\r\n.\r\n")
+            self.assertEqual(read_line(s), "500 5.5.2 Line too long (body)\r\n")
+            self.assertTrue(is_closed(s))
+        self.assertEqual(self.mail_base(), [])
 
     def test_older_install_keys_have_no_effect(self):
         """SMTP-7: DefaultCharset, NewMailNotice and ForwardNotice in sbbs.ini change nothing, as in today's original"""

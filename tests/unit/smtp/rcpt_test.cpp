@@ -173,7 +173,7 @@ TEST_CASE("SMTP-117 SMTP-120 CFG-121 CFG-135 local domains: Internet address, Ho
     CHECK(rcpt_reply(p, "<mary@example.com:2525>") == "550 5.7.1 Relay not allowed.");
 }
 
-TEST_CASE("SMTP-118 FidoNet addresses for authenticated users become netmail", "[smtp][rcpt]") {
+TEST_CASE("SMTP-118 SMTP-119 FidoNet addresses for authenticated users become netmail; ours: M restricts them", "[smtp][rcpt]") {
     Harness h;
     h.cfg->msgs.fido_addresses.push_back("1:218/700");
     auto out = h.run(mail_script("<mary@example.com>", {"<joe@p4.f3.n2.z1.fidonet>"}, default_message(), {auth_mary()}));
