@@ -310,6 +310,9 @@ void Pop3Session::update() {
         remove_attachments(*e, ctx);
         if (debug()) log_user(LogLevel::Info, "message deleted");
     }
+    // The mailbox is done with: a client that reconnects as soon as it has
+    // the reply must not find it still in use.
+    lock_.reset();
     reply(failed ? "-ERR some deleted messages not removed" : "+OK");
 }
 

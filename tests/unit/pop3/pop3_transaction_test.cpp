@@ -658,3 +658,27 @@ TEST_CASE("POP3-73 a full listing whose index read fails stops early but still e
     CHECK(out[4].rfind("+OK 2 ", 0) == 0);             // the session goes on
     CHECK(f.log.level_of("<Alice> !ERROR mail.sid: read error listing messages") == LogLevel::Error);
 }
+
+TEST_CASE("POP3-107 (ours) the mailbox is free when the QUIT reply goes out", "[pop3]") {
+    struct WatchingIo : test::ApopIo {
+        pop3::MailboxLockRegistry* locks = nullptr;
+        std::vector<bool> free_at_write;
+        bool write(std::string_view b) override {
+            free_at_write.push_back(locks->try_acquire(2) != nullptr);
+            return test::ApopIo::write(b);
+        }
+    };
+    Pop3Fixture f;
+    f.deliver(2);
+    WatchingIo io;
+    io.locks = &f.locks;
+    for (auto& l : script({"RETR 1", "DELE 1", "QUIT"})) io.send(l);
+    Pop3Session s(f.cfg, f.users, f.store, f.log, f.attempts, false);
+    s.set_mailbox_locks(&f.locks);
+    s.run(io);
+    REQUIRE(io.free_at_write.size() == 6);            // greeting, USER, PASS, RETR, DELE, QUIT
+    CHECK_FALSE(io.free_at_write[4]);
+    CHECK(io.free_at_write[5]);
+    CHECK(io.lines().back() == "+OK");
+    CHECK(f.store.mail[1].hdr.attr == (smb::attr::READ | smb::attr::DELETE));
+}
