@@ -36,7 +36,10 @@ std::string message_text(const smb::Message& msg, bool exact_text) {
     }
     append_field(text, msg.body, exact_text);
     append_field(text, msg.tail, exact_text);
-    return render::remove_ctrl_a(text);
+    // Most mail has no Ctrl-A code and no NUL: keep the text without a copy.
+    if (std::memchr(text.data(), '\x01', text.size()) || std::memchr(text.data(), '\0', text.size()))
+        return render::remove_ctrl_a(text);
+    return text;
 }
 
 namespace render {
