@@ -175,6 +175,7 @@ bool Pop3Session::authenticate(Auth method, const std::string& id, const std::st
         log_user(LogLevel::Error, "!ERROR " + st.error().message + " saving login data");
     if (debug())
         log_client(LogLevel::Info, "<" + r.user.alias + "> logged-in " + (method == Auth::Apop ? "via APOP" : ""));
+    if (on_login_) on_login_();
     activity_ = false;
     return true;
 }

@@ -57,7 +57,8 @@ void Pop3Session::finish() {
                                            " on " + host_);
     }
     lock_.reset();
-    if (debug()) log_client(LogLevel::Debug, "Session thread terminated");
+    if (debug())                                                                      // POP3-114
+        log_client(LogLevel::Debug, "Session thread terminated" + (thread_counts_ ? " " + thread_counts_() : ""));
 }
 
 std::optional<std::string> Pop3Session::read_command() {

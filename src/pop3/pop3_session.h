@@ -52,6 +52,11 @@ public:
     void set_exact_text(bool exact) { exact_text_ = exact; }
     // Bytes of rendered messages kept from the login for RETR (0 = none).
     void set_retr_cache_budget(size_t bytes) { retr_cache_budget_ = bytes; }
+    // Told once a login succeeds: a logged-in connection stops counting
+    // against MaxConcurrentConnections (POP3-9).
+    void set_login_hook(std::function<void()> hook) { on_login_ = std::move(hook); }
+    // "(<n> threads remain, <m> clients served)" for the session-end line (POP3-114).
+    void set_thread_counts(std::function<std::string()> counts) { thread_counts_ = std::move(counts); }
 
     void run(SessionIo& io);
 
@@ -109,6 +114,8 @@ private:
     bool exact_text_ = true;
     size_t retr_cache_budget_ = size_t(8) << 20;   // per session: MaxClients of them may run
     LogoutRecorder record_logout_;
+    std::function<void()> on_login_;
+    std::function<std::string()> thread_counts_;
 
     // Per-connection state.
     SessionIo* io_ = nullptr;

@@ -169,6 +169,10 @@ private:
     uint32_t auth_user_ = 0;
     std::string auth_alias_;
     bool auth_logged_in_ = false;       // AUTH succeeded (not only SMTP_AUTH_VIA_IP)
+    // Who logged in with AUTH and when, for the time-on update at the end of the
+    // session (SMTP-254); kept across a later STARTTLS reset.
+    struct Login { uint32_t user; time_t at; };
+    std::optional<Login> logout_due_;
     bool dnsbl_listed_ = false;
     int host_confirmed_ = 0;            // SMTP-123: 0 unknown, 1 forward-confirmed, -1 not
     Phase phase_ = Phase::Greeted;
