@@ -3,6 +3,7 @@
 
 #include "config/options.h"
 #include "sendmail/sasl.h"
+#include "util/base64.h"
 
 #include <cctype>
 #include <cstdio>
@@ -135,10 +136,10 @@ SessionOutcome SmtpSession::authenticate() {
         put("AUTH LOGIN");
         auto u = expect("334");
         if (!u.ok) return fail(u, "334 Username/Challenge");
-        put(sasl::base64_encode(user), "<username>");
+        put(base64_encode(user), "<username>");
         auto p = expect("334");
         if (!p.ok) return fail(p, "334 Password");
-        put(sasl::base64_encode(pass), "<password>");
+        put(base64_encode(pass), "<password>");
     } else {
         put("AUTH PLAIN " + sasl::plain_response(user, pass), "AUTH PLAIN <credentials>");
     }

@@ -3,6 +3,7 @@
 #include "harness.h"
 
 #include "sendmail/sasl.h"
+#include "util/base64.h"
 
 #include <catch.hpp>
 
@@ -546,7 +547,7 @@ TEST_CASE("SEND-55 AUTH PLAIN to the relay", "[sendmail]") {
     CHECK(sm.scan(true).sent == 1);
     auto ss = f.sessions();
     REQUIRE(ss.size() == 1);
-    CHECK(ss[0].commands[1] == "AUTH PLAIN " + sasl::base64_encode(std::string("relayuser\0relayuser\0s3cret", 26)));
+    CHECK(ss[0].commands[1] == "AUTH PLAIN " + base64_encode(std::string("relayuser\0relayuser\0s3cret", 26)));
     CHECK(ss[0].commands[2] == "MAIL FROM:<John.Doe@bbs.test>");
 }
 
