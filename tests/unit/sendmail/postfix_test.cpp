@@ -89,7 +89,7 @@ TEST_CASE("SEND-30 SEND-61 SEND-67 SEND-81 Postfix as the MX: headers and body a
     if (!dns.running()) { WARN("skipped: " << dns.why_not()); return; }
     TempDir dir;
     auto store = open_store(dir.path + "mail");
-    std::string body = "Dear friends,\r\n.a line starting with a dot\r\n\r\nTabs\tand  spaces stay.\r\n-- \r\nSysop\r\n";
+    std::string body = "Dear friends,\r\n.a line starting with a dot\r\n\r\nTabs\tand  spaces stay.\r\n--\r\nSysop\r\n";
     auto nums = queue_as_bbs(*store, {"bob@dest.test", "carol@dest.test"}, body);
     Harness h;
     h.s.dns_server = "127.0.0.1";
@@ -104,6 +104,9 @@ TEST_CASE("SEND-30 SEND-61 SEND-67 SEND-81 Postfix as the MX: headers and body a
 
     std::string want = crlf_to_lf(render_rfc822(store->read(nums[0], true).value(), ctx));
     REQUIRE(want.find("Subject: Hello from the BBS\n") != std::string::npos);
+    // The body as written, plus the line end the original's renderer puts
+    // after every text field (SEND-67, POP3-97).
+    CHECK(want.substr(want.find("\n\n") + 2) == crlf_to_lf(body) + "\n");
     auto got = mx.messages(2);
     REQUIRE(got.size() == 2);
     std::vector<std::string> to;
