@@ -38,4 +38,8 @@ struct ClientConnect {
 // ("" = any) is bound for IPv4 destinations.
 ClientConnect connect_client(const std::string& ip, uint16_t port, unsigned timeout_s, const std::string& bind_ip);
 
+// The first address the system resolver (hosts file, then DNS) gives for
+// `name`, as numeric text; "" when it gives none.
+std::string system_address(const std::string& name);
+
 } // namespace sbbs

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstring>
 #include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -211,6 +212,20 @@ ClientConnect connect_client(const std::string& ip, uint16_t port, unsigned time
     }
     if (err) return {nullptr, err, std::strerror(err)};
     return {std::move(conn), 0, {}};
+}
+
+std::string system_address(const std::string& name) {
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* res = nullptr;
+    if (getaddrinfo(name.c_str(), nullptr, &hints, &res) != 0 || !res) return {};
+    char buf[INET6_ADDRSTRLEN] = {};
+    const void* addr = res->ai_family == AF_INET
+                           ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(res->ai_addr)->sin_addr)
+                           : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(res->ai_addr)->sin6_addr);
+    std::string out = inet_ntop(res->ai_family, addr, buf, sizeof buf) ? buf : "";
+    freeaddrinfo(res);
+    return out;
 }
 
 } // namespace sbbs
