@@ -3,9 +3,11 @@
 // transactions over one connection, and each recipient's result booked on
 // its own message.
 #include "fake_connector.h"
-#include "harness.h"
+#include "smb_fixture.h"
 
 #include <catch.hpp>
+
+#include <algorithm>
 
 using namespace sbbs;
 using namespace sbbs::test;
@@ -225,4 +227,58 @@ TEST_CASE("SEND-9 ours: a stop between transactions leaves the rest queued witho
     auto rest = h.hdr(n2);
     CHECK_FALSE((rest.netattr & (smb::netattr::SENT | smb::netattr::INTRANSIT)));
     CHECK(rest.delivery_attempts == 0);
+}
+
+TEST_CASE("SEND-66 every line is its own write and no command is pipelined", "[sendmail]") {
+    Harness h;
+    FakeConnector& fake = use_fake(h);
+    mx(h, "a.example", "192.0.2.1");
+    queue_copies(h, {"ann@a.example", "amy@a.example"});
+    h.queue("al@a.example", "line one\r\n.line two\r\n");
+    auto sm = h.make();
+    CHECK(sm.scan(true).sent == 3);
+    auto w = fake.writes();
+    REQUIRE(w.size() > 10);
+    for (auto& one : w) {
+        CHECK(one.size() >= 2);
+        CHECK(one.find("\r\n") == one.size() - 2);   // exactly one line per write
+    }
+    CHECK(std::find(w.begin(), w.end(), "..line two\r\n") != w.end());
+    CHECK_FALSE(fake.pipelined());   // each command waited for the previous reply
+}
+
+TEST_CASE("SEND-102 ours: no lock is held during the SMTP session; a change made meanwhile is kept", "[sendmail]") {
+    TempDir dir;
+    auto store = open_store(dir.path + "mail");
+    Harness h;
+    FakeConnector& fake = use_fake(h);
+    mx(h, "a.example", "192.0.2.1");
+    NewMessage m;
+    m.hdr.netattr = smb::netattr::LOCAL;
+    m.hdr.add(hf::SENDER, "John Doe");
+    m.hdr.add(hf::SENDEREXT, "1");
+    m.hdr.add(hf::SUBJECT, "changed meanwhile");
+    m.hdr.add(hf::RFC822MSGID, "<6565A1B2.9@bbs.test>");
+    m.body = "text\r\n";
+    RecipientCopy c;
+    c.append = {{hf::RECIPIENT, "ann@a.example"},
+                {hf::RECIPIENTNETTYPE, std::string{char(smb::net::INTERNET), 0}},
+                {hf::RECIPIENTNETADDR, "ann@a.example"}};
+    uint32_t n = store->add_mail(m, {c}).value().front();
+    Status meanwhile = make_error("not called");
+    fake.on_command = [&](const std::string& line) {
+        if (line != "DATA") return;
+        // Another process's view of the base (its own file handles and locks)
+        // deletes the message while it is being sent.
+        auto other = open_store(dir.path + "mail");
+        meanwhile = other->change_attr(n, smb::attr::DELETE, 0);
+    };
+    SendMail sm(h.s, SendMailDeps{*store, h.dns, *h.connector, Harness::render, h.log});
+    CHECK(sm.scan(true).sent == 1);
+    CHECK(meanwhile.ok());
+    auto hdr = store->read(n, false).value().hdr;
+    CHECK((hdr.netattr & smb::netattr::SENT));
+    CHECK((hdr.attr & smb::attr::DELETE));   // the original would write its stale copy back
+    INFO(problems(dir.path + "mail"));
+    CHECK(problems(dir.path + "mail").empty());
 }

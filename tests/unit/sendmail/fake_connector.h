@@ -35,6 +35,10 @@ public:
         return {std::make_unique<Link>(*this, req.ip, int(++sockets_)), 0, {}};
     }
     std::vector<std::string> events() const { std::lock_guard lk(mu_); return events_; }
+    // Every write() call as made, and whether a command was written while
+    // an earlier reply was still unread (pipelining).
+    std::vector<std::string> writes() const { std::lock_guard lk(mu_); return writes_; }
+    bool pipelined() const { std::lock_guard lk(mu_); return pipelined_; }
     unsigned peak() const { std::lock_guard lk(mu_); return peak_; }
     // Index of the first event equal to `e`, or events().size().
     size_t index_of(const std::string& e) const {
@@ -67,6 +71,11 @@ private:
             return {ReadStatus::Line, r};
         }
         bool write(std::string_view bytes) override {
+            {
+                std::lock_guard lk(c_.mu_);
+                c_.writes_.emplace_back(bytes);
+                if (!in_data_ && !replies_.empty()) c_.pipelined_ = true;
+            }
             std::string line(bytes.substr(0, bytes.size() - 2));   // without CRLF
             if (in_data_) {
                 if (line == ".") {
@@ -103,7 +112,8 @@ private:
 
     mutable std::mutex mu_;
     std::condition_variable cv_;
-    std::vector<std::string> events_;
+    std::vector<std::string> events_, writes_;
+    bool pipelined_ = false;
     unsigned open_ = 0, peak_ = 0, sockets_ = 0;
 };
 
