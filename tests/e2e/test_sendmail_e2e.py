@@ -26,12 +26,13 @@ class SendMailRelay(ServerCase):
         self.addCleanup(sink.stop)
         return self.server(options=RELAY_OPTIONS, mail={"RelayPort": str(sink.port)})
 
-    def submit(self, body, subject="outbound", to="friend@remote.example"):
+    def submit(self, body, subject="outbound", to="friend@remote.example", extra=""):
         s = self.smtp("SubmissionPort")
         s.ehlo("client.example.org")
         s.user, s.password = "Sysop", "SYSOP-PASS"
         self.assertEqual(s.auth("PLAIN", s.auth_plain)[0], 235)
-        s.sendmail("sysop@testbbs.example", [to], message(subject, body, sender="sysop@testbbs.example", to=to))
+        s.sendmail("sysop@testbbs.example", [to],
+                   message(subject, body, sender="sysop@testbbs.example", to=to, extra=extra))
         s.quit()
 
     def test_relay_delivers_body_and_marks_sent(self):
@@ -52,6 +53,41 @@ class SendMailRelay(ServerCase):
         self.assertTrue(m, self.mail_base())
         self.assertTrue(m[0].attr & smbdump.ATTR_DELETE)
         self.assertTrue(self.srv.wait_output(r"Successfully sent message #\d+"), self.srv.output[-2000:])
+
+    def test_relayed_mail_keeps_its_header(self):
+        """SEND-69: relayed mail goes out with its Return-Path, the Received lines (ours included) and every original header line"""
+        sink = SmtpSink()
+        self.relay_server(sink)
+        extra = ("Cc: Carol <carol@else.example>\r\nReply-To: <replies@testbbs.example>\r\n"
+                 "X-Mailer: e2e-tester 1.0\r\nMIME-Version: 1.0\r\n"
+                 "Content-Type: text/plain; charset=utf-8\r\n")
+        self.submit(b"Header test.\r\n", subject="headers kept", extra=extra)
+        self.assertTrue(sink.received.wait(20), self.srv.output[-2000:])
+        header = sink.messages[0][2].split(b"\r\n\r\n", 1)[0]
+        lines = header.split(b"\r\n")
+        self.assertEqual(lines[0], b"Return-Path: <sysop@testbbs.example>")
+        self.assertTrue(lines[1].startswith(b"Received: from "), lines[:3])
+        self.assertIn(b"by mail.testbbs.example", header)   # the line our SMTP server added
+        for want in (b"From: Alice <sysop@testbbs.example>", b"To: friend@remote.example",
+                     b"Cc: Carol <carol@else.example>", b"Reply-To: <replies@testbbs.example>",
+                     b"Subject: headers kept", b"X-Mailer: e2e-tester 1.0", b"MIME-Version: 1.0",
+                     b"Content-Type: text/plain; charset=utf-8"):
+            self.assertIn(want, lines)
+
+    def test_no_sendmail_set_at_run_time_sends_nothing(self):
+        """SEND-8: NO_SENDMAIL set while running (reload): the queued message is not sent"""
+        sink = SmtpSink()
+        self.relay_server(sink)
+        self.srv.install.set_ini("Mail", "Options", RELAY_OPTIONS + " | NO_SENDMAIL")
+        self.srv.signal(signal.SIGHUP)
+        self.assertTrue(wait_for(lambda: self.srv.output.count("sbbsmail ready") >= 2))
+        self.submit(b"stays queued\r\n", subject="held")
+        queued = wait_for(lambda: [m for m in self.mail_base() if m.get(smbdump.SUBJECT) == b"held"])
+        self.assertTrue(queued)
+        self.assertFalse(sink.received.wait(5))   # a scan would have run at once (SEND-11, SEND-12)
+        held = [m for m in self.mail_base() if m.get(smbdump.SUBJECT) == b"held"][0]
+        self.assertFalse(held.netattr & NETMSG_SENT)
+        self.assertEqual(held.delivery_attempts, 0)
 
     def test_permanent_failure_bounces_to_sender(self):
         """SEND-89 SEND-91 SEND-93 SEND-96: a 5xx at end of data bounces the message to the sender's mailbox"""
