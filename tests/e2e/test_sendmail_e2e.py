@@ -1,10 +1,12 @@
 """End-to-end SendMail: mail submitted for an external address leaves
 through the RelayServer (RELAY_TX) to a loopback SMTP sink."""
 import signal
+import threading
 import time
 import unittest
 
 from e2e_common import ServerCase, SmtpSink, message
+from harness import read_line
 import smbdump
 
 RELAY_OPTIONS = "ALLOW_POP3 | USE_SUBMISSION_PORT | NO_HOST_LOOKUP | RELAY_TX | ALLOW_RELAY | NO_RECYCLE"
@@ -19,6 +21,37 @@ def wait_for(predicate, timeout=15):
             return value
         time.sleep(0.1)
     return predicate()
+
+
+class HoldingSink(SmtpSink):
+    """An SMTP sink that answers everything but holds its reply to the end
+    of the message text until `release` is set."""
+
+    def __init__(self):
+        self.in_data = threading.Event()
+        self.release = threading.Event()
+        super().__init__()
+
+    def _session(self, conn):
+        conn.settimeout(30)
+        f = conn.makefile("rb")
+        conn.sendall(b"220 hold.example ESMTP\r\n")
+        for _ in range(100):
+            cmd = f.readline().strip().upper()
+            if not cmd:
+                return
+            if cmd == b"DATA":
+                conn.sendall(b"354 go ahead\r\n")
+                while f.readline() not in (b".\r\n", b""):
+                    pass
+                self.in_data.set()
+                self.release.wait(20)
+                conn.sendall(b"250 OK\r\n")
+            elif cmd == b"QUIT":
+                conn.sendall(b"221 bye\r\n")
+                return
+            else:
+                conn.sendall(b"250 OK\r\n")
 
 
 class SendMailRelay(ServerCase):
@@ -88,6 +121,19 @@ class SendMailRelay(ServerCase):
         held = [m for m in self.mail_base() if m.get(smbdump.SUBJECT) == b"held"][0]
         self.assertFalse(held.netattr & NETMSG_SENT)
         self.assertEqual(held.delivery_attempts, 0)
+
+    def test_delivery_takes_no_client_slot(self):
+        """SEND-10: a delivery in progress does not count toward MaxClients"""
+        sink = HoldingSink()
+        self.addCleanup(sink.stop)
+        self.server(options=RELAY_OPTIONS, mail={"RelayPort": str(sink.port), "MaxClients": "1"})
+        self.addCleanup(sink.release.set)   # runs first: the delivery ends before the server stops
+        self.submit(b"held at the end of data\r\n", subject="slow")
+        self.assertTrue(sink.in_data.wait(20), self.srv.output[-2000:])
+        with self.srv.connect("SMTPPort") as s:   # the one slot is free for a client
+            self.assertTrue(read_line(s).startswith("220 "))
+        sink.release.set()
+        self.assertTrue(wait_for(lambda: [m for m in self.mail_base() if m.netattr & NETMSG_SENT]))
 
     def test_permanent_failure_bounces_to_sender(self):
         """SEND-89 SEND-91 SEND-93 SEND-96: a 5xx at end of data bounces the message to the sender's mailbox"""
