@@ -50,6 +50,13 @@ public:
     virtual Result<std::vector<MailSummary>> list_mailbox(uint32_t user) = 0;
     // Count of non-deleted mail waiting for `user` (MaxMsgsWaiting, SMTP-148).
     virtual Result<uint32_t> count_waiting(uint32_t user) = 0;
+    // Count of non-deleted mail whose index `from` is `user`: what a user sent
+    // that is still in the base (SMTP-108). A store that cannot count says
+    // Invalid and the caller skips the rule.
+    virtual Result<uint32_t> count_sent(uint32_t user) {
+        (void)user;
+        return make_error("count_sent is not available in this mail store", ErrorCode::Invalid);
+    }
     // One message of the mail base; `with_text` = false reads the header only.
     virtual Result<smb::Message> read(uint32_t number, bool with_text) = 0;
 

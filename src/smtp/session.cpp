@@ -141,7 +141,8 @@ void SmtpSession::run(SessionIo& io) {
         if (dispatch(std::string(trim_right(in.line))) == Flow::Close) break;   // SMTP-38
     }
     flush();
-    log_client(LogLevel::Info, "Session thread terminated");                         // SMTP-254
+    log_client(LogLevel::Info, "Session thread terminated" +                          // SMTP-254
+                                   (extras_.thread_counts ? " " + extras_.thread_counts() : std::string()));
 }
 
 static std::string strip_controls(const std::string& s) {                            // SMTP-43
