@@ -4,26 +4,15 @@
 
 #include "pop3/pop3_session.h"
 #include "pop3/state_login_attempts.h"
+#include "server/client_host.h"
 
 namespace sbbs {
-
-namespace {
-
-// POP3-14: the client's host name, unless NO_HOST_LOOKUP.
-std::string client_host(Resolver* resolver, const std::string& ip) {
-    if (!resolver) return "<no name>";
-    auto answer = resolver->ptr(ip);
-    if (answer.status != DnsStatus::Ok || answer.records.empty()) return "<no name>";
-    return answer.records.front();
-}
-
-} // namespace
 
 void run_pop3_session(SessionIo& io, const SessionContext& ctx, MailServices& services, ServiceCache& cache) {
     pop3::StateLoginAttemptLog attempts(cache.login_attempts(), ctx.config);
     Pop3Session session(ctx.config, *services.users, *services.store, *ctx.log, attempts, ctx.implicit_tls);
     session.set_socket(ctx.socket_id);
-    session.set_client_host(client_host(services.resolver.get(), io.peer_ip()));
+    session.set_client_host(client_host_name(services.resolver.get(), io.peer_ip()));
     session.set_mailbox_locks(&cache.mailbox_locks());
     session.set_tls_available(ctx.tls_available);
     session.set_access_lists(&services.pop3_lists);

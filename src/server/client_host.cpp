@@ -1,0 +1,13 @@
+// Reverse look-up of a POP3 client, with the original's placeholder name.
+#include "server/client_host.h"
+
+namespace sbbs {
+
+std::string client_host_name(Resolver* resolver, const std::string& ip) {
+    if (!resolver) return "<no name>";
+    auto answer = resolver->ptr(ip);
+    if (answer.status != DnsStatus::Ok || answer.records.empty()) return "<no name>";
+    return answer.records.front();
+}
+
+} // namespace sbbs
