@@ -76,8 +76,18 @@ std::optional<std::string> Pop3Session::read_command() {
             log(LogLevel::Warning, "!TIMEOUT in sock_recvbyte (" + std::to_string(timeout) +
                                        " seconds):  INACTIVE SOCKET");
             return std::nullopt;
-        case ReadStatus::Closed: log(LogLevel::Notice, "Socket closed by peer on receive"); return std::nullopt;
-        case ReadStatus::Error: log(LogLevel::Notice, "!SOCKET ERROR on receive"); return std::nullopt;
+        case ReadStatus::Closed:
+        case ReadStatus::Error:
+            if (stopping_ && stopping_->load()) {                                    // POP3-110
+                log(LogLevel::Warning, "!ABORTING sockreadline");
+                return std::nullopt;
+            }
+            if (r.status == ReadStatus::Error) {
+                log(LogLevel::Notice, "!SOCKET ERROR on receive");
+                return std::nullopt;
+            }
+            log(LogLevel::Notice, "Socket closed by peer on receive");
+            return std::nullopt;
         }
         return std::nullopt;
     }

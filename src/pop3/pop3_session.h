@@ -14,6 +14,7 @@
 #include "pop3/mailbox_lock.h"
 #include "userbase/user_directory.h"
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -57,6 +58,8 @@ public:
     void set_login_hook(std::function<void()> hook) { on_login_ = std::move(hook); }
     // "(<n> threads remain, <m> clients served)" for the session-end line (POP3-114).
     void set_thread_counts(std::function<std::string()> counts) { thread_counts_ = std::move(counts); }
+    // The server's shutdown flag: a read ended by a stop is logged as aborted (POP3-110).
+    void set_stopping(const std::atomic<bool>* stopping) { stopping_ = stopping; }
 
     void run(SessionIo& io);
 
@@ -116,6 +119,7 @@ private:
     LogoutRecorder record_logout_;
     std::function<void()> on_login_;
     std::function<std::string()> thread_counts_;
+    const std::atomic<bool>* stopping_ = nullptr;
 
     // Per-connection state.
     SessionIo* io_ = nullptr;

@@ -387,3 +387,19 @@ TEST_CASE("POP3-9 POP3-114 a login frees the connection's per-IP place; the end 
     CHECK(logins == 1);
     CHECK(f.log.any("[127.0.0.2] Session thread terminated (2 threads remain, 9 clients served)"));
 }
+
+TEST_CASE("POP3-110 a read ended by the server's shutdown is logged as aborted", "[pop3]") {
+    std::atomic<bool> stopping{false};
+    Pop3Fixture peer;
+    peer.wire = [&](Pop3Session& s) { s.set_stopping(&stopping); };
+    peer.run({"USER Alice"});                      // the client goes away
+    CHECK(peer.log.any("Socket closed by peer on receive"));
+    CHECK_FALSE(peer.log.any("ABORTING"));
+    stopping = true;
+    Pop3Fixture stop;
+    stop.wire = [&](Pop3Session& s) { s.set_stopping(&stopping); };
+    stop.run({"USER Alice"});                      // the server closed the socket
+    CHECK(stop.log.any("!ABORTING sockreadline"));
+    CHECK(stop.log.level_of("!ABORTING sockreadline") == LogLevel::Warning);
+    CHECK_FALSE(stop.log.any("Socket closed by peer"));
+}
