@@ -5,7 +5,8 @@
 namespace sbbs::smb {
 
 SmbMailStore::SmbMailStore(std::string mail_prefix, BaseOptions mail_options, SubResolver subs)
-    : mail_prefix_(std::move(mail_prefix)), mail_options_(mail_options), subs_(std::move(subs)) {
+    : mail_prefix_(std::move(mail_prefix)), mail_options_(mail_options), subs_(std::move(subs)),
+      mail_queue_([this](const std::vector<Delivery>& batch) { return write_batch(batch); }) {
     mail_options_.create_status.attr |= status_attr::EMAIL;
 }
 
@@ -23,9 +24,15 @@ Result<SmbBase*> SmbMailStore::mail() {
 
 Result<std::vector<uint32_t>> SmbMailStore::add_mail(const NewMessage& msg, const std::vector<RecipientCopy>& copies) {
     if (copies.empty()) return make_error("mail with no recipient", ErrorCode::Invalid);
+    return mail_queue_.deliver({&msg, &copies});
+}
+
+std::vector<DeliveryResult> SmbMailStore::write_batch(const std::vector<Delivery>& batch) {
     auto b = mail();
-    if (!b) return b.error();
-    return (*b)->add(msg, copies);
+    if (!b) return std::vector<DeliveryResult>(batch.size(), b.error());
+    std::vector<SmbBase::AddRequest> reqs;
+    for (auto& d : batch) reqs.push_back({d.msg, d.copies});
+    return (*b)->add_batch(reqs);
 }
 
 Result<uint32_t> SmbMailStore::post_to_sub(const std::string& code, const NewMessage& msg) {

@@ -2,6 +2,7 @@
 // the sub-boards' bases (posts via sub: addresses).
 #pragma once
 
+#include "msgbase/commit_queue.h"
 #include "msgbase/mail_store.h"
 #include "msgbase/smb_base.h"
 
@@ -47,12 +48,14 @@ public:
 
 private:
     Result<SmbBase*> mail();
+    std::vector<DeliveryResult> write_batch(const std::vector<Delivery>& batch);
 
     std::string mail_prefix_;
     BaseOptions mail_options_;
     SubResolver subs_;
     std::mutex mu_;                       // guards the handles below, not the I/O
     std::unique_ptr<SmbBase> mail_;
+    CommitQueue mail_queue_;              // concurrent add_mail calls share one transaction
 };
 
 } // namespace smb
