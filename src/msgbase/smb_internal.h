@@ -60,8 +60,6 @@ struct AddTxn {
 
 struct SmbBase::Impl {
     static Result<std::vector<uint32_t>> commit_headers(SmbBase& b, AddTxn& t, std::vector<MessageHeader>& hdrs);
-    static Status finish_headers(SmbBase& b, AddTxn& t, const std::vector<MessageHeader>& hdrs,
-                                 const std::vector<uint32_t>& first_block);
     // FMT-89 step 8 in the parent: thread_first + REPLIED, or the last sibling's thread_next.
     static void link_reply(SmbBase& b, BaseStatus& s, const MessageHeader& reply);
     // Rewrites header at index position `pos` (FMT-92..94); `old_blocks` = blocks it occupies.
