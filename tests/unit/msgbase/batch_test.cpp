@@ -9,6 +9,7 @@
 #include <catch.hpp>
 
 #include <csignal>
+#include <future>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -159,4 +160,29 @@ TEST_CASE("FMT-90 a storage failure in a batch stores none of its messages") {
     REQUIRE(idx.ok());
     CHECK(idx->size() == 1);
     CHECK(fs::file_size(p + ".sdt") == sdt);
+}
+
+TEST_CASE("FMT-86 an unlocked index read does not wait for the handle's writer in the middle of an add") {
+    TempDir d;
+    auto p = d.prefix("mail");
+    auto b = open_base(p, status_attr::EMAIL);
+    REQUIRE(b);
+    NewMessage first = post("first", "one\r\n"), second = post("second", "two\r\n");
+    auto c = users({"2"});
+    REQUIRE(b->add(first, c).ok());
+    bool answered = false;
+    std::future<size_t> reader;
+    b->set_write_hook([&](const char* step) {
+        if (std::string(step) != "index-synced") return;     // committed, not finished
+        reader = std::async(std::launch::async, [&]() -> size_t {
+            auto idx = b->read_index(false);
+            return idx ? idx->size() : 0;
+        });
+        answered = reader.wait_for(std::chrono::seconds(3)) == std::future_status::ready;
+    });
+    REQUIRE(b->add(second, c).ok());
+    REQUIRE(reader.valid());
+    size_t seen = reader.get();                                // a blocked reader gets in after the add
+    CHECK(answered);
+    if (answered) CHECK(seen == 2);                            // the committed record counts already
 }
