@@ -1,5 +1,5 @@
-// Wall-clock time broken down in the local zone (the one platform call the
-// log needs; POSIX and Windows twins live in local_time_*.cpp).
+// Wall-clock time broken down in the local zone, as the log's formatters want
+// it (a std::tm), from util's one platform clock.
 #pragma once
 
 #include <ctime>

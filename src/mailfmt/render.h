@@ -17,11 +17,11 @@ struct RenderContext {
     std::string qwk_id;          // main.ini qwk_id (Message-ID host fallback)
     std::string operator_name;   // main.ini operator (last Message-ID host fallback)
     std::string data_dir;        // '/'-terminated; attachments live in <data>file/ ("" = none)
-    // Ours, off by default: send the stored text byte for byte where RFC 5322
-    // allows it: no CR LF added after a field that already ends with one, and
-    // trailing blanks kept (format=flowed). The original (POP3-78, POP3-97)
-    // adds the CR LF and strips trailing white space.
-    bool exact_text = false;
+    // Ours, on by default (issue #6: an SMTP -> POP3 round trip gives the body
+    // byte for byte): no CR LF added after a field that already ends with one,
+    // trailing blanks kept (format=flowed). false = the original (POP3-78,
+    // POP3-97): CR LF after every field, trailing bytes <= 0x20 stripped.
+    bool exact_text = true;
 };
 
 // A rendered message as lines without CR LF, NOT dot-stuffed. A line may hold
@@ -46,7 +46,7 @@ struct RenderedMessage {
 
 // The message text as the original retrieves it (POP3-78, FMT-49): comment
 // fields, poll answers, body and tail each ended by CR LF, Ctrl-A codes removed.
-std::string message_text(const smb::Message& msg, bool exact_text = false);
+std::string message_text(const smb::Message& msg, bool exact_text = true);
 
 RenderedMessage render_message(const smb::Message& msg, const RenderContext& ctx);
 

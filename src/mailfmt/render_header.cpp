@@ -4,7 +4,9 @@
 
 #include "util/strings.h"
 
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 
 namespace sbbs::render {
@@ -216,6 +218,21 @@ ContentType stored_content_type(const smb::MessageHeader& hdr) {
     return ct;
 }
 
+namespace {
+// Any byte >= 0x80? Eight bytes at a time: every retrieved message is scanned.
+bool has_8bit(std::string_view text) {
+    size_t i = 0;
+    for (; i + 8 <= text.size(); i += 8) {
+        uint64_t word;
+        std::memcpy(&word, text.data() + i, 8);
+        if (word & 0x8080808080808080ULL) return true;
+    }
+    for (; i < text.size(); ++i)
+        if (static_cast<unsigned char>(text[i]) >= 0x80) return true;
+    return false;
+}
+} // namespace
+
 std::string text_charset(const smb::Message& msg, std::string_view text) {
     ContentType ct = stored_content_type(msg.hdr);
     if (!ct.charset.empty()) return ct.charset;
@@ -224,9 +241,7 @@ std::string text_charset(const smb::Message& msg, std::string_view text) {
         if (f.type == hf::FIDOCTRL && f.data.compare(0, 11, "CHRS: UTF-8") == 0) utf8 = true;
     if (auto cs = msg.hdr.last(hf::FIDOCHARSET); cs && cs->compare(0, 5, "UTF-8") == 0) utf8 = true;
     if (utf8) return "UTF-8";
-    for (char c : text)
-        if (static_cast<unsigned char>(c) >= 0x80) return "IBM437";
-    return "US-ASCII";
+    return has_8bit(text) ? "IBM437" : "US-ASCII";
 }
 
 } // namespace sbbs::render

@@ -15,7 +15,7 @@ namespace sbbs::render {
 std::string remove_ctrl_a(std::string_view text);
 // Text split into output lines: at LF, or after 998 bytes; trailing bytes
 // <= 0x20 removed (only CR with `exact_text`); an empty text is one empty line (POP3-97).
-std::vector<std::string> split_text_lines(std::string_view text, bool exact_text = false);
+std::vector<std::string> split_text_lines(std::string_view text, bool exact_text = true);
 
 // CP437 bytes >= 0x80 converted to UTF-8; ASCII unchanged.
 std::string cp437_to_utf8(std::string_view s);

@@ -3,6 +3,7 @@
 #include "mailfmt/render_parts.h"
 
 #include <cstdio>
+#include <cstring>
 
 namespace sbbs {
 
@@ -35,19 +36,30 @@ std::string message_text(const smb::Message& msg, bool exact_text) {
     }
     append_field(text, msg.body, exact_text);
     append_field(text, msg.tail, exact_text);
-    return render::remove_ctrl_a(text);
+    // Most mail has no Ctrl-A code and no NUL: keep the text without a copy.
+    if (std::memchr(text.data(), '\x01', text.size()) || std::memchr(text.data(), '\0', text.size()))
+        return render::remove_ctrl_a(text);
+    return text;
 }
 
 namespace render {
 
 std::string remove_ctrl_a(std::string_view text) {
+    // Bulk copies between Ctrl-A codes: every message passes through here.
+    if (const void* nul = std::memchr(text.data(), '\0', text.size()))
+        text = text.substr(0, size_t(static_cast<const char*>(nul) - text.data()));
     std::string out;
     out.reserve(text.size());
-    for (size_t i = 0; i < text.size() && text[i] != '\0'; ++i) {
-        if (text[i] != '\x01') { out += text[i]; continue; }
-        if (++i >= text.size() || text[i] == '\0' || text[i] == 'Z') break;   // end of text
-        if (text[i] == '<' && !out.empty()) out.pop_back();                  // destructive backspace
-        else if (text[i] == '/') out += "\r\n";                              // conditional new line
+    size_t i = 0;
+    while (i < text.size()) {
+        const void* hit = std::memchr(text.data() + i, '\x01', text.size() - i);
+        size_t code = hit ? size_t(static_cast<const char*>(hit) - text.data()) : text.size();
+        out.append(text, i, code - i);
+        if (code + 1 >= text.size() || text[code + 1] == 'Z') break;   // end of text
+        char c = text[code + 1];
+        if (c == '<' && !out.empty()) out.pop_back();                 // destructive backspace
+        else if (c == '/') out += "\r\n";                             // conditional new line
+        i = code + 2;
     }
     return out;
 }
@@ -58,8 +70,8 @@ std::vector<std::string> split_text_lines(std::string_view text, bool exact_text
     size_t pos = 0;
     while (pos < text.size()) {
         size_t avail = std::min(MAX_LINE, text.size() - pos);
-        size_t len = 0;
-        while (len < avail && text[pos + len] != '\n') ++len;
+        const void* lf = std::memchr(text.data() + pos, '\n', avail);
+        size_t len = lf ? size_t(static_cast<const char*>(lf) - (text.data() + pos)) : avail;
         size_t keep = len;
         // Only control bytes and spaces: the original also drops bytes >= 0x80
         // here (signed char), which loses text; we keep them (pop3.md POP3-97 note).

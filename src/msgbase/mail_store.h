@@ -50,11 +50,34 @@ public:
     virtual Result<std::vector<MailSummary>> list_mailbox(uint32_t user) = 0;
     // Count of non-deleted mail waiting for `user` (MaxMsgsWaiting, SMTP-148).
     virtual Result<uint32_t> count_waiting(uint32_t user) = 0;
+    // Count of non-deleted mail whose index `from` is `user`: what a user sent
+    // that is still in the base (SMTP-108). A store that cannot count says
+    // Invalid and the caller skips the rule.
+    virtual Result<uint32_t> count_sent(uint32_t user) {
+        (void)user;
+        return make_error("count_sent is not available in this mail store", ErrorCode::Invalid);
+    }
     // One message of the mail base; `with_text` = false reads the header only.
     virtual Result<smb::Message> read(uint32_t number, bool with_text) = 0;
+    // The index entry of one message, no header read (a POP3 RETR of text
+    // it rendered at login checks only that it is still there and unread).
+    virtual Result<MailSummary> summary(uint32_t number) {
+        auto m = read(number, false);
+        if (!m) return m.error();
+        return MailSummary{number, m->hdr.attr, m->hdr.when_written.time, 0, 0};
+    }
 
     // Set/clear header `attr` bits, header then index (FMT-73, FMT-92).
     virtual Status change_attr(uint32_t number, uint16_t set, uint16_t clear) = 0;
+    // The same for many messages, durable as a whole when it returns; goes on
+    // past a failing message and returns the first error. The SMB store does
+    // it under one lock with one fsync pair (a POP3 session's read marks).
+    virtual Status change_attr_many(const std::vector<uint32_t>& numbers, uint16_t set, uint16_t clear) {
+        Status first;
+        for (uint32_t n : numbers)
+            if (auto st = change_attr(n, set, clear); !st && first.ok()) first = st;
+        return first;
+    }
     // Rewrite the fixed part of an existing header (netattr, attr,
     // delivery_attempts) keeping its fields; header then index.
     virtual Status update_header(const smb::MessageHeader& hdr) = 0;

@@ -74,6 +74,9 @@ public:
     // header then index (FMT-92..94).
     Status update(uint32_t number, const std::function<void(MessageHeader&)>& change);
     Status change_attr(uint32_t number, uint16_t set, uint16_t clear);
+    // change_attr on each of `numbers` under one lock, one fsync pair at the
+    // end; goes on past a failing message and returns the first error.
+    Status change_attr_many(const std::vector<uint32_t>& numbers, uint16_t set, uint16_t clear);
     // Finishes or undoes an add interrupted by a crash (see smb_recover.cpp).
     Status recover();
 

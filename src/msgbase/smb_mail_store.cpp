@@ -84,10 +84,24 @@ Result<Message> SmbMailStore::read(uint32_t number, bool with_text) {
     return (*b)->read_message(number, with_text);
 }
 
+Result<MailSummary> SmbMailStore::summary(uint32_t number) {
+    auto b = mail();
+    if (!b) return b.error();
+    auto r = (*b)->find(number);                               // index only, under the base-header lock
+    if (!r) return r.error();
+    return MailSummary{r->number, r->attr, r->time, r->from, r->to};
+}
+
 Status SmbMailStore::change_attr(uint32_t number, uint16_t set, uint16_t clear) {
     auto b = mail();
     if (!b) return b.error();
     return (*b)->change_attr(number, set, clear);
+}
+
+Status SmbMailStore::change_attr_many(const std::vector<uint32_t>& numbers, uint16_t set, uint16_t clear) {
+    auto b = mail();
+    if (!b) return b.error();
+    return (*b)->change_attr_many(numbers, set, clear);
 }
 
 Status SmbMailStore::update_header(const MessageHeader& hdr) {

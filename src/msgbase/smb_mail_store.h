@@ -40,7 +40,9 @@ public:
     Result<std::vector<MailSummary>> list_mailbox(uint32_t user) override;
     Result<uint32_t> count_waiting(uint32_t user) override;
     Result<Message> read(uint32_t number, bool with_text) override;
+    Result<MailSummary> summary(uint32_t number) override;
     Status change_attr(uint32_t number, uint16_t set, uint16_t clear) override;
+    Status change_attr_many(const std::vector<uint32_t>& numbers, uint16_t set, uint16_t clear) override;
     Status update_header(const MessageHeader& hdr) override;
     Result<std::vector<uint32_t>> queued_outbound(bool include_intransit) override;
     Result<uint32_t> add_sharing_data(uint32_t original, const MessageHeader& hdr) override;

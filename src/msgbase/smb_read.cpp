@@ -45,6 +45,37 @@ Result<IndexRecord> SmbBase::Impl::find_locked(SmbBase& b, const BaseStatus& s, 
     if (!size) return size.error();
     uint64_t n = std::min<uint64_t>(s.total_msgs, *size / INDEX_LEN);
     uint64_t lo = 0, hi = n;
+    // Numbers mostly run without gaps up to last_msg: one read of a few
+    // records around the guessed place usually finds it (a POP3 session reads
+    // every message); otherwise it narrows the binary search below.
+    if (n > 0 && number <= s.last_msg) {
+        constexpr uint64_t W = 8;
+        uint64_t back = s.last_msg - number;
+        uint64_t guess = back < n ? n - 1 - back : 0;
+        uint64_t first = guess > W ? guess - W : 0;
+        uint64_t count = std::min<uint64_t>(2 * W, n - first);
+        char win[2 * W * INDEX_LEN];
+        auto got = b.sid_.read_at(first * INDEX_LEN, win, size_t(count * INDEX_LEN));
+        if (!got) return got.error();
+        count = std::min<uint64_t>(count, *got / INDEX_LEN);
+        if (count > 0) {
+            bool sorted = true;                               // else: plain binary search
+            uint32_t prev = 0;
+            for (uint64_t i = 0; i < count; ++i) {
+                IndexRecord r = decode_index(win + i * INDEX_LEN);
+                if (r.number == number) {
+                    if (pos) *pos = uint32_t(first + i);
+                    return r;
+                }
+                sorted = sorted && r.number > prev;
+                prev = r.number;
+            }
+            uint32_t low = decode_index(win).number;
+            if (sorted && number > prev) lo = first + count;
+            else if (sorted && number < low) hi = first;
+            else if (sorted) lo = hi;                          // within the window's range: absent
+        }
+    }
     while (lo < hi) {                                         // FMT-72
         uint64_t mid = (lo + hi) / 2;
         char rec[INDEX_LEN];

@@ -6,9 +6,51 @@
 #include <netinet/tcp.h>
 #include <chrono>
 #include <poll.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 namespace sbbs {
+
+namespace {
+
+struct OptionName {
+    const char* name;
+    int level, option;
+};
+
+const OptionName kOptions[] = {
+    {"KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE},     {"SNDBUF", SOL_SOCKET, SO_SNDBUF},
+    {"RCVBUF", SOL_SOCKET, SO_RCVBUF},           {"SNDLOWAT", SOL_SOCKET, SO_SNDLOWAT},
+    {"RCVLOWAT", SOL_SOCKET, SO_RCVLOWAT},       {"DONTROUTE", SOL_SOCKET, SO_DONTROUTE},
+    {"OOBINLINE", SOL_SOCKET, SO_OOBINLINE},     {"TCP_NODELAY", IPPROTO_TCP, TCP_NODELAY},
+    {"TCP_KEEPIDLE", IPPROTO_TCP, TCP_KEEPIDLE}, {"TCP_KEEPINTVL", IPPROTO_TCP, TCP_KEEPINTVL},
+    {"TCP_KEEPCNT", IPPROTO_TCP, TCP_KEEPCNT},
+};
+
+bool same_name(const std::string& a, const char* b) {
+    return ::strcasecmp(a.c_str(), b) == 0;
+}
+
+} // namespace
+
+std::vector<std::string> apply_socket_options(const Socket& s, const std::vector<SocketOption>& options) {
+    std::vector<std::string> failed;
+    for (const auto& o : options) {
+        int rc = -1;
+        if (same_name(o.name, "LINGER")) {   // seconds; 0 turns lingering off
+            linger l{o.value > 0 ? 1 : 0, o.value > 0 ? o.value : 0};
+            rc = ::setsockopt(s.fd(), SOL_SOCKET, SO_LINGER, &l, sizeof l);
+        } else {
+            for (const auto& known : kOptions)
+                if (same_name(o.name, known.name)) {
+                    rc = ::setsockopt(s.fd(), known.level, known.option, &o.value, sizeof o.value);
+                    break;
+                }
+        }
+        if (rc != 0) failed.push_back(o.name);
+    }
+    return failed;
+}
 
 Acceptor::Acceptor(std::vector<Socket> listeners, OnAccept on_accept)
     : listeners_(std::move(listeners)), on_accept_(std::move(on_accept)) {

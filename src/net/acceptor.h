@@ -6,10 +6,22 @@
 #include "net/wake_pipe.h"
 
 #include <functional>
+#include <string>
 #include <thread>
 #include <vector>
 
 namespace sbbs {
+
+// One ctrl/sockopts.ini option for accepted sockets (SMTP-263), by the
+// original's names: KEEPALIVE, LINGER, SNDBUF, RCVBUF, SNDLOWAT, RCVLOWAT,
+// DONTROUTE, OOBINLINE, TCP_NODELAY, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT.
+struct SocketOption {
+    std::string name;
+    int value = 0;
+};
+
+// Sets each option on `s`; returns the names that are unknown or failed.
+std::vector<std::string> apply_socket_options(const Socket& s, const std::vector<SocketOption>& options);
 
 class Acceptor {
 public:

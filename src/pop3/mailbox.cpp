@@ -3,10 +3,13 @@
 
 namespace sbbs::pop3 {
 
-Result<Mailbox> Mailbox::load(MailStore& store, uint32_t user, bool no_spam, const RenderContext& ctx) {
+Result<Mailbox> Mailbox::load(MailStore& store, uint32_t user, bool no_spam, const RenderContext& ctx,
+                              size_t cache_budget) {
     auto list = store.list_mailbox(user);
     if (!list) return list.error();
     Mailbox box;
+    box.entries_.reserve(list->size());
+    size_t cached_bytes = 0;
     for (auto& s : *list) {
         if (s.number == 0 || (s.attr & smb::attr::DELETE)) continue;
         if (no_spam && (s.attr & smb::attr::SPAM)) continue;
@@ -16,7 +19,17 @@ Result<Mailbox> Mailbox::load(MailStore& store, uint32_t user, bool no_spam, con
             e.message = "message #" + std::to_string(s.number) + ": " + e.message;
             return e;
         }
-        box.entries_.push_back({s.number, s.attr, render_message(*msg, ctx).octets(), false, false});
+        RenderedMessage r = render_message(*msg, ctx);
+        MailboxEntry e{s.number, s.attr, r.octets(), false, false, nullptr};
+        if (r.attachments.empty() && cached_bytes + e.size <= cache_budget) {
+            auto c = std::make_shared<CachedRetr>();
+            c->text = retr_text(r, r.text.size(), true);
+            c->sender = msg->hdr.get(smb::hf::SENDER);
+            c->text_bytes = r.text_bytes;
+            cached_bytes += c->text.bytes.size();
+            e.cached = std::move(c);
+        }
+        box.entries_.push_back(std::move(e));
     }
     return box;
 }

@@ -4,26 +4,41 @@
 
 #include "mailfmt/render.h"
 #include "msgbase/mail_store.h"
+#include "pop3/retr_text.h"
 
 #include <cstdint>
+#include <memory>
+#include <string>
 #include <vector>
 
 namespace sbbs::pop3 {
+
+// What a full RETR sends, kept from the login's size computation so that RETR
+// need not read and render the message a second time. Only for mail without
+// file attachments (those are read from disk and may go away meanwhile).
+struct CachedRetr {
+    RetrText text;
+    std::string sender;        // for the log lines (POP3-80)
+    size_t text_bytes = 0;     // RenderedMessage::text_bytes (POP3-79)
+};
 
 struct MailboxEntry {
     uint32_t number = 0;       // SMB message number (the UIDL)
     uint16_t attr = 0;         // index attributes at login
     size_t size = 0;           // octets RETR sends for it
     bool deleted = false;      // DELE given in this session
-    bool marked_read = false;  // this session set MSG_READ on it
+    bool read_pending = false; // retrieved: MSG_READ is set at the end of the session
+    std::shared_ptr<const CachedRetr> cached;   // null: read and render at RETR
 };
 
 class Mailbox {
 public:
     // POP3-49..51: not deleted, index order, number 0 skipped, SPAM left out
     // with `no_spam`. Each message is read once to learn its exact size
-    // (the size of what RETR sends needs the text); nothing else is kept.
-    static Result<Mailbox> load(MailStore& store, uint32_t user, bool no_spam, const RenderContext& ctx);
+    // (the size of what RETR sends needs the text); up to `cache_budget`
+    // bytes of the rendered messages are kept for RETR.
+    static Result<Mailbox> load(MailStore& store, uint32_t user, bool no_spam, const RenderContext& ctx,
+                                size_t cache_budget = 0);
 
     size_t count() const { return entries_.size(); }
     // Messages and octets not marked deleted (RFC 1939 STAT).

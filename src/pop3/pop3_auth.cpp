@@ -175,6 +175,7 @@ bool Pop3Session::authenticate(Auth method, const std::string& id, const std::st
         log_user(LogLevel::Error, "!ERROR " + st.error().message + " saving login data");
     if (debug())
         log_client(LogLevel::Info, "<" + r.user.alias + "> logged-in " + (method == Auth::Apop ? "via APOP" : ""));
+    if (on_login_) on_login_();
     activity_ = false;
     return true;
 }
@@ -203,10 +204,15 @@ bool Pop3Session::open_mailbox() {
         reply("-ERR [IN-USE] mailbox in use by another session, try again later");
         return false;
     }
-    auto box = pop3::Mailbox::load(store_, user_->number, no_spam_, render_context());
+    auto box = pop3::Mailbox::load(store_, user_->number, no_spam_, render_context(), retr_cache_budget_);
+    if (!box && box.error().code == ErrorCode::Locked && !base_locked()) {
+        // POP3-55: the base header lock could not be had: an empty mailbox.
+        log_user(LogLevel::Warning, "!ERROR " + box.error().message + " (mailbox shown empty)");
+        box = pop3::Mailbox{};
+    }
     if (!box) {
         const Error& e = box.error();
-        if (e.code == ErrorCode::Locked) {
+        if (e.code == ErrorCode::Locked) {   // POP3-47: maintenance began while loading
             log_client(LogLevel::Warning, "<" + user_->alias + "> !MAIL BASE LOCKED: " + e.message);
             reply("-ERR database locked, try again later");
         } else {

@@ -41,9 +41,13 @@ void Pop3Session::run(SessionIo& io) {
 }
 
 void Pop3Session::finish() {
-    if (in_transaction_ && record_logout_)
-        if (auto st = record_logout_(user_->number, login_time_, std::time(nullptr)); !st)
-            log_user(LogLevel::Error, "!ERROR " + st.error().message + " in logoutuserdat");
+    if (in_transaction_) apply_read_marks();   // a dropped connection keeps what it retrieved
+    if (in_transaction_) {                  // POP3-112
+        const time_t now = std::time(nullptr);
+        Status st = record_logout_ ? record_logout_(user_->number, login_time_, now)
+                                   : users_.record_logout(user_->number, login_time_, now);
+        if (!st) log_user(LogLevel::Error, "!ERROR " + st.error().message + " in logoutuserdat");
+    }
     if (activity_) {
         if (user_)
             log_user(LogLevel::Info, "logged-out from port " + std::to_string(io_->peer_port()) + " on " + host_ +
@@ -53,7 +57,8 @@ void Pop3Session::finish() {
                                            " on " + host_);
     }
     lock_.reset();
-    if (debug()) log_client(LogLevel::Debug, "Session thread terminated");
+    if (debug())                                                                      // POP3-114
+        log_client(LogLevel::Debug, "Session thread terminated" + (thread_counts_ ? " " + thread_counts_() : ""));
 }
 
 std::optional<std::string> Pop3Session::read_command() {

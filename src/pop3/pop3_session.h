@@ -44,11 +44,19 @@ public:
     void set_tls_available(bool available) { tls_available_ = available; }
     void set_access_lists(const Pop3AccessLists* lists) { lists_ = lists; }
     // POP3-112: the user record's last-on and time-on update at the end of a
-    // session that reached TRANSACTION (UserDirectory has no call for it yet).
+    // session that reached TRANSACTION; by default UserDirectory::record_logout.
     using LogoutRecorder = std::function<Status(uint32_t user, time_t login, time_t logout)>;
     void set_logout_recorder(LogoutRecorder recorder) { record_logout_ = std::move(recorder); }
-    // Ours: send stored text byte for byte (RenderContext::exact_text).
+    // Ours, on by default: send stored text byte for byte (RenderContext::exact_text);
+    // false gives the original's extra CR LF and stripped line ends.
     void set_exact_text(bool exact) { exact_text_ = exact; }
+    // Bytes of rendered messages kept from the login for RETR (0 = none).
+    void set_retr_cache_budget(size_t bytes) { retr_cache_budget_ = bytes; }
+    // Told once a login succeeds: a logged-in connection stops counting
+    // against MaxConcurrentConnections (POP3-9).
+    void set_login_hook(std::function<void()> hook) { on_login_ = std::move(hook); }
+    // "(<n> threads remain, <m> clients served)" for the session-end line (POP3-114).
+    void set_thread_counts(std::function<std::string()> counts) { thread_counts_ = std::move(counts); }
 
     void run(SessionIo& io);
 
@@ -71,9 +79,11 @@ private:
     void list(const std::string& line, bool uidl);
     void retrieve(const std::string& line, bool top);
     void send_message(pop3::MailboxEntry& e, long lines);
-    void mark_retrieved(pop3::MailboxEntry& e, const RenderedMessage& r);
+    void mark_retrieved(pop3::MailboxEntry& e, uint16_t attr, uint16_t auxattr,
+                        const std::vector<std::string>& attachments, bool all_readable);
     void dele(const std::string& line);
     void rset();
+    void apply_read_marks();
     void update();
     void remove_attachments(const pop3::MailboxEntry& e, const RenderContext& ctx);
     void finish();
@@ -101,8 +111,11 @@ private:
     pop3::MailboxLockRegistry* locks_ = nullptr;
     const Pop3AccessLists* lists_ = nullptr;
     bool tls_available_ = true;
-    bool exact_text_ = false;
+    bool exact_text_ = true;
+    size_t retr_cache_budget_ = size_t(8) << 20;   // per session: MaxClients of them may run
     LogoutRecorder record_logout_;
+    std::function<void()> on_login_;
+    std::function<std::string()> thread_counts_;
 
     // Per-connection state.
     SessionIo* io_ = nullptr;

@@ -1,7 +1,7 @@
 // DKIM signing with OpenSSL (see dkim.h).
 #include "sendmail/dkim.h"
 
-#include "sendmail/sasl.h"
+#include "util/base64.h"
 #include "util/strings.h"
 
 #include <openssl/evp.h>
@@ -155,7 +155,7 @@ Result<std::string> DkimSigner::sign(std::string_view message, time_t now) const
     for (auto* f : chosen) has_from = has_from || iequals(field_name(*f), "From");
     if (!has_from) return make_error("no From header field", ErrorCode::Invalid);
 
-    std::string bh = sasl::base64_encode(sha256(dkim::relaxed_body(body)));
+    std::string bh = base64_encode(sha256(dkim::relaxed_body(body)));
     std::string sig = "DKIM-Signature: v=1; a=" + std::string(ed25519_ ? "ed25519-sha256" : "rsa-sha256") +
                       "; c=relaxed/relaxed;\r\n\td=" + domain_ + "; s=" + selector_ +
                       "; t=" + std::to_string(static_cast<long long>(now)) + ";\r\n\th=" + names + ";\r\n\tbh=" + bh +
@@ -182,7 +182,7 @@ Result<std::string> DkimSigner::sign(std::string_view message, time_t now) const
     if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len, in, input.size()) != 1)
         return make_error("signing failed");
     out.resize(len);
-    return sig + fold_b64(sasl::base64_encode(out)) + "\r\n";
+    return sig + fold_b64(base64_encode(out)) + "\r\n";
 }
 
 } // namespace sbbs

@@ -2,11 +2,10 @@
 #include "sendmail/route.h"
 
 #include "config/options.h"
+#include "net/connector.h"
+#include "net/socket_address.h"
 #include "sendmail/envelope.h"
 #include "util/strings.h"
-
-#include <arpa/inet.h>
-#include <netdb.h>
 
 namespace sbbs {
 
@@ -67,29 +66,12 @@ Route choose_route(const std::string& domain, const SendMailSettings& s, Resolve
     return r;
 }
 
-namespace {
-std::string system_lookup(const std::string& name) {
-    addrinfo hints{};
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* res = nullptr;
-    if (getaddrinfo(name.c_str(), nullptr, &hints, &res) != 0 || !res) return {};
-    char buf[INET6_ADDRSTRLEN] = {};
-    const void* addr = res->ai_family == AF_INET
-                           ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(res->ai_addr)->sin_addr)
-                           : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(res->ai_addr)->sin6_addr);
-    std::string out = inet_ntop(res->ai_family, addr, buf, sizeof buf) ? buf : "";
-    freeaddrinfo(res);
-    return out;
-}
-} // namespace
-
 std::string resolve_host(const std::string& name, Resolver& dns, bool system_fallback) {
     std::string n = name;
     if (n.size() > 2 && n.front() == '[' && n.back() == ']') n = n.substr(1, n.size() - 2);
-    unsigned char buf[16];
-    if (inet_pton(AF_INET, n.c_str(), buf) == 1 || inet_pton(AF_INET6, n.c_str(), buf) == 1) return n;
+    if (parse_numeric_address(n, 0)) return n;
     auto a = dns.addresses(n);
-    if (a.status != DnsStatus::Ok || a.records.empty()) return system_fallback ? system_lookup(n) : "";
+    if (a.status != DnsStatus::Ok || a.records.empty()) return system_fallback ? system_address(n) : "";
     return a.records.front();
 }
 

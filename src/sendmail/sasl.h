@@ -1,15 +1,12 @@
 // The client side of AUTH PLAIN / LOGIN / CRAM-MD5 (SEND-55..57): the
-// encodings only; the dialogue decides when to send them.
+// encodings only; the dialogue decides when to send them. base64 itself is
+// util/base64.h.
 #pragma once
 
 #include <string>
 #include <string_view>
 
 namespace sbbs::sasl {
-
-std::string base64_encode(std::string_view bytes);
-// Decoded bytes; "" for malformed input.
-std::string base64_decode(std::string_view text);
 
 // base64(user NUL user NUL password)
 std::string plain_response(const std::string& user, const std::string& password);

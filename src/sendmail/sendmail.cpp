@@ -5,6 +5,7 @@
 #include "sendmail/attachments.h"
 #include "sendmail/auto_exempt.h"
 #include "sendmail/bounce.h"
+#include "sendmail/delivery_pool.h"
 #include "sendmail/envelope.h"
 
 #include <cstdio>
@@ -44,10 +45,22 @@ void SendMail::log(LogLevel level, const std::string& text) {
     if (d_.log.enabled(level)) d_.log.log(level, text);
 }
 
+void SendMail::tally(ScanStats& st, Done d) {
+    switch (d) {
+    case Done::Sent: ++st.sent; break;
+    case Done::Failed: ++st.failed; break;
+    case Done::Bounced: ++st.bounced; break;
+    case Done::Skipped: ++st.skipped; break;
+    }
+}
+
 ScanStats SendMail::scan(bool periodic) {
     ScanStats st;
     if (periodic) ++period_;
-    failed_servers_.clear();
+    {
+        std::lock_guard lk(failed_mu_);
+        failed_servers_.clear();
+    }
     // In-transit messages are listed too, to say why they are skipped (SEND-18).
     auto queue = d_.store.queued_outbound(true);
     if (!queue) {
@@ -55,20 +68,27 @@ ScanStats SendMail::scan(bool periodic) {
         return st;
     }
     st.candidates = unsigned(queue->size());
-    for (size_t i = 0; i < queue->size(); ++i) {
-        if (stop_) break;
-        if (!s_.mail_lock_path.empty() && std::filesystem::exists(s_.mail_lock_path)) break;  // SEND-21
-        switch (process((*queue)[i], i + 1, queue->size())) {
-        case Done::Sent: ++st.sent; break;
-        case Done::Failed: ++st.failed; break;
-        case Done::Bounced: ++st.bounced; break;
-        case Done::Skipped: ++st.skipped; break;
+    // Claimed a round at a time, so a long queue is neither held in memory
+    // at once nor all marked in transit before the first message leaves.
+    size_t round = s_.claim_round ? s_.claim_round : 1;
+    bool ended = false;
+    for (size_t i = 0; i < queue->size() && !ended;) {
+        std::vector<OutboundJob> jobs;
+        for (; i < queue->size() && jobs.size() < round; ++i) {
+            if (stop_ || (!s_.mail_lock_path.empty() && std::filesystem::exists(s_.mail_lock_path))) {   // SEND-21
+                ended = true;
+                break;
+            }
+            if (auto done = prepare((*queue)[i], i + 1, queue->size(), jobs)) tally(st, *done);
         }
+        if (!jobs.empty()) dispatch(jobs, st);
+        if (stop_) break;
     }
     return st;
 }
 
-SendMail::Done SendMail::process(uint32_t number, size_t index, size_t count) {
+std::optional<SendMail::Done> SendMail::prepare(uint32_t number, size_t index, size_t count,
+                                                std::vector<OutboundJob>& jobs) {
     auto r = d_.store.read(number, false);
     if (!r) {
         log(LogLevel::Error, "0000 !SEND ERROR (" + r.error().message + ") reading message header #" +
@@ -88,8 +108,11 @@ SendMail::Done SendMail::process(uint32_t number, size_t index, size_t count) {
         log(LogLevel::Debug, "0000 SEND Message #" + std::to_string(number) + " waiting for its next retry");
         return Done::Skipped;
     }
-    h.netattr |= netattr::INTRANSIT;   // claim it before any network activity (SEND-19)
-    retry_->started(number);           // recorded first: a crash after the claim is then ours to redo
+    // The claim is durable (SMB flag and, with a BookRetrySchedule, the state
+    // database) before any network activity (SEND-19): after a crash the
+    // message is sent again at most once, never lost.
+    h.netattr |= netattr::INTRANSIT;
+    retry_->started(number);
     if (Status st = d_.store.update_header(h); !st) {
         log(LogLevel::Error, "0000 !SEND ERROR (" + st.error().message + ") marking message #" +
                                  std::to_string(number) + " in transit");
@@ -105,7 +128,25 @@ SendMail::Done SendMail::process(uint32_t number, size_t index, size_t count) {
         return Done::Skipped;
     }
     full->hdr.netattr |= netattr::INTRANSIT;
-    return deliver(*full);
+    std::string netaddr = h.get(hf::RECIPIENTNETADDR);
+    std::string domain = envelope::destination_domain(netaddr);
+    if (domain.empty()) {   // SEND-26
+        log(LogLevel::Warning, "0000 !SEND INVALID destination address: " + netaddr);
+        return bounce(full->hdr, "Invalid destination address: " + netaddr, true, 0);
+    }
+    Route route = choose_route(domain, s_, d_.dns, d_.dns_server_text);
+    if (route.hosts.empty()) {
+        log(LogLevel::Warning, "0000 !SEND " + route.log_text);
+        return bounce(full->hdr, route.error, route.permanent, 0);
+    }
+    OutboundJob job;
+    job.from = envelope::sender(full->hdr, s_.inet_addr);
+    job.to = envelope::recipient(full->hdr);
+    job.text = d_.render(*full);
+    job.msg = std::move(*full);
+    job.route = std::move(route);
+    jobs.push_back(std::move(job));
+    return std::nullopt;
 }
 
 // Ours (SEND-98): this process never leaves its own claims set, so a flag
@@ -132,46 +173,69 @@ void SendMail::clear_intransit(MessageHeader& hdr) {
                                  std::to_string(hdr.number));
 }
 
-SendMail::Done SendMail::deliver(Message& msg) {
-    MessageHeader& h = msg.hdr;
-    std::string netaddr = h.get(hf::RECIPIENTNETADDR);
-    std::string domain = envelope::destination_domain(netaddr);
-    if (domain.empty()) {   // SEND-26
-        log(LogLevel::Warning, "0000 !SEND INVALID destination address: " + netaddr);
-        return bounce(h, "Invalid destination address: " + netaddr, true, 0);
+void SendMail::dispatch(std::vector<OutboundJob>& jobs, ScanStats& st) {
+    std::vector<OutboundGroup> groups = group_jobs(jobs, s_.max_batch_rcpts);
+    if (d_.dkim) {   // SEND-72: every message, one d= domain; signed once per transaction
+        for (auto& g : groups)
+            for (auto& b : g.batches) {
+                if (auto sig = d_.dkim->sign(b.text, time(nullptr))) b.text = *sig + b.text;
+                else log(LogLevel::Warning, "0000 SEND !DKIM signing failed - sending unsigned");
+            }
     }
-    Route route = choose_route(domain, s_, d_.dns, d_.dns_server_text);
-    if (route.hosts.empty()) {
-        log(LogLevel::Warning, "0000 !SEND " + route.log_text);
-        return bounce(h, route.error, route.permanent, 0);
-    }
-    SmtpTransaction tx;
-    tx.from = envelope::sender(h, s_.inet_addr);
-    tx.to = envelope::recipient(h);
-    tx.text = d_.render(msg);
-    if (d_.dkim) {   // SEND-72: every message, one d= domain
-        if (auto sig = d_.dkim->sign(tx.text, time(nullptr))) tx.text = *sig + tx.text;
-        else log(LogLevel::Warning, "0000 SEND !DKIM signing failed - sending unsigned");
-    }
-    tx.auth = route.kind == RouteKind::Relay && s_.relay_auth_methods() > 0;
-    std::string last_error;
-    const std::string& first = route.hosts.front().name;
-    for (size_t i = 0; i < route.hosts.size() && !stop_; ++i) {
-        if (i > 0) log(LogLevel::Debug, "0000 SEND reverting to next MX: " + route.hosts[i].name);
-        HostTry t = try_host(route.hosts[i], route.kind, tx, first, last_error);
-        if (!t.session) continue;   // not reached: try the next host (SEND-45)
-        if (t.outcome.result == SessionResult::Sent) return succeed(msg, t, tx.to);
-        return bounce(h, t.outcome.error, t.outcome.result == SessionResult::PermFail, t.sock);
-    }
-    if (stop_ && last_error.empty()) {   // shutdown before any host was tried: no attempt
-        clear_intransit(h);
-        return Done::Skipped;
-    }
-    return bounce(h, last_error, false, 0);   // SEND-46
+    run_bounded(groups.size(), s_.delivery_workers, [&](size_t i) { deliver_group(groups[i], jobs, st); });
 }
 
-SendMail::HostTry SendMail::try_host(const Destination& d, RouteKind kind, const SmtpTransaction& tx,
-                                     const std::string& first_name, std::string& last_error) {
+// One destination: its transactions in order over as few connections as the
+// servers allow. A session that fails before mail (greeting, EHLO, AUTH) fails
+// every message still waiting; a lost connection leaves the rest for a new one.
+void SendMail::deliver_group(const OutboundGroup& g, std::vector<OutboundJob>& jobs, ScanStats& st) {
+    bool auth = g.route.kind == RouteKind::Relay && s_.relay_auth_methods() > 0;
+    size_t next = 0;   // the first batch not yet tried
+    auto rest = [&](auto&& each) {
+        for (; next < g.batches.size(); ++next)
+            for (size_t k : g.batches[next].jobs) each(jobs[k]);
+    };
+    while (next < g.batches.size()) {
+        if (stop_) return rest([&](OutboundJob& j) { release(j, st); });   // SEND-9
+        std::string last_error;
+        LiveSession ls = open_session(g.route, auth, last_error);
+        if (!ls.session) {   // no host reached (SEND-46)
+            if (stop_ && last_error.empty()) return rest([&](OutboundJob& j) { release(j, st); });
+            SessionOutcome o{SessionResult::TempFail, last_error};
+            return rest([&](OutboundJob& j) { settle(j, o, 0, st); });
+        }
+        if (ls.opened.result != SessionResult::Sent)
+            return rest([&](OutboundJob& j) { settle(j, ls.opened, ls.sock, st); });
+        for (bool go_on = true; go_on && next < g.batches.size();) {
+            const OutboundBatch& b = g.batches[next++];
+            SmtpTransaction tx{b.from, {}, b.text};
+            for (size_t k : b.jobs) tx.to.push_back(jobs[k].to);
+            TransactionOutcome r = ls.session->send(tx);
+            for (size_t k = 0; k < b.jobs.size(); ++k) settle(jobs[b.jobs[k]], r.rcpt[k], ls.sock, st);
+            if (next == g.batches.size() || stop_) {
+                // SEND-83; SEND-63: after a failure the connection is just closed.
+                if (r.any_sent()) ls.session->quit();
+                go_on = false;
+            } else {
+                go_on = r.usable && ls.session->reset();
+            }
+        }
+    }
+}
+
+SendMail::LiveSession SendMail::open_session(const Route& route, bool auth, std::string& last_error) {
+    const std::string& first = route.hosts.front().name;
+    SessionStart how{true, auth};
+    for (size_t i = 0; i < route.hosts.size() && !stop_; ++i) {
+        if (i > 0) log(LogLevel::Debug, "0000 SEND reverting to next MX: " + route.hosts[i].name);
+        LiveSession ls = try_host(route.hosts[i], route.kind, how, first, last_error);
+        if (ls.session) return ls;   // else: not reached, try the next host (SEND-45)
+    }
+    return {};
+}
+
+SendMail::LiveSession SendMail::try_host(const Destination& d, RouteKind kind, const SessionStart& how,
+                                         const std::string& first_name, std::string& last_error) {
     log(LogLevel::Debug, "0000 SEND resolving SMTP hostname: '" + d.name + "'");
     std::string ip = resolve_host(d.name, d_.dns, kind != RouteKind::Mx);
     if (ip.empty()) {
@@ -185,43 +249,66 @@ SendMail::HostTry SendMail::try_host(const Destination& d, RouteKind kind, const
         return {};
     }
     std::string key = ip + ":" + std::to_string(d.port);
-    if (auto f = failed_servers_.find(key); f != failed_servers_.end()) {   // SEND-42
-        last_error = "Error " + std::to_string(f->second) + " connecting to port " + std::to_string(d.port) +
-                     " on " + d.name + " [" + ip + "]";
-        log(LogLevel::Info, "0000 SEND skipping failed SMTP server: " + last_error);
-        return {};
+    {
+        std::lock_guard lk(failed_mu_);
+        if (auto f = failed_servers_.find(key); f != failed_servers_.end()) {   // SEND-42
+            last_error = "Error " + std::to_string(f->second) + " connecting to port " + std::to_string(d.port) +
+                         " on " + d.name + " [" + ip + "]";
+            log(LogLevel::Info, "0000 SEND skipping failed SMTP server: " + last_error);
+            return {};
+        }
     }
-    HostTry t = run_session(d, ip, tx, first_name, last_error);
-    if (t.outcome.result == SessionResult::TlsFailed) {
+    LiveSession ls = connect_host(d, ip, how, first_name, last_error);
+    if (ls.session && ls.opened.result == SessionResult::TlsFailed) {
         // SEND-52: start over once in plain text; TLS trouble alone never bounces.
-        SmtpTransaction plain = tx;
+        SessionStart plain = how;
         plain.try_tls = false;
-        t = run_session(d, ip, plain, first_name, last_error);
-        if (t.outcome.result == SessionResult::TlsFailed) t.session = false;
+        ls = connect_host(d, ip, plain, first_name, last_error);
+        if (ls.session && ls.opened.result == SessionResult::TlsFailed) ls.session.reset();
     }
-    return t;
+    return ls;
 }
 
-SendMail::HostTry SendMail::run_session(const Destination& d, const std::string& ip, const SmtpTransaction& tx,
-                                        const std::string& first_name, std::string& last_error) {
-    HostTry t;
+SendMail::LiveSession SendMail::connect_host(const Destination& d, const std::string& ip, const SessionStart& how,
+                                             const std::string& first_name, std::string& last_error) {
+    LiveSession ls;
     log(LogLevel::Info, "0000 SEND connecting to port " + std::to_string(d.port) + " on " + d.name + " [" + ip + "]");
     Connected c = d_.connector.connect({ip, d.port, s_.connect_timeout_s, s_.outbound_interface});
     if (!c.link) {
         log(LogLevel::Info, "0000 SEND !ERROR " + std::to_string(c.error) + " connecting to SMTP server: " + d.name);
-        failed_servers_[ip + ":" + std::to_string(d.port)] = c.error;
+        {
+            std::lock_guard lk(failed_mu_);
+            failed_servers_[ip + ":" + std::to_string(d.port)] = c.error;
+        }
         last_error = "Error " + std::to_string(c.error) + " connecting to port " + std::to_string(d.port) + " on " +
                      d.name + " [" + ip + "]";
-        return t;
+        return ls;
     }
-    t.sock = c.link->socket_number();
-    log(LogLevel::Debug, sock_text(t.sock) + " SEND connected to " + d.name);
-    SmtpSession session(*c.link, s_, d_.log, first_name);
-    if (!session.greet(last_error)) return t;   // SEND-44: counts as a host failure
-    t.session = true;
-    t.outcome = session.deliver(tx);
-    if (t.outcome.result == SessionResult::Sent) session.quit();
-    return t;
+    ls.sock = c.link->socket_number();
+    log(LogLevel::Debug, sock_text(ls.sock) + " SEND connected to " + d.name);
+    auto session = std::make_unique<SmtpSession>(*c.link, s_, d_.log, first_name);
+    if (!session->greet(last_error)) return ls;   // SEND-44: counts as a host failure
+    ls.opened = session->open(how);
+    ls.link = std::move(c.link);
+    ls.session = std::move(session);
+    return ls;
+}
+
+// One recipient's result, booked under the lock: the workers share the base,
+// the schedule and the exemption file.
+void SendMail::settle(OutboundJob& job, const SessionOutcome& o, int sock, ScanStats& st) {
+    std::lock_guard lk(book_mu_);
+    Done d = o.result == SessionResult::Sent
+                 ? succeed(job.msg, sock, o, job.to)
+                 : bounce(job.msg.hdr, o.error, o.result == SessionResult::PermFail, sock);
+    tally(st, d);
+}
+
+// Not tried because the server is stopping: left queued, no attempt counted.
+void SendMail::release(OutboundJob& job, ScanStats& st) {
+    std::lock_guard lk(book_mu_);
+    clear_intransit(job.msg.hdr);
+    tally(st, Done::Skipped);
 }
 
 void SendMail::remove_attachments(const MessageHeader& h) {
@@ -231,11 +318,11 @@ void SendMail::remove_attachments(const MessageHeader& h) {
         log(LogLevel::Error, "!ERROR " + std::to_string(err) + " deleting attachment: " + h.get(hf::SUBJECT));
 }
 
-SendMail::Done SendMail::succeed(Message& msg, const HostTry& t, const std::string& rcpt) {
+SendMail::Done SendMail::succeed(Message& msg, int sock, const SessionOutcome& o, const std::string& rcpt) {
     MessageHeader h = msg.hdr;
     if (auto fresh = d_.store.read(h.number, false)) h = fresh->hdr;   // keep changes made meanwhile
-    log(LogLevel::Info, sock_text(t.sock) + " SEND Successfully sent message #" + std::to_string(h.number) + " (" +
-                            std::to_string(t.outcome.bytes) + " bytes, " + std::to_string(t.outcome.lines) +
+    log(LogLevel::Info, sock_text(sock) + " SEND Successfully sent message #" + std::to_string(h.number) + " (" +
+                            std::to_string(o.bytes) + " bytes, " + std::to_string(o.lines) +
                             " lines) from " + envelope::sender_info(h) + " to '" + h.get(hf::RECIPIENT) + "' " + rcpt);
     h.netattr = uint16_t((h.netattr | netattr::SENT) & ~netattr::INTRANSIT);
     if ((h.netattr & netattr::KILLSENT) || !envelope::has_sender_ext(h)) h.attr |= attr::DELETE;   // SEND-81

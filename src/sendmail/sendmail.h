@@ -1,10 +1,15 @@
 // SendMail: one pass over the mail base's outbound Internet queue, each
 // message claimed, routed, sent over SMTP and then marked sent, retried
-// later or bounced (SEND-15..46, SEND-80..99).
+// later or bounced (SEND-15..46, SEND-80..99). Ours (issue item 6): the
+// claimed messages of a round are grouped by destination; destinations are
+// served concurrently by at most SendMailSettings::delivery_workers threads,
+// and each destination's messages share one connection (and, when their
+// text is the same, one transaction).
 #pragma once
 
 #include "dns/resolver.h"
 #include "sendmail/dkim.h"
+#include "sendmail/outbound_batch.h"
 #include "log/logger.h"
 #include "msgbase/mail_store.h"
 #include "sendmail/retry_schedule.h"
@@ -19,6 +24,8 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 
 namespace sbbs {
@@ -61,24 +68,32 @@ public:
 
 private:
     enum class Done { Sent, Failed, Bounced, Skipped };
-    struct HostTry {
-        bool session = false;             // a session got past the greeting
-        SessionOutcome outcome;
+    // An open session with a server of the route (or why none could be had).
+    struct LiveSession {
+        std::unique_ptr<SmtpLink> link;
+        std::unique_ptr<SmtpSession> session;   // null: the host was not reached
+        SessionOutcome opened;                  // of SmtpSession::open
         int sock = 0;
     };
 
-    Done process(uint32_t number, size_t index, size_t count);
+    // Claims message `number` and appends it to `jobs`, or says why not.
+    std::optional<Done> prepare(uint32_t number, size_t index, size_t count, std::vector<OutboundJob>& jobs);
     bool stale_intransit(const smb::MessageHeader& h);
-    Done deliver(smb::Message& msg);
-    HostTry try_host(const Destination& d, RouteKind kind, const SmtpTransaction& tx, const std::string& first_name,
-                     std::string& last_error);
-    HostTry run_session(const Destination& d, const std::string& ip, const SmtpTransaction& tx,
-                        const std::string& first_name, std::string& last_error);
-    Done succeed(smb::Message& msg, const HostTry& t, const std::string& rcpt);
+    void dispatch(std::vector<OutboundJob>& jobs, ScanStats& st);
+    void deliver_group(const OutboundGroup& g, std::vector<OutboundJob>& jobs, ScanStats& st);
+    LiveSession open_session(const Route& route, bool auth, std::string& last_error);
+    LiveSession try_host(const Destination& d, RouteKind kind, const SessionStart& how, const std::string& first_name,
+                         std::string& last_error);
+    LiveSession connect_host(const Destination& d, const std::string& ip, const SessionStart& how,
+                             const std::string& first_name, std::string& last_error);
+    void settle(OutboundJob& job, const SessionOutcome& o, int sock, ScanStats& st);
+    void release(OutboundJob& job, ScanStats& st);
+    Done succeed(smb::Message& msg, int sock, const SessionOutcome& o, const std::string& rcpt);
     Done bounce(smb::MessageHeader hdr, const std::string& error, bool immediate, int sock);
     void clear_intransit(smb::MessageHeader& hdr);
     void remove_attachments(const smb::MessageHeader& hdr);
     void log(LogLevel level, const std::string& text);
+    static void tally(ScanStats& st, Done d);
 
     SendMailSettings s_;
     SendMailDeps d_;
@@ -86,6 +101,8 @@ private:
     RetrySchedule* retry_;
     std::atomic<bool> stop_{false};
     uint64_t period_ = 0;                       // periodic scans so far
+    std::mutex book_mu_;                        // base, schedule, stats and exempt file updates
+    std::mutex failed_mu_;
     std::map<std::string, int> failed_servers_; // "ip:port" -> error (SEND-42)
     std::map<uint32_t, uint64_t> foreign_intransit_;  // number -> period first seen
 };

@@ -43,7 +43,7 @@ public:
     virtual Connected connect(const ConnectRequest& req) = 0;
 };
 
-// The TCP/OpenSSL connector (tcp_connector_posix.cpp).
+// The TCP/OpenSSL connector (tcp_connector.cpp over net/connector.h).
 std::unique_ptr<SmtpConnector> make_tcp_connector();
 
 } // namespace sbbs

@@ -3,6 +3,7 @@
 
 #include "config/options.h"
 #include "sendmail/sasl.h"
+#include "util/base64.h"
 
 #include <cctype>
 #include <cstdio>
@@ -46,7 +47,7 @@ void SmtpSession::logf(LogLevel level, const std::string& text) {
     if (log_.enabled(level)) log_.log(level, prefix() + " " + text);
 }
 
-bool SmtpSession::send(const std::string& line, const std::string& shown) {
+bool SmtpSession::put(const std::string& line, const std::string& shown) {
     if (s_.has(mail_opt::DEBUG_TX)) logf(LogLevel::Debug, "TX: " + (shown.empty() ? line : shown));
     return link_.write(line + "\r\n");
 }
@@ -89,13 +90,13 @@ bool SmtpSession::greet(std::string& error) {
     return false;
 }
 
-SessionOutcome SmtpSession::hello(const SmtpTransaction& t) {
-    send("EHLO " + s_.helo_host);
+SessionOutcome SmtpSession::hello(const SessionStart& t) {
+    put("EHLO " + s_.helo_host);
     auto r = expect("250");
     if (!r.ok) {
         // SEND-48: no HELO fall-back when AUTH to the relay is required.
         if (t.auth) return fail(r, "250");
-        send("HELO " + s_.helo_host);
+        put("HELO " + s_.helo_host);
         auto h = expect("250");
         if (!h.ok) return fail(h, "250");
         return {SessionResult::Sent, {}};
@@ -105,13 +106,13 @@ SessionOutcome SmtpSession::hello(const SmtpTransaction& t) {
         if (l.rfind("250-STARTTLS", 0) == 0 || l.rfind("250 STARTTLS", 0) == 0) offers_tls = true;
     if (!offers_tls || !t.try_tls) return {SessionResult::Sent, {}};
     logf(LogLevel::Debug, "Starting TLS session");
-    send("STARTTLS");
+    put("STARTTLS");
     if (!expect("220").ok) return {SessionResult::Sent, {}};   // SEND-50: stay plain
     if (Status st = link_.start_tls(s_.max_inactivity_s); !st) {
         logf(LogLevel::Warning, "!TLS ERROR: " + st.error().message);
         return {SessionResult::TlsFailed, st.error().message};
     }
-    send("EHLO " + s_.helo_host);
+    put("EHLO " + s_.helo_host);
     if (!expect("250").ok) return {SessionResult::TlsFailed, "EHLO after STARTTLS failed"};
     // SEND-51: this one line keeps the plain label.
     char sock[16];
@@ -125,68 +126,97 @@ SessionOutcome SmtpSession::authenticate() {
     const auto& pass = s_.relay_password;
     // Ours (SEND-58): with several methods set, the strongest one is used.
     if (s_.has(mail_opt::RELAY_AUTH_CRAM_MD5)) {
-        send("AUTH CRAM-MD5");
+        put("AUTH CRAM-MD5");
         auto c = expect("334");
         if (!c.ok) return fail(c, "334 Username/Challenge");
         auto sp = c.line.find(' ');
         std::string challenge = sp == std::string::npos ? std::string() : c.line.substr(sp + 1);
-        send(sasl::cram_md5_response(user, pass, challenge), "<CRAM-MD5 response>");
+        put(sasl::cram_md5_response(user, pass, challenge), "<CRAM-MD5 response>");
     } else if (s_.has(mail_opt::RELAY_AUTH_LOGIN)) {
-        send("AUTH LOGIN");
+        put("AUTH LOGIN");
         auto u = expect("334");
         if (!u.ok) return fail(u, "334 Username/Challenge");
-        send(sasl::base64_encode(user), "<username>");
+        put(base64_encode(user), "<username>");
         auto p = expect("334");
         if (!p.ok) return fail(p, "334 Password");
-        send(sasl::base64_encode(pass), "<password>");
+        put(base64_encode(pass), "<password>");
     } else {
-        send("AUTH PLAIN " + sasl::plain_response(user, pass), "AUTH PLAIN <credentials>");
+        put("AUTH PLAIN " + sasl::plain_response(user, pass), "AUTH PLAIN <credentials>");
     }
     auto done = expect("235");
     if (!done.ok) return fail(done, "235");
     return {SessionResult::Sent, {}};
 }
 
-SessionOutcome SmtpSession::transaction(const SmtpTransaction& t) {
-    send("MAIL FROM:" + t.from);
-    if (auto r = expect("250"); !r.ok) return fail(r, "250");
-    send("RCPT TO:" + t.to);
-    if (auto r = expect("25"); !r.ok) return fail(r, "25*");
-    send("DATA");
-    if (auto r = expect("354"); !r.ok) return fail(r, "354");
-    SessionOutcome o;
-    o.bytes = t.text.size();
-    logf(LogLevel::Debug, "sending message text (" + std::to_string(o.bytes) + " bytes) begin");
-    for (auto& line : data_lines(t.text)) {
-        if (!send(line)) break;   // the reply wait below reports the failure
-        ++o.lines;
-    }
-    send(".");
-    logf(LogLevel::Debug, "send of message text (" + std::to_string(o.bytes) + " bytes, " + std::to_string(o.lines) +
-                              " lines) complete, waiting for acknowledgment (250)");
-    auto r = expect("250", 2);   // SEND-61: one more wait on time-out
-    if (!r.ok) {
-        auto f = fail(r, "250");
-        f.bytes = o.bytes;
-        f.lines = o.lines;
-        return f;
-    }
-    o.result = SessionResult::Sent;
-    return o;
+bool TransactionOutcome::any_sent() const {
+    for (auto& r : rcpt)
+        if (r.result == SessionResult::Sent) return true;
+    return false;
 }
 
-SessionOutcome SmtpSession::deliver(const SmtpTransaction& t) {
-    auto h = hello(t);
-    if (h.result != SessionResult::Sent) return h;
-    if (t.auth) {
-        auto a = authenticate();
-        if (a.result != SessionResult::Sent) return a;
+TransactionOutcome SmtpSession::send(const SmtpTransaction& t) {
+    TransactionOutcome out;
+    out.rcpt.resize(t.to.size());
+    auto fail_all = [&](const Reply& r, const std::string& expected, bool only_accepted) {
+        for (auto& o : out.rcpt)
+            if (!only_accepted || o.result == SessionResult::Sent) o = fail(r, expected);
+        out.usable = !r.line.empty();
+        return out;
+    };
+    put("MAIL FROM:" + t.from);
+    if (auto r = expect("250"); !r.ok) return fail_all(r, "250", false);
+    bool accepted = false;
+    for (size_t i = 0; i < t.to.size(); ++i) {
+        put("RCPT TO:" + t.to[i]);
+        auto r = expect("25");
+        if (r.ok) {
+            out.rcpt[i].result = SessionResult::Sent;   // accepted so far
+            accepted = true;
+            continue;
+        }
+        out.rcpt[i] = fail(r, "25*");
+        if (r.line.empty()) {   // hung up or silent: the rest cannot be tried here
+            for (size_t j = i + 1; j < t.to.size(); ++j) out.rcpt[j] = out.rcpt[i];
+            for (size_t j = 0; j < i; ++j) out.rcpt[j] = out.rcpt[i];
+            return out;
+        }
     }
-    return transaction(t);
+    out.usable = true;
+    if (!accepted) return out;   // nobody to send to: no DATA
+    put("DATA");
+    if (auto r = expect("354"); !r.ok) return fail_all(r, "354", true);
+    size_t bytes = t.text.size(), lines = 0;
+    logf(LogLevel::Debug, "sending message text (" + std::to_string(bytes) + " bytes) begin");
+    for (auto& line : data_lines(t.text)) {
+        if (!put(line)) break;   // the reply wait below reports the failure
+        ++lines;
+    }
+    put(".");
+    logf(LogLevel::Debug, "send of message text (" + std::to_string(bytes) + " bytes, " + std::to_string(lines) +
+                              " lines) complete, waiting for acknowledgment (250)");
+    auto r = expect("250", 2);   // SEND-61: one more wait on time-out
+    if (!r.ok) fail_all(r, "250", true);
+    for (auto& o : out.rcpt) {
+        o.bytes = bytes;
+        o.lines = lines;
+    }
+    return out;
+}
+
+SessionOutcome SmtpSession::open(const SessionStart& how) {
+    auto h = hello(how);
+    if (h.result != SessionResult::Sent) return h;
+    if (how.auth) return authenticate();
+    return h;
+}
+
+bool SmtpSession::reset() {
+    put("RSET");
+    return expect("250").ok;
 }
 
 void SmtpSession::quit() {
-    send("QUIT");
+    put("QUIT");
     auto r = link_.read_line(s_.max_inactivity_s < 10 ? s_.max_inactivity_s : 10);
     (void)r;
 }

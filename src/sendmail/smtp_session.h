@@ -1,6 +1,8 @@
 // The client side of one SMTP session on an open connection (SEND-44,
 // SEND-47..66, SEND-83): greeting, EHLO/HELO, opportunistic STARTTLS, AUTH
-// to the relay, one MAIL/RCPT/DATA transaction, QUIT.
+// to the relay, then transactions (ours, SEND-23: one MAIL FROM, several
+// RCPT TO, one DATA; several transactions per connection with RSET between),
+// QUIT.
 #pragma once
 
 #include "log/logger.h"
@@ -20,11 +22,25 @@ struct SessionOutcome {
     size_t bytes = 0, lines = 0;    // of the message text sent
 };
 
-struct SmtpTransaction {
-    std::string from, to;           // MAIL FROM / RCPT TO arguments, in <>
-    std::string text;               // rendered message, CRLF lines, not dot-stuffed
+// How the session is opened.
+struct SessionStart {
     bool try_tls = true;            // false on the plain-text retry (SEND-52)
     bool auth = false;              // AUTH to the relay (SEND-54)
+};
+
+// One transaction: one MAIL FROM, one RCPT TO per recipient, one DATA.
+struct SmtpTransaction {
+    std::string from;               // MAIL FROM argument, in <>
+    std::vector<std::string> to;    // RCPT TO arguments, in <>
+    std::string text;               // rendered message, CRLF lines, not dot-stuffed
+};
+
+struct TransactionOutcome {
+    std::vector<SessionOutcome> rcpt;   // one per SmtpTransaction::to, in order
+    // The last reply was a clean one: the connection may carry another
+    // transaction (after RSET). False after a time-out or hang-up.
+    bool usable = false;
+    bool any_sent() const;
 };
 
 class SmtpSession {
@@ -34,10 +50,16 @@ public:
 
     // The 220 greeting (SEND-44); false with `error` set otherwise.
     bool greet(std::string& error);
-    // Everything after the greeting up to the final 250.
-    SessionOutcome deliver(const SmtpTransaction& t);
+    // EHLO/HELO, STARTTLS and AUTH: Sent when the session is ready for mail.
+    SessionOutcome open(const SessionStart& how);
+    // One transaction; each recipient's result is its own (a 5xx to one RCPT
+    // fails only that one); MAIL and DATA failures apply to all accepted.
+    TransactionOutcome send(const SmtpTransaction& t);
+    // RSET between transactions; false when the connection cannot go on.
+    bool reset();
     // QUIT, waiting briefly for 221 (its absence is ignored).
     void quit();
+    int socket_number() const { return link_.socket_number(); }
 
 private:
     struct Reply {
@@ -46,11 +68,10 @@ private:
         std::vector<std::string> lines;
     };
     Reply expect(const std::string& code, unsigned waits = 1);
-    bool send(const std::string& line, const std::string& shown = {});
+    bool put(const std::string& line, const std::string& shown = {});
     SessionOutcome fail(const Reply& r, const std::string& expected, bool may_be_permanent = true);
-    SessionOutcome hello(const SmtpTransaction& t);
+    SessionOutcome hello(const SessionStart& how);
     SessionOutcome authenticate();
-    SessionOutcome transaction(const SmtpTransaction& t);
     std::string prefix() const;     // "<sock> SEND" or "<sock> SEND/TLS"
     void logf(LogLevel level, const std::string& text);
 

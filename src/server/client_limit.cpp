@@ -32,6 +32,13 @@ std::string over_limit_reply(ListenerKind kind) {
     return std::string(is_pop3(kind) ? "-ERR " : "421 ") + text;
 }
 
+std::string thread_counts(const SessionCounters& counters) {
+    uint32_t active = counters.active.load();
+    uint32_t remain = active ? active - 1 : 0;   // the asking session still holds its slot
+    return "(" + std::to_string(remain) + " threads remain, " + std::to_string(counters.served.load()) +
+           " clients served)";
+}
+
 std::string over_limit_log(uint32_t max_clients, uint64_t total_refused) {
     return "!MAXIMUM CLIENTS (" + std::to_string(max_clients) + ") reached, access denied (" +
            std::to_string(total_refused) + " total)";

@@ -27,6 +27,8 @@ void run_pop3_session(SessionIo& io, const SessionContext& ctx, MailServices& se
     session.set_mailbox_locks(&cache.mailbox_locks());
     session.set_tls_available(ctx.tls_available);
     session.set_access_lists(&services.pop3_lists);
+    session.set_login_hook(ctx.logged_in);
+    if (ctx.counters) session.set_thread_counts([counters = ctx.counters] { return thread_counts(*counters); });
     session.run(io);
 }
 

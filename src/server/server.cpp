@@ -27,7 +27,20 @@ unsigned inactivity(const Config& config) {
 } // namespace
 
 Server::Server(ConfigPtr config, SessionHandlers handlers, Logger& log)
-    : handlers_(std::move(handlers)), log_(log), config_(std::move(config)) {}
+    : handlers_(std::move(handlers)), log_(log), config_(std::move(config)),
+      lists_(std::make_shared<AdmissionLists>(*config_)), sockopts_(load_socket_options(*config_)) {}
+
+std::shared_ptr<const SocketOptionTable> Server::load_socket_options(const Config& config) {
+    Diagnostics diags;
+    auto t = std::make_shared<const SocketOptionTable>(SocketOptionTable::load(config.paths.ctrl + "sockopts.ini", diags));
+    for (const auto& d : diags) log_.log(d.level, d.text());
+    return t;
+}
+
+std::shared_ptr<const SocketOptionTable> Server::socket_options() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return sockopts_;
+}
 
 Server::~Server() { stop(); }
 
@@ -39,6 +52,11 @@ ConfigPtr Server::config() const {
 std::shared_ptr<TlsContext> Server::tls() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return tls_;
+}
+
+std::shared_ptr<AdmissionLists> Server::admission_lists() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return lists_;
 }
 
 std::vector<PlannedListener> Server::listening() const {
@@ -61,6 +79,7 @@ Status Server::start() {
         if (tls) tls_ = *tls;
     }
     listen_on(std::move(*bound));
+    started_ = true;
     return {};
 }
 
@@ -104,8 +123,12 @@ Status Server::reload(ConfigPtr next) {
         listen_on(std::move(*bound));
         requested_ = plan;
     }
+    auto lists = std::make_shared<AdmissionLists>(*next);
+    auto sockopts = load_socket_options(*next);
     std::lock_guard<std::mutex> lock(mutex_);
+    sockopts_ = std::move(sockopts);
     config_ = std::move(next);
+    lists_ = std::move(lists);
     tls_ = tls ? *tls : nullptr;
     return {};
 }
@@ -116,25 +139,51 @@ void Server::stop() {
     acceptor_.reset();
     sessions_.interrupt_all();
     sessions_.join_all();
+    if (started_ && !summarized_) {
+        summarized_ = true;
+        log_.log(LogLevel::Info, summary());                                           // SMTP-256
+    }
 }
 
+std::string Server::summary() const {
+    return "#### Mail Server thread terminated (0 threads remain, " + std::to_string(counters_.served.load()) +
+           " clients served, " + std::to_string(per_ip_.refused()) + " exceeded concurrent limit, " +
+           std::to_string(limit_.refused()) + " exceeded MaxClients)";
+}
+
+// SMTP-15 / POP3-9: concurrent connections per IP, ip-silent.can, then MaxClients.
 void Server::on_accept(Socket client, const PlannedListener& listener) {
     sessions_.reap();
     ConfigPtr cfg = config();
+    std::string ip = client.peer().ip;
+    auto lists = admission_lists();
+    bool exempt = lists->exempt(ip);                                                  // CFG-142, by IP only
+    uint32_t per_ip = exempt ? 0 : cfg->mail.max_concurrent_connections;
+    std::shared_ptr<PerIpConnections::Hold> hold = per_ip_.try_open(ip, per_ip);
+    if (!hold) return refuse_concurrent(client, listener, ip, per_ip);                // SMTP-16
+    if (!exempt && lists->silent(ip)) return;                                         // SMTP-17: no reply, no log
     uint32_t max = effective_max_clients(*cfg);
     std::shared_ptr<ClientLimit::Slot> slot = limit_.try_acquire(max);
     if (!slot) return refuse(client, listener, max);
+    note_highwater(client, listener);
+    for (const auto& bad : apply_socket_options(client, socket_options()->for_protocol(protocol_name(listener.kind))))
+        log_.log(LogLevel::Error, prefix(client.fd(), listener.kind) + "!Unknown or failed socket option: " + bad);   // SMTP-263
     SessionIoOptions opts;
     opts.write_timeout_s = opts.handshake_timeout_s = inactivity(*cfg);
     auto tls_ctx = tls();
     auto io = std::make_shared<SocketSessionIo>(std::move(client), tls_ctx, opts);
     SessionContext ctx{cfg, listener.kind, protocol_name(listener.kind), is_submission(listener.kind),
                        is_implicit_tls(listener.kind), tls_ctx != nullptr, inactivity(*cfg), io->socket_id(),
-                       &log_, &stopping_, &counters_};
-    auto body = [this, io, ctx, slot]() mutable {
+                       &log_, &stopping_, &counters_, nullptr};
+    // Weak: a copy of the context may outlive the session (and the server).
+    ctx.logged_in = [weak = std::weak_ptr<PerIpConnections::Hold>(hold)] {
+        if (auto h = weak.lock()) h->logged_in();
+    };
+    auto body = [this, io, ctx, slot, hold]() mutable {
         run_session(*io, ctx);
         io->close();    // the client sees the end now, not when the thread is reaped
-        slot.reset();   // frees the MaxClients slot
+        hold.reset();   // frees this IP's place (MaxConcurrentConnections)
+        slot.reset();   // and the MaxClients slot
     };
     sessions_.start(std::move(body), [io] { io->interrupt(); });
 }
@@ -146,12 +195,32 @@ void Server::refuse(const Socket& client, const PlannedListener& listener, uint3
     send_all(client, over_limit_reply(listener.kind));
 }
 
+// The reply goes out in clear text on every port, as for MaxClients.
+void Server::refuse_concurrent(const Socket& client, const PlannedListener& listener, const std::string& ip,
+                               uint32_t limit) {
+    log_.log(LogLevel::Notice,
+             prefix(client.fd(), listener.kind) + "[" + ip + "] " + concurrent_limit_log(limit, per_ip_.refused()));
+    (void)client.set_nonblocking(true);
+    send_all(client, concurrent_limit_reply(listener.kind));
+}
+
+// POP3-115: a new maximum of simultaneous sessions (above 1) is worth a NOTICE.
+void Server::note_highwater(const Socket& client, const PlannedListener& listener) {
+    uint32_t now = counters_.active.load();
+    if (now <= highwater_) return;
+    highwater_ = now;
+    if (now > 1)
+        log_.log(LogLevel::Notice,
+                 prefix(client.fd(), listener.kind) + "New active client highwater mark: " + std::to_string(now));
+}
+
 void Server::run_session(SessionIo& io, const SessionContext& ctx) {
     if (ctx.implicit_tls) {
         auto s = io.start_tls();   // SMTP-23 / POP3-15: a failure ends the session silently
         if (!s) {
-            // TLSErrorLevel caps how severe a TLS error may be logged (0: no cap).
-            auto level = std::max(LogLevel::Warning, ctx.config->mail.tls_error_level);
+            // SMTP-91: handshake noise is never above INFO, and TLSErrorLevel
+            // may make it quieter still.
+            auto level = std::max(LogLevel::Info, ctx.config->mail.tls_error_level);
             log_.log(level, prefix(ctx.socket_id, ctx.kind) + "[" + io.peer_ip() + "] " + s.error().message);
             return;
         }

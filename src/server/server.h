@@ -9,8 +9,10 @@
 #include "net/listener.h"
 #include "net/stop_flag.h"
 #include "net/tls.h"
+#include "server/admission.h"
 #include "server/client_limit.h"
 #include "server/listener_plan.h"
+#include "server/socket_options.h"
 #include "server/session_handler.h"
 #include "server/session_registry.h"
 
@@ -45,6 +47,8 @@ public:
     size_t reap() { return sessions_.reap(); }
     ConfigPtr config() const;
     const SessionCounters& counters() const { return counters_; }
+    // SMTP-256: the summary line stop() logs once, for a server that started.
+    std::string summary() const;
 
 private:
     struct Bound {
@@ -55,6 +59,12 @@ private:
     void listen_on(Bound bound);
     void on_accept(Socket client, const PlannedListener& listener);
     void refuse(const Socket& client, const PlannedListener& listener, uint32_t max_clients);
+    void refuse_concurrent(const Socket& client, const PlannedListener& listener, const std::string& ip,
+                           uint32_t limit);
+    void note_highwater(const Socket& client, const PlannedListener& listener);
+    std::shared_ptr<AdmissionLists> admission_lists() const;
+    std::shared_ptr<const SocketOptionTable> socket_options() const;
+    std::shared_ptr<const SocketOptionTable> load_socket_options(const Config& config);
     void run_session(SessionIo& io, const SessionContext& ctx);
     std::unique_ptr<SessionHandler> make_handler(ListenerKind kind) const;
     std::shared_ptr<TlsContext> tls() const;
@@ -64,6 +74,8 @@ private:
     mutable std::mutex mutex_;            // config_, tls_, plan_
     ConfigPtr config_;
     std::shared_ptr<TlsContext> tls_;
+    std::shared_ptr<AdmissionLists> lists_;  // for config_'s install
+    std::shared_ptr<const SocketOptionTable> sockopts_;   // ctrl/sockopts.ini of config_
     std::vector<PlannedListener> plan_;      // as bound (actual ports)
     std::vector<PlannedListener> requested_; // as configured; controlling thread only
     std::unique_ptr<Acceptor> acceptor_;  // touched by the controlling thread only
@@ -71,6 +83,9 @@ private:
     std::atomic<bool> stopping_{false};
     SessionCounters counters_;
     ClientLimit limit_{counters_};
+    PerIpConnections per_ip_;
+    uint32_t highwater_ = 0;              // accept thread only
+    bool started_ = false, summarized_ = false;   // controlling thread only
     SessionRegistry sessions_;
 };
 

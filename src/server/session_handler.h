@@ -33,7 +33,14 @@ struct SessionContext {
     Logger* log = nullptr;
     const std::atomic<bool>* stopping = nullptr;   // true: end the session soon
     const SessionCounters* counters = nullptr;
+    // Call once the client has logged in: its connection then no longer
+    // counts against MaxConcurrentConnections (SMTP-16, POP3-9). May be empty.
+    std::function<void()> logged_in;
 };
+
+// "(N threads remain, M clients served)" for a session-end log line written
+// while the session still runs (SMTP-254, POP3-114).
+std::string thread_counts(const SessionCounters& counters);
 
 class SessionHandler {
 public:

@@ -138,7 +138,10 @@ SmtpSession::Flow SmtpSession::end_of_data(const Spool& s) {
         return Flow::Continue;
     }
     if (!tx_.sub_code.empty()) return post_mail(p, s.body, attr);                     // SMTP-191
-    return store_mail(p, s.body, attr);                                               // SMTP-195
+    bool stored = false;
+    Flow f = store_mail(p, s.body, attr, stored);                                     // SMTP-195
+    if (stored && !(attr & smb::attr::SPAM)) archive(s);                              // SMTP-211
+    return f;
 }
 
 } // namespace sbbs::smtp

@@ -3,6 +3,8 @@
 // SMTP-86..SMTP-90).
 #include "smtp/session.h"
 
+#include <algorithm>
+
 namespace sbbs::smtp {
 
 SmtpSession::Flow SmtpSession::cmd_noop() {
@@ -59,7 +61,7 @@ SmtpSession::Flow SmtpSession::cmd_starttls() {
     if (!io_->start_tls().ok()) {
         // Nothing more is read: the client's next bytes are not a
         // command in either clear text or TLS.
-        log_client(LogLevel::Info, "!TLS handshake failed");
+        log_client(std::max(LogLevel::Info, cfg_->mail.tls_error_level), "!TLS handshake failed");   // SMTP-91
         out_.clear();
         return Flow::Close;
     }

@@ -2,6 +2,9 @@
 // recipient resolution (SMTP-116..SMTP-159). No open relay: an address that
 // is not ours is accepted only for the clients SMTP-121 lists.
 #include "smtp/session.h"
+#include "dns/resolver.h"
+
+#include <algorithm>
 
 #include "msgbase/smb_defs.h"
 #include "smtp/address.h"
@@ -21,9 +24,17 @@ std::optional<Reply> SmtpSession::check_rcpt_limits() {
     uint32_t max = cfg_->mail.max_recipients;
     if (max && tx_.rcpt_count >= max)                                                   // SMTP-107
         return Reply{452, "4.5.3", "Too many recipients"};
-    if (authenticated()) {                                                              // SMTP-109
+    if (authenticated()) {
         auto u = users_.get(auth_user_);
-        if (u.ok() && !u->exempt_from('M')) {
+        if (max && u.ok() && !u->exempt_from('M')) {                                    // SMTP-108
+            auto sent = store_.count_sent(auth_user_);
+            if (sent.ok() && tx_.rcpt_count + *sent > max) {
+                log_client(LogLevel::Notice, "!Maximum recipient count (" + std::to_string(max) + ") exceeded by " +
+                                                 u->alias + " (" + std::to_string(*sent) + " pending)");
+                return Reply{452, "4.5.3", "Too many pending emails sent"};
+            }
+        }
+        if (u.ok() && !u->exempt_from('M')) {                                           // SMTP-109
             uint32_t limit = email_per_day(*cfg_, u->level);
             if (u->etoday + tx_.rcpt_count >= limit) {
                 log_client(LogLevel::Notice, "!EMAIL LIMIT: Maximum emails per day (" + std::to_string(limit) +
@@ -116,7 +127,21 @@ bool SmtpSession::relay_permitted(bool forced) {                                
         bool may = u.ok() && !u->restricted('M') && !u->restricted('G');
         if (may && (is_submission(listener_) || cfg_->mail.has(mail_opt::ALLOW_RELAY))) return true;
     }
-    return extras_.lists && extras_.lists->relay_client(client_ip_, client_host_);
+    return extras_.lists && extras_.lists->relay_client(client_ip_, confirmed_host());
+}
+
+// ours (SMTP-123): a PTR name is anyone's to claim; relay.cfg trusts a host
+// name only when it resolves back to the client's address.
+std::string SmtpSession::confirmed_host() {
+    if (client_host_ == "<no name>" || !extras_.resolver) return "<no name>";
+    if (!host_confirmed_) {
+        auto answer = extras_.resolver->addresses(client_host_);
+        bool back = answer.status == DnsStatus::Ok &&
+                    std::find(answer.records.begin(), answer.records.end(), client_ip_) != answer.records.end();
+        host_confirmed_ = back ? 1 : -1;
+        if (!back) log_client(LogLevel::Debug, "Host name " + client_host_ + " does not resolve back to " + client_ip_);
+    }
+    return host_confirmed_ > 0 ? client_host_ : "<no name>";
 }
 
 SmtpSession::Flow SmtpSession::route_remote(const std::string& address, const std::string& dest,

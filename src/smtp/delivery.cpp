@@ -5,11 +5,15 @@
 
 #include "dns/resolver.h"
 #include "msgbase/smb_defs.h"
+#include "smtp/archive.h"
+#include "smtp/post_access.h"
 #include "smtp/received.h"
 #include "smtp/version.h"
+#include "userbase/ars.h"
 #include "userbase/user_notice.h"
 #include "util/strings.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <fstream>
@@ -149,7 +153,8 @@ static std::string fido_recipient_name(const std::string& to_name, const Recipie
     return !n.empty() && fold(n) == fold(local) ? n : local;
 }
 
-SmtpSession::Flow SmtpSession::store_mail(const ParsedHeader& p, const std::string& body, uint16_t attr) {
+SmtpSession::Flow SmtpSession::store_mail(const ParsedHeader& p, const std::string& body, uint16_t attr,
+                                          bool& delivered) {
     NewMessage msg = common_message(p, body, attr);
     std::vector<RecipientCopy> copies;
     for (const Recipient& r : tx_.rcpts) {                                            // FMT-115
@@ -179,6 +184,7 @@ SmtpSession::Flow SmtpSession::store_mail(const ParsedHeader& p, const std::stri
         else reply({451, "4.3.0", "ERROR (" + e.message + ") saving message"});
         return Flow::Continue;
     }
+    delivered = true;
     bool fido = false;
     for (size_t i = 0; i < tx_.rcpts.size(); ++i) {
         const Recipient& r = tx_.rcpts[i];
@@ -194,6 +200,35 @@ SmtpSession::Flow SmtpSession::store_mail(const ParsedHeader& p, const std::stri
     if (!cfg_->msgs.smtp_sem.empty()) std::ofstream(cfg_->msgs.smtp_sem, std::ios::app);
     if (fido && !cfg_->msgs.fido_netmail_sem.empty()) std::ofstream(cfg_->msgs.fido_netmail_sem, std::ios::app);
     return Flow::Continue;
+}
+
+bool SmtpSession::meets_archive_requirements(uint32_t user) {
+    auto u = users_.get(user);
+    if (!u.ok()) return false;
+    auto met = evaluate_ars(cfg_->mail.archive_requirements, *u);
+    if (!met.ok()) log_client(LogLevel::Error, "!ArchiveRequirements: " + met.error().message);
+    return met.ok() && *met;
+}
+
+// SMTP-211 / USER-58: the message as received (header and body) for each
+// local recipient who meets ArchiveRequirements and is not the sender, and
+// for an authenticated sender who meets them. A failure never fails delivery.
+void SmtpSession::archive(const Spool& spool) {
+    if (cfg_->mail.archive_requirements.empty()) return;
+    std::string name = archive_file_name(time(nullptr), session_id_);
+    std::string text = spool.header + "\r\n" + spool.body;
+    auto copy = [&](uint32_t user, const char* box) {
+        if (auto st = archive_copy(cfg_->paths.data, user, box, name, text); !st.ok())
+            log_client(LogLevel::Error, "!ERROR archiving message: " + st.error().message);
+    };
+    std::vector<uint32_t> done;
+    for (const Recipient& r : tx_.rcpts) {
+        if (r.net_type != smb::net::NONE || !r.ext || r.ext == auth_user_) continue;
+        if (std::find(done.begin(), done.end(), r.ext) != done.end()) continue;
+        done.push_back(r.ext);
+        if (meets_archive_requirements(r.ext)) copy(r.ext, "smtp_in");
+    }
+    if (authenticated() && meets_archive_requirements(auth_user_)) copy(auth_user_, "smtp_relay");
 }
 
 void SmtpSession::notify(const Recipient& r, const ParsedHeader& p) {                  // SMTP-210, USER-56
@@ -218,6 +253,16 @@ SmtpSession::Flow SmtpSession::post_mail(const ParsedHeader& p, const std::strin
     if (!authenticated() && dnsbl_listed_) {                                          // SMTP-191
         reply({550, "5.7.1", "Insufficient access: DNS-blacklisted"});
         return Flow::Continue;
+    }
+    if (const SubBoard* sub = cfg_->msgs.find_sub(tx_.sub_code)) {                    // SMTP-191, USER-39
+        User nobody;
+        auto sender = authenticated() ? users_.get(auth_user_) : Result<User>(nobody);
+        auto why = sender.ok() ? post_refusal(*cfg_, *sub, *sender) : std::optional<std::string>("no user record");
+        if (why) {
+            log_client(LogLevel::Notice, "!Insufficient access to post on " + tx_.sub_code + ": " + *why);
+            reply({550, "5.7.1", "Insufficient access: " + *why});
+            return Flow::Continue;
+        }
     }
     NewMessage msg = common_message(p, body, attr);
     msg.hdr.netattr = 0;

@@ -141,7 +141,11 @@ void SmtpSession::run(SessionIo& io) {
         if (dispatch(std::string(trim_right(in.line))) == Flow::Close) break;   // SMTP-38
     }
     flush();
-    log_client(LogLevel::Info, "Session thread terminated");                         // SMTP-254
+    if (logout_due_)                                                                  // SMTP-254
+        if (auto st = users_.record_logout(logout_due_->user, logout_due_->at, time(nullptr)); !st)
+            log_client(LogLevel::Error, "!ERROR " + st.error().message + " in logoutuserdat");
+    log_client(LogLevel::Info, "Session thread terminated" +                          // SMTP-254
+                                   (extras_.thread_counts ? " " + extras_.thread_counts() : std::string()));
 }
 
 static std::string strip_controls(const std::string& s) {                            // SMTP-43

@@ -20,6 +20,7 @@
 #include "userbase/user_directory.h"
 
 #include <ctime>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,12 @@ struct SessionExtras {
     // [Mail] DefaultCharset of older installs: the charset of a non-UTF-8
     // body whose header names none ("" = leave such bodies unmarked).
     std::string default_charset;
+    // Told once when an account with a password authenticates: the
+    // connection no longer counts against MaxConcurrentConnections (SMTP-76).
+    std::function<void()> on_login;
+    // "(N threads remain, M clients served)" for the session-end line
+    // (SMTP-254); empty: the line ends after "terminated".
+    std::function<std::string()> thread_counts;
 };
 
 class SmtpSession {
@@ -109,6 +116,7 @@ private:
     Flow route_local(std::string address, const std::string& raw, bool forward_prefix, bool local_prefix,
                      bool from_alias);
     bool relay_permitted(bool forced);
+    std::string confirmed_host();
     bool is_local_domain(std::string_view domain) const;
     void accept_rcpt(Recipient r);
     // cmd_auth.cpp
@@ -136,7 +144,9 @@ private:
     Flow deliver_telegram(const std::string& body);
     // delivery.cpp
     NewMessage common_message(const ParsedHeader& p, const std::string& body, uint16_t attr);
-    Flow store_mail(const ParsedHeader& p, const std::string& body, uint16_t attr);
+    Flow store_mail(const ParsedHeader& p, const std::string& body, uint16_t attr, bool& delivered);
+    void archive(const Spool& spool);
+    bool meets_archive_requirements(uint32_t user);
     Flow post_mail(const ParsedHeader& p, const std::string& body, uint16_t attr);
     void notify(const Recipient& r, const ParsedHeader& p);
     std::string notice_text(const Recipient& r, const ParsedHeader& p) const;
@@ -159,7 +169,12 @@ private:
     uint32_t auth_user_ = 0;
     std::string auth_alias_;
     bool auth_logged_in_ = false;       // AUTH succeeded (not only SMTP_AUTH_VIA_IP)
+    // Who logged in with AUTH and when, for the time-on update at the end of the
+    // session (SMTP-254); kept across a later STARTTLS reset.
+    struct Login { uint32_t user; time_t at; };
+    std::optional<Login> logout_due_;
     bool dnsbl_listed_ = false;
+    int host_confirmed_ = 0;            // SMTP-123: 0 unknown, 1 forward-confirmed, -1 not
     Phase phase_ = Phase::Greeted;
     Transaction tx_;
     unsigned bad_commands_ = 0;

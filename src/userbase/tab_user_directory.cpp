@@ -1,5 +1,6 @@
 // TabUserDirectory: look-ups over name.dat and user.tab, and the few
-// single-field updates the mail server makes (USER-31, USER-42..44).
+// single-field updates the mail server makes (USER-31, USER-42..44, the
+// POP3 logout of POP3-112).
 #include "userbase/tab_user_directory.h"
 
 #include "config/settings.h"
@@ -7,6 +8,7 @@
 #include "userbase/name_index.h"
 #include "util/strings.h"
 
+#include <algorithm>
 #include <ctime>
 
 namespace sbbs {
@@ -135,6 +137,30 @@ Status TabUserDirectory::count_email_sent(uint32_t number, bool to_sysop) {
 }
 
 Status TabUserDirectory::count_post(uint32_t number) { return bump(number, {POSTS, PTODAY}); }
+
+Status TabUserDirectory::record_logout(uint32_t number, time_t login, time_t logout) {
+    const uint64_t minutes = logout > login ? uint64_t(logout - login) / 60 : 0;
+    Status s = tab_.update(number, [&](const UserRecord& r) -> Result<std::vector<FieldChange>> {
+        std::vector<FieldChange> c;
+        const bool reset = r.daily_reset_due(logout);     // USER-17: today's counters start at 0
+        if (reset) {
+            for (Field f : {LTODAY, ETODAY, PTODAY, TTODAY, TEXTRA, DTODAY, BTODAY})
+                c.push_back(set_number(f, 0));
+            c.push_back(set_time(RESET, logout));
+        }
+        auto added = [&](Field f, uint64_t before) {    // saturating, as the original does
+            return before > counter_max(f) - std::min<uint64_t>(minutes, counter_max(f)) ? counter_max(f)
+                                                                                       : before + minutes;
+        };
+        c.push_back(set_time(LASTON, logout));
+        c.push_back(set_number(TLAST, std::min<uint64_t>(minutes, counter_max(TLAST))));
+        c.push_back(set_number(TIMEON, added(TIMEON, parse_decimal(r.field(TIMEON)))));
+        c.push_back(set_number(TTODAY, added(TTODAY, reset ? 0 : parse_decimal(r.field(TTODAY)))));
+        return c;
+    });
+    if (s) after_write(number);
+    return s;
+}
 
 std::vector<std::string> TabUserDirectory::consistency_warnings() {
     std::vector<std::string> w;

@@ -46,6 +46,7 @@ public:
     Status count_email_sent(uint32_t number, bool to_sysop) override;
     Status count_post(uint32_t number) override;
     bool tag_blocked(uint32_t number, std::string_view tag) override;
+    Status record_logout(uint32_t number, time_t login, time_t logout) override;
 
     const std::string& user_dir() const { return user_dir_; }
 

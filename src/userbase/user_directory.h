@@ -7,6 +7,7 @@
 #include "util/result.h"
 
 #include <cstdint>
+#include <ctime>
 #include <string>
 #include <string_view>
 
@@ -40,6 +41,10 @@ public:
     virtual Status count_post(uint32_t number) = 0;
     // USER-52/53: does a line of data/user/NNNN.smtpblock match `tag`?
     virtual bool tag_blocked(uint32_t number, std::string_view tag) = 0;
+    // POP3-112, the original's logoutuserdat: LASTON = `logout`, TLAST = whole
+    // minutes since `login`, added to TIMEON and TTODAY. Not pure, so the test
+    // doubles that do not keep time-on need not implement it.
+    virtual Status record_logout(uint32_t /*number*/, time_t /*login*/, time_t /*logout*/) { return {}; }
 };
 
 } // namespace sbbs

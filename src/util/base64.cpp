@@ -1,4 +1,4 @@
-// base64 encoding and strict decoding (see base64.h).
+// base64 encoding, strict and lenient decoding (see base64.h).
 #include "util/base64.h"
 
 namespace sbbs {
@@ -52,6 +52,13 @@ std::optional<std::string> base64_decode(std::string_view text) {
         if (pad < 1) out += char(n & 0xFF);
     }
     return out;
+}
+
+std::string base64_decode_lenient(std::string_view text) {
+    auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    while (!text.empty() && blank(text.front())) text.remove_prefix(1);
+    while (!text.empty() && blank(text.back())) text.remove_suffix(1);
+    return base64_decode(text).value_or(std::string());
 }
 
 } // namespace sbbs

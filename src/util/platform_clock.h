@@ -13,7 +13,7 @@ uint64_t monotonic_ms();
 uint32_t unix_time_now();
 
 // `t` on the local wall clock, and that clock's offset east of UTC then.
-struct LocalTime { int year, month, day, hour, minute, second, utc_offset_min; };
+struct LocalTime { int year, month, day, hour, minute, second, utc_offset_min, weekday; };  // weekday 0 = Sunday
 LocalTime local_time(time_t t);
 // Local wall-clock fields to a time_t (mktime, DST guessed); 0 when invalid.
 time_t local_to_time(int y, int mo, int d, int h, int mi, int s);

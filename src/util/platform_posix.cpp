@@ -183,9 +183,9 @@ uint32_t unix_time_now() { return uint32_t(::time(nullptr)); }
 
 LocalTime local_time(time_t t) {
     struct tm tm;
-    if (!localtime_r(&t, &tm)) return {0, 0, 0, 0, 0, 0, 0};
+    if (!localtime_r(&t, &tm)) return {0, 0, 0, 0, 0, 0, 0, 0};
     return {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-            int(tm.tm_gmtoff / 60)};
+            int(tm.tm_gmtoff / 60), tm.tm_wday};
 }
 
 std::string host_name() {

@@ -233,12 +233,12 @@ int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
 
 LocalTime local_time(time_t t) {
     struct tm tm;
-    if (localtime_s(&tm, &t) != 0) return {0, 0, 0, 0, 0, 0, 0};
+    if (localtime_s(&tm, &t) != 0) return {0, 0, 0, 0, 0, 0, 0, 0};
     // Windows' tm has no tm_gmtoff: the wall clock read as UTC, minus t.
     int64_t as_utc = days_from_civil(tm.tm_year + 1900, unsigned(tm.tm_mon + 1), unsigned(tm.tm_mday)) * 86400 +
                      tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
     return {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-            int((as_utc - int64_t(t)) / 60)};
+            int((as_utc - int64_t(t)) / 60), tm.tm_wday};
 }
 
 std::string host_name() {

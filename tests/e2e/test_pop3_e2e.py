@@ -7,9 +7,11 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 import unittest
 
 from e2e_common import ServerCase, message, unverified_context
+from harness import read_line
 import smbdump
 
 ATTACHMENT = bytes(range(256)) * 8
@@ -24,9 +26,9 @@ def multipart_body():
             b"Content-Disposition: attachment; filename=\"blob.bin\"\r\n\r\n" + b64 + b"\r\n--XYZ--\r\n")
 
 BODIES = {
-    "plain": b"Plain text line one.\r\nLine two.\r\n",
-    "8bit": "Gr\u00fc\u00dfe aus K\u00f6ln \u2013 \u00e9t\u00e9\r\n".encode("utf-8"),
-    "long": (b"x" * 900 + b"\r\n") * 3,
+    "plain": b"Plain text line one.\r\nLine two.\r\nflowed line \r\n\r\n\tindented\r\n",
+    "8bit": "Gr\u00fc\u00dfe aus K\u00f6ln \u2013 \u00e9t\u00e9\r\n".encode("utf-8") + b"latin-1 caf\xe9\r\n",
+    "long": (b"x" * 900 + b"\r\n") * 3 + b"y" * 998 + b"\r\n",
     "dots": b".starts with a dot\r\n..two dots\r\n.\r\nlast\r\n",
 }
 MIME_HEADER = "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"XYZ\"\r\n"
@@ -47,12 +49,21 @@ class Pop3Case(ServerCase):
 
 
 def body_of(lines):
-    """The body as sent by RETR, minus the CR LF the original adds after the
-    stored text (POP3-78); what is left must equal what was submitted."""
+    """The body as sent by RETR (poplib has undone the dot-stuffing and the
+    line ends): ours adds no CR LF after the stored text, unlike the original."""
     raw = b"\r\n".join(lines) + b"\r\n"
-    body = raw.split(b"\r\n\r\n", 1)[1]
-    assert body.endswith(b"\r\n\r\n"), body[-20:]
-    return body[:-2]
+    return raw.split(b"\r\n\r\n", 1)[1]
+
+
+def read_multiline(sock, limit=1 << 22):
+    """Raw octets of a multi-line reply up to and including CRLF.CRLF."""
+    data = b""
+    while not data.endswith(b"\r\n.\r\n") and len(data) < limit:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    return data
 
 
 class Pop3Retrieve(Pop3Case):
@@ -73,6 +84,59 @@ class Pop3Retrieve(Pop3Case):
         p.quit()
         for m in self.mail_base():
             self.assertTrue(m.attr & smbdump.ATTR_READ, m)
+
+    def test_raw_retr_octets_equal_list_size_and_body(self):
+        """POP3-53 POP3-70 POP3-80 POP3-97: on the wire, RETR sends the stored body unchanged (dot-stuffed)
+        and exactly the octets LIST announced"""
+        self.server()
+        items = [(k, v, "") for k, v in BODIES.items()] + [("mime", multipart_body(), MIME_HEADER)]
+        self.deliver(items)
+        with self.srv.connect("POP3Port") as s:
+            read_line(s)
+            for cmd in (b"USER Sysop", b"PASS SYSOP-PASS"):
+                s.sendall(cmd + b"\r\n")
+                self.assertTrue(read_line(s).startswith("+OK"))
+            for i, (subject, body, _) in enumerate(items, 1):
+                s.sendall(b"LIST %d\r\n" % i)
+                size = int(read_line(s).split()[2])
+                s.sendall(b"RETR %d\r\n" % i)
+                reply = read_multiline(s)
+                first, rest = reply.split(b"\r\n", 1)
+                self.assertEqual(first, b"+OK message follows")
+                sent = rest[:-3]                        # without the "." line
+                self.assertEqual(len(sent), size + sent.count(b"\r\n.") + sent.startswith(b"."), subject)
+                unstuffed = re.sub(rb"(^|\r\n)\.", rb"\1", sent)
+                self.assertEqual(len(unstuffed), size, subject)
+                self.assertEqual(unstuffed.split(b"\r\n\r\n", 1)[1], body, subject)
+            s.sendall(b"QUIT\r\n")
+            self.assertTrue(read_line(s).startswith("+OK"))
+
+    def user_fields(self, number):
+        with open(self.srv.install.path("data", "user", "user.tab"), "rb") as f:
+            f.seek((number - 1) * 1000)
+            return f.read(1000).split(b"\t")
+
+    def test_logout_updates_last_on_in_user_tab(self):
+        """POP3-112: the end of a session that reached TRANSACTION sets the user's LASTON in user.tab"""
+        import datetime
+        self.server()
+        before = self.user_fields(1)
+        t0 = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+        p = self.pop()
+        p.user("Sysop")
+        p.pass_("SYSOP-PASS")
+        p.stat()
+        p.quit()
+        deadline = time.monotonic() + 10                       # the update follows the QUIT reply
+        while self.user_fields(1)[30] == before[30] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        after = self.user_fields(1)
+        t1 = datetime.datetime.now(datetime.timezone.utc)
+        laston = datetime.datetime.strptime(after[30].decode(), "%Y%m%dT%H%M%SZ").replace(
+            tzinfo=datetime.timezone.utc)
+        self.assertTrue(t0 <= laston <= t1, (before[30], after[30]))
+        self.assertEqual(after[34], before[34] or b"0")        # TIMEON: no whole minute passed
+        self.assertEqual(after[1], before[1])                  # the record is still Sysop's
 
     def test_dele_marks_deleted_in_base(self):
         """POP3-100 POP3-63 POP3-105: DELE sets MSG_DELETE in the mail base, which keeps the message"""

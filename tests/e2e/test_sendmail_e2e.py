@@ -1,10 +1,12 @@
 """End-to-end SendMail: mail submitted for an external address leaves
 through the RelayServer (RELAY_TX) to a loopback SMTP sink."""
 import signal
+import threading
 import time
 import unittest
 
 from e2e_common import ServerCase, SmtpSink, message
+from harness import read_line
 import smbdump
 
 RELAY_OPTIONS = "ALLOW_POP3 | USE_SUBMISSION_PORT | NO_HOST_LOOKUP | RELAY_TX | ALLOW_RELAY | NO_RECYCLE"
@@ -21,17 +23,49 @@ def wait_for(predicate, timeout=15):
     return predicate()
 
 
+class HoldingSink(SmtpSink):
+    """An SMTP sink that answers everything but holds its reply to the end
+    of the message text until `release` is set."""
+
+    def __init__(self):
+        self.in_data = threading.Event()
+        self.release = threading.Event()
+        super().__init__()
+
+    def _session(self, conn):
+        conn.settimeout(30)
+        f = conn.makefile("rb")
+        conn.sendall(b"220 hold.example ESMTP\r\n")
+        for _ in range(100):
+            cmd = f.readline().strip().upper()
+            if not cmd:
+                return
+            if cmd == b"DATA":
+                conn.sendall(b"354 go ahead\r\n")
+                while f.readline() not in (b".\r\n", b""):
+                    pass
+                self.in_data.set()
+                self.release.wait(20)
+                conn.sendall(b"250 OK\r\n")
+            elif cmd == b"QUIT":
+                conn.sendall(b"221 bye\r\n")
+                return
+            else:
+                conn.sendall(b"250 OK\r\n")
+
+
 class SendMailRelay(ServerCase):
     def relay_server(self, sink):
         self.addCleanup(sink.stop)
         return self.server(options=RELAY_OPTIONS, mail={"RelayPort": str(sink.port)})
 
-    def submit(self, body, subject="outbound", to="friend@remote.example"):
+    def submit(self, body, subject="outbound", to="friend@remote.example", extra=""):
         s = self.smtp("SubmissionPort")
         s.ehlo("client.example.org")
         s.user, s.password = "Sysop", "SYSOP-PASS"
         self.assertEqual(s.auth("PLAIN", s.auth_plain)[0], 235)
-        s.sendmail("sysop@testbbs.example", [to], message(subject, body, sender="sysop@testbbs.example", to=to))
+        s.sendmail("sysop@testbbs.example", [to],
+                   message(subject, body, sender="sysop@testbbs.example", to=to, extra=extra))
         s.quit()
 
     def test_relay_delivers_body_and_marks_sent(self):
@@ -52,6 +86,54 @@ class SendMailRelay(ServerCase):
         self.assertTrue(m, self.mail_base())
         self.assertTrue(m[0].attr & smbdump.ATTR_DELETE)
         self.assertTrue(self.srv.wait_output(r"Successfully sent message #\d+"), self.srv.output[-2000:])
+
+    def test_relayed_mail_keeps_its_header(self):
+        """SEND-69: relayed mail goes out with its Return-Path, the Received lines (ours included) and every original header line"""
+        sink = SmtpSink()
+        self.relay_server(sink)
+        extra = ("Cc: Carol <carol@else.example>\r\nReply-To: <replies@testbbs.example>\r\n"
+                 "X-Mailer: e2e-tester 1.0\r\nMIME-Version: 1.0\r\n"
+                 "Content-Type: text/plain; charset=utf-8\r\n")
+        self.submit(b"Header test.\r\n", subject="headers kept", extra=extra)
+        self.assertTrue(sink.received.wait(20), self.srv.output[-2000:])
+        header = sink.messages[0][2].split(b"\r\n\r\n", 1)[0]
+        lines = header.split(b"\r\n")
+        self.assertEqual(lines[0], b"Return-Path: <sysop@testbbs.example>")
+        self.assertTrue(lines[1].startswith(b"Received: from "), lines[:3])
+        self.assertIn(b"by mail.testbbs.example", header)   # the line our SMTP server added
+        for want in (b"From: Alice <sysop@testbbs.example>", b"To: friend@remote.example",
+                     b"Cc: Carol <carol@else.example>", b"Reply-To: <replies@testbbs.example>",
+                     b"Subject: headers kept", b"X-Mailer: e2e-tester 1.0", b"MIME-Version: 1.0",
+                     b"Content-Type: text/plain; charset=utf-8"):
+            self.assertIn(want, lines)
+
+    def test_no_sendmail_set_at_run_time_sends_nothing(self):
+        """SEND-8: NO_SENDMAIL set while running (reload): the queued message is not sent"""
+        sink = SmtpSink()
+        self.relay_server(sink)
+        self.srv.install.set_ini("Mail", "Options", RELAY_OPTIONS + " | NO_SENDMAIL")
+        self.srv.signal(signal.SIGHUP)
+        self.assertTrue(wait_for(lambda: self.srv.output.count("sbbsmail ready") >= 2))
+        self.submit(b"stays queued\r\n", subject="held")
+        queued = wait_for(lambda: [m for m in self.mail_base() if m.get(smbdump.SUBJECT) == b"held"])
+        self.assertTrue(queued)
+        self.assertFalse(sink.received.wait(5))   # a scan would have run at once (SEND-11, SEND-12)
+        held = [m for m in self.mail_base() if m.get(smbdump.SUBJECT) == b"held"][0]
+        self.assertFalse(held.netattr & NETMSG_SENT)
+        self.assertEqual(held.delivery_attempts, 0)
+
+    def test_delivery_takes_no_client_slot(self):
+        """SEND-10: a delivery in progress does not count toward MaxClients"""
+        sink = HoldingSink()
+        self.addCleanup(sink.stop)
+        self.server(options=RELAY_OPTIONS, mail={"RelayPort": str(sink.port), "MaxClients": "1"})
+        self.addCleanup(sink.release.set)   # runs first: the delivery ends before the server stops
+        self.submit(b"held at the end of data\r\n", subject="slow")
+        self.assertTrue(sink.in_data.wait(20), self.srv.output[-2000:])
+        with self.srv.connect("SMTPPort") as s:   # the one slot is free for a client
+            self.assertTrue(read_line(s).startswith("220 "))
+        sink.release.set()
+        self.assertTrue(wait_for(lambda: [m for m in self.mail_base() if m.netattr & NETMSG_SENT]))
 
     def test_permanent_failure_bounces_to_sender(self):
         """SEND-89 SEND-91 SEND-93 SEND-96: a 5xx at end of data bounces the message to the sender's mailbox"""

@@ -10,7 +10,7 @@ import tempfile
 import unittest
 
 from e2e_common import ALL_PORTS, LOCAL_ONLY, ServerCase, message, unverified_context
-from harness import read_line
+from harness import is_closed, read_line
 import smbdump
 
 
@@ -113,6 +113,54 @@ class SmtpReceive(ServerCase):
             self.assertTrue(read_line(s).startswith("221"))
         m = self.mail_base()[0]
         self.assertEqual(m.body.rstrip(b"\r\n"), b".dot line")
+
+    def test_bare_lf_ends_lines_and_lone_cr_stays(self):
+        """SMTP-36 SMTP-164: a line ends at LF (one CR before it dropped); a lone CR inside a body line is kept"""
+        self.server()
+        with self.srv.connect("SMTPPort") as s:
+            self.assertTrue(read_line(s).startswith("220"))
+            s.sendall(b"HELO client.example.org\nMAIL FROM:<alice@example.org>\r\nRCPT TO:<sysop@testbbs.example>\n"
+                      b"DATA\n")
+            lines = [read_line(s) for _ in range(4)]
+            self.assertEqual([l[:3] for l in lines], ["250", "250", "250", "354"], lines)
+            s.sendall(b"Subject: bare LF\n\nover\rprinted\nsecond\r\n.\nQUIT\n")
+            self.assertTrue(read_line(s).startswith("250"))
+            self.assertTrue(read_line(s).startswith("221"))
+        m = self.mail_base()[0]
+        self.assertEqual(m.get(smbdump.SUBJECT), b"bare LF")
+        self.assertEqual(m.body, b"over\rprinted\r\nsecond\r\n")
+
+    def test_lines_over_1023_bytes(self):
+        """SMTP-37 SMTP-42 SMTP-170: a 1500-byte line fails the length limit as the original's first 1023-byte piece would"""
+        self.server()
+        with self.srv.connect("SMTPPort") as s:
+            self.assertTrue(read_line(s).startswith("220"))
+            s.sendall(b"NOOP " + b"x" * 1500 + b"\r\nNOOP\r\n")
+            self.assertEqual(read_line(s), "500 5.5.2 Line too long (command)\r\n")
+            self.assertTrue(is_closed(s))
+        with self.srv.connect("SMTPPort") as s:
+            self.assertTrue(read_line(s).startswith("220"))
+            s.sendall(b"HELO x\r\nMAIL FROM:<alice@example.org>\r\nRCPT TO:<sysop@testbbs.example>\r\nDATA\r\n")
+            self.assertEqual([read_line(s)[:3] for _ in range(4)], ["250", "250", "250", "354"])
+            s.sendall(b"Subject: long\r\n\r\n" + b"b" * 1500 + b"\r\n.\r\n")
+            self.assertEqual(read_line(s), "500 5.5.2 Line too long (body)\r\n")
+            self.assertTrue(is_closed(s))
+        self.assertEqual(self.mail_base(), [])
+
+    def test_older_install_keys_have_no_effect(self):
+        """SMTP-7: DefaultCharset, NewMailNotice and ForwardNotice in sbbs.ini change nothing, as in today's original"""
+        self.server(mail={"DefaultCharset": "IBM437", "NewMailNotice": "CUSTOM NOTICE %s",
+                          "ForwardNotice": "CUSTOM FORWARD %s", "NotifyOfflineUsers": "true"})
+        s = self.smtp()
+        s.ehlo("client.example.org")
+        s.sendmail("alice@example.org", ["sysop@testbbs.example"], message("8-bit", b"caf\x82 \xb0\xb1\r\n"))
+        s.quit()
+        m = self.mail_base()[0]
+        self.assertEqual([v for t, v in m.fields if t == 0xA9], [], m.fields)   # no FIDOCHARSET kludge
+        with open(self.srv.install.path("data", "msgs", "0001.msg"), "rb") as f:
+            notice = f.read()
+        self.assertIn(b"alice@example.org", notice)
+        self.assertNotIn(b"CUSTOM", notice)
 
     def test_swaks_pipeline_and_bad_input(self):
         """SMTP-35 SMTP-145 SMTP-170: swaks delivers (pipelining requested), an unknown user gets 550"""

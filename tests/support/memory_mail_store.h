@@ -55,6 +55,13 @@ public:
         auto l = list_mailbox(user);
         return uint32_t(l->size());
     }
+    Result<uint32_t> count_sent(uint32_t user) override {
+        std::lock_guard lk(mu_);
+        uint32_t n = 0;
+        for (auto& [num, m] : mail)
+            if (from_user(m) == user && !(m.hdr.attr & smb::attr::DELETE)) ++n;
+        return n;
+    }
     Result<smb::Message> read(uint32_t number, bool with_text) override {
         std::lock_guard lk(mu_);
         auto it = mail.find(number);

@@ -52,6 +52,12 @@ public:
     }
     bool has_name_slot(uint32_t n) override { auto it = users.find(n); return it != users.end() && !it->second.deleted(); }
     Status record_login(uint32_t n, const LoginRecord& l) override { logins.push_back({n, l}); return {}; }
+    struct Logout { uint32_t user; time_t login, logout; };
+    std::vector<Logout> logouts;
+    Status record_logout(uint32_t n, time_t login, time_t logout) override {
+        logouts.push_back({n, login, logout});
+        return {};
+    }
     Status count_email_sent(uint32_t n, bool to_sysop) override {
         auto& u = users[n]; (to_sysop ? u.fbacks : u.emails)++; u.etoday++; return {};
     }

@@ -76,7 +76,7 @@ TEST_CASE("POP3-92 multipart layout with one attachment", "[render]") {
         "This is a multi-part message in MIME format.", "", "", "--" + b, "Content-Type: text/plain;",
         " charset=\"US-ASCII\"", "Content-Transfer-Encoding: 8bit", ""};
     CHECK(std::vector<std::string>(r.header.end() - 12, r.header.end()) == expect_header_end);
-    CHECK(r.text == std::vector<std::string>{"See attached.", ""});
+    CHECK(r.text == std::vector<std::string>{"See attached."});
     std::vector<std::string> expect_end{
         "", "--" + b, "Content-Type: application/octet-stream;", " name=\"a.bin\"",
         "Content-Transfer-Encoding: base64", "Content-Disposition: attachment;", " filename=\"a.bin\"", "",

@@ -372,3 +372,18 @@ TEST_CASE("POP3-111 a peer that goes away is logged", "[pop3]") {
     CHECK(f.log.any("0000 POP3  Socket closed by peer on receive"));
     CHECK(f.log.level_of("Socket closed by peer") == LogLevel::Notice);
 }
+
+TEST_CASE("POP3-9 POP3-114 a login frees the connection's per-IP place; the end line carries the counts", "[pop3]") {
+    Pop3Fixture f;
+    f.cfg->mail.options |= mail_opt::DEBUG_POP3;
+    int logins = 0;
+    f.wire = [&](Pop3Session& s) {
+        s.set_login_hook([&] { ++logins; });
+        s.set_thread_counts([] { return std::string("(2 threads remain, 9 clients served)"); });
+    };
+    f.run({"USER Alice", "PASS wrong", "QUIT"});
+    CHECK(logins == 0);
+    f.run({"USER Alice", "PASS Secret", "QUIT"});
+    CHECK(logins == 1);
+    CHECK(f.log.any("[127.0.0.2] Session thread terminated (2 threads remain, 9 clients served)"));
+}

@@ -78,3 +78,45 @@ TEST_CASE("POP3-88 POP3-100 POP3-104 POP3-105 RETR marks READ and QUIT deletes i
     f.session({"USER Alice", "PASS Secret", "DELE 1"});
     CHECK((f.attr(1) & smb::attr::DELETE) == 0);
 }
+
+TEST_CASE("POP3-88 read marks of a session are written together, also when the client drops", "[pop3]") {
+    SmbFixture f;
+    f.session({"USER Alice", "PASS Secret", "RETR 1", "RETR 2", "RETR 3", "TOP 4 1"});   // no QUIT
+    CHECK((f.attr(1) & smb::attr::READ) != 0);
+    CHECK((f.attr(2) & smb::attr::READ) != 0);
+    CHECK((f.attr(6) & smb::attr::READ) != 0);
+    CHECK((f.attr(7) & smb::attr::READ) == 0);   // TOP does not mark
+    // The index carries the same attributes as the headers.
+    auto idx = f.smb->list_mailbox(2);
+    REQUIRE(idx.ok());
+    for (auto& s : *idx) CHECK(s.attr == f.attr(s.number));
+    // RETR then DELE: READ and DELETE, as the original leaves it.
+    f.session({"USER Alice", "PASS Secret", "RETR 4", "DELE 4", "QUIT"});
+    CHECK(f.attr(7) == (smb::attr::READ | smb::attr::DELETE));
+}
+
+TEST_CASE("POP3-88 a batch of attribute changes on the SMB base skips a missing message and reports it", "[pop3]") {
+    SmbFixture f;
+    Status st = f.smb->change_attr_many({1, 999, 2}, smb::attr::READ, 0);
+    CHECK_FALSE(st.ok());
+    CHECK((f.attr(1) & smb::attr::READ) != 0);
+    CHECK((f.attr(2) & smb::attr::READ) != 0);
+    CHECK(f.smb->change_attr_many({1, 2}, 0, smb::attr::READ).ok());
+    CHECK(f.attr(1) == 0);
+    CHECK(f.attr(2) == 0);
+}
+
+TEST_CASE("POP3-77 RETR of text kept from the login still sees a deletion made meanwhile in the SMB base", "[pop3]") {
+    SmbFixture f;
+    f.io.before_read = [&](const std::string& line) {
+        if (line == "RETR 2") (void)f.smb->change_attr(2, smb::attr::DELETE, 0);   // another program
+    };
+    auto out = f.session({"USER Alice", "PASS Secret", "RETR 2", "RETR 1", "QUIT"});
+    REQUIRE(out.size() >= 5);
+    CHECK(out[3] == "-ERR message deleted");
+    CHECK(out[4] == "+OK message follows");
+    auto s = f.smb->summary(2);
+    REQUIRE(s.ok());
+    CHECK(s->attr == smb::attr::DELETE);
+    CHECK(f.smb->summary(4242).error().code == ErrorCode::NotFound);
+}

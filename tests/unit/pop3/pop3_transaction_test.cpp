@@ -80,14 +80,41 @@ TEST_CASE("POP3-53 (ours, RFC 1939) STAT and LIST give the exact octets RETR sen
     CHECK(std::to_string(retrieved(f.io.output).size()) == size);
 }
 
-TEST_CASE("POP3-47 a mail base locked for maintenance refuses the session", "[pop3]") {
+TEST_CASE("POP3-55 a base header lock that cannot be had shows an empty mailbox", "[pop3]") {
     struct LockedStore : test::MemoryMailStore {
         Result<std::vector<MailSummary>> list_mailbox(uint32_t) override {
-            return make_error("data/mail.lock exists", ErrorCode::Locked);
+            return make_error("mail.shd: base header locked", ErrorCode::Locked);
         }
     };
     Pop3Fixture f;
     LockedStore locked;
+    test::CaptureLogger log;
+    for (auto& l : {"USER Alice", "PASS Secret", "STAT", "LIST", "QUIT"}) f.io.send(l);
+    Pop3Session s(f.cfg, f.users, locked, log, f.attempts, false);
+    s.run(f.io);
+    auto out = f.io.lines();
+    REQUIRE(out.size() >= 6);
+    CHECK(out[2] == "+OK 0 messages (0 bytes)");
+    CHECK(out[3] == "+OK 0 0");
+    CHECK(out.back() == "+OK");
+    CHECK(log.level_of("<Alice> !ERROR mail.shd: base header locked (mailbox shown empty)") == LogLevel::Warning);
+}
+
+TEST_CASE("POP3-47 maintenance that begins while the mailbox loads refuses the session", "[pop3]") {
+    namespace fs = std::filesystem;
+    char tmpl[] = "/tmp/pop3_maint_XXXXXX";
+    fs::path root = mkdtemp(tmpl);
+    struct LockedStore : test::MemoryMailStore {
+        fs::path lock_file;
+        Result<std::vector<MailSummary>> list_mailbox(uint32_t) override {
+            std::ofstream(lock_file) << "smbutil";          // appears after the login's check
+            return make_error("data/mail.lock exists", ErrorCode::Locked);
+        }
+    };
+    Pop3Fixture f;
+    f.cfg->paths.data = root.string() + "/";
+    LockedStore locked;
+    locked.lock_file = root / "mail.lock";
     test::CaptureLogger log;
     for (auto& l : {"USER Alice", "PASS Secret", "STAT"}) f.io.send(l);
     Pop3Session s(f.cfg, f.users, locked, log, f.attempts, false);
@@ -95,6 +122,7 @@ TEST_CASE("POP3-47 a mail base locked for maintenance refuses the session", "[po
     CHECK(f.io.lines().back() == "-ERR database locked, try again later");
     CHECK(log.level_of("!MAIL BASE LOCKED") == LogLevel::Warning);
     CHECK(f.io.input.size() == 1);
+    fs::remove_all(root);
 }
 
 TEST_CASE("POP3-54 a message that cannot be read ends the session with -ERR", "[pop3]") {
@@ -225,11 +253,11 @@ TEST_CASE("POP3-75 POP3-76 POP3-80 RETR: checks, log line, +OK message follows, 
     CHECK(f.log.any("<Alice> !ATTEMPTED to retrieve an INVALID message #9 of 1 with command: RETR 9"));
     CHECK(out[1] == "+OK message follows");
     CHECK(f.log.any("<Alice> retrieving message #" + std::to_string(n) + " (1 of 1) with command: RETR 1"));
-    CHECK(f.io.output.find("\r\n\r\nLine one\r\n..dot line\r\n\r\n.\r\n") != std::string::npos);
+    CHECK(f.io.output.find("\r\n\r\nLine one\r\n..dot line\r\n.\r\n") != std::string::npos);
     CHECK(retrieved(f.io.output) == render_rfc822(*f.store.read(n, true), ctx_of(f)));
     CHECK(f.log.any("<Alice> sending message text ("));
-    CHECK(f.log.any("sent 3 lines ("));
-    CHECK(f.log.any("<Alice> message transfer complete (3 lines) from Sysop"));
+    CHECK(f.log.any("sent 2 lines ("));
+    CHECK(f.log.any("<Alice> message transfer complete (2 lines) from Sysop"));
 }
 
 TEST_CASE("POP3-77 RETR of a message deleted meanwhile", "[pop3]") {
@@ -271,7 +299,7 @@ TEST_CASE("POP3-82 POP3-88 a complete RETR marks the message read; TOP does not 
     f.deliver(2);
     after_login(f.run(script({"TOP 1 0", "TOP 1 2", "TOP 1 12", "QUIT"})));
     CHECK((f.store.mail[1].hdr.attr & smb::attr::READ) == 0);
-    CHECK(f.log.any("!ERROR sending message text (sent 9 of 12 lines) from Sysop"));
+    CHECK(f.log.any("!ERROR sending message text (sent 8 of 12 lines) from Sysop"));
     after_login(f.run(script({"RETR 2", "QUIT"})));
     CHECK(f.store.mail[2].hdr.attr == smb::attr::READ);
     f.cfg->mail.options |= mail_opt::NO_READ_POP3;
@@ -423,9 +451,7 @@ TEST_CASE("POP3-123 the attribute bits written are the original's", "[pop3]") {
     CHECK(f.store.mail[2].hdr.attr == 0x0010);
 }
 
-TEST_CASE("POP3-97 (ours, exact text) what SMTP stored comes out of RETR byte for byte", "[pop3]") {
-    Pop3Fixture f;
-    f.wire = [](Pop3Session& s) { s.set_exact_text(true); };
+TEST_CASE("POP3-97 (ours, by default) what SMTP stored comes out of RETR byte for byte", "[pop3]") {
     const std::vector<std::string> bodies = {
         "plain text\r\nsecond line\r\n",
         "8-bit \xC3\xA9t\xC3\xA9 \xE9\r\n",
@@ -438,7 +464,6 @@ TEST_CASE("POP3-97 (ours, exact text) what SMTP stored comes out of RETR byte fo
     };
     for (auto& body : bodies) {
         Pop3Fixture g;
-        g.wire = f.wire;
         g.deliver(2, body);
         g.run(script({"LIST 1", "RETR 1", "QUIT"}));
         std::string msg = retrieved(g.io.output);
@@ -527,4 +552,133 @@ TEST_CASE("POP3-112 the logout update happens only for sessions that reached TRA
     auto held = f.locks.try_acquire(2);
     f.run(script({"STAT"}));                          // refused with [IN-USE]: no update
     CHECK(logouts.size() == 1);
+}
+
+TEST_CASE("POP3-112 by default the user directory records the logout; a failure is logged", "[pop3]") {
+    struct LogoutUsers : test::MemoryUserDirectory {
+        std::vector<std::pair<uint32_t, time_t>> calls;
+        bool fail = false;
+        Status record_logout(uint32_t user, time_t login, time_t logout) override {
+            calls.push_back({user, logout - login});
+            if (fail) return make_error("user.tab locked", ErrorCode::Io);
+            return {};
+        }
+    };
+    Pop3Fixture f;
+    LogoutUsers users;
+    users.add(2, "Alice", "Secret");
+    f.deliver(2);
+    auto run = [&](const std::vector<std::string>& lines) {
+        f.io.output.clear();
+        f.io.input.clear();
+        for (auto& l : lines) f.io.send(l);
+        Pop3Session s(f.cfg, users, f.store, f.log, f.attempts, false);
+        s.set_mailbox_locks(&f.locks);
+        s.run(f.io);
+    };
+    run(script({"RETR 1", "QUIT"}));
+    REQUIRE(users.calls.size() == 1);
+    CHECK(users.calls[0].first == 2);
+    CHECK(users.calls[0].second >= 0);
+    CHECK_FALSE(f.log.any("in logoutuserdat"));
+    run({"USER Alice", "PASS wrong", "QUIT"});
+    CHECK(users.calls.size() == 1);
+    users.fail = true;
+    run(script({"QUIT"}));
+    CHECK(users.calls.size() == 2);
+    CHECK(f.log.level_of("<Alice> !ERROR user.tab locked in logoutuserdat") == LogLevel::Error);
+}
+
+TEST_CASE("POP3-53 POP3-80 RETR sends what the login rendered: one text read per message, same octets", "[pop3]") {
+    struct CountingStore : test::MemoryMailStore {
+        int text_reads = 0;
+        Result<smb::Message> read(uint32_t number, bool with_text) override {
+            text_reads += with_text;
+            return test::MemoryMailStore::read(number, with_text);
+        }
+    };
+    std::string outputs[2];
+    int reads[2] = {0, 0};
+    for (int budget = 0; budget < 2; ++budget) {
+        Pop3Fixture f;
+        CountingStore store;
+        f.store.mail.clear();
+        uint32_t n = 0;
+        {
+            NewMessage m;
+            smb::Message lm = test::local_mail(".dot\r\nline two \r\n");
+            m.hdr = lm.hdr;
+            m.body = lm.body;
+            RecipientCopy c;
+            c.append.push_back({smb::hf::RECIPIENTEXT, "2"});
+            n = store.add_mail(m, {c})->front();
+        }
+        for (auto& l : script({"LIST 1", "RETR 1", "TOP 1 1", "RETR 1", "QUIT"})) f.io.send(l);
+        Pop3Session s(f.cfg, f.users, store, f.log, f.attempts, false);
+        s.set_mailbox_locks(&f.locks);
+        if (!budget) s.set_retr_cache_budget(0);
+        s.run(f.io);
+        outputs[budget] = f.io.output;
+        reads[budget] = store.text_reads;
+        CHECK((store.mail[n].hdr.attr & smb::attr::READ) != 0);
+    }
+    CHECK(reads[0] == 4);      // login, RETR, TOP, RETR
+    CHECK(reads[1] == 3);      // login, TOP, second RETR: the first RETR used the login's rendering
+    // Same octets either way, apart from the APOP timestamp in the greeting.
+    CHECK(outputs[0].substr(outputs[0].find("\r\n")) == outputs[1].substr(outputs[1].find("\r\n")));
+    CHECK(outputs[1].find("\r\n..dot\r\nline two \r\n.\r\n") != std::string::npos);
+}
+
+TEST_CASE("POP3-73 a full listing whose index read fails stops early but still ends with the dot", "[pop3]") {
+    struct FlakyStore : test::MemoryMailStore {
+        int lists = 0;
+        Result<std::vector<MailSummary>> list_mailbox(uint32_t user) override {
+            if (++lists > 1) return make_error("mail.sid: read error", ErrorCode::Io);
+            return test::MemoryMailStore::list_mailbox(user);
+        }
+    };
+    Pop3Fixture f;
+    FlakyStore store;
+    for (int i = 0; i < 2; ++i) {
+        NewMessage m;
+        m.body = "x\r\n";
+        RecipientCopy c;
+        c.append.push_back({smb::hf::RECIPIENTEXT, "2"});
+        (void)store.add_mail(m, {c});
+    }
+    for (auto& l : script({"UIDL", "LIST", "STAT", "QUIT"})) f.io.send(l);
+    Pop3Session s(f.cfg, f.users, store, f.log, f.attempts, false);
+    s.run(f.io);
+    auto out = after_login(f.io.lines());
+    REQUIRE(out.size() == 6);
+    CHECK(out[0].rfind("+OK 2 messages (", 0) == 0);
+    CHECK(out[1] == ".");
+    CHECK(out[2].rfind("+OK 2 messages (", 0) == 0);
+    CHECK(out[3] == ".");
+    CHECK(out[4].rfind("+OK 2 ", 0) == 0);             // the session goes on
+    CHECK(f.log.level_of("<Alice> !ERROR mail.sid: read error listing messages") == LogLevel::Error);
+}
+
+TEST_CASE("POP3-107 (ours) the mailbox is free when the QUIT reply goes out", "[pop3]") {
+    struct WatchingIo : test::ApopIo {
+        pop3::MailboxLockRegistry* locks = nullptr;
+        std::vector<bool> free_at_write;
+        bool write(std::string_view b) override {
+            free_at_write.push_back(locks->try_acquire(2) != nullptr);
+            return test::ApopIo::write(b);
+        }
+    };
+    Pop3Fixture f;
+    f.deliver(2);
+    WatchingIo io;
+    io.locks = &f.locks;
+    for (auto& l : script({"RETR 1", "DELE 1", "QUIT"})) io.send(l);
+    Pop3Session s(f.cfg, f.users, f.store, f.log, f.attempts, false);
+    s.set_mailbox_locks(&f.locks);
+    s.run(io);
+    REQUIRE(io.free_at_write.size() == 6);            // greeting, USER, PASS, RETR, DELE, QUIT
+    CHECK_FALSE(io.free_at_write[4]);
+    CHECK(io.free_at_write[5]);
+    CHECK(io.lines().back() == "+OK");
+    CHECK(f.store.mail[1].hdr.attr == (smb::attr::READ | smb::attr::DELETE));
 }

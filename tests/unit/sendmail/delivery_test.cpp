@@ -3,6 +3,7 @@
 #include "harness.h"
 
 #include "sendmail/sasl.h"
+#include "util/base64.h"
 
 #include <catch.hpp>
 
@@ -367,11 +368,12 @@ TEST_CASE("SEND-42 within one scan a server that refused is not contacted again"
         FakeSmtpServer gone;
         dead_port = gone.port();
     }
-    h.s.options |= mail_opt::RELAY_TX;
-    h.s.relay_server = "127.0.0.1";
-    h.s.relay_port = dead_port;
-    h.queue("bob@remote.example");
-    h.queue("carol@remote.example");
+    // Two destinations (by name) on one address and port; one worker, so the
+    // second certainly comes after the first has failed.
+    h.s.delivery_workers = 1;
+    h.dns.hosts["deadhost.test"] = "127.0.0.1";
+    h.queue("bob@deadhost.test:" + std::to_string(dead_port));
+    h.queue("carol@127.0.0.1:" + std::to_string(dead_port));
     auto sm = h.make();
     CHECK(sm.scan(true).failed == 2);
     CHECK(h.log.has(LogLevel::Info, "SEND skipping failed SMTP server: Error 111 connecting to port " +
@@ -545,7 +547,7 @@ TEST_CASE("SEND-55 AUTH PLAIN to the relay", "[sendmail]") {
     CHECK(sm.scan(true).sent == 1);
     auto ss = f.sessions();
     REQUIRE(ss.size() == 1);
-    CHECK(ss[0].commands[1] == "AUTH PLAIN " + sasl::base64_encode(std::string("relayuser\0relayuser\0s3cret", 26)));
+    CHECK(ss[0].commands[1] == "AUTH PLAIN " + base64_encode(std::string("relayuser\0relayuser\0s3cret", 26)));
     CHECK(ss[0].commands[2] == "MAIL FROM:<John.Doe@bbs.test>");
 }
 

@@ -20,7 +20,7 @@ std::string slurp(const std::string& path) {
 
 } // namespace
 
-TEST_CASE("tls setup: without configured files a self-signed pair is made in ctrl/ once and logged") {
+TEST_CASE("SMTP-85 tls setup: without configured files a self-signed PEM pair is made in ctrl/ once and logged") {
     test::TempDir dir;
     test::CaptureLogger log;
     auto cfg = test::loopback_config(dir.path(), true);

@@ -256,3 +256,19 @@ TEST_CASE("SMTP-75 USER-30 LoginRequirements are checked after the password", "[
     ok.run({"AUTH PLAIN " + plain("Mary", "maryPW")});
     CHECK(ok.auth_user == 3);
 }
+
+TEST_CASE("SMTP-254 an AUTH session's end updates the user's last-on and time-on; others do not", "[smtp][auth]") {
+    Harness h;
+    auto r = h.run({"AUTH PLAIN " + plain("mary", "MARYPW"), "QUIT"});
+    REQUIRE(r[1] == "235 2.7.0 User Authenticated");
+    REQUIRE(h.users.logouts.size() == 1);
+    CHECK(h.users.logouts[0].user == 3);
+    CHECK(h.users.logouts[0].login == h.users.logins[0].second.when);
+    CHECK(h.users.logouts[0].logout >= h.users.logouts[0].login);
+    Harness anon;
+    anon.run({"NOOP", "QUIT"});
+    CHECK(anon.users.logouts.empty());
+    Harness failed;
+    failed.run({"AUTH PLAIN " + plain("mary", "wrong")});
+    CHECK(failed.users.logouts.empty());
+}

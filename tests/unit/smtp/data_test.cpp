@@ -533,3 +533,18 @@ TEST_CASE("SMTP-177 a telegram from a reverse path without '@' is sent as unveri
     CHECK(codes(r) == std::vector<int>{220, 250, 250, 250, 354, 250, 221});
     CHECK(h.notices.written[3].find("\x01w[\x01n" "127.0.0.2") != std::string::npos);
 }
+
+TEST_CASE("SMTP-261 no DKIM, SPF or DMARC verification on receipt: signatures pass through, no verdict is added", "[smtp][data]") {
+    Harness h;
+    h.run(mail_script("<a@remote.org>", {"<mary@example.com>"},
+                      {"DKIM-Signature: v=1; a=rsa-sha256; d=remote.org; s=x; b=broken", "From: Alice <a@remote.org>",
+                       "Subject: signed", "", "body", "."}));
+    REQUIRE(h.store.mail.size() == 1);
+    const auto& hdr = h.store.mail.begin()->second.hdr;
+    CHECK(hdr.get(smb::hf::RFC822HEADER) == "DKIM-Signature: v=1; a=rsa-sha256; d=remote.org; s=x; b=broken");
+    for (const auto& f : hdr.fields) {
+        CHECK(f.data.find("Authentication-Results") == std::string::npos);
+        CHECK(f.data.find("Received-SPF") == std::string::npos);
+    }
+    CHECK_FALSE(hdr.attr & smb::attr::SPAM);
+}

@@ -44,14 +44,16 @@ struct CaptureLog : Logger {
 
 struct TestLists : SiteLists {
     std::map<std::string, std::string> aliases;       // lower-case key
-    std::set<std::string> domains, relay_ips;
+    std::set<std::string> domains, relay_ips, relay_hosts;
     std::optional<std::string> alias(std::string_view name) override {
         auto it = aliases.find(to_lower(name));
         if (it == aliases.end()) return std::nullopt;
         return it->second;
     }
     bool extra_local_domain(std::string_view d) override { return domains.count(to_lower(d)) > 0; }
-    bool relay_client(std::string_view ip, std::string_view) override { return relay_ips.count(std::string(ip)) > 0; }
+    bool relay_client(std::string_view ip, std::string_view host) override {
+        return relay_ips.count(std::string(ip)) > 0 || relay_hosts.count(std::string(host)) > 0;
+    }
 };
 
 struct TestNotices : UserNotices {

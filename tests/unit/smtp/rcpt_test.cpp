@@ -57,6 +57,40 @@ TEST_CASE("SMTP-107 MaxRecipients: 452 once the limit is reached, the session co
     CHECK(has_line(r, "452 4.5.3 Too many recipients"));
 }
 
+TEST_CASE("SMTP-108 MaxRecipients also bounds a user's mail still pending in the base", "[smtp][rcpt]") {
+    auto pending_from = [](Harness& h, uint32_t user, int n) {
+        for (int i = 0; i < n; ++i) {
+            smb::Message m;
+            m.hdr.number = uint32_t(100 + i);
+            m.hdr.fields.push_back({smb::hf::SENDEREXT, std::to_string(user)});
+            h.store.mail[m.hdr.number] = m;
+        }
+    };
+    Harness h;
+    h.cfg->mail.max_recipients = 3;
+    pending_from(h, 3, 3);                                      // Mary (#3) has 3 messages still queued
+    auto r = h.run({"EHLO x", auth_mary(), "MAIL FROM:<mary@example.com>", "RCPT TO:<sysop@example.com>",
+                    "RCPT TO:<john.doe@example.com>", "NOOP"});
+    CHECK(codes(r) == std::vector<int>{220, 250, 235, 250, 250, 452, 250});
+    CHECK(has_line(r, "452 4.5.3 Too many pending emails sent"));
+
+    Harness u;                                                  // unauthenticated senders are not counted
+    u.cfg->mail.max_recipients = 3;
+    pending_from(u, 0, 5);
+    CHECK(rcpt_reply(u, "<mary@example.com>") == "250 2.1.5 OK");
+
+    Harness m;                                                  // M exemption
+    m.cfg->mail.max_recipients = 1;
+    pending_from(m, 3, 4);
+    m.users.users[3].exempt |= User::letter('M');
+    CHECK(rcpt_reply(m, "<sysop@example.com>", "<mary@example.com>", {auth_mary()}) == "250 2.1.5 OK");
+
+    Harness z;                                                  // MaxRecipients 0: no limit
+    z.cfg->mail.max_recipients = 0;
+    pending_from(z, 3, 400);
+    CHECK(rcpt_reply(z, "<sysop@example.com>", "<mary@example.com>", {auth_mary()}) == "250 2.1.5 OK");
+}
+
 TEST_CASE("SMTP-109 CFG-106 the per-day e-mail limit of the sender's level", "[smtp][rcpt]") {
     Harness h;
     h.cfg->sys.levels[50].email_per_day = 2;
@@ -139,7 +173,7 @@ TEST_CASE("SMTP-117 SMTP-120 CFG-121 CFG-135 local domains: Internet address, Ho
     CHECK(rcpt_reply(p, "<mary@example.com:2525>") == "550 5.7.1 Relay not allowed.");
 }
 
-TEST_CASE("SMTP-118 FidoNet addresses for authenticated users become netmail", "[smtp][rcpt]") {
+TEST_CASE("SMTP-118 SMTP-119 FidoNet addresses for authenticated users become netmail; ours: M restricts them", "[smtp][rcpt]") {
     Harness h;
     h.cfg->msgs.fido_addresses.push_back("1:218/700");
     auto out = h.run(mail_script("<mary@example.com>", {"<joe@p4.f3.n2.z1.fidonet>"}, default_message(), {auth_mary()}));
@@ -185,6 +219,22 @@ TEST_CASE("SMTP-121 SMTP-124 CFG-136 relaying: submission users, ALLOW_RELAY use
     r.lists.relay_ips.insert("127.0.0.2");
     CHECK(rcpt_reply(r, "<friend@elsewhere.org>") == "250 2.1.5 OK");
     CHECK(r.log.has("Unknown User relaying to external mail service: elsewhere.org"));
+}
+
+TEST_CASE("SMTP-123 ours: a relay.cfg host name counts only when it resolves back to the client", "[smtp][rcpt]") {
+    Harness spoofed;                                            // PTR claims a trusted name, A record disagrees
+    spoofed.extras.resolver = &spoofed.resolver;
+    spoofed.resolver.ptrs["127.0.0.2"] = "trusted.example.net";
+    spoofed.resolver.hosts["trusted.example.net"] = {"192.0.2.9"};
+    spoofed.lists.relay_hosts.insert("trusted.example.net");
+    CHECK(rcpt_reply(spoofed, "<friend@elsewhere.org>") == "550 5.7.1 Relay not allowed.");
+
+    Harness confirmed;
+    confirmed.extras.resolver = &confirmed.resolver;
+    confirmed.resolver.ptrs["127.0.0.2"] = "trusted.example.net";
+    confirmed.resolver.hosts["trusted.example.net"] = {"192.0.2.9", "127.0.0.2"};
+    confirmed.lists.relay_hosts.insert("trusted.example.net");
+    CHECK(rcpt_reply(confirmed, "<friend@elsewhere.org>") == "250 2.1.5 OK");
 }
 
 TEST_CASE("SMTP-122 a refused relay is logged, answered and the session closed", "[smtp][rcpt]") {
@@ -246,6 +296,89 @@ TEST_CASE("SMTP-131 SMTP-191 sub:<code> posts on a sub-board", "[smtp][rcpt]") {
     REQUIRE(p.store.posts.size() == 1);
     CHECK(p.store.posts[0].msg.hdr.get(smb::hf::RECIPIENT) == "Everybody");
     CHECK(p.users.users[3].posts == 1);
+}
+
+// The reply to the end of data of a sub: post to "main-general".
+static std::string post_reply(Harness& h, const SubBoard& sb, bool as_mary) {
+    h.cfg->msgs.subs.push_back(sb);
+    std::vector<std::string> prelude;
+    if (as_mary) prelude.push_back(auth_mary());
+    auto r = h.run(mail_script(as_mary ? "<mary@example.com>" : "<a@remote.org>", {"<sub:main-general>"},
+                               default_message(), prelude));
+    return r[r.size() - 2];
+}
+
+TEST_CASE("SMTP-191 USER-39 CFG-116 sub: posts need the sub's access and post requirements", "[smtp][rcpt]") {
+    SubBoard sb;
+    sb.code = "main-general";
+    sb.post_ars = "LEVEL 60";
+    Harness mary;
+    CHECK(post_reply(mary, sb, true) == "550 5.7.1 Insufficient access: You can't post on this sub-board");
+    CHECK(mary.store.posts.empty());
+    Harness anon;                                               // unauthenticated: the "nobody" user
+    CHECK(post_reply(anon, sb, false) == "550 5.7.1 Insufficient access: You can't post on this sub-board");
+    sb.post_ars.clear();
+    sb.ars = "LEVEL 60";
+    Harness read;
+    CHECK(post_reply(read, sb, true) == "550 5.7.1 Insufficient access: You don't have access to this sub-board");
+    Harness high;
+    high.users.users[3].level = 60;
+    CHECK(post_reply(high, sb, true) == "250 2.0.0 OK");
+    CHECK(high.store.posts.size() == 1);
+}
+
+TEST_CASE("SMTP-191 USER-39 CFG-116 restrictions N, O without Q, P and postsperday refuse a sub-board post", "[smtp][rcpt]") {
+    SubBoard sb;
+    sb.code = "main-general";
+    sb.settings = 0x80000;                                      // networked (Internet)
+    Harness n;
+    n.users.users[3].rest |= User::letter('N');
+    CHECK(post_reply(n, sb, true) == "550 5.7.1 Insufficient access: You can't post on networked sub-boards");
+
+    sb.settings = 0x400;                                        // real names required
+    Harness o;
+    o.users.users[3].rest |= User::letter('O');
+    CHECK(post_reply(o, sb, true) == "550 5.7.1 Insufficient access: This sub-board requires real names");
+    Harness oq;
+    oq.users.users[3].rest |= User::letter('O') | User::letter('Q');
+    CHECK(post_reply(oq, sb, true) == "250 2.0.0 OK");
+
+    sb.settings = 0;
+    Harness p;
+    p.users.users[3].rest |= User::letter('P');
+    CHECK(post_reply(p, sb, true) == "550 5.7.1 Insufficient access: You can't post messages");
+
+    Harness day;
+    day.cfg->sys.levels[50] = LevelLimits{50, 2};
+    day.users.users[3].ptoday = 2;
+    CHECK(post_reply(day, sb, true) == "550 5.7.1 Insufficient access: Too many posts today");
+    CHECK(day.store.posts.empty());
+}
+
+TEST_CASE("CFG-157 an alias value sub:<code> posts on that sub, ignoring case; an unknown code is refused", "[smtp][rcpt]") {
+    Harness h;
+    SubBoard sb;
+    sb.code = "main-general";
+    h.cfg->msgs.subs.push_back(sb);
+    h.lists.aliases["news"] = "sub:MAIN-GENERAL";
+    h.run(mail_script("<a@remote.org>", {"<news@example.com>"}));
+    REQUIRE(h.store.posts.size() == 1);
+    CHECK(h.store.posts[0].code == "main-general");
+    Harness u;
+    u.lists.aliases["news"] = "sub:nosuch";
+    CHECK(rcpt_reply(u, "<news@example.com>") == "550 5.1.1 Unknown sub-board: nosuch");
+}
+
+TEST_CASE("CFG-156 alias.cfg is asked for the whole address first, then for the local part", "[smtp][rcpt]") {
+    Harness whole;                                              // the whole address wins over the local part
+    whole.lists.aliases["info@example.com"] = "Mary";
+    whole.lists.aliases["info"] = "Sysop";
+    whole.run(mail_script("<a@remote.org>", {"<\"info\"@example.com>"}));
+    CHECK(only_message(whole).hdr.get(smb::hf::RECIPIENTEXT) == "3");
+    Harness part;
+    part.lists.aliases["info"] = "Sysop";
+    part.run(mail_script("<a@remote.org>", {"<info@example.com>"}));
+    CHECK(only_message(part).hdr.get(smb::hf::RECIPIENTEXT) == "1");
 }
 
 TEST_CASE("SMTP-132 a pending sub: target makes mailbox recipients ignored", "[smtp][rcpt]") {

@@ -288,3 +288,17 @@ TEST_CASE("SMTP-252 log levels: connection Info, refusals Notice, timeouts Warni
     CHECK(h.log.level_of("!TIMEOUT") == LogLevel::Warning);
     CHECK(h.log.level_of("RX: EHLO x") == LogLevel::Debug);
 }
+
+TEST_CASE("SMTP-91 a failed STARTTLS handshake is logged at INFO at most, quieter with TLSErrorLevel", "[smtp]") {
+    Harness h;
+    h.extras.tls_available = true;
+    h.io.tls_fails = true;
+    h.run({"EHLO x", "STARTTLS"});
+    CHECK(h.log.level_of("!TLS handshake failed") == LogLevel::Info);
+    Harness q;
+    q.extras.tls_available = true;
+    q.io.tls_fails = true;
+    q.cfg->mail.tls_error_level = LogLevel::Debug;
+    q.run({"EHLO x", "STARTTLS"});
+    CHECK(q.log.level_of("!TLS handshake failed") == LogLevel::Debug);
+}

@@ -1,13 +1,13 @@
-// The real SmtpConnector: a POSIX TCP socket with a bounded connect, line
-// reads with a timeout, and an OpenSSL client session on STARTTLS (the
-// platform file of the sendmail module).
-#include "sendmail/smtp_link.h"
+// The POSIX client connection (see connector.h): a TCP socket with a
+// bounded connect, line reads with a time-out, and an OpenSSL client session.
+#include "net/connector.h"
 
 #include <arpa/inet.h>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <fcntl.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -24,7 +24,7 @@ struct SslCtxFree { void operator()(SSL_CTX* c) const { SSL_CTX_free(c); } };
 struct SslFree { void operator()(SSL* s) const { SSL_free(s); } };
 
 // Opportunistic TLS: no verification and the most permissive settings
-// (SEND-51): any encryption beats plain text here.
+// (SendMail's STARTTLS, SEND-51): any encryption beats plain text here.
 SSL_CTX* client_ctx() {
     static std::unique_ptr<SSL_CTX, SslCtxFree> ctx([] {
         SSL_CTX* c = SSL_CTX_new(TLS_client_method());
@@ -67,15 +67,15 @@ private:
     bool was_pending_ = false;
 };
 
-class TcpLink : public SmtpLink {
+class TcpConnection : public ClientConnection {
 public:
-    explicit TcpLink(int fd) : fd_(fd) {}
-    ~TcpLink() override {
+    explicit TcpConnection(int fd) : fd_(fd) {}
+    ~TcpConnection() override {
         ssl_.reset();
         if (fd_ >= 0) ::close(fd_);
     }
-    TcpLink(const TcpLink&) = delete;
-    TcpLink& operator=(const TcpLink&) = delete;
+    TcpConnection(const TcpConnection&) = delete;
+    TcpConnection& operator=(const TcpConnection&) = delete;
 
     ReadLine read_line(unsigned timeout_s) override {
         auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
@@ -172,51 +172,60 @@ int finish_connect(int fd, unsigned timeout_s) {
     return err;
 }
 
-class TcpConnector : public SmtpConnector {
-public:
-    Connected connect(const ConnectRequest& req) override {
-        sockaddr_storage ss{};
-        socklen_t len = 0;
-        auto* v4 = reinterpret_cast<sockaddr_in*>(&ss);
-        auto* v6 = reinterpret_cast<sockaddr_in6*>(&ss);
-        if (inet_pton(AF_INET, req.ip.c_str(), &v4->sin_addr) == 1) {
-            v4->sin_family = AF_INET;
-            v4->sin_port = htons(req.port);
-            len = sizeof *v4;
-        } else if (inet_pton(AF_INET6, req.ip.c_str(), &v6->sin6_addr) == 1) {
-            v6->sin6_family = AF_INET6;
-            v6->sin6_port = htons(req.port);
-            len = sizeof *v6;
-        } else {
-            return {nullptr, EINVAL, "invalid address: " + req.ip};
-        }
-        int fd = ::socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0) return {nullptr, errno, std::strerror(errno)};
-        auto link = std::make_unique<TcpLink>(fd);   // owns fd from here on
-        if (!req.bind_ip.empty() && ss.ss_family == AF_INET) {
-            sockaddr_in b{};
-            b.sin_family = AF_INET;
-            if (inet_pton(AF_INET, req.bind_ip.c_str(), &b.sin_addr) == 1 &&
-                ::bind(fd, reinterpret_cast<sockaddr*>(&b), sizeof b) != 0)
-                return {nullptr, errno, std::string("bind: ") + std::strerror(errno)};
-        }
-        int err = 0;
-        if (req.timeout_s > 0) {
-            int fl = fcntl(fd, F_GETFL);
-            fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-            if (::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0)
-                err = errno == EINPROGRESS ? finish_connect(fd, req.timeout_s) : errno;
-            fcntl(fd, F_SETFL, fl);
-        } else if (::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
-            err = errno;
-        }
-        if (err) return {nullptr, err, std::strerror(err)};
-        return {std::move(link), 0, {}};
-    }
-};
-
 } // namespace
 
-std::unique_ptr<SmtpConnector> make_tcp_connector() { return std::make_unique<TcpConnector>(); }
+ClientConnect connect_client(const std::string& ip, uint16_t port, unsigned timeout_s, const std::string& bind_ip) {
+    sockaddr_storage ss{};
+    socklen_t len = 0;
+    auto* v4 = reinterpret_cast<sockaddr_in*>(&ss);
+    auto* v6 = reinterpret_cast<sockaddr_in6*>(&ss);
+    if (inet_pton(AF_INET, ip.c_str(), &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(port);
+        len = sizeof *v4;
+    } else if (inet_pton(AF_INET6, ip.c_str(), &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(port);
+        len = sizeof *v6;
+    } else {
+        return {nullptr, EINVAL, "invalid address: " + ip};
+    }
+    int fd = ::socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return {nullptr, errno, std::strerror(errno)};
+    auto conn = std::make_unique<TcpConnection>(fd);   // owns fd from here on
+    if (!bind_ip.empty() && ss.ss_family == AF_INET) {
+        sockaddr_in b{};
+        b.sin_family = AF_INET;
+        if (inet_pton(AF_INET, bind_ip.c_str(), &b.sin_addr) == 1 &&
+            ::bind(fd, reinterpret_cast<sockaddr*>(&b), sizeof b) != 0)
+            return {nullptr, errno, std::string("bind: ") + std::strerror(errno)};
+    }
+    int err = 0;
+    if (timeout_s > 0) {
+        int fl = fcntl(fd, F_GETFL);
+        fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+        if (::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0)
+            err = errno == EINPROGRESS ? finish_connect(fd, timeout_s) : errno;
+        fcntl(fd, F_SETFL, fl);
+    } else if (::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {
+        err = errno;
+    }
+    if (err) return {nullptr, err, std::strerror(err)};
+    return {std::move(conn), 0, {}};
+}
+
+std::string system_address(const std::string& name) {
+    addrinfo hints{};
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* res = nullptr;
+    if (getaddrinfo(name.c_str(), nullptr, &hints, &res) != 0 || !res) return {};
+    char buf[INET6_ADDRSTRLEN] = {};
+    const void* addr = res->ai_family == AF_INET
+                           ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(res->ai_addr)->sin_addr)
+                           : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(res->ai_addr)->sin6_addr);
+    std::string out = inet_ntop(res->ai_family, addr, buf, sizeof buf) ? buf : "";
+    freeaddrinfo(res);
+    return out;
+}
 
 } // namespace sbbs

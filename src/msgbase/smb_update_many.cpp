@@ -1,0 +1,49 @@
+// Attribute changes of many messages under one base-header lock with one
+// fsync pair at the end (a POP3 session marking what it retrieved, or its
+// deletions at QUIT), instead of two fsyncs per message.
+#include "msgbase/smb_internal.h"
+
+namespace sbbs::smb {
+
+Status SmbBase::change_attr_many(const std::vector<uint32_t>& numbers, uint16_t set, uint16_t clear) {
+    if (numbers.empty()) return {};
+    std::lock_guard g(mu_);
+    BaseStatus s;
+    auto hl = Impl::begin_write(*this, s);
+    if (!hl) return hl.error();
+    const bool durable = opt_.durable;
+    Status first_error;
+    auto note = [&](const Error& e) { if (first_error.ok()) first_error = e; };   // keep going
+    bool wrote = false;
+    for (uint32_t number : numbers) {
+        uint32_t pos = 0;
+        auto idx = Impl::find_locked(*this, s, number, &pos);
+        if (!idx) { note(idx.error()); continue; }
+        auto ml = Impl::lock(*this, shd_, idx->offset, FIXED_HEADER_LEN, "message header");
+        if (!ml) { note(ml.error()); continue; }
+        auto h = Impl::read_header_unlocked(*this, idx->offset);
+        if (!h || h->number != number) {
+            note(h ? make_error(shd_.path() + ": index of message " + std::to_string(number) + " points at message " +
+                                    std::to_string(h->number), ErrorCode::Corrupt)
+                   : h.error());
+            continue;
+        }
+        uint32_t old_blocks = blocks_for(computed_header_length(*h));
+        h->attr = uint16_t((h->attr | set) & ~clear);
+        h->number = number;
+        // Same size: written in place, synced below with the rest. A header
+        // that would change size (not from an attribute) goes the durable way.
+        opt_.durable = durable && blocks_for(computed_header_length(*h)) != old_blocks;
+        Status st = Impl::rewrite_locked(*this, s, pos, *h, old_blocks);
+        opt_.durable = durable;
+        if (!st) { note(st.error()); continue; }
+        wrote = true;
+    }
+    if (wrote && durable) {
+        if (auto st = shd_.sync(); !st) return st;
+        if (auto st = sid_.sync(); !st) return st;
+    }
+    return first_error;
+}
+
+} // namespace sbbs::smb

@@ -1,0 +1,46 @@
+// Grouping of claimed messages into destinations and transactions (see
+// outbound_batch.h).
+#include "sendmail/outbound_batch.h"
+
+#include <map>
+
+namespace sbbs {
+
+std::string route_key(const Route& r) {
+    std::string key = std::to_string(int(r.kind));
+    for (auto& h : r.hosts) key += "|" + h.name + ":" + std::to_string(h.port);
+    return key;
+}
+
+namespace {
+// The same address twice in one transaction would reach its mailbox once.
+bool has_rcpt(const OutboundBatch& b, const std::vector<OutboundJob>& jobs, const std::string& to) {
+    for (size_t k : b.jobs)
+        if (jobs[k].to == to) return true;
+    return false;
+}
+} // namespace
+
+std::vector<OutboundGroup> group_jobs(const std::vector<OutboundJob>& jobs, size_t max_rcpts) {
+    if (max_rcpts == 0) max_rcpts = 1;
+    std::vector<OutboundGroup> groups;
+    std::map<std::string, size_t> by_route;
+    for (size_t i = 0; i < jobs.size(); ++i) {
+        const OutboundJob& j = jobs[i];
+        auto [it, fresh] = by_route.emplace(route_key(j.route), groups.size());
+        if (fresh) groups.push_back({j.route, {}});
+        auto& batches = groups[it->second].batches;
+        OutboundBatch* into = nullptr;
+        for (auto& b : batches)
+            if (b.jobs.size() < max_rcpts && b.from == j.from && b.text == j.text && !has_rcpt(b, jobs, j.to))
+                into = &b;
+        if (!into) {
+            batches.push_back({j.from, j.text, {}});
+            into = &batches.back();
+        }
+        into->jobs.push_back(i);
+    }
+    return groups;
+}
+
+} // namespace sbbs
