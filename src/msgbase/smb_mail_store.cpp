@@ -78,6 +78,17 @@ Result<uint32_t> SmbMailStore::count_waiting(uint32_t user) {
     return n;
 }
 
+Result<uint32_t> SmbMailStore::count_sent(uint32_t user) {
+    auto b = mail();
+    if (!b) return b.error();
+    auto idx = (*b)->read_index(false);                        // FMT-86: no lock needed
+    if (!idx) return idx.error();
+    uint32_t n = 0;
+    for (auto& r : *idx)
+        if (user != 0 && r.from == user && !(r.attr & attr::DELETE)) ++n;   // FMT-76: from = SENDEREXT
+    return n;
+}
+
 Result<Message> SmbMailStore::read(uint32_t number, bool with_text) {
     auto b = mail();
     if (!b) return b.error();

@@ -39,6 +39,7 @@ public:
     Result<uint32_t> post_to_sub(const std::string& code, const NewMessage& msg) override;
     Result<std::vector<MailSummary>> list_mailbox(uint32_t user) override;
     Result<uint32_t> count_waiting(uint32_t user) override;
+    Result<uint32_t> count_sent(uint32_t user) override;
     Result<Message> read(uint32_t number, bool with_text) override;
     Result<MailSummary> summary(uint32_t number) override;
     Status change_attr(uint32_t number, uint16_t set, uint16_t clear) override;
