@@ -59,6 +59,15 @@ public:
     // Stores the text once and one header per copy (FMT-64, FMT-89, FMT-91);
     // no copies = one header made of msg.hdr alone. Returns the numbers.
     Result<std::vector<uint32_t>> add(const NewMessage& msg, const std::vector<RecipientCopy>& copies);
+    // Several adds in one transaction (group commit): every write step and
+    // fsync is shared. One result per request, in order: its numbers, or its
+    // own error (duplicate, header too large) while the others are stored; a
+    // storage failure fails them all and stores none of them.
+    struct AddRequest {
+        const NewMessage* msg;
+        const std::vector<RecipientCopy>* copies;
+    };
+    std::vector<Result<std::vector<uint32_t>>> add_batch(const std::vector<AddRequest>& requests);
     // A new header sharing the data of `original` (bounces, FMT-121).
     Result<uint32_t> add_sharing_data(uint32_t original, const MessageHeader& hdr);
     // Re-reads header `number` under both locks, applies `change`, writes

@@ -5,7 +5,8 @@
 namespace sbbs::smb {
 
 SmbMailStore::SmbMailStore(std::string mail_prefix, BaseOptions mail_options, SubResolver subs)
-    : mail_prefix_(std::move(mail_prefix)), mail_options_(mail_options), subs_(std::move(subs)) {
+    : mail_prefix_(std::move(mail_prefix)), mail_options_(mail_options), subs_(std::move(subs)),
+      mail_queue_([this](const std::vector<Delivery>& batch) { return write_batch(batch); }) {
     mail_options_.create_status.attr |= status_attr::EMAIL;
 }
 
@@ -23,9 +24,15 @@ Result<SmbBase*> SmbMailStore::mail() {
 
 Result<std::vector<uint32_t>> SmbMailStore::add_mail(const NewMessage& msg, const std::vector<RecipientCopy>& copies) {
     if (copies.empty()) return make_error("mail with no recipient", ErrorCode::Invalid);
+    return mail_queue_.deliver({&msg, &copies});
+}
+
+std::vector<DeliveryResult> SmbMailStore::write_batch(const std::vector<Delivery>& batch) {
     auto b = mail();
-    if (!b) return b.error();
-    return (*b)->add(msg, copies);
+    if (!b) return std::vector<DeliveryResult>(batch.size(), b.error());
+    std::vector<SmbBase::AddRequest> reqs;
+    for (auto& d : batch) reqs.push_back({d.msg, d.copies});
+    return (*b)->add_batch(reqs);
 }
 
 Result<uint32_t> SmbMailStore::post_to_sub(const std::string& code, const NewMessage& msg) {
@@ -68,6 +75,17 @@ Result<uint32_t> SmbMailStore::count_waiting(uint32_t user) {
     uint32_t n = 0;
     for (auto& r : *idx)
         if (r.to == user && !(r.attr & attr::DELETE)) ++n;      // FMT-108
+    return n;
+}
+
+Result<uint32_t> SmbMailStore::count_sent(uint32_t user) {
+    auto b = mail();
+    if (!b) return b.error();
+    auto idx = (*b)->read_index(false);                        // FMT-86: no lock needed
+    if (!idx) return idx.error();
+    uint32_t n = 0;
+    for (auto& r : *idx)
+        if (user != 0 && r.from == user && !(r.attr & attr::DELETE)) ++n;   // FMT-76: from = SENDEREXT
     return n;
 }
 

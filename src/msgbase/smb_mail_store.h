@@ -2,6 +2,7 @@
 // the sub-boards' bases (posts via sub: addresses).
 #pragma once
 
+#include "msgbase/commit_queue.h"
 #include "msgbase/mail_store.h"
 #include "msgbase/smb_base.h"
 
@@ -38,6 +39,7 @@ public:
     Result<uint32_t> post_to_sub(const std::string& code, const NewMessage& msg) override;
     Result<std::vector<MailSummary>> list_mailbox(uint32_t user) override;
     Result<uint32_t> count_waiting(uint32_t user) override;
+    Result<uint32_t> count_sent(uint32_t user) override;
     Result<Message> read(uint32_t number, bool with_text) override;
     Result<MailSummary> summary(uint32_t number) override;
     Status change_attr(uint32_t number, uint16_t set, uint16_t clear) override;
@@ -49,12 +51,14 @@ public:
 
 private:
     Result<SmbBase*> mail();
+    std::vector<DeliveryResult> write_batch(const std::vector<Delivery>& batch);
 
     std::string mail_prefix_;
     BaseOptions mail_options_;
     SubResolver subs_;
     std::mutex mu_;                       // guards the handles below, not the I/O
     std::unique_ptr<SmbBase> mail_;
+    CommitQueue mail_queue_;              // concurrent add_mail calls share one transaction
 };
 
 } // namespace smb

@@ -12,9 +12,14 @@ Result<BaseStatus> SmbBase::status() {
 }
 
 Result<std::vector<IndexRecord>> SmbBase::read_index(bool locked) {
-    std::lock_guard g(mu_);
+    // The handle's mutex only guards the lock below (FMT-88). An unlocked read
+    // (FMT-86: positionless pread of whole records) must not wait for this
+    // handle's writer, which holds the mutex through a batch's fsyncs: SMTP's
+    // MaxMsgsWaiting count on every RCPT would otherwise queue behind it.
+    std::unique_lock g(mu_, std::defer_lock);
     RangeLock hl;
     if (locked) {
+        g.lock();
         auto l = Impl::lock(*this, shd_, 0, BASE_HEADER_LEN, "base header");
         if (!l) return l.error();
         hl = std::move(*l);

@@ -16,6 +16,24 @@
 // leaked data counts (invisible, chksmb-clean); a crash after it leaves index
 // records beyond status.total_msgs that recover_locked() rolls forward (and
 // that the original rolls back, FMT-89 step 11, when it gets there first).
+//
+// Group commit (add_batch, fed by CommitQueue): several messages, each with
+// its own data run, go through the same steps as one transaction: step 1 for
+// each, then steps 2..5 once for all their headers, so the batch shares each
+// fsync. The index records of a batch are appended in one write before one
+// fsync, so recovery sees all of them or a prefix, and rolls that forward:
+// every message whose caller got a number is there exactly once. A message
+// that is refused (duplicate, header too large) is dropped before any write;
+// a failure before step 4 rolls the whole batch back.
+//
+// Step 5's fsync stays before the callers are answered. Without it the
+// status block (shd offset 0) could reach the disk before the .sha bytes and
+// the final ids of the same batch (the kernel writes pages back in any
+// order); total_msgs would then cover index records whose headers still
+// carry the pending id in blocks marked free: recovery (keyed on records
+// beyond total_msgs) would not see them, the original's chksmb would report
+// them and a later add could allocate over them. The fsync is paid once per
+// batch, so it costs little once sessions share batches.
 #include "msgbase/smb_internal.h"
 
 #include "msgbase/checksum.h"
@@ -93,6 +111,39 @@ void normalise_new_header(MessageHeader& h, uint32_t number, uint32_t now) {
 } // namespace
 
 namespace {
+
+// Header writes at adjacent offsets merged into one write each, so a batch
+// of many headers (100 recipients x 20 messages) costs a few system calls
+// rather than two per header. Each header keeps its own step hook call.
+struct HeaderRuns {
+    struct Run {
+        uint64_t offset;
+        std::string bytes;
+        std::vector<size_t> starts;               // where each header begins in bytes
+    };
+    std::vector<Run> runs;
+
+    void add(uint64_t offset, const std::string& header) {
+        if (runs.empty() || runs.back().offset + runs.back().bytes.size() != offset) runs.push_back({offset, {}, {}});
+        runs.back().starts.push_back(runs.back().bytes.size());
+        runs.back().bytes += header;
+    }
+    void set_ids(const char id[4]) {
+        for (auto& r : runs)
+            for (size_t at : r.starts) std::memcpy(r.bytes.data() + at, id, 4);
+    }
+    Status write(SmbBase& b, File& f, const char* step) {
+        for (auto& r : runs) {
+            if (auto st = f.write_at(r.offset, r.bytes.data(), r.bytes.size()); !st) return st;
+            for (size_t k = 0; k < r.starts.size(); ++k) SmbBase::Impl::step(b, step);
+        }
+        return {};
+    }
+};
+
+} // namespace
+
+namespace {
 void restore(AllocTable& t, const std::vector<uint16_t>& before) {
     size_t n = std::min(before.size(), t.entries.size());
     for (size_t i = 0; i < n; ++i)
@@ -133,7 +184,7 @@ Status store_data(SmbBase& b, AddTxn& t, File& sdt, DataRun& d, uint32_t copies,
     if (d.dfields.empty()) { offset = 0; return {}; }            // FMT-30
     uint32_t blocks = blocks_for(d.bytes.size());
     if (t.hyper) {                                               // FMT-67
-        offset = uint32_t(blocks_for(t.sdt_size) * BLOCK_LEN);
+        offset = uint32_t(blocks_for(AddTxn::current(sdt)) * BLOCK_LEN);   // after the batch's earlier ones
     } else {
         offset = t.sda->find_run(blocks, mode) * BLOCK_LEN;      // FMT-65/66
     }
@@ -151,107 +202,227 @@ Status store_data(SmbBase& b, AddTxn& t, File& sdt, DataRun& d, uint32_t copies,
 } // namespace
 
 
-Result<std::vector<uint32_t>> SmbBase::add(const NewMessage& msg, const std::vector<RecipientCopy>& copies_in) {
-    std::lock_guard g(mu_);
-    BaseStatus s;
-    auto hl = Impl::begin_write(*this, s);
-    if (!hl) return hl.error();
-    std::vector<RecipientCopy> copies = copies_in.empty() ? std::vector<RecipientCopy>(1) : copies_in;
-    uint32_t now = unix_time_now();
+namespace {
+
+// One header per copy, numbered from `first` (FMT-89 step 8 thread inheritance included).
+std::vector<MessageHeader> headers_for(SmbBase& b, const BaseStatus& s, const SmbBase::AddRequest& r,
+                                       uint32_t first, uint32_t now) {
+    const NewMessage& msg = *r.msg;
+    std::vector<RecipientCopy> one(1);
+    const std::vector<RecipientCopy>& copies = r.copies && !r.copies->empty() ? *r.copies : one;
     std::vector<MessageHeader> hdrs;
     for (size_t i = 0; i < copies.size(); ++i) {
         MessageHeader h = msg.hdr;
         h.fields = copies[i].prepend;
         h.fields.insert(h.fields.end(), msg.hdr.fields.begin(), msg.hdr.fields.end());
         h.fields.insert(h.fields.end(), copies[i].append.begin(), copies[i].append.end());
-        normalise_new_header(h, s.last_msg + 1 + uint32_t(i), now);
+        normalise_new_header(h, first + uint32_t(i), now);
         hdrs.push_back(std::move(h));
     }
-    if (hdrs[0].thread_back) {                                  // FMT-89 step 8: inherit the thread
-        uint32_t pos;
-        auto pidx = Impl::find_locked(*this, s, hdrs[0].thread_back, &pos);
-        if (pidx) {
-            auto parent = Impl::read_header_unlocked(*this, pidx->offset);
-            if (parent) {
-                for (auto& h : hdrs) {
-                    if (msg.hdr.thread_id == 0 && parent->thread_id) h.thread_id = parent->thread_id;
-                    auto pid = parent->last(hf::RFC822MSGID);
-                    if (pid && !h.last(hf::RFC822REPLYID)) h.add(hf::RFC822REPLYID, *pid);
-                }
-            }
-        }
+    if (!hdrs[0].thread_back) return hdrs;
+    uint32_t pos;
+    auto pidx = SmbBase::Impl::find_locked(b, s, hdrs[0].thread_back, &pos);
+    if (!pidx) return hdrs;
+    auto parent = SmbBase::Impl::read_header_unlocked(b, pidx->offset);
+    if (!parent) return hdrs;
+    for (auto& h : hdrs) {
+        if (msg.hdr.thread_id == 0 && parent->thread_id) h.thread_id = parent->thread_id;
+        auto pid = parent->last(hf::RFC822MSGID);
+        if (pid && !h.last(hf::RFC822REPLYID)) h.add(hf::RFC822REPLYID, *pid);
     }
-    AddTxn t(s, (s.attr & status_attr::HYPERALLOC) != 0);
-    t.sdt_size = AddTxn::current(sdt_);
-    t.shd_size = AddTxn::current(shd_);
-    auto fail = [&](Error e) -> Error { (void)t.rollback(sdt_, shd_); return e; };
+    return hdrs;
+}
 
-    bool hashed = !(s.attr & (status_attr::EMAIL | status_attr::NOHASH | status_attr::FILE_DIRECTORY));
-    if (hashed) {                                               // FMT-89 steps 3, 9; FMT-102
-        auto f = Impl::open_locked(*this, "hash");
+// A message whose headers cannot be stored is refused alone, before any write.
+Status encodable(const std::vector<MessageHeader>& hdrs) {
+    for (auto& h : hdrs)
+        if (auto bytes = encode_header(h); !bytes) return bytes.error();
+    return {};
+}
+
+// The dupe lists (.hash records, .sch CRCs) as read under their file locks,
+// grown in memory by each message of the batch so that the batch's own
+// messages are checked against each other too.
+struct DupeLists {
+    bool hashed = false, crcs = false;
+    std::string hashes, added_hashes;             // whole file; records to append
+    std::string sch;                              // whole file plus the batch's CRCs
+};
+
+Status open_dupe_lists(SmbBase& b, BaseStatus& s, AddTxn& t, bool dupe_check, DupeLists& d) {
+    d.hashed = !(s.attr & (status_attr::EMAIL | status_attr::NOHASH | status_attr::FILE_DIRECTORY));
+    if (d.hashed) {                                             // FMT-89 steps 3, 9; FMT-102
+        auto f = SmbBase::Impl::open_locked(b, "hash");
         if (!f) return f.error();
         t.hash_file = std::move(*f);
         t.hash_size = AddTxn::current(*t.hash_file);
-        std::string all(size_t(t.hash_size / HASH_LEN) * HASH_LEN, '\0');
-        if (auto st = t.hash_file->read_exact(0, all.data(), all.size()); !st) return st.error();
-        auto mine = message_hashes(hdrs[0], msg.body, now);
-        if (opt_.dupe_check)
-            for (size_t i = 0; i < all.size(); i += HASH_LEN) {
-                HashRecord old = decode_hash(all.data() + i);
-                for (auto& h : mine)
-                    if (same_hash(old, h))
-                        return make_error(prefix_ + ": duplicate message (matches message " +
-                                              std::to_string(old.number) + ")", ErrorCode::Invalid);
-            }
-        std::string out;
-        for (auto& h : mine) out += encode_hash(h);
-        if (auto st = t.hash_file->write_at(all.size(), out.data(), out.size()); !st) return fail(st.error());
-        Impl::step(*this, "hash");
+        d.hashes.assign(size_t(t.hash_size / HASH_LEN) * HASH_LEN, '\0');
+        if (auto st = t.hash_file->read_exact(0, d.hashes.data(), d.hashes.size()); !st) return st;
     }
-    if (s.max_crcs > 0 && opt_.dupe_check) {                    // FMT-103
-        auto f = Impl::open_locked(*this, "sch");
-        if (!f) return fail(f.error());
+    d.crcs = s.max_crcs > 0 && dupe_check;
+    if (d.crcs) {                                               // FMT-103
+        auto f = SmbBase::Impl::open_locked(b, "sch");
+        if (!f) return f.error();
         t.sch_file = std::move(*f);
         t.sch_size = AddTxn::current(*t.sch_file);
-        if (t.sch_size % 4) return fail(make_error(file("sch") + ": length not a multiple of 4", ErrorCode::Corrupt));
-        std::string all(t.sch_size, '\0');
-        if (auto st = t.sch_file->read_exact(0, all.data(), all.size()); !st) return fail(st.error());
+        if (t.sch_size % 4) return make_error(b.file("sch") + ": length not a multiple of 4", ErrorCode::Corrupt);
+        d.sch.assign(t.sch_size, '\0');
+        if (auto st = t.sch_file->read_exact(0, d.sch.data(), d.sch.size()); !st) return st;
+    }
+    return {};
+}
+
+// Checks one message against the lists and, when it is new, adds it to them.
+Status claim_unique(const std::string& prefix, bool dupe_check, DupeLists& d, const MessageHeader& first,
+                    const NewMessage& msg, uint32_t now) {
+    std::vector<HashRecord> mine;
+    if (d.hashed) {
+        mine = message_hashes(first, msg.body, now);
+        if (dupe_check)
+            for (const std::string* list : {&d.hashes, &d.added_hashes})
+                for (size_t i = 0; i < list->size(); i += HASH_LEN) {
+                    HashRecord old = decode_hash(list->data() + i);
+                    for (auto& h : mine)
+                        if (same_hash(old, h))
+                            return make_error(prefix + ": duplicate message (matches message " +
+                                                  std::to_string(old.number) + ")", ErrorCode::Invalid);
+                }
+    }
+    uint32_t crc = 0;
+    if (d.crcs) {
         std::string body = msg.body;
         while (!body.empty() && uint8_t(body.back()) <= 0x20) body.pop_back();
-        uint32_t crc = crc32(body);
-        for (size_t i = 0; i < all.size(); i += 4)
-            if (get32(all.data() + i) == crc)
-                return fail(make_error(prefix_ + ": duplicate message body", ErrorCode::Invalid));
-        std::string tail;
-        put32(tail, crc);
-        uint64_t at = t.sch_size;
-        if (t.sch_size / 4 >= s.max_crcs) {                     // keep the newest max_crcs-1
-            std::string keep = all.substr(all.size() - size_t(s.max_crcs - 1) * 4);
-            if (auto st = t.sch_file->truncate(0); !st) return fail(st.error());
-            if (auto st = t.sch_file->write_at(0, keep.data(), keep.size()); !st) return fail(st.error());
-            at = keep.size();
-        }
-        if (auto st = t.sch_file->write_at(at, tail.data(), tail.size()); !st) return fail(st.error());
+        crc = crc32(body);
+        for (size_t i = 0; i < d.sch.size(); i += 4)
+            if (get32(d.sch.data() + i) == crc)
+                return make_error(prefix + ": duplicate message body", ErrorCode::Invalid);
     }
-    DataRun d = build_data(msg);
+    for (auto& h : mine) d.added_hashes += encode_hash(h);
+    if (d.crcs) put32(d.sch, crc);
+    return {};
+}
+
+// Appends the batch's hash records; rewrites .sch keeping the newest max_crcs.
+Status write_dupe_lists(SmbBase& b, const BaseStatus& s, AddTxn& t, const DupeLists& d) {
+    if (d.hashed && !d.added_hashes.empty()) {
+        if (auto st = t.hash_file->write_at(d.hashes.size(), d.added_hashes.data(), d.added_hashes.size()); !st)
+            return st;
+        SmbBase::Impl::step(b, "hash");
+    }
+    if (d.crcs && d.sch.size() > t.sch_size) {
+        size_t keep = std::min(d.sch.size(), size_t(s.max_crcs) * 4);
+        if (keep < d.sch.size()) {
+            if (auto st = t.sch_file->truncate(0); !st) return st;
+            return t.sch_file->write_at(0, d.sch.data() + (d.sch.size() - keep), keep);
+        }
+        return t.sch_file->write_at(t.sch_size, d.sch.data() + t.sch_size, d.sch.size() - t.sch_size);
+    }
+    return {};
+}
+
+} // namespace
+
+Result<std::vector<uint32_t>> SmbBase::add(const NewMessage& msg, const std::vector<RecipientCopy>& copies) {
+    auto r = add_batch({AddRequest{&msg, &copies}});
+    return std::move(r.front());
+}
+
+std::vector<Result<std::vector<uint32_t>>> SmbBase::add_batch(const std::vector<AddRequest>& reqs) {
+    std::vector<Result<std::vector<uint32_t>>> out(reqs.size(), make_error("not stored"));
+    std::vector<bool> refused(reqs.size());      // has its own error, not the batch's
+    auto fail_all = [&](const Error& e) {
+        for (size_t i = 0; i < out.size(); ++i)
+            if (!refused[i]) out[i] = e;
+        return out;
+    };
+    if (reqs.empty()) return out;
+    std::lock_guard g(mu_);
+    BaseStatus s;
+    auto hl = Impl::begin_write(*this, s);
+    if (!hl) return fail_all(hl.error());
+    uint32_t now = unix_time_now();
+    AddTxn t(s, (s.attr & status_attr::HYPERALLOC) != 0);
+    t.sdt_size = AddTxn::current(sdt_);
+    t.shd_size = AddTxn::current(shd_);
+    auto fail = [&](const Error& e) { (void)t.rollback(sdt_, shd_); return fail_all(e); };
+    DupeLists dupes;
+    if (auto st = open_dupe_lists(*this, s, t, opt_.dupe_check, dupes); !st) return fail(st.error());
+
+    // Each request's headers, numbered in order over the accepted ones only.
+    struct Accepted { size_t req; std::vector<MessageHeader> hdrs; };
+    std::vector<Accepted> accepted;
+    uint32_t next = s.last_msg + 1;
+    for (size_t i = 0; i < reqs.size(); ++i) {
+        auto hdrs = headers_for(*this, s, reqs[i], next, now);
+        Status ok = encodable(hdrs);
+        if (ok) ok = claim_unique(prefix_, opt_.dupe_check, dupes, hdrs[0], *reqs[i].msg, now);
+        if (!ok) {
+            out[i] = ok.error();
+            refused[i] = true;
+            continue;
+        }
+        next += uint32_t(hdrs.size());
+        accepted.push_back({i, std::move(hdrs)});
+    }
+    if (accepted.empty()) return out;
+    if (auto st = write_dupe_lists(*this, s, t, dupes); !st) return fail(st.error());
     if (!t.hyper) {
         auto sda = Impl::open_table(*this, "sda", true);        // FMT-71, FMT-83
         if (!sda) return fail(sda.error());
         t.sda = std::move(*sda);
         t.sda_before = t.sda->entries;
     }
-    uint32_t offset = 0;
-    if (auto st = store_data(*this, t, sdt_, d, uint32_t(hdrs.size()), opt_.alloc, offset); !st)
-        return fail(st.error());
-    for (auto& h : hdrs) {
-        h.offset = offset;
-        h.dfields = d.dfields;
+    std::vector<MessageHeader> all;
+    for (auto& a : accepted) {
+        DataRun d = build_data(*reqs[a.req].msg);
+        uint32_t offset = 0;
+        if (auto st = store_data(*this, t, sdt_, d, uint32_t(a.hdrs.size()), opt_.alloc, offset); !st)
+            return fail(st.error());
+        for (auto& h : a.hdrs) {
+            h.offset = offset;
+            h.dfields = d.dfields;
+            all.push_back(h);
+        }
     }
-    auto numbers = Impl::commit_headers(*this, t, hdrs);
-    if (!numbers) return numbers;
-    if (hdrs[0].thread_back) Impl::link_reply(*this, s, hdrs[0]);
-    return numbers;
+    auto numbers = Impl::commit_headers(*this, t, all);
+    if (!numbers) return fail_all(numbers.error());             // rolled back by commit_headers
+    size_t k = 0;
+    for (auto& a : accepted) {
+        out[a.req] = std::vector<uint32_t>(numbers->begin() + long(k), numbers->begin() + long(k + a.hdrs.size()));
+        k += a.hdrs.size();
+        if (a.hdrs[0].thread_back) Impl::link_reply(*this, s, a.hdrs[0]);
+    }
+    return out;
 }
+
+namespace {
+
+// Step 5 for headers whose index records are durable; `runs` hold them with their final ids.
+Status finish_headers(SmbBase& b, File& shd, bool durable, AddTxn& t, const std::vector<MessageHeader>& hdrs,
+                      const std::vector<uint32_t>& first_block, HeaderRuns& runs) {
+    BaseStatus& s = t.status;
+    if (!t.hyper) {
+        for (size_t i = 0; i < hdrs.size(); ++i) {
+            uint32_t blocks = blocks_for(computed_header_length(hdrs[i]));
+            for (uint32_t k = 0; k < blocks; ++k) t.sha->set(first_block[i] + k, 1);
+        }
+        if (auto st = t.sha->flush(); !st) return st;
+    }
+    SmbBase::Impl::step(b, "sha");
+    if (auto st = runs.write(b, shd, "id"); !st) return st;
+    BaseStatus done = s;
+    done.last_msg += uint32_t(hdrs.size());
+    done.total_msgs += uint32_t(hdrs.size());
+    if (auto st = SmbBase::Impl::write_status(b, done); !st) return st;
+    s = done;
+    SmbBase::Impl::step(b, "status");
+    if (durable)
+        if (auto st = sync_together({t.sha ? &t.sha->file : nullptr, &shd}); !st) return st;
+    SmbBase::Impl::step(b, "done");
+    return {};
+}
+
+} // namespace
 
 // Steps 2..5 for headers whose data is already stored and counted.
 Result<std::vector<uint32_t>> SmbBase::Impl::commit_headers(SmbBase& b, AddTxn& t, std::vector<MessageHeader>& hdrs) {
@@ -268,6 +439,8 @@ Result<std::vector<uint32_t>> SmbBase::Impl::commit_headers(SmbBase& b, AddTxn& 
     }
     // Step 2: headers with the pending id, in blocks still free in .sha.
     std::vector<uint32_t> first_block(hdrs.size());
+    HeaderRuns runs;
+    uint64_t end = AddTxn::current(shd);                      // hyper: headers go after the file's end
     for (size_t i = 0; i < hdrs.size(); ++i) {
         auto& h = hdrs[i];
         auto bytes = encode_header(h);
@@ -275,8 +448,8 @@ Result<std::vector<uint32_t>> SmbBase::Impl::commit_headers(SmbBase& b, AddTxn& 
         uint32_t blocks = uint32_t(bytes->size() / BLOCK_LEN);
         uint32_t block;
         if (t.hyper) {
-            uint64_t end = AddTxn::current(shd);
             block = uint32_t((std::max<uint64_t>(end, s.header_offset) - s.header_offset + BLOCK_LEN - 1) / BLOCK_LEN);
+            end = s.header_offset + uint64_t(block + blocks) * BLOCK_LEN;
         } else {
             block = t.sha->find_run(blocks, mode);
             if (t.sha->entries.size() < block + blocks) t.sha->entries.resize(block + blocks, 0);
@@ -285,9 +458,9 @@ Result<std::vector<uint32_t>> SmbBase::Impl::commit_headers(SmbBase& b, AddTxn& 
         first_block[i] = block;
         h.header_offset = s.header_offset + block * BLOCK_LEN;
         std::memcpy(bytes->data(), PENDING_ID, 4);
-        if (auto st = shd.write_at(h.header_offset, bytes->data(), bytes->size()); !st) return fail(st.error());
-        Impl::step(b, "header");
+        runs.add(h.header_offset, *bytes);
     }
+    if (auto st = runs.write(b, shd, "header"); !st) return fail(st.error());
     if (!t.hyper) t.sha->entries = t.sha_before;                 // the reservation is not written yet
     // Step 3: everything the index will point at reaches the disk first.
     if (durable)
@@ -311,30 +484,15 @@ Result<std::vector<uint32_t>> SmbBase::Impl::commit_headers(SmbBase& b, AddTxn& 
             return fail(st.error());
         }
     Impl::step(b, "index-synced");
-    // Step 5: finish; a failure from here on is completed by recovery.
+    // Step 5: finish. The messages are stored from here on: a failure leaves
+    // the base for recovery to complete (status is written after the table
+    // and ids, so its old total_msgs makes recovery roll these forward), and
+    // the callers get their numbers, not an error that would make a sender
+    // deliver the same message again.
     std::vector<uint32_t> numbers;
-    for (size_t i = 0; i < hdrs.size(); ++i) {
-        auto& h = hdrs[i];
-        if (!t.hyper) {
-            uint32_t blocks = blocks_for(computed_header_length(h));
-            for (uint32_t k = 0; k < blocks; ++k) t.sha->set(first_block[i] + k, 1);
-        }
-        numbers.push_back(h.number);
-    }
-    if (t.sha)
-        if (auto st = t.sha->flush(); !st) return st.error();
-    Impl::step(b, "sha");
-    for (auto& h : hdrs) {
-        if (auto st = shd.write_at(h.header_offset, HEADER_ID, 4); !st) return st.error();
-        Impl::step(b, "id");
-    }
-    s.last_msg += uint32_t(hdrs.size());
-    s.total_msgs += uint32_t(hdrs.size());
-    if (auto st = Impl::write_status(b, s); !st) return st.error();
-    Impl::step(b, "status");
-    if (durable)
-        if (auto st = sync_together({t.sha ? &t.sha->file : nullptr, &shd}); !st) return st.error();
-    Impl::step(b, "done");
+    for (auto& h : hdrs) numbers.push_back(h.number);
+    runs.set_ids(HEADER_ID);
+    (void)finish_headers(b, shd, durable, t, hdrs, first_block, runs);
     return numbers;
 }
 

@@ -167,3 +167,64 @@ TEST_CASE("durability: random SIGKILLs over many adds lose no returned message")
     }
     CHECK(expected.size() > 12);
 }
+
+TEST_CASE("durability: SIGKILL at every write step of a batched add commits all of the batch or none of it") {
+    struct Kill { const char* step; int nth; };
+    const Kill kills[] = {{"hash", 1}, {"data", 1}, {"data", 2}, {"sda", 2}, {"header", 1}, {"header", 3},
+                          {"synced", 1}, {"index", 1}, {"index-synced", 1}, {"sha", 1}, {"id", 1},
+                          {"id", 3}, {"status", 1}, {"done", 1}};
+    for (bool sub : {false, true}) {
+        for (const Kill& kill : kills) {
+            DYNAMIC_SECTION((sub ? "sub " : "mail ") << kill.step << " #" << kill.nth) {
+                TempDir d;
+                auto p = d.prefix(sub ? "sub" : "mail");
+                uint16_t attr = sub ? 0 : status_attr::EMAIL;
+                auto copies = sub ? std::vector<RecipientCopy>{} : two_users();
+                std::map<uint32_t, int> expected;
+                {
+                    auto b = SmbBase::open(p, options(attr, true));
+                    REQUIRE(b.ok());
+                    auto n = (*b)->add(numbered(1, sub), copies);
+                    REQUIRE(n.ok());
+                    for (auto x : *n) expected[x] = 1;
+                }
+                pid_t pid = fork();
+                REQUIRE(pid >= 0);
+                if (pid == 0) {
+                    auto b = SmbBase::open(p, options(attr, true));
+                    if (!b) _exit(2);
+                    int seen = 0;
+                    std::string target = kill.step;
+                    (*b)->set_write_hook([&](const char* s) { if (target == s && ++seen == kill.nth) raise(SIGKILL); });
+                    NewMessage m2 = numbered(2, sub), m3 = numbered(3, sub), m4 = numbered(4, sub);
+                    auto r = (*b)->add_batch({{&m2, &copies}, {&m3, &copies}, {&m4, &copies}});
+                    _exit(r.size() == 3 && r[0].ok() && r[1].ok() && r[2].ok() ? 0 : 3);
+                }
+                int status = 0;
+                waitpid(pid, &status, 0);
+                bool reached = std::string(kill.step) != "hash" || sub;
+                if (reached) CHECK((WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL));
+                else CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+                verify(p, expected, sub);
+                std::string step = kill.step;
+                bool committed = !reached || step == "index" || step == "index-synced" || step == "sha" ||
+                                 step == "id" || step == "status" || step == "done";
+                auto b = SmbBase::open(p, options(attr, true));
+                REQUIRE(b.ok());
+                auto idx = (*b)->read_index(true);
+                REQUIRE(idx.ok());
+                size_t per = sub ? 1 : 2;
+                CHECK(idx->size() == expected.size() + (committed ? 3 * per : 0));
+                if (committed)                                     // every message of the batch, once
+                    for (int seq = 2; seq <= 4; ++seq)
+                        for (size_t k = 0; k < per; ++k) expected[uint32_t(1 + (seq - 1) * per + k)] = seq;
+                verify(p, expected, sub);
+                auto n = (*b)->add(numbered(5, sub), copies);
+                REQUIRE(n.ok());
+                for (auto x : *n) expected[x] = 5;
+                CHECK(problems(p).empty());
+                verify(p, expected, sub);
+            }
+        }
+    }
+}

@@ -52,6 +52,38 @@ TEST_CASE("FMT-108 FMT-123 mailbox listing and waiting counts come from the inde
     CHECK(f.store.count_waiting(2).value() == 4);
 }
 
+TEST_CASE("FMT-76 FMT-86 mail a user sent that is still in the base counts by the index's from") {
+    Fixture f;
+    auto all = f.store.list_mailbox(2);                        // any listing opens the base
+    REQUIRE(all.ok());
+    BaseOptions ro;
+    ro.read_only = true;
+    auto b = SmbBase::open(f.mail, ro);
+    REQUIRE(b.ok());
+    auto idx = (*b)->read_index(false);
+    REQUIRE(idx.ok());
+    uint32_t from1 = 0, first = 0;
+    for (auto& r : *idx)
+        if (r.from == 1 && !(r.attr & attr::DELETE)) {
+            ++from1;
+            if (!first) first = r.number;
+        }
+    REQUIRE(from1 > 0);
+    CHECK(f.store.count_sent(1).value() == from1);
+    CHECK(f.store.count_sent(0).value() == 0);                 // 0 = not a local sender
+    REQUIRE(f.store.change_attr(first, attr::DELETE, 0).ok());
+    CHECK(f.store.count_sent(1).value() == from1 - 1);
+    NewMessage m;
+    m.hdr.add(hf::SENDER, "Sysop");
+    m.hdr.add(hf::SENDEREXT, "1");
+    m.body = "two copies\r\n";
+    std::vector<RecipientCopy> copies(2);
+    copies[0].append = {{hf::RECIPIENT, "A"}, {hf::RECIPIENTEXT, "2"}};
+    copies[1].append = {{hf::RECIPIENT, "B"}, {hf::RECIPIENTEXT, "3"}};
+    REQUIRE(f.store.add_mail(m, copies).ok());
+    CHECK(f.store.count_sent(1).value() == from1 + 1);
+}
+
 TEST_CASE("FMT-118 FMT-117 the outbound queue holds Internet mail not sent, deleted or in transit") {
     Fixture f;
     CHECK(f.store.queued_outbound(false).value() == std::vector<uint32_t>{4, 8});

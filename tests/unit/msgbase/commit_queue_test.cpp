@@ -1,0 +1,113 @@
+// CommitQueue: concurrent deliveries are written in shared batches, each
+// caller gets its own result, and a failing writer never strands a caller.
+#include "msgbase/commit_queue.h"
+#include "msgbase/platform.h"
+
+#include <catch.hpp>
+
+#include <atomic>
+#include <stdexcept>
+#include <thread>
+
+using namespace sbbs;
+using namespace sbbs::smb;
+
+namespace {
+
+NewMessage message(int id) {
+    NewMessage m;
+    m.body = std::to_string(id);
+    return m;
+}
+
+// A writer that takes `ms` per batch, numbers each delivery by its body and
+// refuses bodies starting with '-'.
+struct SlowWriter {
+    explicit SlowWriter(unsigned delay_ms) : ms(delay_ms) {}
+    unsigned ms;
+    std::mutex mu;
+    std::vector<size_t> batch_sizes;
+    std::atomic<int> in_writer{0}, overlap{0};
+
+    std::vector<DeliveryResult> operator()(const std::vector<Delivery>& batch) {
+        if (in_writer.fetch_add(1) != 0) overlap.fetch_add(1);
+        sleep_ms(ms);
+        {
+            std::lock_guard g(mu);
+            batch_sizes.push_back(batch.size());
+        }
+        std::vector<DeliveryResult> out;
+        for (auto& d : batch) {
+            if (d.msg->body[0] == '-') out.push_back(make_error("refused " + d.msg->body, ErrorCode::Invalid));
+            else out.push_back(std::vector<uint32_t>{uint32_t(std::stoul(d.msg->body))});
+        }
+        in_writer.fetch_sub(1);
+        return out;
+    }
+};
+
+} // namespace
+
+TEST_CASE("group commit: concurrent deliveries share batches, each caller gets its own result") {
+    SlowWriter w{30};
+    CommitQueue q([&](const std::vector<Delivery>& b) { return w(b); }, 64);
+    const int n = 12;
+    std::vector<std::optional<DeliveryResult>> results(n);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < n; ++i)
+        threads.emplace_back([&, i] {
+            NewMessage m = message(i % 4 == 3 ? -i : i + 100);
+            std::vector<RecipientCopy> copies(1);
+            results[size_t(i)] = q.deliver({&m, &copies});
+        });
+    for (auto& t : threads) t.join();
+    for (int i = 0; i < n; ++i) {
+        REQUIRE(results[size_t(i)].has_value());
+        auto& r = *results[size_t(i)];
+        if (i % 4 == 3) {
+            REQUIRE_FALSE(r.ok());
+            CHECK(r.error().message == "refused -" + std::to_string(i));
+        } else {
+            REQUIRE(r.ok());
+            CHECK(*r == std::vector<uint32_t>{uint32_t(i + 100)});
+        }
+    }
+    CHECK(w.overlap == 0);                                   // one batch at a time
+    size_t total = 0, largest = 0;
+    for (auto s : w.batch_sizes) { total += s; largest = std::max(largest, s); }
+    CHECK(total == size_t(n));
+    CHECK(largest > 1);                                      // callers waiting behind a batch were grouped
+    CHECK(w.batch_sizes.size() < size_t(n));
+}
+
+TEST_CASE("group commit: a batch never exceeds its bound") {
+    SlowWriter w{20};
+    CommitQueue q([&](const std::vector<Delivery>& b) { return w(b); }, 3);
+    std::vector<std::thread> threads;
+    std::atomic<int> ok{0};
+    for (int i = 0; i < 10; ++i)
+        threads.emplace_back([&, i] {
+            NewMessage m = message(i + 1);
+            std::vector<RecipientCopy> copies(1);
+            if (q.deliver({&m, &copies}).ok()) ++ok;
+        });
+    for (auto& t : threads) t.join();
+    CHECK(ok == 10);
+    for (auto s : w.batch_sizes) CHECK(s <= 3);
+}
+
+TEST_CASE("group commit: a writer that throws fails its batch only, later deliveries work") {
+    std::atomic<bool> fail_next{true};
+    CommitQueue q([&](const std::vector<Delivery>& b) {
+        if (fail_next.exchange(false)) throw std::runtime_error("disk on fire");
+        return std::vector<DeliveryResult>(b.size(), std::vector<uint32_t>{7});
+    });
+    NewMessage m = message(1);
+    std::vector<RecipientCopy> copies(1);
+    auto first = q.deliver({&m, &copies});
+    REQUIRE_FALSE(first.ok());
+    CHECK(first.error().message.find("disk on fire") != std::string::npos);
+    auto second = q.deliver({&m, &copies});
+    REQUIRE(second.ok());
+    CHECK(*second == std::vector<uint32_t>{7});
+}
