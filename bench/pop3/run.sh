@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # POP3 retrieval benchmark: sbbsmail vs Dovecot's POP3 server, both read by
-# parallel poplib clients (see bench/README.md). Last line: one JSON object.
+# the C++ load client build/<mode>/bench/pop3 (pop3_load.cpp, see
+# bench/README.md). Last line: one JSON object.
 set -euo pipefail
 build=${1:-build/release}
 cd "$(dirname "$0")/../.."
