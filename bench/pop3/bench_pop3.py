@@ -103,22 +103,65 @@ def fill_maildir(dc):
 
 
 # -- retrieving -------------------------------------------------------------
-def timed_fetch(client, port):
-    """One run of the C++ load client (pop3_load.cpp) against port: returns
-    (messages/s or None, seconds, messages, sessions)."""
+def tree_cpu_seconds(root_pid):
+    """CPU seconds (user+system) used so far by root_pid and its descendants,
+    including children they already reaped (Dovecot runs a process per
+    connection); None when root_pid is gone."""
+    parents, times = {}, {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry)
+        parents[pid] = int(fields[1])
+        times[pid] = sum(int(v) for v in fields[11:15]) / tick  # utime stime cutime cstime
+    if root_pid not in times:
+        return None
+    total = 0.0
+    for pid, t in times.items():
+        p, hops = pid, 0
+        while p not in (root_pid, 0, 1) and p in parents and hops < 64:
+            p, hops = parents[p], hops + 1
+        if p == root_pid:
+            total += t
+    return total
+
+
+def timed_fetch(client, port, server_pid):
+    """One run of the C++ load client (pop3_load.cpp) against port. Returns
+    {rate: messages/s or None, secs, got, sessions, cpu_ms: the server's CPU
+    milliseconds per 1,000 messages or None}."""
     cmd = [client, "--port", str(port), "--password", PASSWORD, "--users", ",".join(USERS),
            "--expect", str(MSGS), "--seconds", str(RUN_SECONDS), "--max-sessions", str(MAX_SESSIONS),
            "--limit", str(RUN_TIMEOUT)]
+    cpu0 = tree_cpu_seconds(server_pid)
     rc, secs, out = B.run_bounded(cmd, RUN_TIMEOUT + 30)
+    cpu1 = tree_cpu_seconds(server_pid)
+    run = {"rate": None, "secs": secs, "got": 0, "sessions": 0, "cpu_ms": None}
     lines = [line for line in out.splitlines() if line.startswith("{")]
     if not lines:
         B.log("  load client gave no result (rc %s): %s" % (rc, out.strip()[-300:]))
-        return None, secs, 0, 0
+        return run
     r = json.loads(lines[-1])
+    run.update(secs=r["seconds"], got=r["messages"], sessions=r["sessions"])
     if rc != 0 or not r["ok"]:
         B.log("  load client failed (rc %s): %s" % (rc, r["error"]))
-        return None, r["seconds"], r["messages"], r["sessions"]
-    return r["messages_per_s"], r["seconds"], r["messages"], r["sessions"]
+        return run
+    run["rate"] = r["messages_per_s"]
+    if cpu0 is not None and cpu1 is not None and r["messages"]:
+        run["cpu_ms"] = (cpu1 - cpu0) * 1000.0 / r["messages"] * 1000.0
+    return run
+
+
+def _log_run(run, name, r):
+    B.log("  run %d %-9s %s msg/s (%d msgs, %d sessions, %.1fs, server CPU %s ms per 1,000 msgs, load %s)"
+          % (run, name + ":", _fmt(r["rate"]), r["got"], r["sessions"], r["secs"],
+             _fmt(r["cpu_ms"]), B.load_average()))
 
 
 def mailbox_counts(port):
@@ -171,7 +214,7 @@ def main():
               "load_avg_start": B.load_average()}
     B.log("== pop3: %d parallel clients, each retrieving its own %d-message mailbox of %d-byte messages"
           % (CLIENTS, MSGS, MSG_BYTES))
-    sb, dv = [], []
+    sb, dv, sb_cpu, dv_cpu = [], [], [], []
     srv = dc = None
     status = None
     client = os.path.abspath(os.path.join(build, "bench", "pop3"))
@@ -195,14 +238,14 @@ def main():
                 B.log("  time budget (%ds) reached: %d run(s) only" % (RUNS_BUDGET, run - 1))
                 break
             if srv:
-                rate, secs, got, sessions = timed_fetch(client, srv.ports["POP3Port"])
-                sb.append(rate)
-                B.log("  run %d sbbsmail: %s msg/s (%d msgs, %d sessions, %.1fs, load %s)"
-                      % (run, _fmt(rate), got, sessions, secs, B.load_average()))
-            rate, secs, got, sessions = timed_fetch(client, dc.port)
-            dv.append(rate)
-            B.log("  run %d dovecot:  %s msg/s (%d msgs, %d sessions, %.1fs, load %s)"
-                  % (run, _fmt(rate), got, sessions, secs, B.load_average()))
+                r = timed_fetch(client, srv.ports["POP3Port"], srv.proc.pid)
+                sb.append(r["rate"])
+                sb_cpu.append(r["cpu_ms"])
+                _log_run(run, "sbbsmail", r)
+            r = timed_fetch(client, dc.port, _dovecot_pid(dc))
+            dv.append(r["rate"])
+            dv_cpu.append(r["cpu_ms"])
+            _log_run(run, "dovecot", r)
     finally:
         if srv:
             srv.cleanup()
@@ -212,15 +255,27 @@ def main():
     result["dovecot"] = B.figures(dv)
     result["runs_done"] = len(dv)
     result["ratio"] = None if status else B.ratio(result["sbbsmail"], result["dovecot"])
+    # CPU per message moves less with the machine's load than messages/s does.
+    result["server_cpu_ms_per_1000_msgs"] = {"sbbsmail": None if status else B.figures(sb_cpu),
+                                             "dovecot": B.figures(dv_cpu)}
     result["load_avg_end"] = B.load_average()
-    B.log("  pop3: sbbsmail %s, dovecot %s, ratio %s" % (
-        status or (result["sbbsmail"] or {}).get("median"), (result["dovecot"] or {}).get("median"),
-        result["ratio"]))
+    cpu = result["server_cpu_ms_per_1000_msgs"]
+    B.log("  pop3: sbbsmail %s, dovecot %s msg/s, ratio %s; server CPU ms per 1,000 msgs: sbbsmail %s, dovecot %s"
+          % (status or (result["sbbsmail"] or {}).get("median"), (result["dovecot"] or {}).get("median"),
+             result["ratio"], (cpu["sbbsmail"] or {}).get("median"), (cpu["dovecot"] or {}).get("median")))
     print(json.dumps(result), flush=True)
 
 
 def _fmt(v):
     return "FAILED" if v is None else "%.1f" % v
+
+
+def _dovecot_pid(dc):
+    try:
+        with open(os.path.join(dc.d, "run", "master.pid")) as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 if __name__ == "__main__":
