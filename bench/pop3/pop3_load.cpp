@@ -107,6 +107,10 @@ public:
                     throw std::runtime_error(what + ": " + r.substr(0, r.find('\r')));
                 return r;
             }
+            // An -ERR ends a multi-line command's reply at its first line.
+            size_t line_end = pending_.find("\r\n");
+            if (line_end != std::string::npos && pending_.compare(0, 3, "+OK") != 0)
+                throw std::runtime_error(what + ": " + pending_.substr(0, line_end));
             searched = pending_.size();
             ssize_t n = ::recv(fd_, buf_.data(), buf_.size(), 0);
             if (n <= 0)
