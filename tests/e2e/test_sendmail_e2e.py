@@ -6,7 +6,7 @@ import time
 import unittest
 
 from e2e_common import ServerCase, SmtpSink, message
-from harness import read_line
+from harness import SbbsMail, read_line
 import smbdump
 
 RELAY_OPTIONS = "ALLOW_POP3 | USE_SUBMISSION_PORT | NO_HOST_LOOKUP | RELAY_TX | ALLOW_RELAY | NO_RECYCLE"
@@ -47,6 +47,46 @@ class HoldingSink(SmtpSink):
                 self.in_data.set()
                 self.release.wait(20)
                 conn.sendall(b"250 OK\r\n")
+            elif cmd == b"QUIT":
+                conn.sendall(b"221 bye\r\n")
+                return
+            else:
+                conn.sendall(b"250 OK\r\n")
+
+
+class FirstHoldSink(SmtpSink):
+    """Records every message text it reads; the first session never gets its
+    final reply (the sender dies waiting for it), later ones get 250."""
+
+    def __init__(self):
+        self.texts = []
+        self.in_first_data = threading.Event()
+        self.delivered = threading.Event()
+        super().__init__()
+
+    def _session(self, conn):
+        conn.settimeout(30)
+        f = conn.makefile("rb")
+        conn.sendall(b"220 hold.example ESMTP\r\n")
+        for _ in range(100):
+            cmd = f.readline().strip().upper()
+            if not cmd:
+                return
+            if cmd == b"DATA":
+                conn.sendall(b"354 go ahead\r\n")
+                text = b""
+                while True:
+                    line = f.readline()
+                    if line in (b".\r\n", b""):
+                        break
+                    text += line
+                self.texts.append(text)
+                if len(self.texts) == 1:
+                    self.in_first_data.set()
+                    f.read()                     # until the sender's socket goes away
+                    return
+                conn.sendall(b"250 OK\r\n")
+                self.delivered.set()
             elif cmd == b"QUIT":
                 conn.sendall(b"221 bye\r\n")
                 return
@@ -162,6 +202,32 @@ class SendMailRelay(ServerCase):
         self.submit(b"after reload\r\n", subject="reloaded")
         self.assertTrue(new.received.wait(20), self.srv.output[-2000:])
         self.assertEqual(old.messages, [])
+
+    def test_kill_9_during_delivery_loses_nothing(self):
+        """SEND-98 ours: sbbsmail killed with SIGKILL while the relay holds the reply to DATA; after a restart the message is sent again (once more at most) and marked sent"""
+        sink = FirstHoldSink()
+        self.addCleanup(sink.stop)
+        self.server(options=RELAY_OPTIONS, mail={"RelayPort": str(sink.port), "RescanFrequency": "2s"})
+        body = b"Must not be lost.\r\n"
+        self.submit(body, subject="survivor")
+        self.assertTrue(sink.in_first_data.wait(20), self.srv.output[-2000:])
+        self.srv.stop(sig=signal.SIGKILL)
+        self.assertEqual(self.srv.proc.returncode, -signal.SIGKILL)
+        queued = [m for m in self.mail_base() if m.get(smbdump.SUBJECT) == b"survivor"]
+        self.assertEqual(len(queued), 1)
+        self.assertFalse(queued[0].netattr & NETMSG_SENT)
+        self.assertFalse(queued[0].attr & smbdump.ATTR_DELETE)
+        again = SbbsMail(install=self.srv.install)
+        self.addCleanup(again.stop)
+        again.start()
+        self.assertTrue(sink.delivered.wait(30), again.output[-2000:])
+        self.assertEqual(len(sink.texts), 2)                 # the held copy and one more
+        self.assertTrue(sink.texts[1].endswith(body), sink.texts[1][-200:])
+        sent = wait_for(lambda: [m for m in smbdump.dump(again.install.path("data", "mail"))
+                                 if m.get(smbdump.SUBJECT) == b"survivor" and m.netattr & NETMSG_SENT])
+        self.assertTrue(sent, again.output[-2000:])
+        self.assertTrue(again.wait_output(r"in transit when delivery was interrupted"), again.output[-2000:])
+        self.assertEqual(len(sink.texts), 2)
 
     def test_sigterm_stops_sendmail_and_exits(self):
         """SEND-9: SIGTERM stops the SendMail thread; the server exits 0 within 2 s"""
