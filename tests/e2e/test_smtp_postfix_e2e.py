@@ -12,6 +12,7 @@ import unittest
 
 from e2e_common import ServerCase
 from harness import free_port
+from postfix import MASTER_SERVICES
 import smbdump
 
 MAIN_CF = """\
@@ -50,29 +51,11 @@ maillog_file_prefixes = {d}
 biff = no
 """
 
-MASTER_CF = """\
-127.0.0.1:{port} inet n - n - - smtpd
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-smtp      unix  -       -       n       -       -       smtp
-relay     unix  -       -       n       -       -       smtp
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-tlsmgr    unix  -       -       n       1000?   1       tlsmgr
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
-"""
+# The shared service list, plus pickup (messages submitted here) and tlsmgr
+# (STARTTLS towards sbbsmail).
+MASTER_CF = ("127.0.0.1:{port} inet n - n - - smtpd\n"
+             "pickup unix n - n 60 1 pickup\n"
+             "tlsmgr unix - - n 1000? 1 tlsmgr\n") + MASTER_SERVICES
 
 
 def _run(cmd, timeout=60):
