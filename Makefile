@@ -154,7 +154,9 @@ $(BUILD)/fuzz/%: tests/fuzz/%.cpp $(call linklibs,server)
 
 # Benchmark programs: bench/<name>/*.cpp -> build/<mode>/bench/<name>.
 BENCH_PROGS := $(foreach d,$(wildcard bench/*/),$(if $(wildcard $(d)*.cpp),$(notdir $(patsubst %/,%,$(d)))))
-$(BUILD)/bench/%: $$(wildcard bench/%/*.cpp) $(call linklibs,server)
+# A static pattern: a plain $(BUILD)/bench/% rule would also match the
+# programs' own .d files, which make then tries to "remake" on every run.
+$(patsubst %,$(BUILD)/bench/%,$(BENCH_PROGS)): $(BUILD)/bench/%: $$(wildcard bench/%/*.cpp) $(call linklibs,server)
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) -o $@ $(filter %.cpp,$^) $(filter %.a,$^) $(LDLIBS)
 

@@ -6,7 +6,8 @@ namespace sbbs::smb {
 
 SmbMailStore::SmbMailStore(std::string mail_prefix, BaseOptions mail_options, SubResolver subs)
     : mail_prefix_(std::move(mail_prefix)), mail_options_(mail_options), subs_(std::move(subs)),
-      mail_queue_([this](const std::vector<Delivery>& batch) { return write_batch(batch); }) {
+      mail_queue_([this](const std::vector<Delivery>& batch) { return write_batch(batch); }),
+      readers_(mail_prefix_, mail_options_) {
     mail_options_.create_status.attr |= status_attr::EMAIL;
 }
 
@@ -57,9 +58,8 @@ Result<uint32_t> SmbMailStore::post_to_sub(const std::string& code, const NewMes
 }
 
 Result<std::vector<MailSummary>> SmbMailStore::list_mailbox(uint32_t user) {
-    auto b = mail();
-    if (!b) return b.error();
-    auto idx = (*b)->read_index(true);                         // index only, never bodies
+    // index only, never bodies
+    auto idx = with_reader([](SmbBase& b) { return b.read_index(true); });
     if (!idx) return idx.error();
     std::vector<MailSummary> out;
     for (auto& r : *idx)
@@ -90,15 +90,12 @@ Result<uint32_t> SmbMailStore::count_sent(uint32_t user) {
 }
 
 Result<Message> SmbMailStore::read(uint32_t number, bool with_text) {
-    auto b = mail();
-    if (!b) return b.error();
-    return (*b)->read_message(number, with_text);
+    return with_reader([&](SmbBase& b) { return b.read_message(number, with_text); });
 }
 
 Result<MailSummary> SmbMailStore::summary(uint32_t number) {
-    auto b = mail();
-    if (!b) return b.error();
-    auto r = (*b)->find(number);                               // index only, under the base-header lock
+    // index only, under the base-header lock
+    auto r = with_reader([&](SmbBase& b) { return b.find(number); });
     if (!r) return r.error();
     return MailSummary{r->number, r->attr, r->time, r->from, r->to};
 }

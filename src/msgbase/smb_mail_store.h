@@ -4,6 +4,7 @@
 
 #include "msgbase/commit_queue.h"
 #include "msgbase/mail_store.h"
+#include "msgbase/reader_pool.h"
 #include "msgbase/smb_base.h"
 
 #include <functional>
@@ -11,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <utility>
 
 namespace sbbs {
 
@@ -51,6 +53,15 @@ public:
 
 private:
     Result<SmbBase*> mail();
+    // Runs `read(SmbBase&)` on a lent read-only handle; on the writer handle
+    // when there is none (the base does not exist yet: mail() creates it).
+    template <class Read>
+    auto with_reader(Read read) -> decltype(read(std::declval<SmbBase&>())) {
+        if (auto lease = readers_.lease()) return read(**lease);
+        auto b = mail();
+        if (!b) return b.error();
+        return read(**b);
+    }
     std::vector<DeliveryResult> write_batch(const std::vector<Delivery>& batch);
 
     std::string mail_prefix_;
@@ -59,6 +70,7 @@ private:
     std::mutex mu_;                       // guards the handles below, not the I/O
     std::unique_ptr<SmbBase> mail_;
     CommitQueue mail_queue_;              // concurrent add_mail calls share one transaction
+    ReaderPool readers_;                  // message reads run side by side, not on mail_'s mutex
 };
 
 } // namespace smb
