@@ -29,6 +29,8 @@ uint16_t sender_net_type(const MessageHeader& hdr) { return hdr.get_u16(hf::SEND
 
 std::optional<std::string> reverse_path(const MessageHeader& hdr) {
     if (auto p = hdr.last(hf::SMTPREVERSEPATH)) return *p;
+    if (sender_net_type(hdr) == net::INTERNET)                                     // FMT-36
+        if (auto a = hdr.last(hf::SENDERNETADDR); a && !a->empty()) return *a;
     return std::nullopt;
 }
 

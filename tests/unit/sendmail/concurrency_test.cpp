@@ -193,7 +193,7 @@ TEST_CASE("SEND-61 ours: a connection lost after one transaction; the next messa
     CHECK(h.hdr(n2).delivery_attempts == 0);
 }
 
-TEST_CASE("SEND-19 ours: every message of a shared transaction is claimed in the base before it is sent",
+TEST_CASE("SEND-19 FMT-119 ours: every message of a shared transaction is claimed in the base before it is sent",
           "[sendmail]") {
     Harness h;
     FakeConnector& fake = use_fake(h);

@@ -173,3 +173,18 @@ TEST_CASE("SEND-1 the [Mail] keys SendMail uses reach its settings", "[sendmail]
     CHECK(s.mail_lock_path == "/sbbs/data/mail.lock");
     CHECK(s.data_dir == "/sbbs/data/");
 }
+
+TEST_CASE("FMT-36 an Internet sender without SMTPREVERSEPATH: the sender net address is the reverse path", "[sendmail]") {
+    smb::MessageHeader inet;
+    inet.add(hf::SENDER, "Alice");
+    inet.add_u16(hf::SENDERNETTYPE, smb::net::INTERNET);
+    inet.add(hf::SENDERNETADDR, "alice@far.example");
+    CHECK(envelope::reverse_path(inet) == std::optional<std::string>("alice@far.example"));
+    CHECK(envelope::sender(inet, "bbs.test") == "<alice@far.example>");
+    smb::MessageHeader fido;                          // not Internet: no reverse path from the net address
+    fido.add(hf::SENDER, "Bob");
+    fido.add_u16(hf::SENDERNETTYPE, smb::net::FIDO);
+    fido.add(hf::SENDERNETADDR, "1:2/3");
+    CHECK_FALSE(envelope::reverse_path(fido).has_value());
+    CHECK(envelope::sender(fido, "bbs.test") == "<Bob@bbs.test>");
+}

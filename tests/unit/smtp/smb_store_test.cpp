@@ -36,7 +36,7 @@ std::unique_ptr<smb::SmbMailStore> mail_store(const TempDir& d) {
 
 } // namespace
 
-TEST_CASE("SMTP-195 SMTP-202 FMT-115 FMT-116 copies stored in an SMB base read back and check clean", "[smtp][smb]") {
+TEST_CASE("SMTP-195 SMTP-202 FMT-33 FMT-48 FMT-107 FMT-115 FMT-116 copies stored in an SMB base read back and check clean", "[smtp][smb]") {
     TempDir dir;
     auto store = mail_store(dir);
     Harness h;
