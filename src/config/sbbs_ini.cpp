@@ -4,6 +4,7 @@
 #include "config/ini_get.h"
 #include "util/strings.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace sbbs {
@@ -111,11 +112,14 @@ void read_strings(MailSettings& m, const IniGetter& g, const GlobalSettings& glo
     m.dnsbl_subject = g.get_string("DNSBlacklistSubject", "SPAM");
     m.tls_cert_file = g.get_string("TLSCertFile", "");  // ours
     m.tls_key_file = g.get_string("TLSKeyFile", "");    // ours
+    m.delivery_threads = g.get_uint("DeliveryThreads", 4);   // ours; 0 = the default
 }
 
 // CFG-52..CFG-62: the values the original resets at start-up when 0.
 void apply_zero_defaults(MailSettings& m) {
     if (m.relay_port == 0) m.relay_port = 25;
+    if (m.delivery_threads == 0) m.delivery_threads = 4;
+    m.delivery_threads = std::min<uint32_t>(m.delivery_threads, 32);   // ours: polite to remote servers
     if (m.submission_port == 0) m.submission_port = 587;
     if (m.tls_submission_port == 0) m.tls_submission_port = 465;
     if (m.smtp_port == 0) m.smtp_port = 25;
@@ -201,7 +205,7 @@ void report_unknown_sbbs_keys(const IniFile& ini, Diagnostics& diags) {
         "MaxRequestsPerPeriod", "RequestRateLimitPeriod", "RateLimitSubnetPrefix4", "RateLimitSubnetPrefix6",
         "RateLimitFilterThreshold", "RateLimitFilterDuration", "RateLimitFilterSilent",
         "RateLimitFilterSubnetThreshold", "SpamBlockDuration", "NotifyOfflineUsers", "TLSCertFile",
-        "TLSKeyFile"};
+        "TLSKeyFile", "DeliveryThreads"};
     auto known = [](const std::string& key, const std::vector<std::string>& extra) {
         for (const auto* list : {&common, &extra})
             for (const std::string& k : *list)

@@ -36,10 +36,9 @@ struct SendMailSettings {
     // over once it has stayed so for this many periodic rescans (0 = never).
     unsigned stale_intransit_scans = 2;
     // Ours (issue item 6): at most this many destinations are delivered to
-    // at once. Fixed here, not an ini key: the original has none (it sends
-    // one message at a time) and sbbs.ini is shared with it; 4 keeps a small
-    // BBS's few outbound connections polite to remote servers while one slow
-    // destination no longer holds up the others. 1 = the original's order.
+    // at once ([Mail] DeliveryThreads, which the original ignores; default 4,
+    // at most 32): polite to remote servers, while one slow destination no
+    // longer holds up the others. 1 = the original's order.
     unsigned delivery_workers = 4;
     // Ours (SEND-23): recipients per transaction (RFC 5321 4.5.3.1.8 minimum).
     unsigned max_batch_rcpts = 100;

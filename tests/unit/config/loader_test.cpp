@@ -370,3 +370,15 @@ TEST_CASE("ours: TLSCertFile and TLSKeyFile are read relative to ctrl", "[config
     CHECK(cfg->mail.tls_cert_file == inst.ctrl() + "tls/cert.pem");
     CHECK(cfg->mail.tls_key_file == "/etc/key.pem");
 }
+
+TEST_CASE("ours: DeliveryThreads sets SendMail's concurrent destinations; 0 is the default, at most 32", "[config]") {
+    for (auto [text, want] : {std::pair{"", 4u}, {"DeliveryThreads = 1", 1u}, {"DeliveryThreads = 0", 4u},
+                              {"DeliveryThreads = 9", 9u}, {"DeliveryThreads = 500", 32u}}) {
+        test::TempInstall inst;
+        if (*text) set_mail_key(inst, text);
+        Diagnostics d;
+        auto cfg = load_ok(inst, d);
+        CHECK(cfg->mail.delivery_threads == want);
+        CHECK_FALSE(has(d, "DeliveryThreads", LogLevel::Info));   // a known key, not reported
+    }
+}

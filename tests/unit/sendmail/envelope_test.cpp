@@ -142,6 +142,7 @@ TEST_CASE("SEND-1 the [Mail] keys SendMail uses reach its settings", "[sendmail]
     m.connect_timeout_s = 0;
     m.max_inactivity_s = 90;
     m.sem_file_check_frequency_s = 5;
+    m.delivery_threads = 2;
     m.relay_server = "relay.example";
     m.relay_port = 587;
     m.relay_username = "u";
@@ -158,6 +159,7 @@ TEST_CASE("SEND-1 the [Mail] keys SendMail uses reach its settings", "[sendmail]
     CHECK(s.connect_timeout_s == 0);
     CHECK(s.max_inactivity_s == 90);
     CHECK(s.sem_check_frequency_s == 5);
+    CHECK(s.delivery_workers == 2);
     CHECK(s.relay_server == "relay.example");
     CHECK(s.relay_port == 587);
     CHECK(s.relay_username == "u");
