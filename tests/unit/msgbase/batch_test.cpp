@@ -19,12 +19,6 @@ using namespace sbbs::test;
 
 namespace {
 
-std::string problems(const std::string& prefix) {
-    std::string out;
-    for (auto& p : check_base(prefix)) out += describe(p) + "\n";
-    return out;
-}
-
 std::unique_ptr<SmbBase> open_base(const std::string& prefix, uint16_t attr) {
     BaseOptions o;
     o.create = true;

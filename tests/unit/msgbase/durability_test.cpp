@@ -18,12 +18,6 @@ using namespace sbbs::test;
 
 namespace {
 
-std::string problems(const std::string& prefix) {
-    std::string out;
-    for (auto& p : check_base(prefix)) out += describe(p) + "\n";
-    return out;
-}
-
 NewMessage numbered(int seq, bool sub) {
     NewMessage m;
     m.hdr.add(hf::SENDER, "Writer");

@@ -2,6 +2,8 @@
 // a parser for the original tools' dump files (*.dump.txt).
 #pragma once
 
+#include "msgbase/checker.h"
+
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -18,6 +20,13 @@ namespace sbbs::test {
 inline namespace msgbase_support {
 
 namespace fs = std::filesystem;
+
+// Every problem the checker finds in the base at `prefix`, one per line ("" = clean).
+inline std::string problems(const std::string& prefix) {
+    std::string out;
+    for (auto& p : smb::check_base(prefix)) out += smb::describe(p) + "\n";
+    return out;
+}
 
 // $SBBSMAIL_FIXTURES, else the first shared/fixtures above the working directory.
 inline fs::path fixtures_dir() {

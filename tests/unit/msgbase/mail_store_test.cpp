@@ -12,12 +12,6 @@ using namespace sbbs::test;
 
 namespace {
 
-std::string problems(const std::string& prefix) {
-    std::string out;
-    for (auto& p : check_base(prefix)) out += describe(p) + "\n";
-    return out;
-}
-
 struct Fixture {
     TempDir dir;
     std::string mail = copy_fixture(dir, "mail", "mail");

@@ -16,12 +16,6 @@ using namespace sbbs::test;
 
 namespace {
 
-std::string problems(const std::string& prefix) {
-    std::string out;
-    for (auto& p : check_base(prefix)) out += describe(p) + "\n";
-    return out;
-}
-
 std::unique_ptr<SmbBase> open_rw(const std::string& prefix, uint16_t create_attr = status_attr::EMAIL) {
     BaseOptions o;
     o.create = true;
