@@ -23,46 +23,13 @@ def wait_for(predicate, timeout=15):
     return predicate()
 
 
-class HoldingSink(SmtpSink):
-    """An SMTP sink that answers everything but holds its reply to the end
-    of the message text until `release` is set."""
+class DialogueSink(SmtpSink):
+    """An SMTP sink that answers every command with 250 and hands each
+    message text to `on_text`, which returns the final reply, or None to
+    send none and wait until the sender goes away."""
 
-    def __init__(self):
-        self.in_data = threading.Event()
-        self.release = threading.Event()
-        super().__init__()
-
-    def _session(self, conn):
-        conn.settimeout(30)
-        f = conn.makefile("rb")
-        conn.sendall(b"220 hold.example ESMTP\r\n")
-        for _ in range(100):
-            cmd = f.readline().strip().upper()
-            if not cmd:
-                return
-            if cmd == b"DATA":
-                conn.sendall(b"354 go ahead\r\n")
-                while f.readline() not in (b".\r\n", b""):
-                    pass
-                self.in_data.set()
-                self.release.wait(20)
-                conn.sendall(b"250 OK\r\n")
-            elif cmd == b"QUIT":
-                conn.sendall(b"221 bye\r\n")
-                return
-            else:
-                conn.sendall(b"250 OK\r\n")
-
-
-class FirstHoldSink(SmtpSink):
-    """Records every message text it reads; the first session never gets its
-    final reply (the sender dies waiting for it), later ones get 250."""
-
-    def __init__(self):
-        self.texts = []
-        self.in_first_data = threading.Event()
-        self.delivered = threading.Event()
-        super().__init__()
+    def on_text(self, text):
+        return b"250 OK"
 
     def _session(self, conn):
         conn.settimeout(30)
@@ -75,23 +42,51 @@ class FirstHoldSink(SmtpSink):
             if cmd == b"DATA":
                 conn.sendall(b"354 go ahead\r\n")
                 text = b""
-                while True:
-                    line = f.readline()
-                    if line in (b".\r\n", b""):
-                        break
+                while (line := f.readline()) not in (b".\r\n", b""):
                     text += line
-                self.texts.append(text)
-                if len(self.texts) == 1:
-                    self.in_first_data.set()
+                reply = self.on_text(text)
+                if reply is None:
                     f.read()                     # until the sender's socket goes away
                     return
-                conn.sendall(b"250 OK\r\n")
-                self.delivered.set()
+                conn.sendall(reply + b"\r\n")
             elif cmd == b"QUIT":
                 conn.sendall(b"221 bye\r\n")
                 return
             else:
                 conn.sendall(b"250 OK\r\n")
+
+
+class HoldingSink(DialogueSink):
+    """Holds its reply to the end of the message text until `release` is set."""
+
+    def __init__(self):
+        self.in_data = threading.Event()
+        self.release = threading.Event()
+        super().__init__()
+
+    def on_text(self, text):
+        self.in_data.set()
+        self.release.wait(20)
+        return b"250 OK"
+
+
+class FirstHoldSink(DialogueSink):
+    """Records every message text; the first never gets its final reply (the
+    sender dies waiting for it), later ones get 250."""
+
+    def __init__(self):
+        self.texts = []
+        self.in_first_data = threading.Event()
+        self.delivered = threading.Event()
+        super().__init__()
+
+    def on_text(self, text):
+        self.texts.append(text)
+        if len(self.texts) == 1:
+            self.in_first_data.set()
+            return None
+        self.delivered.set()
+        return b"250 OK"
 
 
 class SendMailRelay(ServerCase):
