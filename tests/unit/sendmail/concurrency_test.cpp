@@ -122,8 +122,7 @@ TEST_CASE("SEND-89 SEND-90 SEND-96 ours: in a shared transaction each RCPT resul
     Harness h;
     FakeSmtpServer f;
     f.replies["RCPT"] = {"250 OK", "550 5.1.1 no such user", "451 4.3.0 try later"};
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     auto nums = queue_copies(h, {"ok@remote.example", "gone@remote.example", "busy@remote.example"});
     auto sm = h.make();
     auto st = sm.scan(true);
@@ -156,8 +155,7 @@ TEST_CASE("SEND-89 SEND-90 SEND-96 ours: in a shared transaction each RCPT resul
 TEST_CASE("SEND-23 ours: different messages to one destination share the connection, RSET between", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     auto n1 = h.queue("bob@remote.example", "first text\r\n");
     auto n2 = h.queue("carol@remote.example", "second text\r\n");
     auto sm = h.make();
@@ -178,8 +176,7 @@ TEST_CASE("SEND-61 ours: a connection lost after one transaction; the next messa
     Harness h;
     FakeSmtpServer f;
     f.replies["."] = {"<close>", "250 queued"};
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     auto n1 = h.queue("bob@remote.example", "first text\r\n");
     auto n2 = h.queue("carol@remote.example", "second text\r\n");
     auto sm = h.make();

@@ -14,8 +14,7 @@ namespace hf = smb::hf;
 TEST_CASE("SEND-61 the transaction: EHLO, MAIL FROM, RCPT TO, DATA, dot-stuffed text, QUIT", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     auto n = h.queue("bob@remote.example", "Hello\r\n.leading dot\r\n..two\r\nend\r\n");
     auto sm = h.make();
     auto st = sm.scan(true);
@@ -32,8 +31,7 @@ TEST_CASE("SEND-61 the transaction: EHLO, MAIL FROM, RCPT TO, DATA, dot-stuffed 
 TEST_CASE("SEND-81 success sets NETMSG_SENT, clears in-transit, keeps a user's sent copy", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     auto kept = h.queue("bob@remote.example");
     auto killed = h.queue("carol@remote.example", "x\r\n", 1, smb::netattr::LOCAL | smb::netattr::KILLSENT);
     auto sm = h.make();
@@ -51,8 +49,7 @@ TEST_CASE("SEND-81 success sets NETMSG_SENT, clears in-transit, keeps a user's s
 TEST_CASE("SEND-80 success is logged with the message number, size and recipient", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     auto n = h.queue("bob@remote.example");
     auto sm = h.make();
     (void)sm.scan(true);
@@ -64,8 +61,7 @@ TEST_CASE("SEND-88 SEND-89 SEND-90 a 4xx reply counts an attempt and leaves the 
     Harness h;
     FakeSmtpServer f;
     f.replies["RCPT"] = {"451 try later"};
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     auto n = h.queue("bob@remote.example");
     auto sm = h.make();
     auto st = sm.scan(true);
@@ -85,8 +81,7 @@ TEST_CASE("SEND-62 a 5xx reply to RCPT bounces at once with the reply in the rea
     Harness h;
     FakeSmtpServer f;
     f.replies["RCPT"] = {"550 no such user"};
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     auto n = h.queue("bob@remote.example");
     auto sm = h.make();
     CHECK(sm.scan(true).bounced == 1);
@@ -109,8 +104,7 @@ TEST_CASE("SEND-93 SEND-94 the failure notice: fields, attributes and shared tex
     h.s.delete_read_mail = true;
     FakeSmtpServer f;
     f.replies["MAIL"] = {"553 sender rejected"};
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     auto n = h.queue("bob@remote.example", "Original body\r\n", 7);
     REQUIRE(h.store.change_attr(n, smb::attr::READ | smb::attr::PRIVATE, 0).ok());
     auto sm = h.make();
@@ -149,8 +143,7 @@ TEST_CASE("SEND-93 a notice for relayed mail goes back to the reverse path over 
     Harness h;
     FakeSmtpServer f;
     f.replies["RCPT"] = {"550 unknown"};
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     NewMessage m;
     m.hdr.netattr = smb::netattr::KILLSENT;
     m.hdr.add(hf::SENDER, "alice@far.example");
@@ -182,8 +175,7 @@ TEST_CASE("SEND-92 undeliverable notices and no-reply mail are deleted without a
     Harness h;
     FakeSmtpServer f;
     f.replies["RCPT"] = {"550 unknown"};
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     auto n = h.queue("bob@remote.example");
     REQUIRE(h.store.change_attr(n, smb::attr::NOREPLY, 0).ok());
     auto sm = h.make();
@@ -199,8 +191,7 @@ TEST_CASE("SEND-91 reaching MaxDeliveryAttempts gives up and bounces", "[sendmai
     h.s.max_backoff_scans = 1;
     FakeSmtpServer f;
     f.replies["DATA"] = {"421 busy"};
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     auto n = h.queue("bob@remote.example");
     auto sm = h.make();
     CHECK(sm.scan(true).failed == 1);
@@ -222,8 +213,7 @@ TEST_CASE("SEND-90 ours: temporary failures back off in RescanFrequency units (1
     h.s.max_delivery_attempts = 50;
     FakeSmtpServer f;
     f.replies["RCPT"] = {"450 later"};
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     auto n = h.queue("bob@remote.example");
     auto sm = h.make();
     (void)sm.scan(true);                         // attempt 1 -> wait 1 rescan
@@ -261,8 +251,7 @@ TEST_CASE("SEND-26 a destination without @ bounces at once", "[sendmail]") {
 TEST_CASE("SEND-18 in-transit mail is skipped and logged unless SEND_INTRANSIT", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     auto n = h.queue("bob@remote.example", "x\r\n", 1, smb::netattr::INTRANSIT);
     {
         auto sm = h.make();
@@ -281,8 +270,7 @@ TEST_CASE("SEND-19 the message is marked in transit before the SMTP session star
     Harness h;
     FakeSmtpServer f;
     f.replies["EHLO"] = {"<close>"};
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     auto n = h.queue("bob@remote.example");
     // A renderer that looks at the stored state while the message is out.
     uint16_t seen = 0;
@@ -319,13 +307,9 @@ TEST_CASE("SEND-48 a refused EHLO falls back to HELO", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
     f.replies["EHLO"] = {"502 not implemented"};
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     h.queue("bob@remote.example");
-    auto sm = h.make();
-    CHECK(sm.scan(true).sent == 1);
-    auto ss = f.sessions();
-    REQUIRE(ss.size() == 1);
+    auto ss = h.scan_one_session(f);
     CHECK(ss[0].commands[0] == "EHLO mail.bbs.test");
     CHECK(ss[0].commands[1] == "HELO mail.bbs.test");
 }
@@ -334,8 +318,7 @@ TEST_CASE("SEND-44 a greeting other than 220 fails the host and retries later", 
     Harness h;
     FakeSmtpServer f;
     f.greeting = "554 go away";
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     auto n = h.queue("bob@remote.example");
     auto sm = h.make();
     CHECK(sm.scan(true).failed == 1);
@@ -403,10 +386,7 @@ TEST_CASE("SEND-29 user@host:port is delivered straight to that host and port", 
     f.start();
     h.dns.hosts["direct.example"] = "127.0.0.1";
     h.queue("bob@direct.example:" + std::to_string(f.port()));
-    auto sm = h.make();
-    CHECK(sm.scan(true).sent == 1);
-    auto ss = f.sessions();
-    REQUIRE(ss.size() == 1);
+    auto ss = h.scan_one_session(f);
     CHECK(contains(ss[0].commands, "RCPT TO:<bob@direct.example>"));
 }
 
@@ -480,13 +460,9 @@ TEST_CASE("SEND-50 a refused STARTTLS continues in plain text without a new EHLO
     FakeSmtpServer f;
     f.ehlo = {"250-fake.test", "250-STARTTLS", "250 HELP"};
     f.replies["STARTTLS"] = {"454 TLS not available"};
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     h.queue("bob@remote.example");
-    auto sm = h.make();
-    CHECK(sm.scan(true).sent == 1);
-    auto ss = f.sessions();
-    REQUIRE(ss.size() == 1);
+    auto ss = h.scan_one_session(f);
     std::vector<std::string> want = {"EHLO mail.bbs.test", "STARTTLS", "MAIL FROM:<John.Doe@bbs.test>",
                                      "RCPT TO:<bob@remote.example>", "DATA", "QUIT"};
     CHECK(ss[0].commands == want);
@@ -496,8 +472,7 @@ TEST_CASE("SEND-52 a failed TLS handshake starts over once in plain text", "[sen
     Harness h;
     FakeSmtpServer f;   // no certificate: the handshake breaks off
     f.ehlo = {"250-fake.test", "250 STARTTLS"};
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     auto n = h.queue("bob@remote.example");
     auto sm = h.make();
     CHECK(sm.scan(true).sent == 1);
@@ -519,13 +494,9 @@ TEST_CASE("SEND-49 SEND-51 STARTTLS is used when offered, then EHLO again over T
     f.ehlo = {"250-fake.test", "250-STARTTLS", "250 HELP"};
     f.cert_file = tmp.path + "c.pem";
     f.key_file = tmp.path + "k.pem";
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     h.queue("bob@remote.example");
-    auto sm = h.make();
-    CHECK(sm.scan(true).sent == 1);
-    auto ss = f.sessions();
-    REQUIRE(ss.size() == 1);
+    auto ss = h.scan_one_session(f);
     CHECK(ss[0].tls);
     std::vector<std::string> want = {"EHLO mail.bbs.test", "STARTTLS", "EHLO mail.bbs.test",
                                      "MAIL FROM:<John.Doe@bbs.test>", "RCPT TO:<bob@remote.example>", "DATA", "QUIT"};
@@ -537,16 +508,12 @@ TEST_CASE("SEND-49 SEND-51 STARTTLS is used when offered, then EHLO again over T
 TEST_CASE("SEND-55 AUTH PLAIN to the relay", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     h.s.options |= mail_opt::RELAY_AUTH_PLAIN;
     h.s.relay_username = "relayuser";
     h.s.relay_password = "s3cret";
     h.queue("bob@remote.example");
-    auto sm = h.make();
-    CHECK(sm.scan(true).sent == 1);
-    auto ss = f.sessions();
-    REQUIRE(ss.size() == 1);
+    auto ss = h.scan_one_session(f);
     CHECK(ss[0].commands[1] == "AUTH PLAIN " + base64_encode(std::string("relayuser\0relayuser\0s3cret", 26)));
     CHECK(ss[0].commands[2] == "MAIL FROM:<John.Doe@bbs.test>");
 }
@@ -555,16 +522,12 @@ TEST_CASE("SEND-56 AUTH LOGIN to the relay", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
     f.replies["AUTH"] = {"334 VXNlcm5hbWU6", "334 UGFzc3dvcmQ6", "235 ok"};
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     h.s.options |= mail_opt::RELAY_AUTH_LOGIN;
     h.s.relay_username = "relayuser";
     h.s.relay_password = "s3cret";
     h.queue("bob@remote.example");
-    auto sm = h.make();
-    CHECK(sm.scan(true).sent == 1);
-    auto ss = f.sessions();
-    REQUIRE(ss.size() == 1);
+    auto ss = h.scan_one_session(f);
     REQUIRE(ss[0].commands.size() >= 4);
     CHECK(ss[0].commands[1] == "AUTH LOGIN");
     CHECK(ss[0].commands[2] == "cmVsYXl1c2Vy");
@@ -578,16 +541,12 @@ TEST_CASE("SEND-57 AUTH CRAM-MD5 to the relay (RFC 2195 example)", "[sendmail]")
     Harness h;
     FakeSmtpServer f;
     f.replies["AUTH"] = {"334 PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+", "235 ok"};
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     h.s.options |= mail_opt::RELAY_AUTH_CRAM_MD5;
     h.s.relay_username = "tim";
     h.s.relay_password = "tanstaaftanstaaf";
     h.queue("bob@remote.example");
-    auto sm = h.make();
-    CHECK(sm.scan(true).sent == 1);
-    auto ss = f.sessions();
-    REQUIRE(ss.size() == 1);
+    auto ss = h.scan_one_session(f);
     CHECK(ss[0].commands[1] == "AUTH CRAM-MD5");
     CHECK(ss[0].commands[2] == "dGltIGI5MTNhNjAyYzdlZGE3YTQ5NWI0ZTZlNzMzNGQzODkw");
 }
@@ -596,8 +555,7 @@ TEST_CASE("SEND-59 a rejected AUTH bounces (5xx at once) and always clears in-tr
     Harness h;
     FakeSmtpServer f;
     f.replies["AUTH"] = {"535 bad credentials"};
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     h.s.options |= mail_opt::RELAY_AUTH_PLAIN;
     auto n = h.queue("bob@remote.example");
     auto sm = h.make();
@@ -612,8 +570,7 @@ TEST_CASE("SEND-60 multi-line replies are read to their last line and logged wit
     Harness h;
     FakeSmtpServer f;
     f.replies["MAIL"] = {"250-first\r\n250-second\r\n250 OK"};
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     h.s.options |= mail_opt::DEBUG_RX_RSP;
     h.queue("bob@remote.example");
     auto sm = h.make();
@@ -624,8 +581,7 @@ TEST_CASE("SEND-60 multi-line replies are read to their last line and logged wit
 TEST_CASE("SEND-65 DEBUG_TX logs every line sent, credentials masked", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     h.s.options |= mail_opt::DEBUG_TX | mail_opt::RELAY_AUTH_PLAIN;
     h.s.relay_username = "u";
     h.s.relay_password = "p";
@@ -641,8 +597,7 @@ TEST_CASE("SEND-61 a dropped connection after the text is a temporary failure", 
     Harness h;
     FakeSmtpServer f;
     f.replies["."] = {"<close>"};
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     auto n = h.queue("bob@remote.example");
     auto sm = h.make();
     CHECK(sm.scan(true).failed == 1);
@@ -653,8 +608,7 @@ TEST_CASE("SEND-61 a dropped connection after the text is a temporary failure", 
 TEST_CASE("SEND-87 a successful recipient is appended to dnsbl_exempt.cfg once", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     h.queue("bob@remote.example");
     h.queue("bob@remote.example");
     auto sm = h.make();
@@ -669,8 +623,7 @@ TEST_CASE("SEND-87 a successful recipient is appended to dnsbl_exempt.cfg once",
 TEST_CASE("SEND-85 NO_AUTO_EXEMPT leaves dnsbl_exempt.cfg alone", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     h.s.options |= mail_opt::NO_AUTO_EXEMPT;
     h.queue("bob@remote.example");
     auto sm = h.make();
@@ -681,8 +634,7 @@ TEST_CASE("SEND-85 NO_AUTO_EXEMPT leaves dnsbl_exempt.cfg alone", "[sendmail]") 
 TEST_CASE("SEND-21 the scan stops while the mail base is locked for maintenance", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     h.s.mail_lock_path = h.ctrl.path + "mail.lock";
     std::ofstream(h.s.mail_lock_path) << "";
     auto n = h.queue("bob@remote.example");
@@ -695,8 +647,7 @@ TEST_CASE("SEND-21 the scan stops while the mail base is locked for maintenance"
 TEST_CASE("SEND-98 ours: in-transit mail left by a crashed sender is taken over after two rescans", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     auto n = h.queue("bob@remote.example", "x\r\n", 1, smb::netattr::INTRANSIT);
     auto sm = h.make();
     CHECK(sm.scan(true).sent == 0);

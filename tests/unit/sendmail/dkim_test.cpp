@@ -139,8 +139,7 @@ TEST_CASE("SEND-72 SEND-73 SendMail signs what it sends; the receiver's copy ver
     h.s.dkim_domain = "bbs.test";
     h.s.dkim_selector = "mail";
     FakeSmtpServer f;
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     h.queue("bob@remote.example", "Body line\r\n.dot line\r\n");
     auto signer = load_dkim(h.s, h.log);
     REQUIRE(signer);

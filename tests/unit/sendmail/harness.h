@@ -68,6 +68,19 @@ struct Harness {
         s.relay_server = "127.0.0.1";
         s.relay_port = f.port();
     }
+    // Starts `f` (its replies set first) and makes it the relay server.
+    void start_relay(FakeSmtpServer& f) {
+        f.start();
+        relay_to(f);
+    }
+    // One scan that sends `sent` messages over exactly one SMTP session of `f`.
+    std::vector<FakeSmtpServer::Session> scan_one_session(FakeSmtpServer& f, unsigned sent = 1) {
+        auto sm = make();
+        CHECK(sm.scan(true).sent == sent);
+        auto ss = f.sessions();
+        REQUIRE(ss.size() == 1);
+        return ss;
+    }
     SendMail make() {
         SendMailDeps d{store, dns, *connector, render, log};
         return SendMail(s, d);

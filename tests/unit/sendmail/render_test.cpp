@@ -15,8 +15,7 @@ TEST_CASE("SEND-67 SEND-68 the text sent is render_rfc822's, dot-stuffed", "[sen
     auto ctx = render_context(cfg);
     Harness h;
     FakeSmtpServer f;
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     auto n = h.queue("bob@remote.example", "Hello\r\n.dotted\r\n");
     SendMail sm(h.s, SendMailDeps{h.store, h.dns, *h.connector, rfc822_renderer(ctx), h.log});
     CHECK(sm.scan(true).sent == 1);

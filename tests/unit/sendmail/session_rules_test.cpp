@@ -16,8 +16,7 @@ namespace hf = smb::hf;
 TEST_CASE("SEND-23 ours: copies for several recipients at one destination share one transaction", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     NewMessage m;
     m.hdr.netattr = smb::netattr::LOCAL;
     m.hdr.add(hf::SENDER, "John Doe");
@@ -52,13 +51,9 @@ TEST_CASE("SEND-53 no ESMTP parameters are sent even when offered", "[sendmail]"
     Harness h;
     FakeSmtpServer f;
     f.ehlo = {"250-fake.test", "250-SIZE 1000000", "250-8BITMIME", "250-PIPELINING", "250-SMTPUTF8", "250 DSN"};
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     h.queue("bob@remote.example");
-    auto sm = h.make();
-    CHECK(sm.scan(true).sent == 1);
-    auto ss = f.sessions();
-    REQUIRE(ss.size() == 1);
+    auto ss = h.scan_one_session(f);
     CHECK(contains(ss[0].commands, "MAIL FROM:<John.Doe@bbs.test>"));
     CHECK(contains(ss[0].commands, "RCPT TO:<bob@remote.example>"));
 }
@@ -67,8 +62,7 @@ TEST_CASE("SEND-63 after a failure the connection is closed without QUIT or RSET
     Harness h;
     FakeSmtpServer f;
     f.replies["MAIL"] = {"451 later"};
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     h.queue("bob@remote.example");
     auto sm = h.make();
     CHECK(sm.scan(true).failed == 1);
@@ -80,8 +74,7 @@ TEST_CASE("SEND-63 after a failure the connection is closed without QUIT or RSET
 TEST_CASE("SEND-83 after the final 250 QUIT is sent", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     h.queue("bob@remote.example");
     auto sm = h.make();
     CHECK(sm.scan(true).sent == 1);
@@ -91,8 +84,7 @@ TEST_CASE("SEND-83 after the final 250 QUIT is sent", "[sendmail]") {
 TEST_CASE("SEND-64 DATA is framed by its two DEBUG lines", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     h.queue("bob@remote.example", "one\r\ntwo\r\n");
     auto sm = h.make();
     CHECK(sm.scan(true).sent == 1);
@@ -105,8 +97,7 @@ TEST_CASE("SEND-64 DATA is framed by its two DEBUG lines", "[sendmail]") {
 TEST_CASE("SEND-40 connecting is logged with host, port and address", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     h.queue("bob@remote.example");
     auto sm = h.make();
     CHECK(sm.scan(true).sent == 1);
@@ -118,8 +109,7 @@ TEST_CASE("SEND-40 connecting is logged with host, port and address", "[sendmail
 TEST_CASE("SEND-39 the socket is bound to OutboundInterface", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     h.s.outbound_interface = "127.0.0.3";
     h.queue("bob@remote.example");
     auto sm = h.make();
@@ -156,8 +146,7 @@ TEST_CASE("SEND-54 SEND-58 ours: with several RELAY_AUTH options the strongest o
     Harness h;
     FakeSmtpServer f;
     f.replies["AUTH"] = {"334 PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+", "235 ok"};
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     h.s.options |= mail_opt::RELAY_AUTH_PLAIN | mail_opt::RELAY_AUTH_LOGIN | mail_opt::RELAY_AUTH_CRAM_MD5;
     h.queue("bob@remote.example");
     auto sm = h.make();
@@ -169,8 +158,7 @@ TEST_CASE("SEND-48 without HELO fall-back when AUTH to the relay is required", "
     Harness h;
     FakeSmtpServer f;
     f.replies["EHLO"] = {"554 no"};
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     h.s.options |= mail_opt::RELAY_AUTH_LOGIN;
     auto n = h.queue("bob@remote.example");
     auto sm = h.make();
@@ -182,8 +170,7 @@ TEST_CASE("SEND-48 without HELO fall-back when AUTH to the relay is required", "
 TEST_CASE("SEND-101 relayed mail uses the stored forward path and is deleted after sending", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     NewMessage m;
     m.hdr.netattr = smb::netattr::KILLSENT;
     m.hdr.add(hf::SENDER, "alice@far.example");
@@ -206,8 +193,7 @@ TEST_CASE("SEND-101 relayed mail uses the stored forward path and is deleted aft
 TEST_CASE("SEND-16 deleted, sent and address-less mail is skipped silently", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     auto sent = h.queue("bob@remote.example", "x\r\n", 1, smb::netattr::SENT);
     auto del = h.queue("bob@remote.example");
     REQUIRE(h.store.change_attr(del, smb::attr::DELETE, 0).ok());
@@ -223,8 +209,7 @@ TEST_CASE("SEND-16 deleted, sent and address-less mail is skipped silently", "[s
 TEST_CASE("SEND-15 candidates are taken in ascending message number", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     h.queue("first@remote.example");
     h.queue("second@remote.example");
     auto sm = h.make();
@@ -245,8 +230,7 @@ TEST_CASE("SEND-99 every retry opens a new connection and sends everything again
     h.s.max_backoff_scans = 1;
     FakeSmtpServer f;
     f.replies["."] = {"451 try again", "250 ok"};
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     auto n = h.queue("bob@remote.example");
     auto sm = h.make();
     CHECK(sm.scan(true).failed == 1);
@@ -311,8 +295,7 @@ TEST_CASE("SEND-3 the option bits SendMail reads", "[sendmail]") {
 TEST_CASE("SEND-82 attachment files are deleted after delivery and their directory removed", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     h.s.data_dir = h.ctrl.path;
     std::filesystem::create_directories(h.ctrl.path + "file/0003.out");
     std::ofstream(h.ctrl.path + "file/0003.out/report.txt") << "data";
@@ -333,8 +316,7 @@ TEST_CASE("SEND-91 giving up deletes the attachments too", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
     f.replies["RCPT"] = {"550 unknown"};
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     h.s.data_dir = h.ctrl.path;
     std::filesystem::create_directories(h.ctrl.path + "file/0001.out");
     std::ofstream(h.ctrl.path + "file/0001.out/a.zip") << "zip";

@@ -25,8 +25,7 @@ TEST_CASE("SEND-100 SEND-103 the original's queued mail is delivered and marked 
     uint16_t attempts8 = store->read(8, false).value().hdr.delivery_attempts;
     Harness h;
     FakeSmtpServer f;
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     h.s.inet_addr = "bbs.example.com";
     SendMail sm(h.s, SendMailDeps{*store, h.dns, *h.connector, Harness::render, h.log});
     CHECK(sm.scan(true).sent == 2);
@@ -54,8 +53,7 @@ TEST_CASE("SEND-93 in the SMB base the failure notice shares the original's text
     Harness h;
     FakeSmtpServer f;
     f.replies["RCPT"] = {"550 no such user"};
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     uint32_t before = store->last_msg().value();
     SendMail sm(h.s, SendMailDeps{*store, h.dns, *h.connector, Harness::render, h.log});
     CHECK(sm.scan(true).bounced == 2);

@@ -25,8 +25,7 @@ bool eventually(F f) {
 TEST_CASE("SEND-7 SEND-11 the first scan happens at start; SEND-12 new mail triggers the next", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
-    f.start();
-    h.relay_to(f);
+    h.start_relay(f);
     auto first = h.queue("bob@remote.example");
     SendMailThread t(h.s, SendMailDeps{h.store, h.dns, *h.connector, Harness::render, h.log}, 20ms);
     REQUIRE(t.start());
