@@ -37,25 +37,6 @@ SessionHandlers login_handlers() {
     return h;
 }
 
-uint16_t port_of(const Server& s, ListenerKind kind) {
-    for (const auto& l : s.listening())
-        if (l.kind == kind) return l.port;
-    FAIL("no listener of that kind");
-    return 0;
-}
-
-Socket dial(uint16_t port) {
-    auto c = connect_tcp("127.0.0.1", port);
-    REQUIRE(c.ok());
-    return std::move(*c);
-}
-
-std::string line_of(const Socket& s) {
-    std::string got;
-    for (int i = 0; i < 50 && got.find("\r\n") == std::string::npos; ++i) got += test::read_all(s, 100ms);
-    return got;
-}
-
 void write_file(const std::string& path, const std::string& text) {
     std::filesystem::create_directories(std::filesystem::path(path).parent_path());
     std::ofstream(path) << text;
@@ -71,29 +52,29 @@ TEST_CASE("SMTP-16 CFG-84 POP3-9 MaxConcurrentConnections counts connections fro
     cfg->mail.max_concurrent_connections = 2;
     Server server(cfg, login_handlers(), log);
     REQUIRE(server.start().ok());
-    auto a = dial(port_of(server, ListenerKind::Smtp));
-    auto b = dial(port_of(server, ListenerKind::Pop3));
-    CHECK(line_of(a) == "hello\r\n");
-    CHECK(line_of(b) == "hello\r\n");
-    auto over = dial(port_of(server, ListenerKind::Smtp));
+    auto a = test::dial(test::port_of(server, ListenerKind::Smtp));
+    auto b = test::dial(test::port_of(server, ListenerKind::Pop3));
+    CHECK(test::first_line(a) == "hello\r\n");
+    CHECK(test::first_line(b) == "hello\r\n");
+    auto over = test::dial(test::port_of(server, ListenerKind::Smtp));
     CHECK(test::read_all(over) == "421 System Error: Maximum connections exceeded, try again later\r\n");
-    auto over_pop3 = dial(port_of(server, ListenerKind::Pop3));
+    auto over_pop3 = test::dial(test::port_of(server, ListenerKind::Pop3));
     CHECK(test::read_all(over_pop3) == "-ERR System Error: Maximum connections exceeded, try again later\r\n");
     CHECK(log.contains("SMTP  [127.0.0.1] !Maximum concurrent connections without login (2) exceeded (1 total)"));
     CHECK(log.contains("!Maximum concurrent connections without login (2) exceeded (2 total)"));
 
     REQUIRE(send_all(a, "LOGIN\r\n"));                  // a logged-in connection no longer counts
-    CHECK(line_of(a) == "ok\r\n");
-    auto c = dial(port_of(server, ListenerKind::Smtp));
-    CHECK(line_of(c) == "hello\r\n");
-    auto d = dial(port_of(server, ListenerKind::Smtp));
+    CHECK(test::first_line(a) == "ok\r\n");
+    auto c = test::dial(test::port_of(server, ListenerKind::Smtp));
+    CHECK(test::first_line(c) == "hello\r\n");
+    auto d = test::dial(test::port_of(server, ListenerKind::Smtp));
     CHECK(test::read_all(d).rfind("421 System Error: Maximum connections exceeded", 0) == 0);
 
     REQUIRE(send_all(b, "QUIT\r\n"));                   // a closed one frees its place
     test::read_all(b);
     CHECK(test::eventually([&] { return server.counters().active == 2; }));
-    auto e = dial(port_of(server, ListenerKind::Pop3));
-    CHECK(line_of(e) == "hello\r\n");
+    auto e = test::dial(test::port_of(server, ListenerKind::Pop3));
+    CHECK(test::first_line(e) == "hello\r\n");
 }
 
 TEST_CASE("SMTP-17 an IP in text/ip-silent.can is dropped with no reply and no log line", "[server]") {
@@ -104,9 +85,9 @@ TEST_CASE("SMTP-17 an IP in text/ip-silent.can is dropped with no reply and no l
     write_file(cfg->paths.text + "ip-silent.can", "; silent\n127.0.0.0/8\n");
     Server server(cfg, login_handlers(), log);
     REQUIRE(server.start().ok());
-    auto a = dial(port_of(server, ListenerKind::Smtp));
+    auto a = test::dial(test::port_of(server, ListenerKind::Smtp));
     CHECK(test::read_all(a).empty());
-    auto b = dial(port_of(server, ListenerKind::Pop3));
+    auto b = test::dial(test::port_of(server, ListenerKind::Pop3));
     CHECK(test::read_all(b).empty());
     CHECK_FALSE(log.contains("[127.0.0.1]"));
     CHECK(server.counters().served == 0);
@@ -123,11 +104,11 @@ TEST_CASE("SMTP-15 CFG-142 ipfilter_exempt.cfg skips the concurrent limit and ip
     cfg->mail.max_clients = 2;
     Server server(cfg, login_handlers(), log);
     REQUIRE(server.start().ok());
-    auto a = dial(port_of(server, ListenerKind::Smtp));
-    auto b = dial(port_of(server, ListenerKind::Smtp));
-    CHECK(line_of(a) == "hello\r\n");
-    CHECK(line_of(b) == "hello\r\n");
-    auto c = dial(port_of(server, ListenerKind::Smtp));   // (c) MaxClients still applies
+    auto a = test::dial(test::port_of(server, ListenerKind::Smtp));
+    auto b = test::dial(test::port_of(server, ListenerKind::Smtp));
+    CHECK(test::first_line(a) == "hello\r\n");
+    CHECK(test::first_line(b) == "hello\r\n");
+    auto c = test::dial(test::port_of(server, ListenerKind::Smtp));   // (c) MaxClients still applies
     CHECK(test::read_all(c) == "421 System Error: Maximum active clients reached, try again later\r\n");
 }
 
@@ -139,10 +120,10 @@ TEST_CASE("SMTP-15 the concurrent limit is checked before ip-silent.can", "[serv
     cfg->mail.max_concurrent_connections = 1;
     Server server(cfg, login_handlers(), log);
     REQUIRE(server.start().ok());
-    auto a = dial(port_of(server, ListenerKind::Smtp));
-    CHECK(line_of(a) == "hello\r\n");
+    auto a = test::dial(test::port_of(server, ListenerKind::Smtp));
+    CHECK(test::first_line(a) == "hello\r\n");
     write_file(cfg->paths.text + "ip-silent.can", "127.0.0.1\n");
-    auto b = dial(port_of(server, ListenerKind::Smtp));   // over the limit: the 421 wins over silence
+    auto b = test::dial(test::port_of(server, ListenerKind::Smtp));   // over the limit: the 421 wins over silence
     CHECK(test::read_all(b) == "421 System Error: Maximum connections exceeded, try again later\r\n");
 }
 
@@ -152,8 +133,8 @@ TEST_CASE("SMTP-20 no connection-rate limit: rapid reconnects from one IP are al
     Server server(test::loopback_config(dir.path()), login_handlers(), log);
     REQUIRE(server.start().ok());
     for (int i = 0; i < 40; ++i) {
-        auto c = dial(port_of(server, ListenerKind::Smtp));
-        REQUIRE(line_of(c) == "hello\r\n");
+        auto c = test::dial(test::port_of(server, ListenerKind::Smtp));
+        REQUIRE(test::first_line(c) == "hello\r\n");
         REQUIRE(send_all(c, "QUIT\r\n"));
         test::read_all(c);
     }
@@ -187,11 +168,11 @@ TEST_CASE("POP3-115 a new highwater mark of simultaneous clients is logged at NO
     test::CaptureLogger log;
     Server server(test::loopback_config(dir.path()), login_handlers(), log);
     REQUIRE(server.start().ok());
-    auto a = dial(port_of(server, ListenerKind::Pop3));
-    CHECK(line_of(a) == "hello\r\n");
+    auto a = test::dial(test::port_of(server, ListenerKind::Pop3));
+    CHECK(test::first_line(a) == "hello\r\n");
     CHECK_FALSE(log.contains("highwater"));               // 1 is not worth a line
-    auto b = dial(port_of(server, ListenerKind::Pop3));
-    CHECK(line_of(b) == "hello\r\n");
+    auto b = test::dial(test::port_of(server, ListenerKind::Pop3));
+    CHECK(test::first_line(b) == "hello\r\n");
     CHECK(test::eventually([&] { return log.contains("POP3  New active client highwater mark: 2"); }));
 }
 
@@ -232,7 +213,7 @@ std::optional<LogLevel> handshake_failure_level(LogLevel tls_error_level) {
     cfg->mail.tls_error_level = tls_error_level;
     Server server(cfg, login_handlers(), log);
     REQUIRE(server.start().ok());
-    auto c = dial(port_of(server, ListenerKind::SubmissionTls));
+    auto c = test::dial(test::port_of(server, ListenerKind::SubmissionTls));
     REQUIRE(send_all(c, "EHLO plain text\r\n\r\n"));
     test::read_all(c, 3s);
     std::optional<LogLevel> level;
@@ -253,8 +234,8 @@ TEST_CASE("SMTP-256 stop() logs the server summary line once", "[server]") {
     {
         Server server(test::loopback_config(dir.path()), login_handlers(), log);
         REQUIRE(server.start().ok());
-        auto a = dial(port_of(server, ListenerKind::Smtp));
-        CHECK(line_of(a) == "hello\r\n");
+        auto a = test::dial(test::port_of(server, ListenerKind::Smtp));
+        CHECK(test::first_line(a) == "hello\r\n");
         server.stop();
         CHECK(log.contains("#### Mail Server thread terminated (0 threads remain, 1 clients served"));
     }

@@ -52,25 +52,6 @@ SessionHandlers echo_handlers(EchoState& st) {
     return h;
 }
 
-uint16_t port_of(const Server& s, ListenerKind kind) {
-    for (const auto& l : s.listening())
-        if (l.kind == kind) return l.port;
-    FAIL("no listener of that kind");
-    return 0;
-}
-
-Socket connect(uint16_t port) {
-    auto c = connect_tcp("127.0.0.1", port);
-    REQUIRE(c.ok());
-    return std::move(*c);
-}
-
-std::string first_line(const Socket& s) {
-    std::string got;
-    for (int i = 0; i < 50 && got.find("\r\n") == std::string::npos; ++i) got += test::read_all(s, 100ms);
-    return got.substr(0, got.find("\r\n") + 2);
-}
-
 } // namespace
 
 TEST_CASE("without protocol handlers every listener answers not-yet-available and closes") {
@@ -79,9 +60,9 @@ TEST_CASE("without protocol handlers every listener answers not-yet-available an
     test::CaptureLogger log;
     Server server(test::loopback_config(dir.path()), {}, log);
     REQUIRE(server.start().ok());
-    auto smtp = connect(port_of(server, ListenerKind::Smtp));
+    auto smtp = test::dial(test::port_of(server, ListenerKind::Smtp));
     CHECK(test::read_all(smtp) == "421 mail.test.example SMTP service not yet available, closing transmission channel\r\n");
-    auto pop3 = connect(port_of(server, ListenerKind::Pop3));
+    auto pop3 = test::dial(test::port_of(server, ListenerKind::Pop3));
     CHECK(test::read_all(pop3) == "-ERR POP3 service not yet available\r\n");
 }
 
@@ -93,8 +74,8 @@ TEST_CASE("CFG-59 sessions get their listener kind, protocol and MaxInactivity")
     cfg->mail.max_inactivity_s = 77;
     Server server(cfg, echo_handlers(st), log);
     REQUIRE(server.start().ok());
-    auto c = connect(port_of(server, ListenerKind::Pop3));
-    CHECK(first_line(c) == "hello POP3\r\n");
+    auto c = test::dial(test::port_of(server, ListenerKind::Pop3));
+    CHECK(test::first_line(c) == "hello POP3\r\n");
     REQUIRE(send_all(c, "QUIT\r\n"));
     test::read_all(c);
     std::lock_guard<std::mutex> lock(st.m);
@@ -113,20 +94,20 @@ TEST_CASE("CFG-58 SMTP-18 POP3-9 a connection over MaxClients gets the reply and
     cfg->mail.max_clients = 2;
     Server server(cfg, echo_handlers(st), log);
     REQUIRE(server.start().ok());
-    auto a = connect(port_of(server, ListenerKind::Smtp));
-    auto b = connect(port_of(server, ListenerKind::Pop3));
-    CHECK(first_line(a) == "hello SMTP\r\n");
-    CHECK(first_line(b) == "hello POP3\r\n");
-    auto over_smtp = connect(port_of(server, ListenerKind::Smtp));
+    auto a = test::dial(test::port_of(server, ListenerKind::Smtp));
+    auto b = test::dial(test::port_of(server, ListenerKind::Pop3));
+    CHECK(test::first_line(a) == "hello SMTP\r\n");
+    CHECK(test::first_line(b) == "hello POP3\r\n");
+    auto over_smtp = test::dial(test::port_of(server, ListenerKind::Smtp));
     CHECK(test::read_all(over_smtp) == "421 System Error: Maximum active clients reached, try again later\r\n");
-    auto over_pop3 = connect(port_of(server, ListenerKind::Pop3));
+    auto over_pop3 = test::dial(test::port_of(server, ListenerKind::Pop3));
     CHECK(test::read_all(over_pop3) == "-ERR System Error: Maximum active clients reached, try again later\r\n");
     CHECK(log.contains("!MAXIMUM CLIENTS (2) reached, access denied (2 total)"));
     REQUIRE(send_all(a, "QUIT\r\n"));
     test::read_all(a);
     CHECK(test::eventually([&] { return server.counters().active == 1; }));
-    auto again = connect(port_of(server, ListenerKind::Smtp));
-    CHECK(first_line(again) == "hello SMTP\r\n");
+    auto again = test::dial(test::port_of(server, ListenerKind::Smtp));
+    CHECK(test::first_line(again) == "hello SMTP\r\n");
 }
 
 TEST_CASE("POP3-11 a thread per session: concurrent sessions; stop() ends them and joins every thread quickly") {
@@ -138,14 +119,14 @@ TEST_CASE("POP3-11 a thread per session: concurrent sessions; stop() ends them a
     Server server(cfg, echo_handlers(st), log);
     REQUIRE(server.start().ok());
     std::vector<Socket> clients;
-    for (int i = 0; i < 5; ++i) clients.push_back(connect(port_of(server, ListenerKind::Pop3)));
+    for (int i = 0; i < 5; ++i) clients.push_back(test::dial(test::port_of(server, ListenerKind::Pop3)));
     REQUIRE(test::eventually([&] { return st.running == 5; }));
     auto t0 = std::chrono::steady_clock::now();
     server.stop();
     CHECK(std::chrono::steady_clock::now() - t0 < 2s);
     CHECK(st.running == 0);
     CHECK(server.counters().active == 0);
-    CHECK_FALSE(connect_tcp("127.0.0.1", port_of(server, ListenerKind::Smtp)).ok());
+    CHECK_FALSE(connect_tcp("127.0.0.1", test::port_of(server, ListenerKind::Smtp)).ok());
 }
 
 TEST_CASE("reload swaps the snapshot without dropping open sessions, which keep theirs") {
@@ -155,21 +136,21 @@ TEST_CASE("reload swaps the snapshot without dropping open sessions, which keep 
     auto cfg = test::loopback_config(dir.path());
     Server server(cfg, echo_handlers(st), log);
     REQUIRE(server.start().ok());
-    uint16_t port = port_of(server, ListenerKind::Smtp);
-    auto old_session = connect(port);
-    CHECK(first_line(old_session) == "hello SMTP\r\n");
+    uint16_t port = test::port_of(server, ListenerKind::Smtp);
+    auto old_session = test::dial(port);
+    CHECK(test::first_line(old_session) == "hello SMTP\r\n");
 
     auto next = std::make_shared<Config>(*cfg);
     next->mail.host_name = "new.test.example";
     REQUIRE(server.reload(next).ok());
-    CHECK(port_of(server, ListenerKind::Smtp) == port);   // same plan: listeners untouched
+    CHECK(test::port_of(server, ListenerKind::Smtp) == port);   // same plan: listeners untouched
 
     REQUIRE(send_all(old_session, "A\r\n"));
-    CHECK(first_line(old_session) == "echo A mail.test.example\r\n");
-    auto new_session = connect(port);
-    CHECK(first_line(new_session) == "hello SMTP\r\n");
+    CHECK(test::first_line(old_session) == "echo A mail.test.example\r\n");
+    auto new_session = test::dial(port);
+    CHECK(test::first_line(new_session) == "hello SMTP\r\n");
     REQUIRE(send_all(new_session, "B\r\n"));
-    CHECK(first_line(new_session) == "echo B new.test.example\r\n");
+    CHECK(test::first_line(new_session) == "echo B new.test.example\r\n");
 }
 
 TEST_CASE("SMTP-14 reload with changed listeners rebinds them, sessions stay open") {
@@ -179,16 +160,16 @@ TEST_CASE("SMTP-14 reload with changed listeners rebinds them, sessions stay ope
     auto cfg = test::loopback_config(dir.path());
     Server server(cfg, echo_handlers(st), log);
     REQUIRE(server.start().ok());
-    auto session = connect(port_of(server, ListenerKind::Smtp));
-    CHECK(first_line(session) == "hello SMTP\r\n");
+    auto session = test::dial(test::port_of(server, ListenerKind::Smtp));
+    CHECK(test::first_line(session) == "hello SMTP\r\n");
     auto next = std::make_shared<Config>(*cfg);
     next->mail.options = mail_opt::USE_SUBMISSION_PORT;   // POP3 off, submission on
     REQUIRE(server.reload(next).ok());
-    auto sub = connect(port_of(server, ListenerKind::Submission));
-    CHECK(first_line(sub) == "hello SMTP\r\n");
+    auto sub = test::dial(test::port_of(server, ListenerKind::Submission));
+    CHECK(test::first_line(sub) == "hello SMTP\r\n");
     for (const auto& l : server.listening()) CHECK_FALSE(is_pop3(l.kind));
     REQUIRE(send_all(session, "still\r\n"));
-    CHECK(first_line(session) == "echo still mail.test.example\r\n");
+    CHECK(test::first_line(session) == "echo still mail.test.example\r\n");
     std::lock_guard<std::mutex> lock(st.m);
     CHECK(st.contexts.back().submission);
 }
@@ -207,8 +188,8 @@ TEST_CASE("CFG-170 a reload that cannot bind keeps the running configuration and
     next->mail.host_name = "never.test.example";
     CHECK_FALSE(server.reload(next).ok());
     CHECK(server.config()->mail.host_name == "mail.test.example");
-    auto c = connect(port_of(server, ListenerKind::Smtp));
-    CHECK(first_line(c) == "hello SMTP\r\n");
+    auto c = test::dial(test::port_of(server, ListenerKind::Smtp));
+    CHECK(test::first_line(c) == "hello SMTP\r\n");
 }
 
 TEST_CASE("CFG-168 start fails when a listener cannot be bound after the retries") {
@@ -235,7 +216,7 @@ TEST_CASE("SMTP-12 SMTP-23 the implicit-TLS port handshakes before the handler; 
     cfg->mail.max_inactivity_s = 2;
     Server server(cfg, echo_handlers(st), log);
     REQUIRE(server.start().ok());
-    auto c = connect(port_of(server, ListenerKind::SubmissionTls));
+    auto c = test::dial(test::port_of(server, ListenerKind::SubmissionTls));
     REQUIRE(send_all(c, "EHLO plain\r\n"));
     CHECK(test::read_all(c, 3s).find("hello") == std::string::npos);
     CHECK(st.running == 0);

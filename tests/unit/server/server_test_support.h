@@ -6,6 +6,9 @@
 #include "log/logger.h"
 #include "net/socket.h"
 #include "net/tls.h"
+#include "server/server.h"
+
+#include <catch.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -97,6 +100,29 @@ inline std::string read_all(const Socket& s, std::chrono::milliseconds timeout =
         if (n <= 0) return out;
         out.append(buf, static_cast<size_t>(n));
     }
+}
+
+// The port the running `s` listens on for `kind`.
+inline uint16_t port_of(const Server& s, ListenerKind kind) {
+    for (const auto& l : s.listening())
+        if (l.kind == kind) return l.port;
+    FAIL("no listener of that kind");
+    return 0;
+}
+
+// A client connection to 127.0.0.1:`port`.
+inline Socket dial(uint16_t port) {
+    auto c = connect_tcp("127.0.0.1", port);
+    REQUIRE(c.ok());
+    return std::move(*c);
+}
+
+// The peer's first line, CR LF included (waits up to 5 s for it).
+inline std::string first_line(const Socket& s) {
+    std::string got;
+    for (int i = 0; i < 50 && got.find("\r\n") == std::string::npos; ++i)
+        got += read_all(s, std::chrono::milliseconds(100));
+    return got.substr(0, got.find("\r\n") + 2);
 }
 
 // Polls `pred` for up to 5 s.
