@@ -36,6 +36,8 @@ void CommitQueue::write_next_batch(std::unique_lock<std::mutex>& lk) {
         results = writer_(deliveries);
     } catch (const std::exception& e) {           // never leave the followers waiting
         results.assign(batch.size(), make_error(std::string("storing failed: ") + e.what()));
+    } catch (...) {
+        results.assign(batch.size(), make_error("storing failed: unknown exception"));
     }
     if (results.size() != batch.size()) results.assign(batch.size(), make_error("storing failed: batch lost"));
     lk.lock();

@@ -486,9 +486,9 @@ Result<std::vector<uint32_t>> SmbBase::Impl::commit_headers(SmbBase& b, AddTxn& 
     Impl::step(b, "index-synced");
     // Step 5: finish. The messages are stored from here on: a failure leaves
     // the base for recovery to complete (status is written after the table
-    // and ids, so its old total_msgs makes recovery roll these forward), and
-    // the callers get their numbers, not an error that would make a sender
-    // deliver the same message again.
+    // and ids, so its old total_msgs makes recovery roll these forward; the
+    // next write's begin_write runs that recovery), and the callers get their
+    // numbers, not an error that would make a sender deliver it again.
     std::vector<uint32_t> numbers;
     for (auto& h : hdrs) numbers.push_back(h.number);
     runs.set_ids(HEADER_ID);

@@ -41,8 +41,8 @@ void Pop3Session::run(SessionIo& io) {
 }
 
 void Pop3Session::finish() {
-    if (in_transaction_) apply_read_marks();   // a dropped connection keeps what it retrieved
-    if (in_transaction_) {                  // POP3-112
+    if (in_transaction_) {
+        apply_read_marks();                 // a dropped connection keeps what it retrieved
         const time_t now = std::time(nullptr);
         Status st = record_logout_ ? record_logout_(user_->number, login_time_, now)
                                    : users_.record_logout(user_->number, login_time_, now);
