@@ -75,7 +75,7 @@ ScanStats SendMail::scan(bool periodic) {
     for (size_t i = 0; i < queue->size() && !ended;) {
         std::vector<OutboundJob> jobs;
         for (; i < queue->size() && jobs.size() < round; ++i) {
-            if (stop_ || (!s_.mail_lock_path.empty() && std::filesystem::exists(s_.mail_lock_path))) {   // SEND-21
+            if (must_end()) {                                                    // SEND-9, SEND-21
                 ended = true;
                 break;
             }
@@ -196,7 +196,7 @@ void SendMail::deliver_group(const OutboundGroup& g, std::vector<OutboundJob>& j
             for (size_t k : g.batches[next].jobs) each(jobs[k]);
     };
     while (next < g.batches.size()) {
-        if (stop_) return rest([&](OutboundJob& j) { release(j, st); });   // SEND-9
+        if (must_end()) return rest([&](OutboundJob& j) { release(j, st); });   // SEND-9, SEND-21
         std::string last_error;
         LiveSession ls = open_session(g.route, auth, last_error);
         if (!ls.session) {   // no host reached (SEND-46)
@@ -212,7 +212,7 @@ void SendMail::deliver_group(const OutboundGroup& g, std::vector<OutboundJob>& j
             for (size_t k : b.jobs) tx.to.push_back(jobs[k].to);
             TransactionOutcome r = ls.session->send(tx);
             for (size_t k = 0; k < b.jobs.size(); ++k) settle(jobs[b.jobs[k]], r.rcpt[k], ls.sock, st);
-            if (next == g.batches.size() || stop_) {
+            if (next == g.batches.size() || must_end()) {
                 // SEND-83; SEND-63: after a failure the connection is just closed.
                 if (r.any_sent()) ls.session->quit();
                 go_on = false;
@@ -221,6 +221,12 @@ void SendMail::deliver_group(const OutboundGroup& g, std::vector<OutboundJob>& j
             }
         }
     }
+}
+
+// Stopping, or the BBS's maintenance lock on the mail base: claimed mail is
+// released unsent, as no message may be sent or booked while it is locked.
+bool SendMail::must_end() const {
+    return stop_ || (!s_.mail_lock_path.empty() && std::filesystem::exists(s_.mail_lock_path));
 }
 
 SendMail::LiveSession SendMail::open_session(const Route& route, bool auth, std::string& last_error) {

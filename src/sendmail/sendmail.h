@@ -64,6 +64,7 @@ public:
     // Ends the current scan before its next message (SEND-9).
     void request_stop() { stop_ = true; }
     bool stopping() const { return stop_; }
+    bool must_end() const;
     const SendMailSettings& settings() const { return s_; }
 
 private:

@@ -279,3 +279,24 @@ TEST_CASE("SEND-102 ours: no lock is held during the SMTP session; a change made
     INFO(problems(dir.path + "mail"));
     CHECK(problems(dir.path + "mail").empty());
 }
+
+TEST_CASE("SEND-21 a maintenance lock appearing mid-round stops the round: claimed mail goes back unsent",
+          "[sendmail]") {
+    Harness h;
+    FakeConnector& fake = use_fake(h);
+    mx(h, "a.example", "192.0.2.1");
+    h.s.mail_lock_path = h.ctrl.path + "mail.lock";
+    auto first = h.queue("ann@a.example", "one\r\n");
+    auto second = h.queue("amy@a.example", "two\r\n");       // another text: its own transaction
+    int data = 0;
+    fake.on_command = [&](const std::string& line) {
+        if (line != "DATA") return;
+        ++data;
+        std::ofstream(h.s.mail_lock_path) << "";
+    };
+    auto sm = h.make();
+    CHECK(sm.scan(true).sent == 1);
+    CHECK(data == 1);
+    CHECK((h.hdr(first).netattr & smb::netattr::SENT));
+    CHECK_FALSE((h.hdr(second).netattr & (smb::netattr::SENT | smb::netattr::INTRANSIT)));
+}
