@@ -177,7 +177,8 @@ TransactionOutcome SmtpSession::send(const SmtpTransaction& t) {
         out.rcpt[i] = fail(r, "25*");
         if (r.line.empty()) {   // hung up or silent: the rest cannot be tried here
             for (size_t j = i + 1; j < t.to.size(); ++j) out.rcpt[j] = out.rcpt[i];
-            for (size_t j = 0; j < i; ++j) out.rcpt[j] = out.rcpt[i];
+            for (size_t j = 0; j < i; ++j)   // a refusal already given stands (5xx bounces)
+                if (out.rcpt[j].result == SessionResult::Sent) out.rcpt[j] = out.rcpt[i];
             return out;
         }
     }

@@ -300,3 +300,23 @@ TEST_CASE("SEND-21 a maintenance lock appearing mid-round stops the round: claim
     CHECK((h.hdr(first).netattr & smb::netattr::SENT));
     CHECK_FALSE((h.hdr(second).netattr & (smb::netattr::SENT | smb::netattr::INTRANSIT)));
 }
+
+TEST_CASE("SEND-62 ours: a hang-up after a 5xx RCPT still bounces that recipient; the others retry",
+          "[sendmail]") {
+    Harness h;
+    FakeSmtpServer f;
+    f.replies["RCPT"] = {"250 OK", "550 5.1.1 no such user", "<close>"};
+    h.start_relay(f);
+    auto nums = queue_copies(h, {"ok@remote.example", "gone@remote.example", "late@remote.example"});
+    auto sm = h.make();
+    auto st = sm.scan(true);
+    CHECK(st.sent == 0);
+    CHECK(st.bounced == 1);
+    CHECK(st.failed == 2);
+    CHECK((h.hdr(nums[1]).attr & smb::attr::DELETE));            // the 550 stands
+    for (uint32_t n : {nums[0], nums[2]}) {
+        auto hdr = h.hdr(n);
+        CHECK_FALSE((hdr.attr & smb::attr::DELETE));
+        CHECK_FALSE((hdr.netattr & (smb::netattr::SENT | smb::netattr::INTRANSIT)));
+    }
+}
