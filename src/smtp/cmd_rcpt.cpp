@@ -27,10 +27,11 @@ std::optional<Reply> SmtpSession::check_rcpt_limits() {
     if (authenticated()) {
         auto u = users_.get(auth_user_);
         if (max && u.ok() && !u->exempt_from('M')) {                                    // SMTP-108
-            auto sent = store_.count_sent(auth_user_);
-            if (sent.ok() && tx_.rcpt_count + *sent > max) {
+            if (!tx_.sent_pending)      // one index read per transaction, not one per RCPT
+                if (auto sent = store_.count_sent(auth_user_); sent.ok()) tx_.sent_pending = *sent;
+            if (tx_.sent_pending && tx_.rcpt_count + *tx_.sent_pending > max) {
                 log_client(LogLevel::Notice, "!Maximum recipient count (" + std::to_string(max) + ") exceeded by " +
-                                                 u->alias + " (" + std::to_string(*sent) + " pending)");
+                                                 u->alias + " (" + std::to_string(*tx_.sent_pending) + " pending)");
                 return Reply{452, "4.5.3", "Too many pending emails sent"};
             }
         }

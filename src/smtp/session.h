@@ -73,6 +73,7 @@ private:
         std::string sub_code;           // pending sub: target (SMTP-131)
         std::string last_rcpt;          // SMTP-159
         uint32_t rcpt_count = 0;        // accepted, sub: included (SMTP-107)
+        std::optional<uint32_t> sent_pending;   // the sender's mail in the base, read once (SMTP-108)
     };
 
     // session.cpp: I/O, logging, dispatch
