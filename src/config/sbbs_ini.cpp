@@ -112,7 +112,7 @@ void read_strings(MailSettings& m, const IniGetter& g, const GlobalSettings& glo
     m.dnsbl_subject = g.get_string("DNSBlacklistSubject", "SPAM");
     m.tls_cert_file = g.get_string("TLSCertFile", "");  // ours
     m.tls_key_file = g.get_string("TLSKeyFile", "");    // ours
-    m.delivery_threads = g.get_uint("DeliveryThreads", 4);   // ours; 0 = the default
+    m.delivery_threads = g.get_uint("DeliveryThreads", 0);   // ours; 0 = the default (apply_zero_defaults)
 }
 
 // CFG-52..CFG-62: the values the original resets at start-up when 0.

@@ -157,10 +157,7 @@ const char* ftn_name(uint16_t type) {
 std::vector<std::string> header_lines(const smb::Message& msg, const RenderContext& ctx) {
     const MessageHeader& h = msg.hdr;
     std::vector<std::string> out;
-    const std::string* reverse_path = h.last(hf::SMTPREVERSEPATH);
-    if (!reverse_path && net_type(h, hf::SENDERNETTYPE) == smb::net::INTERNET)
-        reverse_path = h.last(hf::SENDERNETADDR);     // the reader's fallback to the sender
-    if (reverse_path) out.push_back("Return-Path: " + text_of(reverse_path));
+    if (const std::string* reverse_path = h.reverse_path()) out.push_back("Return-Path: " + text_of(reverse_path));
     for (auto& f : h.fields)
         if (f.type == hf::SMTPRECEIVED) out.push_back("Received: " + text_of(&f.data));
     out.push_back("Date: " + rfc822_date(h.when_written));

@@ -61,6 +61,14 @@ struct MessageHeader {              // msghdr_t + fields, FMT-20
         if (!p || p->size() < 2) return std::nullopt;
         return uint16_t(uint8_t((*p)[0]) | (uint8_t((*p)[1]) << 8));
     }
+    // FMT-36: SMTPREVERSEPATH, else an Internet sender's non-empty net
+    // address; null when the message has neither.
+    const std::string* reverse_path() const {
+        if (auto p = last(hf::SMTPREVERSEPATH)) return p;
+        if (get_u16(hf::SENDERNETTYPE) != net::INTERNET) return nullptr;
+        auto a = last(hf::SENDERNETADDR);
+        return a && !a->empty() ? a : nullptr;
+    }
     void add(uint16_t type, std::string data) { fields.push_back({type, std::move(data)}); }
     void add_u16(uint16_t type, uint16_t v) {
         fields.push_back({type, std::string{char(v & 0xFF), char(v >> 8)}});

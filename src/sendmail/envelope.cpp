@@ -28,9 +28,7 @@ uint16_t sender_agent(const MessageHeader& hdr) { return hdr.get_u16(hf::SENDERA
 uint16_t sender_net_type(const MessageHeader& hdr) { return hdr.get_u16(hf::SENDERNETTYPE).value_or(net::NONE); }
 
 std::optional<std::string> reverse_path(const MessageHeader& hdr) {
-    if (auto p = hdr.last(hf::SMTPREVERSEPATH)) return *p;
-    if (sender_net_type(hdr) == net::INTERNET)                                     // FMT-36
-        if (auto a = hdr.last(hf::SENDERNETADDR); a && !a->empty()) return *a;
+    if (auto p = hdr.reverse_path()) return *p;                                    // FMT-36
     return std::nullopt;
 }
 

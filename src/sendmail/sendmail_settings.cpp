@@ -50,7 +50,7 @@ SendMailSettings sendmail_settings(const Config& cfg, Logger* log) {
     s.max_delivery_attempts = m.max_delivery_attempts ? m.max_delivery_attempts : 50;
     s.rescan_frequency_s = m.rescan_frequency_s ? m.rescan_frequency_s : 3600;
     s.sem_check_frequency_s = m.sem_file_check_frequency_s ? m.sem_file_check_frequency_s : 2;
-    s.delivery_workers = m.delivery_threads ? m.delivery_threads : 4;
+    s.delivery_workers = m.delivery_threads;           // defaulted and capped by the config loader
     s.delete_read_mail = (cfg.sys.settings & SystemSettings::SYS_DELREADM) != 0;
     s.ctrl_dir = cfg.paths.ctrl;
     s.data_dir = cfg.paths.data;

@@ -38,7 +38,7 @@ struct SendMailSettings {
     // Ours (issue item 6): at most this many destinations are delivered to
     // at once ([Mail] DeliveryThreads, which the original ignores; default 4,
     // at most 32): polite to remote servers, while one slow destination no
-    // longer holds up the others. 1 = the original's order.
+    // longer holds up the others. 1 = one destination at a time, as the original.
     unsigned delivery_workers = 4;
     // Ours (SEND-23): recipients per transaction (RFC 5321 4.5.3.1.8 minimum).
     unsigned max_batch_rcpts = 100;
