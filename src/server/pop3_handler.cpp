@@ -4,7 +4,7 @@
 
 #include "pop3/pop3_session.h"
 #include "pop3/state_login_attempts.h"
-#include "server/client_host.h"
+#include "dns/client_host.h"
 
 namespace sbbs {
 

@@ -3,6 +3,7 @@
 // dispatch order of SMTP-45.
 #include "smtp/session.h"
 
+#include "dns/client_host.h"
 #include "dns/resolver.h"
 #include "smtp/version.h"
 #include "util/strings.h"
@@ -101,8 +102,7 @@ void SmtpSession::run(SessionIo& io) {
                                    std::to_string(io.local_port()) + " from port " +
                                    std::to_string(io.peer_port()));                   // SMTP-21
     if (!cfg_->mail.has(mail_opt::NO_HOST_LOOKUP) && extras_.resolver) {            // SMTP-22
-        auto ptr = extras_.resolver->ptr(client_ip_);
-        if (ptr.status == DnsStatus::Ok && !ptr.records.empty()) client_host_ = ptr.records.front();
+        client_host_ = client_host_name(extras_.resolver, client_ip_);
         log_client(LogLevel::Info, "Hostname: " + client_host_);
     }
     if (listener_ == Listener::TlsSubmission && !io.is_tls()) {                       // SMTP-23

@@ -1,5 +1,5 @@
 // The POP3 client's host name from a reverse look-up.
-#include "server/client_host.h"
+#include "dns/client_host.h"
 
 #include <catch.hpp>
 
@@ -24,7 +24,7 @@ struct PtrOnlyResolver : Resolver {
 
 } // namespace
 
-TEST_CASE("POP3-14 the client's address is reverse-resolved; no name gives <no name>", "[server]") {
+TEST_CASE("POP3-14 the client's address is reverse-resolved; no name gives <no name>", "[dns]") {
     PtrOnlyResolver dns;
     dns.answers["127.0.0.5"] = {DnsStatus::Ok, {"client.example.net", "alias.example.net"}, ""};
     dns.answers["127.0.0.6"] = {DnsStatus::TempFail, {}, "timed out"};
@@ -36,6 +36,6 @@ TEST_CASE("POP3-14 the client's address is reverse-resolved; no name gives <no n
     CHECK(dns.asked == std::vector<std::string>{"127.0.0.5", "127.0.0.6", "127.0.0.7", "127.0.0.8"});
 }
 
-TEST_CASE("POP3-14 with NO_HOST_LOOKUP (no resolver) nothing is looked up", "[server]") {
+TEST_CASE("POP3-14 with NO_HOST_LOOKUP (no resolver) nothing is looked up", "[dns]") {
     CHECK(client_host_name(nullptr, "127.0.0.5") == "<no name>");
 }

@@ -1,4 +1,4 @@
-// The host name a POP3 session shows for its client (POP3-14).
+// The host name a session shows for its client (SMTP-22, POP3-14).
 #pragma once
 
 #include "dns/resolver.h"

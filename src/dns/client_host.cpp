@@ -1,5 +1,5 @@
-// Reverse look-up of a POP3 client, with the original's placeholder name.
-#include "server/client_host.h"
+// Reverse look-up of a client, with the original's placeholder name.
+#include "dns/client_host.h"
 
 namespace sbbs {
 
