@@ -2,42 +2,31 @@
 #include "server/socket_options.h"
 
 #include "config/ini_file.h"
+#include "config/value_parse.h"
 #include "util/strings.h"
-
-#include <fstream>
-#include <sstream>
 
 namespace sbbs {
 
 namespace {
 
-int option_value(const std::string& v) {
-    if (iequals(v, "true") || iequals(v, "yes") || iequals(v, "on")) return 1;
-    if (iequals(v, "false") || iequals(v, "no") || iequals(v, "off")) return 0;
-    try {
-        return std::stoi(v, nullptr, 0);
-    } catch (...) {
-        return 0;
-    }
-}
-
+// CFG-23's reading: true/yes/on = 1, else the leading number (false = 0).
 void append(const IniSection* s, std::vector<SocketOption>& out) {
     if (!s) return;
-    for (const auto& e : s->entries) out.push_back({e.key, option_value(e.value)});
+    for (const auto& e : s->entries) out.push_back({e.key, int(parse_integer(e.value).value)});
 }
 
 } // namespace
 
 SocketOptionTable SocketOptionTable::load(const std::string& path, Diagnostics& diags) {
-    std::ifstream f(path, std::ios::binary);
-    if (!f) return {};
-    std::stringstream text;
-    text << f.rdbuf();
-    return parse(text.str(), diags);
+    auto ini = IniFile::load(path, IniOptions{}, diags);
+    return ini ? from_ini(*ini) : SocketOptionTable{};
 }
 
 SocketOptionTable SocketOptionTable::parse(const std::string& text, Diagnostics& diags) {
-    IniFile ini = IniFile::parse(text, "sockopts.ini", IniOptions{}, diags);
+    return from_ini(IniFile::parse(text, "sockopts.ini", IniOptions{}, diags));
+}
+
+SocketOptionTable SocketOptionTable::from_ini(const IniFile& ini) {
     SocketOptionTable t;
     for (const char* protocol : {"SMTP", "SMTPS", "POP3", "POP3S"}) {
         std::vector<SocketOption> opts;
@@ -53,9 +42,10 @@ SocketOptionTable SocketOptionTable::parse(const std::string& text, Diagnostics&
     return t;
 }
 
-std::vector<SocketOption> SocketOptionTable::for_protocol(const std::string& protocol) const {
+const std::vector<SocketOption>& SocketOptionTable::for_protocol(const std::string& protocol) const {
+    static const std::vector<SocketOption> none;
     auto it = cache_.find(protocol);
-    return it == cache_.end() ? std::vector<SocketOption>{} : it->second;
+    return it == cache_.end() ? none : it->second;
 }
 
 } // namespace sbbs

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "config/diagnostic.h"
+#include "config/ini_file.h"
 #include "net/acceptor.h"
 
 #include <map>
@@ -19,10 +20,10 @@ public:
     static SocketOptionTable load(const std::string& path, Diagnostics& diags);
     static SocketOptionTable parse(const std::string& text, Diagnostics& diags);
     // The options for a socket of `protocol`, in the order they apply.
-    std::vector<SocketOption> for_protocol(const std::string& protocol) const;
+    const std::vector<SocketOption>& for_protocol(const std::string& protocol) const;
 
 private:
-    std::string text_;
+    static SocketOptionTable from_ini(const IniFile& ini);
     std::map<std::string, std::vector<SocketOption>> cache_;
 };
 
