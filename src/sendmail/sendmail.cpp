@@ -144,6 +144,10 @@ std::optional<SendMail::Done> SendMail::prepare(uint32_t number, size_t index, s
     job.to = envelope::recipient(full->hdr);
     job.text = d_.render(*full);
     job.msg = std::move(*full);
+    job.msg.body.clear();           // only the rendered text is sent: do not hold it twice
+    job.msg.body.shrink_to_fit();
+    job.msg.tail.clear();
+    job.msg.tail.shrink_to_fit();
     job.route = std::move(route);
     jobs.push_back(std::move(job));
     return std::nullopt;
@@ -269,6 +273,7 @@ SendMail::LiveSession SendMail::try_host(const Destination& d, RouteKind kind, c
         // SEND-52: start over once in plain text; TLS trouble alone never bounces.
         SessionStart plain = how;
         plain.try_tls = false;
+        ls.session.reset();         // the session goes before the link it talks over
         ls = connect_host(d, ip, plain, first_name, last_error);
         if (ls.session && ls.opened.result == SessionResult::TlsFailed) ls.session.reset();
     }

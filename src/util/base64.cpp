@@ -1,6 +1,8 @@
 // base64 encoding, strict and lenient decoding (see base64.h).
 #include "util/base64.h"
 
+#include "util/strings.h"
+
 namespace sbbs {
 
 static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -55,10 +57,7 @@ std::optional<std::string> base64_decode(std::string_view text) {
 }
 
 std::string base64_decode_lenient(std::string_view text) {
-    auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-    while (!text.empty() && blank(text.front())) text.remove_prefix(1);
-    while (!text.empty() && blank(text.back())) text.remove_suffix(1);
-    return base64_decode(text).value_or(std::string());
+    return base64_decode(trim(text)).value_or(std::string());
 }
 
 } // namespace sbbs
