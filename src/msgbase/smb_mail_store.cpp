@@ -67,26 +67,24 @@ Result<std::vector<MailSummary>> SmbMailStore::list_mailbox(uint32_t user) {
     return out;
 }
 
-Result<uint32_t> SmbMailStore::count_waiting(uint32_t user) {
-    auto b = mail();
-    if (!b) return b.error();
-    auto idx = (*b)->read_index(false);                        // FMT-86: no lock needed
+// Index records, not deleted, that `counts` accepts; an unlocked read (FMT-86)
+// on a lent handle, so it never waits for a batch being written.
+template <class Counts>
+Result<uint32_t> SmbMailStore::count_index(Counts counts) {
+    auto idx = with_reader([](SmbBase& b) { return b.read_index(false); });
     if (!idx) return idx.error();
     uint32_t n = 0;
     for (auto& r : *idx)
-        if (r.to == user && !(r.attr & attr::DELETE)) ++n;      // FMT-108
+        if (!(r.attr & attr::DELETE) && counts(r)) ++n;
     return n;
 }
 
+Result<uint32_t> SmbMailStore::count_waiting(uint32_t user) {
+    return count_index([&](const IndexRecord& r) { return r.to == user; });                 // FMT-108
+}
+
 Result<uint32_t> SmbMailStore::count_sent(uint32_t user) {
-    auto b = mail();
-    if (!b) return b.error();
-    auto idx = (*b)->read_index(false);                        // FMT-86: no lock needed
-    if (!idx) return idx.error();
-    uint32_t n = 0;
-    for (auto& r : *idx)
-        if (user != 0 && r.from == user && !(r.attr & attr::DELETE)) ++n;   // FMT-76: from = SENDEREXT
-    return n;
+    return count_index([&](const IndexRecord& r) { return user != 0 && r.from == user; });  // FMT-76: from = SENDEREXT
 }
 
 Result<Message> SmbMailStore::read(uint32_t number, bool with_text) {
