@@ -111,21 +111,32 @@ Status TabUserDirectory::record_login(uint32_t number, const LoginRecord& login)
     return s;
 }
 
+namespace {
+
+// A new day: today's counters back to 0 and the reset time noted (USER-17).
+bool reset_daily(const UserRecord& r, time_t t, std::vector<FieldChange>& c) {
+    if (!r.daily_reset_due(t)) return false;
+    for (Field f : {LTODAY, ETODAY, PTODAY, TTODAY, TEXTRA, DTODAY, BTODAY}) c.push_back(set_number(f, 0));
+    c.push_back(set_time(RESET, t));
+    return true;
+}
+
+// `before` + `add`, stopping at the field's maximum as the original does.
+uint64_t counter_plus(Field f, uint64_t before, uint64_t add) {
+    const uint64_t max = counter_max(f);
+    before = std::min(before, max);
+    return add > max - before ? max : before + add;
+}
+
+} // namespace
+
 Status TabUserDirectory::bump(uint32_t number, std::vector<Field> counters) {
     const time_t t = now();
     Status s = tab_.update(number, [&](const UserRecord& r) -> Result<std::vector<FieldChange>> {
         std::vector<FieldChange> c;
-        const bool reset = r.daily_reset_due(t);
-        if (reset) {
-            for (Field f : {LTODAY, ETODAY, PTODAY, TTODAY, TEXTRA, DTODAY, BTODAY})
-                c.push_back(set_number(f, 0));
-            c.push_back(set_time(RESET, t));
-        }
-        for (Field f : counters) {
-            uint64_t v = (reset && is_daily(f)) ? 0 : parse_decimal(r.field(f));
-            if (v > counter_max(f)) v = counter_max(f);
-            c.push_back(set_number(f, v < counter_max(f) ? v + 1 : v));
-        }
+        const bool reset = reset_daily(r, t, c);
+        for (Field f : counters)
+            c.push_back(set_number(f, counter_plus(f, (reset && is_daily(f)) ? 0 : parse_decimal(r.field(f)), 1)));
         return c;
     });
     if (s) after_write(number);
@@ -142,20 +153,11 @@ Status TabUserDirectory::record_logout(uint32_t number, time_t login, time_t log
     const uint64_t minutes = logout > login ? uint64_t(logout - login) / 60 : 0;
     Status s = tab_.update(number, [&](const UserRecord& r) -> Result<std::vector<FieldChange>> {
         std::vector<FieldChange> c;
-        const bool reset = r.daily_reset_due(logout);     // USER-17: today's counters start at 0
-        if (reset) {
-            for (Field f : {LTODAY, ETODAY, PTODAY, TTODAY, TEXTRA, DTODAY, BTODAY})
-                c.push_back(set_number(f, 0));
-            c.push_back(set_time(RESET, logout));
-        }
-        auto added = [&](Field f, uint64_t before) {    // saturating, as the original does
-            return before > counter_max(f) - std::min<uint64_t>(minutes, counter_max(f)) ? counter_max(f)
-                                                                                       : before + minutes;
-        };
+        const bool reset = reset_daily(r, logout, c);      // USER-17: today's counters start at 0
         c.push_back(set_time(LASTON, logout));
-        c.push_back(set_number(TLAST, std::min<uint64_t>(minutes, counter_max(TLAST))));
-        c.push_back(set_number(TIMEON, added(TIMEON, parse_decimal(r.field(TIMEON)))));
-        c.push_back(set_number(TTODAY, added(TTODAY, reset ? 0 : parse_decimal(r.field(TTODAY)))));
+        c.push_back(set_number(TLAST, counter_plus(TLAST, 0, minutes)));
+        c.push_back(set_number(TIMEON, counter_plus(TIMEON, parse_decimal(r.field(TIMEON)), minutes)));
+        c.push_back(set_number(TTODAY, counter_plus(TTODAY, reset ? 0 : parse_decimal(r.field(TTODAY)), minutes)));
         return c;
     });
     if (s) after_write(number);
