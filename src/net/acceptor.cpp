@@ -18,14 +18,33 @@ struct OptionName {
     int level, option;
 };
 
+// The names ctrl/sockopts.ini may use. IPv6-level options only fit an IPv6
+// socket that is not yet connected: the stock file's root IPV6_V6ONLY = 1
+// must not fail on every IPv4 session (issue #13); listeners set it anyway.
 const OptionName kOptions[] = {
     {"KEEPALIVE", SOL_SOCKET, SO_KEEPALIVE},     {"SNDBUF", SOL_SOCKET, SO_SNDBUF},
     {"RCVBUF", SOL_SOCKET, SO_RCVBUF},           {"SNDLOWAT", SOL_SOCKET, SO_SNDLOWAT},
     {"RCVLOWAT", SOL_SOCKET, SO_RCVLOWAT},       {"DONTROUTE", SOL_SOCKET, SO_DONTROUTE},
-    {"OOBINLINE", SOL_SOCKET, SO_OOBINLINE},     {"TCP_NODELAY", IPPROTO_TCP, TCP_NODELAY},
-    {"TCP_KEEPIDLE", IPPROTO_TCP, TCP_KEEPIDLE}, {"TCP_KEEPINTVL", IPPROTO_TCP, TCP_KEEPINTVL},
-    {"TCP_KEEPCNT", IPPROTO_TCP, TCP_KEEPCNT},
+    {"OOBINLINE", SOL_SOCKET, SO_OOBINLINE},     {"REUSEADDR", SOL_SOCKET, SO_REUSEADDR},
+    {"BROADCAST", SOL_SOCKET, SO_BROADCAST},     {"DEBUG", SOL_SOCKET, SO_DEBUG},
+    {"TCP_NODELAY", IPPROTO_TCP, TCP_NODELAY},   {"TCP_KEEPIDLE", IPPROTO_TCP, TCP_KEEPIDLE},
+    {"TCP_KEEPINTVL", IPPROTO_TCP, TCP_KEEPINTVL}, {"TCP_KEEPCNT", IPPROTO_TCP, TCP_KEEPCNT},
+    {"TCP_CORK", IPPROTO_TCP, TCP_CORK},         {"TCP_SYNCNT", IPPROTO_TCP, TCP_SYNCNT},
+    {"TCP_LINGER2", IPPROTO_TCP, TCP_LINGER2},   {"TCP_DEFER_ACCEPT", IPPROTO_TCP, TCP_DEFER_ACCEPT},
+    {"TCP_WINDOW_CLAMP", IPPROTO_TCP, TCP_WINDOW_CLAMP}, {"TCP_QUICKACK", IPPROTO_TCP, TCP_QUICKACK},
+    {"IPV6_V6ONLY", IPPROTO_IPV6, IPV6_V6ONLY},
 };
+
+// An IPv6-level option fits only an IPv6 socket not yet connected.
+bool fits(const Socket& s, const OptionName& o) {
+    if (o.level != IPPROTO_IPV6) return true;
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    if (::getsockname(s.fd(), reinterpret_cast<sockaddr*>(&addr), &len) != 0 || addr.ss_family != AF_INET6)
+        return false;
+    len = sizeof addr;
+    return ::getpeername(s.fd(), reinterpret_cast<sockaddr*>(&addr), &len) != 0;
+}
 
 bool same_name(const std::string& a, const char* b) {
     return ::strcasecmp(a.c_str(), b) == 0;
@@ -43,7 +62,8 @@ std::vector<std::string> apply_socket_options(const Socket& s, const std::vector
         } else {
             for (const auto& known : kOptions)
                 if (same_name(o.name, known.name)) {
-                    rc = ::setsockopt(s.fd(), known.level, known.option, &o.value, sizeof o.value);
+                    rc = fits(s, known) ? ::setsockopt(s.fd(), known.level, known.option, &o.value, sizeof o.value)
+                                        : 0;
                     break;
                 }
         }

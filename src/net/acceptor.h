@@ -13,8 +13,8 @@
 namespace sbbs {
 
 // One ctrl/sockopts.ini option for accepted sockets (SMTP-263), by the
-// original's names: KEEPALIVE, LINGER, SNDBUF, RCVBUF, SNDLOWAT, RCVLOWAT,
-// DONTROUTE, OOBINLINE, TCP_NODELAY, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT.
+// original's names: LINGER, the SOL_SOCKET options (KEEPALIVE, SNDBUF, ...),
+// the TCP_* options and IPV6_V6ONLY (applied only where its level fits).
 struct SocketOption {
     std::string name;
     int value = 0;

@@ -53,3 +53,40 @@ TEST_CASE("SMTP-263 socket options are set on a socket; unknown names are report
     CHECK(get_option(*c, SOL_SOCKET, SO_KEEPALIVE) == 1);
     CHECK(get_option(*c, IPPROTO_TCP, TCP_KEEPIDLE) == 321);
 }
+
+// The original's stock ctrl/sockopts.ini, as it ships: IPV6_V6ONLY in the root
+// section, TCP_NODELAY and KEEPALIVE under [tcp].
+static const char* const kStockSockopts =
+    "; Global socket options set here, in root section\n"
+    "IPV6_V6ONLY = 1\n"
+    "\n[tcp]\nTCP_NODELAY = TRUE\nKEEPALIVE = TRUE\n"
+    "\n[udp]\n\n[unix]\n";
+
+TEST_CASE("ISSUE13-3 SMTP-263 the stock sockopts.ini fails no option on an IPv4 or IPv6 session", "[server]") {
+    Diagnostics diags;
+    auto t = SocketOptionTable::parse(kStockSockopts, diags);
+    CHECK(diags.empty());
+    for (const char* host : {"127.0.0.1", "::1"}) {
+        auto l = open_listener(host, 0);
+        if (!l.ok()) {
+            REQUIRE(std::string(host) == "::1");   // a host without IPv6 loopback
+            continue;
+        }
+        auto c = connect_tcp(host, l->local().port);
+        REQUIRE(c.ok());
+        for (const char* protocol : {"SMTP", "SMTPS", "POP3", "POP3S"})
+            CHECK(apply_socket_options(*c, t.for_protocol(protocol)).empty());
+        CHECK(get_option(*c, IPPROTO_TCP, TCP_NODELAY) == 1);
+        CHECK(get_option(*c, SOL_SOCKET, SO_KEEPALIVE) == 1);
+    }
+}
+
+TEST_CASE("ISSUE13-3 IPV6_V6ONLY is set on an unconnected IPv6 socket, where its level fits", "[server]") {
+    int fd = ::socket(AF_INET6, SOCK_STREAM, 0);
+    REQUIRE(fd >= 0);
+    Socket s(fd);
+    int zero = 0;
+    REQUIRE(::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero) == 0);
+    CHECK(apply_socket_options(s, {{"IPV6_V6ONLY", 1}}).empty());
+    CHECK(get_option(s, IPPROTO_IPV6, IPV6_V6ONLY) == 1);
+}
