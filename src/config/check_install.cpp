@@ -22,6 +22,16 @@ void check_pem_files(const MailSettings& m, Diagnostics& diags) {
 
 } // namespace
 
+void check_user_base(const InstallPaths& paths, Diagnostics& diags) {
+    std::error_code ec;
+    const std::string tab = paths.data + "user/user.tab";
+    if (std::filesystem::is_regular_file(tab, ec)) return;
+    std::string why = std::filesystem::exists(paths.data + "user/user.dat", ec)
+                          ? "missing, but user.dat exists: run the Synchronet v3.20 upgrade (upgrade_to_v320)"
+                          : "user base not found: every session is refused (421) until the BBS creates it";
+    diags.push_back({LogLevel::Warning, tab, 0, why});
+}
+
 std::vector<std::string> filter_list_paths(const InstallPaths& paths) {
     std::vector<std::string> out;
     for (const char* f : {"domains.cfg", "relay.cfg", "spamblock.cfg", "spamblock_exempt.cfg", "spambait.cfg",
@@ -59,6 +69,7 @@ InstallCheck check_install(const LoadOptions& opt) {
     (void)load_dnsbl_list(paths.ctrl + "dns_blacklist.cfg", &check.diags);
     (void)load_mail_processors(paths.mailproc_ini, check.diags);
     check_pem_files(check.config->mail, check.diags);
+    check_user_base(paths, check.diags);
     return check;
 }
 

@@ -25,4 +25,8 @@ struct InstallCheck {
 
 InstallCheck check_install(const LoadOptions& opt);
 
+// The BBS user base (data/user/user.tab): without it no session can be
+// served, so `--check` and start-up each say so once (issue #13).
+void check_user_base(const InstallPaths& paths, Diagnostics& diags);
+
 } // namespace sbbs

@@ -108,6 +108,9 @@ int run_server(const CliOptions& options) {
         return 1;
     }
     log.attach(**cfg);
+    Diagnostics users;
+    check_user_base((*cfg)->paths, users);   // said once here, not once per refused session
+    for (const auto& d : users) log.logger().log(d.level, "!" + d.text());
     auto services = prepare_services(**cfg);
     if (!services) {
         log.logger().log(LogLevel::Critical, "!Cannot start: " + services.error().message);

@@ -42,7 +42,15 @@ Result<std::shared_ptr<MailServices>> ServiceCache::for_config(const ConfigPtr& 
     auto built = MailServices::build(config);
     if (!built) return built.error();
     current_ = *built;
+    last_failure_.clear();
     return current_;
+}
+
+bool ServiceCache::first_failure(const std::string& reason) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (reason == last_failure_) return false;
+    last_failure_ = reason;
+    return true;
 }
 
 } // namespace sbbs

@@ -43,6 +43,9 @@ public:
     explicit ServiceCache(std::shared_ptr<Database> db);
     // The bundle for `config`, built when the snapshot is new to the cache.
     Result<std::shared_ptr<MailServices>> for_config(const ConfigPtr& config);
+    // True the first time `reason` keeps sessions from being served, so a
+    // missing user base is logged once, not once per refused session.
+    bool first_failure(const std::string& reason);
     LoginAttempts& login_attempts() { return attempts_; }
     pop3::MailboxLockRegistry& mailbox_locks() { return locks_; }
 
@@ -52,6 +55,7 @@ private:
     pop3::MailboxLockRegistry locks_;
     std::mutex mu_;
     std::shared_ptr<MailServices> current_;
+    std::string last_failure_;
 };
 
 } // namespace sbbs

@@ -20,7 +20,8 @@ public:
     void run(SessionIo& io, const SessionContext& ctx) override {
         auto services = cache_->for_config(ctx.config);
         if (!services) {
-            ctx.log->log(LogLevel::Error, "!cannot serve a session: " + services.error().message);
+            if (cache_->first_failure(services.error().message))
+                ctx.log->log(LogLevel::Error, "!cannot serve sessions: " + services.error().message);
             NotAvailableHandler().run(io, ctx);
             return;
         }

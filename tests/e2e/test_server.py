@@ -83,7 +83,7 @@ class Listeners(ServerCase):
                 ctx.maximum_version = ssl.TLSVersion.TLSv1_1
             ctx.set_ciphers("ALL:@SECLEVEL=0")
         except (ValueError, ssl.SSLError) as e:
-            self.skipTest("this Python cannot offer TLS 1.1: %s" % e)
+            self.skipTest("n/a: this Python cannot offer TLS 1.1: %s" % e)
         with srv.connect("TLSPOP3Port") as raw:
             with self.assertRaises((ssl.SSLError, ConnectionError)):
                 ctx.wrap_socket(raw)
@@ -175,6 +175,21 @@ class Admission(ServerCase):
                 s.settimeout(6)
                 self.assertEqual(s.recv(100), b"", key)   # closed, nothing sent
                 self.assertLess(time.monotonic() - t0, 5)
+
+
+class MissingUserBase(ServerCase):
+    def test_missing_user_base_said_once_not_per_session(self):
+        """ISSUE13-3: without user.tab every session gets 421; start-up says why once, sessions do not repeat it"""
+        inst = Install()
+        os.remove(inst.path("data", "user", "user.tab"))
+        srv = self.server(install=inst, mail={"Options": "NO_HOST_LOOKUP"})
+        self.assertIn("user.tab: user base not found", srv.output)
+        for _ in range(3):
+            with srv.connect("SMTPPort") as s:
+                self.assertTrue(read_line(s).startswith("421 "))
+        srv.wait_output("cannot serve sessions")
+        time.sleep(0.3)
+        self.assertEqual(srv.output.count("cannot serve sessions"), 1, srv.output)
 
 
 class Signals(ServerCase):
@@ -361,6 +376,14 @@ class CommandLine(unittest.TestCase):
         r = run_cli(["--ctrl", inst.ctrl, "--check"])
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("sbbs.ini:%d:" % inst.line_of("SMTPPort"), r.stdout)
+
+    def test_check_reports_missing_user_base(self):
+        """ISSUE13-3: --check names a missing data/user/user.tab (a fresh install before the BBS made its sysop)"""
+        inst = self.install()
+        os.remove(inst.path("data", "user", "user.tab"))
+        r = run_cli(["--ctrl", inst.ctrl, "--check"])
+        self.assertIn("warning: " + inst.path("data", "user", "user.tab") + ": user base not found", r.stdout)
+        self.assertNotIn(" 0 problem(s)", r.stdout)
 
     def test_check_does_not_start_or_write(self):
         """--check only reads: no listener, no generated files"""
