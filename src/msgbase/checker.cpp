@@ -51,6 +51,9 @@ private:
     void walk_headers();
     void check_header(const MessageHeader& h, uint32_t at, uint32_t size);
     void check_data(const MessageHeader& h);
+    bool header_allocated(uint32_t at, uint32_t size) const;
+    void count_allocations(const MessageHeader& h, uint32_t at, uint32_t size);
+    void check_allocation_counts();
     void check_hash_file();
 
     std::string prefix_;
@@ -63,6 +66,10 @@ private:
     std::set<uint32_t> active_numbers_;
     size_t active_headers_ = 0;
     std::vector<std::string> body_of_;
+    // What the headers whose blocks are in use claim: per .sda block, its
+    // references; per .sha block, whether a header covers it.
+    std::vector<uint32_t> data_refs_, field_refs_;   // per message, per field
+    std::vector<bool> header_covered_;
 };
 
 std::vector<BaseProblem> Checker::run() {
@@ -84,6 +91,7 @@ std::vector<BaseProblem> Checker::run() {
     for (auto& r : index_) by_offset_.push_back({r.offset, r.number});
     std::sort(by_offset_.begin(), by_offset_.end());
     walk_headers();
+    check_allocation_counts();
     check_hash_file();
     return problems_;
 }
@@ -139,6 +147,7 @@ void Checker::walk_headers() {
         }
         h->header_offset = uint32_t(at);
         uint32_t size = blocks_for(computed_header_length(*h)) * BLOCK_LEN;
+        count_allocations(*h, uint32_t(at), size);
         check_header(*h, uint32_t(at), size);
         at += size;
     }
@@ -235,6 +244,69 @@ void Checker::check_data(const MessageHeader& h) {
     } else if (!(s_.attr & (status_attr::EMAIL | status_attr::NOHASH | status_attr::FILE_DIRECTORY))) {
         if (!message_hashes(h, body, 0).empty()) report("hash", n, "hash file missing");
     }
+}
+
+// A header holds its blocks (and its data fields' blocks) while .sha marks
+// them in use, deleted or not: freeing a message clears both together.
+bool Checker::header_allocated(uint32_t at, uint32_t size) const {
+    uint64_t first = (at - s_.header_offset) / BLOCK_LEN;
+    for (uint64_t b = first; b < first + size / BLOCK_LEN; ++b)
+        if (b >= sha_.size() || sha_[b] != 1) return false;
+    return size > 0;
+}
+
+void Checker::count_allocations(const MessageHeader& h, uint32_t at, uint32_t size) {
+    if (s_.attr & status_attr::HYPERALLOC) return;
+    if (!header_allocated(at, size)) return;
+    header_covered_.resize(sha_.size());
+    uint64_t first = (at - s_.header_offset) / BLOCK_LEN;
+    for (uint64_t b = first; b < first + size / BLOCK_LEN; ++b) header_covered_[b] = true;
+    data_refs_.resize(sda_.size() / 2);
+    field_refs_.resize(sda_.size() / 2);
+    std::set<uint64_t> blocks;
+    for (const DataField& d : h.dfields) {
+        if ((d.offset | d.length) & 0x80000000u) continue;   // reported by check_data
+        uint64_t start = (uint64_t(h.offset) + d.offset) / BLOCK_LEN;
+        for (uint64_t b = start; b < start + blocks_for(d.length) && b < data_refs_.size(); ++b) {
+            ++field_refs_[b];
+            blocks.insert(b);
+        }
+    }
+    for (uint64_t b : blocks) ++data_refs_[b];
+}
+
+// Both directions (issue #13): a count above the references is leaked space
+// (a crash between allocating and committing), one below them means freeing
+// one message would free another's data. FMT-68: the first allocation counts
+// a block a body and tail share once, later copies once per field, so a
+// count anywhere from one per message to one per field is right.
+void Checker::check_allocation_counts() {
+    if (s_.attr & status_attr::HYPERALLOC) return;
+    constexpr size_t kListed = 20;
+    data_refs_.resize(sda_.size() / 2);
+    field_refs_.resize(sda_.size() / 2);
+    size_t wrong = 0, leaked = 0;
+    for (size_t b = 0; b < data_refs_.size(); ++b) {
+        uint16_t stored = get16(sda_.data() + b * 2);
+        if (stored >= data_refs_[b] && stored <= field_refs_[b]) continue;
+        if (data_refs_[b] == 0) ++leaked;
+        if (++wrong <= kListed)
+            report("sda", 0, "data block " + std::to_string(b) + " allocation count " + std::to_string(stored) +
+                                 " but " + std::to_string(data_refs_[b]) + " reference(s)" +
+                                 (data_refs_[b] == 0 ? " (leaked space)" : ""));
+    }
+    if (wrong > kListed)
+        report("sda", 0, std::to_string(wrong) + " data blocks with a wrong allocation count, " +
+                             std::to_string(leaked) + " of them leaked");
+    header_covered_.resize(sha_.size());
+    size_t stray = 0;
+    for (size_t b = 0; b < sha_.size(); ++b) {
+        if (sha_[b] == 0 || header_covered_[b]) continue;
+        if (++stray <= kListed)
+            report("sha", 0, "header block " + std::to_string(b) + " marked " + std::to_string(uint8_t(sha_[b])) +
+                                 " but holds no header (leaked space)");
+    }
+    if (stray > kListed) report("sha", 0, std::to_string(stray) + " header blocks marked in use without a header");
 }
 
 void Checker::check_hash_file() {

@@ -76,6 +76,28 @@ TEST_CASE("FMT-137 header and data blocks marked free while in use are reported"
     expect_problem(p, "sda", 7, "marked free");
 }
 
+TEST_CASE("ISSUE13-3 FMT-63 a data allocation count that disagrees with its references is reported") {
+    TempDir d;
+    auto p = copy_fixture(d, "mail", "mail");
+    poke(p + ".sda", 2 * 1, std::string("\x05\x00", 2));          // block 1: shared by #2 and #3, count 2
+    expect_problem(p, "sda", 0, "data block 1 allocation count 5 but 2 reference(s)");
+    poke(p + ".sda", 2 * 1, std::string("\x01\x00", 2));          // one too few: freeing #2 would free #3's body
+    expect_problem(p, "sda", 0, "data block 1 allocation count 1 but 2 reference(s)");
+}
+
+TEST_CASE("ISSUE13-3 allocated blocks no message references are reported as leaked space") {
+    TempDir d;
+    auto p = copy_fixture(d, "mail", "mail");
+    auto sda_blocks = fs::file_size(p + ".sda") / 2;
+    std::ofstream(p + ".sdt", std::ios::app | std::ios::binary) << std::string(256, 'x');
+    std::ofstream(p + ".sda", std::ios::app | std::ios::binary) << std::string("\x01\x00", 2);
+    expect_problem(p, "sda", 0, "data block " + std::to_string(sda_blocks) + " allocation count 1 but 0 reference(s) (leaked space)");
+    auto sha_blocks = fs::file_size(p + ".sha");
+    std::ofstream(p + ".shd", std::ios::app | std::ios::binary) << std::string(256, '\0');
+    std::ofstream(p + ".sha", std::ios::app | std::ios::binary) << std::string(1, '\1');
+    expect_problem(p, "sha", 0, "header block " + std::to_string(sha_blocks) + " marked 1 but holds no header (leaked space)");
+}
+
 TEST_CASE("FMT-132 FMT-94 a block marked in use without a header is reported") {
     TempDir d;
     auto p = copy_fixture(d, "mail", "mail");
