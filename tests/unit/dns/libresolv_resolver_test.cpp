@@ -3,6 +3,8 @@
 #include "dns/libresolv_resolver.h"
 #include "unit/dns/dnsmasq_server.h"
 
+#include "skip.h"
+
 #include <catch.hpp>
 
 using namespace sbbs;
@@ -33,7 +35,7 @@ ResolverOptions local(const test::DnsmasqServer& d, bool tcp = false) {
 
 TEST_CASE("SEND-35 MX records come back sorted by preference, all of them", "[dns]") {
     test::DnsmasqServer dns(kZone);
-    if (!dns.running()) { WARN("skipped: " << dns.why_not()); return; }
+    if (!dns.running()) SBBS_SKIP(dns.why_not());
     LibresolvResolver r(local(dns));
     REQUIRE(r.usable());
     auto mx = r.mx("example.test");
@@ -47,7 +49,7 @@ TEST_CASE("SEND-35 MX records come back sorted by preference, all of them", "[dn
 
 TEST_CASE("SEND-34 USE_TCP_DNS queries the DNS server over TCP", "[dns]") {
     test::DnsmasqServer dns(kZone);
-    if (!dns.running()) { WARN("skipped: " << dns.why_not()); return; }
+    if (!dns.running()) SBBS_SKIP(dns.why_not());
     LibresolvResolver r(local(dns, true));
     auto mx = r.mx("example.test");
     REQUIRE(mx.status == DnsStatus::Ok);
@@ -59,7 +61,7 @@ TEST_CASE("SEND-34 USE_TCP_DNS queries the DNS server over TCP", "[dns]") {
 
 TEST_CASE("SEND-36 a domain without MX answers no-data, a missing domain NXDOMAIN", "[dns]") {
     test::DnsmasqServer dns(kZone);
-    if (!dns.running()) { WARN("skipped: " << dns.why_not()); return; }
+    if (!dns.running()) SBBS_SKIP(dns.why_not());
     LibresolvResolver r(local(dns));
     CHECK(r.mx("nomx.test").status == DnsStatus::NoData);
     CHECK(r.mx("nowhere.test").status == DnsStatus::NxDomain);
@@ -69,7 +71,7 @@ TEST_CASE("SEND-36 a domain without MX answers no-data, a missing domain NXDOMAI
 
 TEST_CASE("resolver: A then AAAA, PTR and first A", "[dns]") {
     test::DnsmasqServer dns(kZone);
-    if (!dns.running()) { WARN("skipped: " << dns.why_not()); return; }
+    if (!dns.running()) SBBS_SKIP(dns.why_not());
     LibresolvResolver r(local(dns));
     auto a = r.addresses("dual.test");
     REQUIRE(a.status == DnsStatus::Ok);

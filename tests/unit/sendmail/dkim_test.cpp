@@ -4,6 +4,8 @@
 
 #include "sendmail/dkim.h"
 
+#include "skip.h"
+
 #include <catch.hpp>
 #include <cstdio>
 #include <unistd.h>
@@ -96,7 +98,7 @@ TEST_CASE("SEND-76 relaxed canonicalisation (RFC 6376 3.4.5 example)", "[sendmai
 TEST_CASE("SEND-74 SEND-75 SEND-78 the signature header names the signed fields and verifies (RSA)", "[sendmail]") {
     TempDir dir;
     std::string pub = make_key(dir.path + "dkim_mail.pem", false);
-    if (pub.empty()) { WARN("skipped: the openssl command is not available"); return; }
+    if (pub.empty()) SBBS_SKIP("the openssl command is not available");
     auto signer = DkimSigner::load(dir.path + "dkim_mail.pem", "bbs.test", "mail");
     REQUIRE(signer.ok());
     std::string msg = sample_message();
@@ -104,7 +106,7 @@ TEST_CASE("SEND-74 SEND-75 SEND-78 the signature header names the signed fields 
     REQUIRE(sig.ok());
     CHECK(sig->rfind("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed;\r\n\td=bbs.test; s=mail; t=1790000000;\r\n"
                      "\th=From:To:Subject:Date:Message-ID:Content-Type;\r\n\tbh=", 0) == 0);
-    if (!have_verifier()) { WARN("skipped verification: python3-dkim not installed"); return; }
+    if (!have_verifier()) SBBS_SKIP("verification: python3-dkim not installed");
     CHECK(verifies(dir, *sig + msg, "v=DKIM1; k=rsa; p=" + pub));
     CHECK_FALSE(verifies(dir, *sig + msg + "tampered\r\n", "v=DKIM1; k=rsa; p=" + pub));
 }
@@ -112,20 +114,20 @@ TEST_CASE("SEND-74 SEND-75 SEND-78 the signature header names the signed fields 
 TEST_CASE("SEND-71 ours: an Ed25519 key signs ed25519-sha256 (RFC 8463)", "[sendmail]") {
     TempDir dir;
     std::string pub = make_key(dir.path + "ed.pem", true);
-    if (pub.empty()) { WARN("skipped: the openssl command is not available"); return; }
+    if (pub.empty()) SBBS_SKIP("the openssl command is not available");
     auto signer = DkimSigner::load(dir.path + "ed.pem", "bbs.test", "ed");
     REQUIRE(signer.ok());
     CHECK((*signer)->ed25519());
     auto sig = (*signer)->sign(sample_message(), 1790000000);
     REQUIRE(sig.ok());
     CHECK(sig->find("a=ed25519-sha256;") != std::string::npos);
-    if (!have_verifier() || !have_ed25519_verifier()) { WARN("skipped verification: python3-dkim/nacl missing"); return; }
+    if (!have_verifier() || !have_ed25519_verifier()) SBBS_SKIP("verification: python3-dkim/nacl missing");
     CHECK(verifies(dir, *sig + sample_message(), "v=DKIM1; k=ed25519; p=" + pub));
 }
 
 TEST_CASE("SEND-77 a message without From is sent unsigned", "[sendmail]") {
     TempDir dir;
-    if (make_key(dir.path + "k.pem", false).empty()) { WARN("skipped: the openssl command is not available"); return; }
+    if (make_key(dir.path + "k.pem", false).empty()) SBBS_SKIP("the openssl command is not available");
     auto signer = DkimSigner::load(dir.path + "k.pem", "bbs.test", "mail");
     REQUIRE(signer.ok());
     CHECK_FALSE((*signer)->sign("Subject: x\r\n\r\nbody\r\n", 0).ok());
@@ -134,7 +136,7 @@ TEST_CASE("SEND-77 a message without From is sent unsigned", "[sendmail]") {
 TEST_CASE("SEND-72 SEND-73 SendMail signs what it sends; the receiver's copy verifies", "[sendmail]") {
     Harness h;
     std::string pub = make_key(h.ctrl.path + "dkim_mail.pem", false);
-    if (pub.empty()) { WARN("skipped: the openssl command is not available"); return; }
+    if (pub.empty()) SBBS_SKIP("the openssl command is not available");
     h.s.dkim_sign = true;
     h.s.dkim_domain = "bbs.test";
     h.s.dkim_selector = "mail";
@@ -156,7 +158,7 @@ TEST_CASE("SEND-72 SEND-73 SendMail signs what it sends; the receiver's copy ver
     auto ss = f.sessions();
     REQUIRE(ss.size() == 1);
     CHECK(ss[0].data.rfind("DKIM-Signature: v=1; a=rsa-sha256;", 0) == 0);
-    if (!have_verifier()) { WARN("skipped verification: python3-dkim not installed"); return; }
+    if (!have_verifier()) SBBS_SKIP("verification: python3-dkim not installed");
     TempDir dir;
     CHECK(verifies(dir, unstuff(ss[0].data), "v=DKIM1; k=rsa; p=" + pub));
 }

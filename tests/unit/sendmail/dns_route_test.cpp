@@ -4,6 +4,8 @@
 #include "sendmail/dns_setup.h"
 #include "unit/dns/dnsmasq_server.h"
 
+#include "skip.h"
+
 #include <catch.hpp>
 
 using namespace sbbs;
@@ -19,7 +21,7 @@ const char* kZone =
 
 TEST_CASE("SEND-30 MX look-up through DNSServer: the best reachable MX gets the mail", "[sendmail]") {
     DnsmasqServer dns(kZone);
-    if (!dns.running()) { WARN("skipped: " << dns.why_not()); return; }
+    if (!dns.running()) SBBS_SKIP(dns.why_not());
     for (bool tcp : {false, true}) {
         Harness h;
         FakeSmtpServer f;
@@ -44,7 +46,7 @@ TEST_CASE("SEND-30 MX look-up through DNSServer: the best reachable MX gets the 
 
 TEST_CASE("SEND-38 ours: NXDOMAIN from the DNS server bounces at once", "[sendmail]") {
     DnsmasqServer dns(kZone);
-    if (!dns.running()) { WARN("skipped: " << dns.why_not()); return; }
+    if (!dns.running()) SBBS_SKIP(dns.why_not());
     Harness h;
     h.s.dns_server = "127.0.0.1";
     h.s.dns_port = dns.port();

@@ -9,6 +9,8 @@
 #include "sendmail/dns_setup.h"
 #include "sendmail/renderer.h"
 
+#include "skip.h"
+
 #include <catch.hpp>
 
 #include <algorithm>
@@ -84,9 +86,9 @@ TEST_CASE("SEND-30 SEND-61 SEND-67 SEND-81 Postfix as the MX: headers and body a
           "transaction for two recipients",
           "[sendmail]") {
     PostfixServer mx({{"dest.test"}, "", ""});
-    if (!mx.running()) { WARN("skipped: " << mx.why_not()); return; }
+    if (!mx.running()) SBBS_SKIP(mx.why_not());
     DnsmasqServer dns(kZone);
-    if (!dns.running()) { WARN("skipped: " << dns.why_not()); return; }
+    if (!dns.running()) SBBS_SKIP(dns.why_not());
     TempDir dir;
     auto store = open_store(dir.path + "mail");
     std::string body = "Dear friends,\r\n.a line starting with a dot\r\n\r\nTabs\tand  spaces stay.\r\n--\r\nSysop\r\n";
@@ -132,9 +134,9 @@ TEST_CASE("SEND-30 SEND-61 SEND-67 SEND-81 Postfix as the MX: headers and body a
 TEST_CASE("SEND-62 SEND-93 Postfix refusing one recipient of a shared transaction: only that one bounces",
           "[sendmail]") {
     PostfixServer mx({{"dest.test"}, "", ""});
-    if (!mx.running()) { WARN("skipped: " << mx.why_not()); return; }
+    if (!mx.running()) SBBS_SKIP(mx.why_not());
     DnsmasqServer dns(kZone);
-    if (!dns.running()) { WARN("skipped: " << dns.why_not()); return; }
+    if (!dns.running()) SBBS_SKIP(dns.why_not());
     TempDir dir;
     auto store = open_store(dir.path + "mail");
     // elsewhere.test has the same MX, which does not relay for it.
@@ -171,7 +173,7 @@ TEST_CASE("SEND-62 SEND-93 Postfix refusing one recipient of a shared transactio
 TEST_CASE("SEND-28 SEND-54 SEND-55 SEND-56 Postfix as the RelayServer with SASL: PLAIN and LOGIN accepted",
           "[sendmail]") {
     PostfixServer relay({{"far.example"}, "relayuser", "s3cret"});
-    if (!relay.running()) { WARN("skipped: " << relay.why_not()); return; }
+    if (!relay.running()) SBBS_SKIP(relay.why_not());
     for (uint32_t method : {mail_opt::RELAY_AUTH_PLAIN, mail_opt::RELAY_AUTH_LOGIN}) {
         TempDir dir;
         auto store = open_store(dir.path + "mail");
@@ -195,7 +197,7 @@ TEST_CASE("SEND-28 SEND-54 SEND-55 SEND-56 Postfix as the RelayServer with SASL:
 TEST_CASE("SEND-59 Postfix as the RelayServer refusing the credentials: bounced at once, nothing relayed",
           "[sendmail]") {
     PostfixServer relay({{"far.example"}, "relayuser", "s3cret"});
-    if (!relay.running()) { WARN("skipped: " << relay.why_not()); return; }
+    if (!relay.running()) SBBS_SKIP(relay.why_not());
     TempDir dir;
     auto store = open_store(dir.path + "mail");
     auto n = queue_as_bbs(*store, {"friend@far.example"}, "Wrong password.\r\n").front();

@@ -6,6 +6,8 @@
 #include "sendmail/book_retry_schedule.h"
 #include "state/database.h"
 
+#include "skip.h"
+
 #include <catch.hpp>
 #include <chrono>
 #include <csignal>
@@ -19,7 +21,7 @@ namespace fs = std::filesystem;
 TEST_CASE("SEND-100 SEND-103 the original's queued mail is delivered and marked as the original marks it", "[sendmail]") {
     TempDir dir;
     std::string prefix = copy_mail_base(dir);
-    if (prefix.empty()) { WARN("skipped: the SMB fixture is not available"); return; }
+    if (prefix.empty()) SBBS_SKIP("the SMB fixture is not available");
     auto store = open_store(prefix);
     REQUIRE(store->queued_outbound(false).value() == std::vector<uint32_t>{4, 8});
     uint16_t attempts8 = store->read(8, false).value().hdr.delivery_attempts;
@@ -48,7 +50,7 @@ TEST_CASE("SEND-100 SEND-103 the original's queued mail is delivered and marked 
 TEST_CASE("SEND-93 in the SMB base the failure notice shares the original's text", "[sendmail]") {
     TempDir dir;
     std::string prefix = copy_mail_base(dir);
-    if (prefix.empty()) { WARN("skipped: the SMB fixture is not available"); return; }
+    if (prefix.empty()) SBBS_SKIP("the SMB fixture is not available");
     auto store = open_store(prefix);
     Harness h;
     FakeSmtpServer f;
@@ -76,7 +78,7 @@ TEST_CASE("SEND-93 in the SMB base the failure notice shares the original's text
 TEST_CASE("SEND-98 ours: a sender killed mid-delivery loses nothing; the next start sends it again", "[sendmail]") {
     TempDir dir;
     std::string prefix = copy_mail_base(dir);
-    if (prefix.empty()) { WARN("skipped: the SMB fixture is not available"); return; }
+    if (prefix.empty()) SBBS_SKIP("the SMB fixture is not available");
     // Only #4 stays queued, so the kill lands in its delivery.
     {
         auto store = open_store(prefix);

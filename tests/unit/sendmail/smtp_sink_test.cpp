@@ -2,6 +2,8 @@
 #include "harness.h"
 #include "smtp_sink.h"
 
+#include "skip.h"
+
 #include <catch.hpp>
 #include <chrono>
 #include <thread>
@@ -28,7 +30,7 @@ std::vector<std::string> wait_dumps(const SmtpSink& sink) {
 
 TEST_CASE("SEND-61 smtp-sink receives the message text byte for byte", "[sendmail]") {
     SmtpSink sink;
-    if (!sink.running()) { WARN("skipped: " << sink.why_not()); return; }
+    if (!sink.running()) SBBS_SKIP(sink.why_not());
     Harness h;
     relay_to(h, sink);
     std::string body = "Line one\r\n.starts with a dot\r\n\r\n8-bit: \xc3\xa9t\xc3\xa9\r\nlast\r\n";
@@ -52,7 +54,7 @@ TEST_CASE("SEND-61 smtp-sink receives the message text byte for byte", "[sendmai
 
 TEST_CASE("SEND-90 smtp-sink soft-rejecting RCPT: an attempt is counted, the message stays", "[sendmail]") {
     SmtpSink sink({"-r", "rcpt"});
-    if (!sink.running()) { WARN("skipped: " << sink.why_not()); return; }
+    if (!sink.running()) SBBS_SKIP(sink.why_not());
     Harness h;
     relay_to(h, sink);
     auto n = h.queue("bob@remote.example");
@@ -65,7 +67,7 @@ TEST_CASE("SEND-90 smtp-sink soft-rejecting RCPT: an attempt is counted, the mes
 
 TEST_CASE("SEND-96 smtp-sink hard-rejecting the end of data: bounced at once", "[sendmail]") {
     SmtpSink sink({"-f", "."});
-    if (!sink.running()) { WARN("skipped: " << sink.why_not()); return; }
+    if (!sink.running()) SBBS_SKIP(sink.why_not());
     Harness h;
     relay_to(h, sink);
     auto n = h.queue("bob@remote.example");
@@ -77,7 +79,7 @@ TEST_CASE("SEND-96 smtp-sink hard-rejecting the end of data: bounced at once", "
 
 TEST_CASE("SEND-61 smtp-sink hanging up after the text: retried, not sent twice", "[sendmail]") {
     SmtpSink sink({"-q", "."});
-    if (!sink.running()) { WARN("skipped: " << sink.why_not()); return; }
+    if (!sink.running()) SBBS_SKIP(sink.why_not());
     Harness h;
     relay_to(h, sink);
     auto n = h.queue("bob@remote.example");
