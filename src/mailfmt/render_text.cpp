@@ -34,8 +34,12 @@ std::string message_text(const smb::Message& msg, bool exact_text) {
         std::snprintf(num, sizeof num, "%2u: ", ++answers);
         text += num + std::string(f.data.c_str()) + "\r\n";
     }
-    append_field(text, msg.body, exact_text);
-    append_field(text, msg.tail, exact_text);
+    // Exact text is for a body alone (what SMTP stored, sent back byte for
+    // byte); a body with a tail, which the BBS writes, renders as the
+    // original does: CR LF after each field (FMT-49, POP3-78).
+    bool exact = exact_text && msg.tail.empty();
+    append_field(text, msg.body, exact);
+    append_field(text, msg.tail, exact);
     // Most mail has no Ctrl-A code and no NUL: keep the text without a copy.
     if (std::memchr(text.data(), '\x01', text.size()) || std::memchr(text.data(), '\0', text.size()))
         return render::remove_ctrl_a(text);

@@ -9,15 +9,20 @@ using sbbs::test::local_mail;
 using sbbs::test::internet_mail;
 using sbbs::test::test_context;
 
-TEST_CASE("POP3-78 text: comments, blank line, poll answers, body and tail", "[render]") {
+TEST_CASE("POP3-78 FMT-49 ISSUE13-3 text: comments, blank line, poll answers, body and tail", "[render]") {
     auto m = local_mail("Body\r\n");
     m.tail = "-- tail\r\n";
     m.hdr.add(smb::hf::SMB_COMMENT, "first comment");
     m.hdr.add(smb::hf::SMTPSYSMSG, "sys msg");
     m.hdr.add(0xE0, "Yes");
-    // The original ends every field with one more CR LF; ours only a field lacking one.
-    CHECK(message_text(m, false) == "first comment\r\nsys msg\r\n\r\n 1: Yes\r\nBody\r\n\r\n-- tail\r\n\r\n");
-    CHECK(message_text(m) == "first comment\r\nsys msg\r\n\r\n 1: Yes\r\nBody\r\n-- tail\r\n");
+    // The original ends every field with one more CR LF; so do we when there is
+    // a tail (the BBS wrote it): the tail is never glued to the body.
+    const std::string original = "first comment\r\nsys msg\r\n\r\n 1: Yes\r\nBody\r\n\r\n-- tail\r\n\r\n";
+    CHECK(message_text(m, false) == original);
+    CHECK(message_text(m) == original);
+    // A body alone (what SMTP stored) keeps its exact bytes.
+    CHECK(message_text(local_mail("Body\r\n")) == "Body\r\n");
+    CHECK(message_text(local_mail("Body\r\n"), false) == "Body\r\n\r\n");
     CHECK(message_text(local_mail("")) == "");
     CHECK(message_text(local_mail(std::string("ab\0\0", 4))) == "ab\r\n");
     CHECK(message_text(local_mail(std::string("ab\0\0", 4)), false) == "ab\r\n");
