@@ -1,0 +1,71 @@
+"""End-to-end proofs of the security issue #11 fixes (SEC-n): each attack is
+made on the wire against the real binary on a temp copy of the sample."""
+import base64
+import hashlib
+import hmac
+import os
+import poplib
+import random
+import select
+import shutil
+import socket
+import stat
+import subprocess
+import tempfile
+import threading
+import time
+from unittest import mock
+
+import harness
+from e2e_common import ALL_PORTS, ServerCase
+from harness import Install, read_line
+
+USER_RECORD_LEN = 999        # a user.tab record without its LF
+PASS_FIELD = 47              # 0-based field index of PASS in user.tab
+
+
+def set_password(install, number, password):
+    """Rewrites user `number`'s PASS field in the install's user.tab."""
+    path = install.path("data", "user", "user.tab")
+    with open(path, "rb") as f:
+        records = f.read().split(b"\n")
+    fields = records[number - 1].split(b"\t")
+    fields[PASS_FIELD] = password.encode()
+    record = b"\t".join(fields).rstrip(b"\t")
+    records[number - 1] = record.ljust(USER_RECORD_LEN, b"\t")
+    with open(path, "wb") as f:
+        f.write(b"\n".join(records))
+
+
+class EmptyPasswordLogins(ServerCase):
+    """SEC-4: an account with an empty stored password logs in through no mechanism."""
+
+    def start_with_empty_password(self):
+        install = Install()
+        set_password(install, 5, "")          # Tess Tagger
+        return self.server(install=install)
+
+    def test_cram_md5_keyed_with_empty_password_is_refused(self):
+        """SEC-4 USER-27 SMTP-80: CRAM-MD5 with an HMAC keyed by "" does not authenticate"""
+        self.start_with_empty_password()
+        s = self.smtp("SubmissionPort")
+        s.ehlo("client.example.org")
+        code, challenge = s.docmd("AUTH", "CRAM-MD5")
+        self.assertEqual(code, 334, challenge)
+        digest = hmac.new(b"", base64.b64decode(challenge), hashlib.md5).hexdigest()
+        code, text = s.docmd(base64.b64encode(b"Tess Tagger " + digest.encode()).decode())
+        self.assertEqual(code, 535, text)
+
+    def test_apop_and_pass_with_empty_password_are_refused(self):
+        """SEC-4 POP3-37 POP3-38: APOP keyed by "" and an empty PASS do not log in"""
+        self.start_with_empty_password()
+        p = poplib.POP3("127.0.0.1", self.srv.ports["POP3Port"], timeout=10)
+        self.addCleanup(p.close)
+        with self.assertRaises(poplib.error_proto):
+            p.apop("Tess Tagger", "")
+        p = poplib.POP3("127.0.0.1", self.srv.ports["POP3Port"], timeout=10)
+        self.addCleanup(p.close)
+        p.user("Tess Tagger")
+        with self.assertRaises(poplib.error_proto):
+            p.pass_("")
+
