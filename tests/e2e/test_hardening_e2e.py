@@ -69,3 +69,42 @@ class EmptyPasswordLogins(ServerCase):
         with self.assertRaises(poplib.error_proto):
             p.pass_("")
 
+
+class TelegramAmplification(ServerCase):
+    """SEC-8: SEND/SOML/SAML bodies are capped and written once per user."""
+
+    def telegram(self, copies, body):
+        """SOML to sysop `copies` times; the reply to the end of data."""
+        s = self.smtp()
+        s.ehlo("client.example.org")
+        self.assertEqual(s.docmd("SOML", "FROM:<alice@remote.example>")[0], 250)
+        for _ in range(copies):
+            self.assertEqual(s.rcpt("sysop@testbbs.example")[0], 250)
+        reply = s.data(body)
+        s.quit()
+        return reply
+
+    def telegram_file(self):
+        try:
+            with open(self.srv.install.path("data", "msgs", "0001.msg"), "rb") as f:
+                return f.read()
+        except FileNotFoundError:
+            return b""
+
+    def test_oversized_telegram_to_100_duplicates_writes_nothing(self):
+        """SEC-8 SMTP-102 SMTP-176: 100 duplicate SOML recipients and a body over MaxTelegramSize get 552"""
+        self.server(mail={"MaxRecipients": "100"})
+        code, text = self.telegram(100, (b"x" * 98 + b"\r\n") * 50)
+        self.assertEqual(code, 552, text)
+        self.assertIn(b"exceeds maximum: 4096 bytes", text)
+        self.assertEqual(self.telegram_file(), b"")
+
+    def test_small_telegram_to_three_duplicates_is_written_once(self):
+        """SEC-8 SMTP-176 USER-57: a telegram listed three times for one user is written once"""
+        self.server()
+        code, text = self.telegram(3, b"Ring me.\r\n")
+        self.assertEqual(code, 250, text)
+        written = self.telegram_file()
+        self.assertEqual(written.count(b"Instant Message"), 1, written)
+        self.assertEqual(written.count(b"Ring me."), 1, written)
+
