@@ -108,3 +108,28 @@ class TelegramAmplification(ServerCase):
         self.assertEqual(written.count(b"Instant Message"), 1, written)
         self.assertEqual(written.count(b"Ring me."), 1, written)
 
+
+class LogForging(ServerCase):
+    """SEC-9: what a client sends reaches no log raw."""
+
+    def test_auth_login_name_with_crlf_stays_on_one_hack_log_line(self):
+        """SEC-9 SMTP-68 SMTP-79: an AUTH LOGIN name with CR LF and a fake entry is one escaped hack.log line"""
+        self.server(global_={"LoginAttemptHackThreshold": "1"})
+        forged = b"x\r\nSUSPECTED FORGED HACK ATTEMPT for user 'sysop' on Mon Jan 1 2026\r\nUsing port 1 at a [10.0.0.1]"
+        s = self.smtp()
+        s.ehlo("client.example.org")
+        self.assertEqual(s.docmd("AUTH", "LOGIN")[0], 334)
+        code, _ = s.docmd(base64.b64encode(forged).decode())
+        self.assertEqual(code, 501)
+        path = self.srv.install.path("data", "hack.log")
+        for _ in range(50):                  # written by the session before its reply; a little slack
+            if os.path.exists(path):
+                break
+            time.sleep(0.1)
+        with open(path, "rb") as f:
+            lines = f.read().split(b"\r\n")
+        suspected = [l for l in lines if l.startswith(b"SUSPECTED")]
+        self.assertEqual(len(suspected), 1, lines)
+        self.assertIn(b"for user 'x^M^JSUSPECTED FORGED HACK ATTEMPT", suspected[0])
+        self.assertEqual([l for l in lines if l.startswith(b"Using port 1 ")], [], lines)
+
