@@ -133,3 +133,115 @@ class LogForging(ServerCase):
         self.assertIn(b"for user 'x^M^JSUSPECTED FORGED HACK ATTEMPT", suspected[0])
         self.assertEqual([l for l in lines if l.startswith(b"Using port 1 ")], [], lines)
 
+
+class TarpitDns:
+    """A name server on 127.x.y.z:53 that answers NXDOMAIN at once, except for
+    names under tarpit.example, whose queries it keeps unanswered until
+    release(): the server of a name chosen by an attacker (SEC-1)."""
+
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        for _ in range(20):                  # a random loopback address: port 53 is shared
+            self.addr = "127.%d.%d.%d" % (random.randint(1, 254), random.randint(1, 254), random.randint(2, 254))
+            try:
+                self.sock.bind((self.addr, 53))
+                break
+            except OSError:
+                continue
+        else:
+            raise OSError("no loopback address with a free port 53")
+        self.held = []
+        self.asked = threading.Event()
+        self.stopping = False
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def qname(packet):
+        labels, i = [], 12
+        while i < len(packet) and packet[i]:
+            labels.append(packet[i + 1:i + 1 + packet[i]].decode("latin-1"))
+            i += 1 + packet[i]
+        return ".".join(labels).lower()
+
+    @staticmethod
+    def nxdomain(packet):
+        return packet[:2] + bytes([packet[2] | 0x80, 0x83]) + packet[4:]
+
+    def _serve(self):
+        while not self.stopping:
+            if not select.select([self.sock], [], [], 0.2)[0]:
+                continue
+            packet, peer = self.sock.recvfrom(512)
+            if len(packet) < 12:
+                continue
+            if self.qname(packet).endswith("tarpit.example"):
+                self.held.append((packet, peer))
+                self.asked.set()
+            else:
+                self.sock.sendto(self.nxdomain(packet), peer)
+
+    def release(self):
+        for packet, peer in self.held:
+            self.sock.sendto(self.nxdomain(packet), peer)
+
+    def stop(self):
+        self.stopping = True
+        self.thread.join(timeout=5)
+        self.sock.close()
+
+
+# Runs the server in a private mount namespace whose /etc/resolv.conf names
+# the test's name server: the session resolver reads the system's servers.
+NAMESPACE_WRAPPER = """#!/bin/sh
+if [ -z "$SBBS_TEST_IN_NS" ]; then
+    export SBBS_TEST_IN_NS=1
+    exec unshare -m "$0" "$@"
+fi
+mount --bind "$SBBS_TEST_RESOLV" /etc/resolv.conf || exit 97
+exec "$SBBS_TEST_BIN" "$@"
+"""
+
+
+class SlowLookups(ServerCase):
+    """SEC-1: a session stuck on a slow look-up does not stop others."""
+
+    def start_with_dns(self, dns):
+        if os.geteuid() != 0 or subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode != 0:
+            self.skipTest("needs root and mount namespaces (unshare -m)")
+        work = tempfile.mkdtemp(prefix="sbbsmail-sec1-")
+        self.addCleanup(shutil.rmtree, work, True)
+        resolv, wrapper = os.path.join(work, "resolv.conf"), os.path.join(work, "sbbsmail")
+        with open(resolv, "w") as f:
+            f.write("nameserver %s\n" % dns.addr)
+        with open(wrapper, "w") as f:
+            f.write(NAMESPACE_WRAPPER)
+        os.chmod(wrapper, stat.S_IRWXU)
+        env = {"SBBS_TEST_RESOLV": resolv, "SBBS_TEST_BIN": harness.BIN}
+        with mock.patch.object(harness, "BIN", wrapper):
+            self.server(options=ALL_PORTS.replace(" | NO_HOST_LOOKUP", "") + " | NO_SENDMAIL", env=env)
+
+    def test_stuck_sender_lookup_does_not_stop_greetings(self):
+        """SEC-1 SMTP-176 SMTP-177: while one SOML sender's domain never answers, another client is greeted"""
+        dns = TarpitDns()
+        self.addCleanup(dns.stop)
+        self.start_with_dns(dns)
+        a = self.srv.connect("SMTPPort", timeout=20)
+        self.addCleanup(a.close)
+        self.assertTrue(read_line(a).startswith("220"))
+        a.sendall(b"HELO client.example.org\r\n")
+        self.assertTrue(read_line(a).startswith("250"))
+        for command in (b"SOML FROM:<x@tarpit.example>", b"RCPT TO:<sysop@testbbs.example>"):
+            a.sendall(command + b"\r\n")
+            self.assertTrue(read_line(a).startswith("250"))
+        a.sendall(b"DATA\r\n")
+        self.assertTrue(read_line(a).startswith("354"))
+        a.sendall(b"Ring me.\r\n.\r\n")     # now session A looks up tarpit.example
+        self.assertTrue(dns.asked.wait(15), "the sender's domain was never looked up")
+        # The old shared lock kept B's PTR look-up waiting for A's (30 s a try).
+        b = self.srv.connect("SMTPPort", timeout=20)
+        self.addCleanup(b.close)
+        self.assertTrue(read_line(b).startswith("220"))
+        self.assertEqual(select.select([a], [], [], 0)[0], [], "A's look-up was over before B was greeted")
+        dns.release()
+        self.assertTrue(read_line(a).startswith("250"))
