@@ -33,6 +33,18 @@ uint16_t duration16(const IniGetter& g, std::string_view key, double def, Diagno
     return uint16_t(long(v));
 }
 
+// ours (SEC-8): a telegram is a few lines on a terminal, so SEND/SOML/SAML
+// bodies are capped well below MaxMsgSize; out-of-range values fall back.
+uint32_t max_telegram_size(const IniGetter& g, Diagnostics& diags) {
+    constexpr int64_t kDefault = 4096, kMost = 65536;
+    int64_t v = g.get_bytes("MaxTelegramSize", kDefault);
+    if (v >= 1 && v <= kMost) return uint32_t(v);
+    const IniEntry* e = g.entry("MaxTelegramSize");
+    diags.push_back({LogLevel::Warning, e ? e->file : "", e ? e->line : 0,
+                     "MaxTelegramSize: value " + std::to_string(v) + " outside 1..64K, using 4K"});
+    return uint32_t(kDefault);
+}
+
 LoginAttemptSettings read_login_attempts(const IniGetter& g, const LoginAttemptSettings& def) {
     LoginAttemptSettings s;
     s.delay_ms = uint32_t(g.get_int("LoginAttemptDelay", def.delay_ms));
@@ -77,6 +89,7 @@ void read_limits(MailSettings& m, const IniGetter& g, Diagnostics& diags) {
     m.lines_per_yield = g.get_u16("LinesPerYield", 10);
     m.max_recipients = g.get_u16("MaxRecipients", 100);
     m.max_msg_size = uint32_t(g.get_bytes("MaxMsgSize", 20971520));  // the original keeps 32 bits
+    m.max_telegram_size = max_telegram_size(g, diags);                  // ours
     m.max_msgs_waiting = uint32_t(g.get_int("MaxMsgsWaiting", 100));
     m.connect_timeout_s = seconds(g.get_duration("ConnectTimeout", 30));
     m.max_concurrent_connections = g.get_uint("MaxConcurrentConnections", 0);
@@ -205,7 +218,7 @@ void report_unknown_sbbs_keys(const IniFile& ini, Diagnostics& diags) {
         "MaxRequestsPerPeriod", "RequestRateLimitPeriod", "RateLimitSubnetPrefix4", "RateLimitSubnetPrefix6",
         "RateLimitFilterThreshold", "RateLimitFilterDuration", "RateLimitFilterSilent",
         "RateLimitFilterSubnetThreshold", "SpamBlockDuration", "NotifyOfflineUsers", "TLSCertFile",
-        "TLSKeyFile", "DeliveryThreads"};
+        "TLSKeyFile", "DeliveryThreads", "MaxTelegramSize"};
     auto known = [](const std::string& key, const std::vector<std::string>& extra) {
         for (const auto* list : {&common, &extra})
             for (const std::string& k : *list)

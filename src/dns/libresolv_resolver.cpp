@@ -15,6 +15,45 @@ namespace sbbs {
 
 struct LibresolvResolver::State {
     struct __res_state res;
+    bool inited = false;
+    State() { std::memset(&res, 0, sizeof res); }
+    ~State() {
+        if (inited) res_nclose(&res);
+    }
+    State(const State&) = delete;
+    State& operator=(const State&) = delete;
+};
+
+// A res_state borrowed for one query: taken from the idle pool (or made) on
+// construction, given back on destruction. The pool's lock is held only to
+// take or give back, never while the query waits on the network.
+class LibresolvResolver::Lease {
+public:
+    explicit Lease(LibresolvResolver& owner) : owner_(owner) {
+        {
+            std::lock_guard lk(owner_.mu_);
+            if (!owner_.idle_.empty()) {
+                state_ = std::move(owner_.idle_.back());
+                owner_.idle_.pop_back();
+            }
+        }
+        if (!state_) state_ = owner_.make_state();
+    }
+    ~Lease() {
+        if (!state_) return;
+        std::lock_guard lk(owner_.mu_);
+        if (owner_.idle_.size() < kMaxIdle) owner_.idle_.push_back(std::move(state_));
+    }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    struct __res_state* get() const { return state_ ? &state_->res : nullptr; }
+
+private:
+    // Enough for the usual concurrency; a burst beyond it makes and closes
+    // states rather than keeping their sockets for ever.
+    static constexpr size_t kMaxIdle = 8;
+    LibresolvResolver& owner_;
+    std::unique_ptr<State> state_;
 };
 
 namespace {
@@ -73,39 +112,48 @@ DnsAnswer<T> carry_failure(const DnsAnswer<std::string>& raw) {
 
 } // namespace
 
-LibresolvResolver::LibresolvResolver(ResolverOptions options) : state_(std::make_unique<State>()) {
-    std::memset(&state_->res, 0, sizeof state_->res);
-    if (res_ninit(&state_->res) != 0) {
+LibresolvResolver::LibresolvResolver(ResolverOptions options) : options_(std::move(options)) {
+    if (!options_.server.empty()) {
+        in_addr addr{};
+        if (!resolve_server(options_.server, addr, init_error_)) return;
+        has_server_ = true;
+        server_addr_ = addr.s_addr;
+        server_text_ = ntop(AF_INET, &addr);
+    }
+    auto first = make_state();
+    if (!first) {
         init_error_ = "res_ninit failed";
         return;
     }
-    inited_ = true;
-    auto& res = state_->res;
-    res.retrans = int(std::max(1u, options.timeout_s));
-    res.retry = int(std::max(1u, options.tries));
-    res.options &= ~(RES_DNSRCH | RES_DEFNAMES);
-    if (options.use_tcp) res.options |= RES_USEVC | RES_STAYOPEN;
-    if (!options.server.empty()) {
-        in_addr addr{};
-        if (!resolve_server(options.server, addr, init_error_)) return;
-        sockaddr_in sin{};
-        sin.sin_family = AF_INET;
-        sin.sin_port = htons(options.port ? options.port : 53);
-        sin.sin_addr = addr;
-        res.nsaddr_list[0] = sin;
-        res.nscount = 1;
-        server_text_ = ntop(AF_INET, &addr);
-    } else {
-        for (int i = 0; i < res.nscount; ++i)
-            if (res.nsaddr_list[i].sin_family == AF_INET) {
-                server_text_ = ntop(AF_INET, &res.nsaddr_list[i].sin_addr);
+    if (!has_server_)
+        for (int i = 0; i < first->res.nscount; ++i)
+            if (first->res.nsaddr_list[i].sin_family == AF_INET) {
+                server_text_ = ntop(AF_INET, &first->res.nsaddr_list[i].sin_addr);
                 break;
             }
-    }
+    idle_.push_back(std::move(first));
 }
 
-LibresolvResolver::~LibresolvResolver() {
-    if (inited_) res_nclose(&state_->res);
+LibresolvResolver::~LibresolvResolver() = default;
+
+std::unique_ptr<LibresolvResolver::State> LibresolvResolver::make_state() const {
+    auto st = std::make_unique<State>();
+    if (res_ninit(&st->res) != 0) return nullptr;
+    st->inited = true;
+    auto& res = st->res;
+    res.retrans = int(std::max(1u, options_.timeout_s));
+    res.retry = int(std::max(1u, options_.tries));
+    res.options &= ~(RES_DNSRCH | RES_DEFNAMES);
+    if (options_.use_tcp) res.options |= RES_USEVC | RES_STAYOPEN;
+    if (has_server_) {
+        sockaddr_in sin{};
+        sin.sin_family = AF_INET;
+        sin.sin_port = htons(options_.port ? options_.port : 53);
+        sin.sin_addr.s_addr = server_addr_;
+        res.nsaddr_list[0] = sin;
+        res.nscount = 1;
+    }
+    return st;
 }
 
 DnsAnswer<std::string> LibresolvResolver::query(const std::string& name, int type) {
@@ -114,26 +162,38 @@ DnsAnswer<std::string> LibresolvResolver::query(const std::string& name, int typ
         out.error = init_error_;
         return out;
     }
-    std::lock_guard lk(mu_);
+    Lease lease(*this);
+    struct __res_state* res = lease.get();
+    if (!res) {
+        out.error = "res_ninit failed";
+        return out;
+    }
     std::string buf(65536, '\0');
     auto* p = reinterpret_cast<unsigned char*>(buf.data());
-    int len = res_nquery(&state_->res, name.c_str(), ns_c_in, type, p, int(buf.size()));
+    int len = res_nquery(res, name.c_str(), ns_c_in, type, p, int(buf.size()));
     if (len >= 0) {
         buf.resize(size_t(std::min<int>(len, int(buf.size()))));
         out.status = DnsStatus::Ok;
         out.records.push_back(std::move(buf));
         return out;
     }
-    switch (state_->res.res_h_errno) {
+    switch (res->res_h_errno) {
     case HOST_NOT_FOUND: out.status = DnsStatus::NxDomain; break;
     case NO_DATA: out.status = DnsStatus::NoData; break;
     default:
         out.status = DnsStatus::TempFail;
-        out.error = state_->res.res_h_errno == TRY_AGAIN ? "no reply from the DNS server (timeout or SERVFAIL)"
-                                                          : "DNS query failed";
+        out.error = res->res_h_errno == TRY_AGAIN ? "no reply from the DNS server (timeout or SERVFAIL)"
+                                                  : "DNS query failed";
         break;
     }
     return out;
+}
+
+ResolverOptions session_resolver_options() {
+    ResolverOptions o;
+    o.timeout_s = 3;
+    o.tries = 2;
+    return o;
 }
 
 DnsAnswer<MxRecord> LibresolvResolver::mx(const std::string& domain) {

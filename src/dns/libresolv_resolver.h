@@ -1,5 +1,8 @@
-// The real Resolver: the system's libresolv with a private resolver state per
-// instance, so a DNSServer override or USE_TCP_DNS never leaks into others.
+// The real Resolver: the system's libresolv on private resolver states, so a
+// DNSServer override or USE_TCP_DNS never leaks into others. A res_state is
+// not for concurrent use, and one query may wait out a peer-chosen name's
+// silence, so each query borrows a state of its own from a small pool: no
+// lock is held while a query waits (SEC-1).
 #pragma once
 
 #include "dns/resolver.h"
@@ -8,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace sbbs {
 
@@ -42,15 +46,25 @@ public:
 
 private:
     struct State;
+    class Lease;
     // One query of `type`; raw answer message or status.
     DnsAnswer<std::string> query(const std::string& name, int type);
+    // A fresh res_state set up from options_ (null when res_ninit failed).
+    std::unique_ptr<State> make_state() const;
 
-    std::unique_ptr<State> state_;
-    std::mutex mu_;                  // a res_state is not for concurrent use
-    bool inited_ = false;
+    ResolverOptions options_;
+    bool has_server_ = false;        // options_.server resolved to server_addr_
+    uint32_t server_addr_ = 0;       // network byte order
+    std::mutex mu_;                  // guards idle_ only, never held over a query
+    std::vector<std::unique_ptr<State>> idle_;
     std::string init_error_;
     std::string server_text_;
 };
+
+// For look-ups a client waits on during its session (PTR, the SAML sender's
+// domain, relay.cfg host names): the system's name servers with short tries,
+// so a name whose server never answers costs a session seconds (SEC-1).
+ResolverOptions session_resolver_options();
 
 // "1.2.3.4" -> "4.3.2.1.in-addr.arpa", IPv6 -> nibble form under ip6.arpa;
 // "" when `ip` is not an address.

@@ -2,6 +2,7 @@
 #include "log/error_log.h"
 
 #include "log/local_time.h"
+#include "log/printable_text.h"
 
 #include <cstdio>
 
@@ -28,7 +29,7 @@ ErrorLogFile::ErrorLogFile(std::string logs_dir, std::string build, std::string 
 void ErrorLogFile::log(LogLevel level, std::string_view text) {
     if (!enabled(level)) return;
     const std::string entry =
-        ctime_text(clock_()) + " " + build_ + " " + host_ + "\r\nmail " + std::string(text) + "\r\n\r\n";
+        ctime_text(clock_()) + " " + build_ + " " + host_ + "\r\nmail " + printable(text) + "\r\n\r\n";
     std::lock_guard lock(mutex_);
     // Opened per entry like the original, so the sysop may delete or move
     // the file at any time; errors are rare enough for that to cost nothing.

@@ -2,6 +2,7 @@
 #include "log/hack_log.h"
 
 #include "log/credential_scrubber.h"
+#include "log/printable_text.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -10,8 +11,10 @@
 namespace sbbs {
 
 std::string hack_log_entry(const HackAttempt& a) {
-    std::string e = "SUSPECTED " + a.reason + " HACK ATTEMPT for user '" + a.user + "' on " + a.date.substr(0, 24) +
-                    "\r\nUsing port " + std::to_string(a.port) + " at " + a.host + " [" + a.ip + "]\r\n";
+    // Every field escaped (SEC-9): a login name is the client's to choose.
+    std::string e = "SUSPECTED " + printable(a.reason) + " HACK ATTEMPT for user '" + printable(a.user) + "' on " +
+                    printable(a.date.substr(0, 24)) + "\r\nUsing port " + std::to_string(a.port) + " at " +
+                    printable(a.host) + " [" + printable(a.ip) + "]\r\n";
     if (a.password_given) e += "Details: " + std::string(kMasked) + "\r\n";
     return e + "\r\n";
 }

@@ -2,6 +2,7 @@
 #include "log/spy_log.h"
 
 #include "log/credential_scrubber.h"
+#include "log/printable_text.h"
 #include "util/strings.h"
 
 #include <cerrno>
@@ -23,7 +24,7 @@ Result<std::unique_ptr<SpyLog>> SpyLog::open(const std::string& logs_dir, std::s
 SpyLog::~SpyLog() { std::fclose(file_); }
 
 void SpyLog::write(std::string_view line) {
-    std::string out = mask_command_credentials(trim_right(line));
+    std::string out = printable(mask_command_credentials(trim_right(line)));   // one line each (SEC-9)
     out.push_back('\n');
     // One write per line: sessions of several spied clients share the file.
     std::fwrite(out.data(), 1, out.size(), file_);

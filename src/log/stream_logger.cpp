@@ -2,6 +2,7 @@
 #include "log/stream_logger.h"
 
 #include "log/line_stamp.h"
+#include "log/printable_text.h"
 
 #include <ctime>
 #include <string>
@@ -11,19 +12,10 @@ namespace sbbs {
 std::string stamped_line(std::string_view text) {
     std::string line = console_stamp(std::time(nullptr));
     line.reserve(line.size() + text.size() + 8);
-    // Trailing white space trimmed and control characters shown as ^X, as
-    // the original's console does; a client can never start a new line.
+    // Trailing white space trimmed, as the original's console does.
     while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' || text.back() == '\n'))
         text.remove_suffix(1);
-    for (char c : text) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7F) {
-            line.push_back('^');
-            line.push_back(u == 0x7F ? '?' : static_cast<char>('@' + u));
-        } else {
-            line.push_back(c);
-        }
-    }
+    append_printable(line, text);
     line.push_back('\n');
     return line;
 }

@@ -4,6 +4,8 @@
 
 #include "log/logger.h"
 
+#include <string>
+
 namespace sbbs {
 
 class SyslogLogger : public Logger {
@@ -15,5 +17,9 @@ public:
     void log(LogLevel level, std::string_view text) override;
     bool enabled(LogLevel) const override { return true; }
 };
+
+// What syslog(3) is given for `text`: control characters escaped, since
+// syslog daemons write it as it is to their files (SEC-9).
+std::string syslog_text(std::string_view text);
 
 } // namespace sbbs

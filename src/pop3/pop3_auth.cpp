@@ -168,8 +168,7 @@ bool Pop3Session::authenticate(Auth method, const std::string& id, const std::st
     case AuthOutcome::Ok: break;
     }
     const std::string ip = io_->peer_ip();
-    if (!r.user.password.empty()) attempts_.record_success(ip);
-    if (r.empty_password) log_client(LogLevel::Notice, "<" + r.user.alias + "> logged in with an empty password");
+    attempts_.record_success(ip);                 // POP3-41: the password is never empty (SEC-4)
     login_time_ = std::time(nullptr);
     if (auto st = users_.record_login(r.user.number, {ip, host_, "", login_time_}); !st)
         log_user(LogLevel::Error, "!ERROR " + st.error().message + " saving login data");

@@ -26,7 +26,8 @@ Result<std::shared_ptr<MailServices>> MailServices::build(ConfigPtr config) {
     auto s = std::make_shared<MailServices>();
     s->users = std::move(*users);
     s->store = smb::SmbMailStore::from_config(*config);
-    if (!config->mail.has(mail_opt::NO_HOST_LOOKUP)) s->resolver = std::make_unique<LibresolvResolver>();
+    if (!config->mail.has(mail_opt::NO_HOST_LOOKUP))                                  // short tries, SEC-1
+        s->resolver = std::make_unique<LibresolvResolver>(session_resolver_options());
     s->site_lists = std::make_unique<smtp::FileSiteLists>(config->paths.ctrl);
     s->notices = std::make_unique<smtp::NodeNotices>(*config);
     s->pop3_lists = pop3_access_lists(*config);

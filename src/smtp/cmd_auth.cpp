@@ -69,10 +69,8 @@ SmtpSession::Flow SmtpSession::auth_succeed(const User& u, const char* method) {
     const time_t now = time(nullptr);
     (void)users_.record_login(u.number, {client_ip_, client_host_, protocol_, now});  // USER-31
     if (!logout_due_) logout_due_ = Login{u.number, now};
-    if (!u.password.empty()) {
-        if (extras_.login_attempts) extras_.login_attempts->clear(client_ip_);
-        if (extras_.on_login) extras_.on_login();                                     // SMTP-16
-    }
+    if (extras_.login_attempts) extras_.login_attempts->clear(client_ip_);            // SEC-4: never an
+    if (extras_.on_login) extras_.on_login();                                         // empty password, SMTP-16
     log_client(LogLevel::Info, std::string("logged-in using ") + method + " authentication (" +
                                    std::to_string(u.etoday) + " emails sent today)");
     reply({235, "2.7.0", "User Authenticated"});

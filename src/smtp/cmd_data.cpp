@@ -88,7 +88,7 @@ SmtpSession::Flow SmtpSession::end_of_data(const Spool& s) {
                                    std::to_string(s.body_bytes) + " bytes, header: " +
                                    std::to_string(s.header_lines) + " lines, " +
                                    std::to_string(s.header.size()) + " bytes)");     // SMTP-174
-    if (tx_.kind != MailKind::Mail) return deliver_telegram(s.body);                  // SMTP-176
+    if (tx_.kind != MailKind::Mail) return deliver_telegram(s.body, s.body_bytes);    // SMTP-176
     std::vector<std::string> addrs;
     for (auto& r : tx_.rcpts) addrs.push_back(r.to);
     Verdict v = filters_.consult(

@@ -17,6 +17,7 @@
 #include <cctype>
 #include <cstdio>
 #include <fstream>
+#include <set>
 
 namespace sbbs::smtp {
 
@@ -280,7 +281,13 @@ SmtpSession::Flow SmtpSession::post_mail(const ParsedHeader& p, const std::strin
     return Flow::Continue;
 }
 
-SmtpSession::Flow SmtpSession::deliver_telegram(const std::string& body) {            // SMTP-176, USER-57
+SmtpSession::Flow SmtpSession::deliver_telegram(const std::string& body, uint64_t body_bytes) {  // SMTP-176
+    uint32_t cap = cfg_->mail.max_telegram_size;                                      // ours: SEC-8, checked
+    if (body_bytes > cap) {                                                           // before any delivery
+        reply({552, "5.3.4", "Message size (" + std::to_string(body_bytes) + ") exceeds maximum: " +
+                                 std::to_string(cap) + " bytes"});                       // as SMTP-190
+        return Flow::Continue;
+    }
     std::string sender = tx_.reverse_path;
     if (!sender.empty() && sender.front() == '<') sender.erase(0, 1);
     if (!sender.empty() && sender.back() == '>') sender.pop_back();
@@ -297,14 +304,14 @@ SmtpSession::Flow SmtpSession::deliver_telegram(const std::string& body) {      
     t.client_host = client_host_;
     t.text = body;
     std::string text = telegram_text(t);
-    unsigned delivered = 0, max = cfg_->mail.max_recipients;
+    std::set<uint32_t> delivered;                      // ours: SEC-8, once per user however often listed
+    size_t max = cfg_->mail.max_recipients;                                            // SMTP-176, USER-57
     for (auto& r : tx_.rcpts) {
-        if (!r.ext || (max && delivered >= max)) continue;
+        if (!r.ext || (max && delivered.size() >= max) || !delivered.insert(r.ext).second) continue;
         if (!extras_.notices || !extras_.notices->append(r.ext, text).ok()) {
             reply({451, "4.3.0", "ERROR delivering telegram"});
             return Flow::Continue;
         }
-        ++delivered;
     }
     reply(ok());
     return Flow::Continue;

@@ -142,7 +142,7 @@ private:
     Flow cmd_data();
     Flow receive_data(Spool& spool);
     Flow end_of_data(const Spool& spool);
-    Flow deliver_telegram(const std::string& body);
+    Flow deliver_telegram(const std::string& body, uint64_t body_bytes);
     // delivery.cpp
     NewMessage common_message(const ParsedHeader& p, const std::string& body, uint16_t attr);
     Flow store_mail(const ParsedHeader& p, const std::string& body, uint16_t attr, bool& delivered);

@@ -54,12 +54,10 @@ std::string digest_secret(const User& user) { return to_lower(user.password); }
 
 namespace {
 
-bool password_accepted(const Credentials& c, const User& u, AuthResult& r) {
+bool password_accepted(const Credentials& c, const User& u) {
     if (c.method == AuthMethod::Digest)
         return c.digest_matches && c.digest_matches(digest_secret(u));
-    if (!iequals(c.password, u.password)) return false;
-    r.empty_password = c.method == AuthMethod::Pop3Pass && u.password.empty();
-    return true;
+    return iequals(c.password, u.password);
 }
 
 } // namespace
@@ -84,7 +82,10 @@ AuthResult authenticate(const Config& cfg, UserDirectory& users, const Credentia
         r.outcome = AuthOutcome::EmptyPassword;
         return r;
     }
-    if (!password_accepted(c, r.user, r)) {
+    // ours (SEC-4, USER-29): an empty stored password is no secret. An HMAC
+    // or APOP digest keyed with "" is anyone's to compute, and an empty PASS
+    // anyone's to send, so no mechanism logs such an account in.
+    if (r.user.password.empty() || !password_accepted(c, r.user)) {
         r.outcome = AuthOutcome::BadPassword;
         return r;
     }

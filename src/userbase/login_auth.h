@@ -39,14 +39,13 @@ enum class AuthOutcome {
     ReadError,         // the record could not be read (lock/IO)
     Unusable,          // DELETED or INACTIVE, refused before any compare
     EmptyPassword,     // SMTP AUTH with an empty password argument
-    BadPassword,
+    BadPassword,       // also: the account's stored password is empty (SEC-4)
     Requirements,      // LoginRequirements not met (or not understood)
 };
 
 struct AuthResult {
     AuthOutcome outcome = AuthOutcome::UnknownUser;
     User user;                    // valid from Unusable on
-    bool empty_password = false;  // POP3 login with an empty stored password (log at Notice)
     std::string detail;           // e.g. the unsupported ARS part
     bool ok() const { return outcome == AuthOutcome::Ok; }
 };

@@ -296,6 +296,24 @@ TEST_CASE("CFG-58 CFG-63 CFG-64 CFG-65 CFG-66 CFG-67 limits from the sample and 
     CHECK(cfg2->mail.connect_timeout_s == 0);
 }
 
+TEST_CASE("SEC-8 MaxTelegramSize (ours): 4K by default, byte units, out of range warned and 4K", "[config]") {
+    test::TempInstall inst;
+    Diagnostics d;
+    CHECK(load_ok(inst, d)->mail.max_telegram_size == 4096);
+    CHECK_FALSE(has(d, "MaxTelegramSize", LogLevel::Info));      // a known key, not "unknown key"
+    set_mail_key(inst, "MaxTelegramSize = 2K");
+    Diagnostics d2;
+    CHECK(load_ok(inst, d2)->mail.max_telegram_size == 2048);
+    CHECK_FALSE(has(d2, "MaxTelegramSize", LogLevel::Info));
+    for (const char* bad : {"MaxTelegramSize = 0", "MaxTelegramSize = 1M"}) {
+        set_mail_key(inst, bad);
+        Diagnostics d3;
+        CHECK(load_ok(inst, d3)->mail.max_telegram_size == 4096);
+        CHECK(has(d3, "sbbs.ini", LogLevel::Warning));
+        CHECK(has(d3, "MaxTelegramSize: value", LogLevel::Warning));
+    }
+}
+
 TEST_CASE("CFG-70 CFG-71 CFG-72 CFG-73 CFG-74 CFG-75 CFG-76 CFG-77 CFG-78 [Mail] strings and defaults", "[config]") {
     test::TempInstall inst;
     inst.write("ctrl/sbbs.ini", "[Mail]\nOptions = RELAY_TX\nArchiveRequirements = LEVEL 90\n"

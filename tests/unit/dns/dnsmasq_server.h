@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <fstream>
 #include <netinet/in.h>
+#include <poll.h>
 #include <string>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -110,6 +111,54 @@ private:
     uint16_t port_ = 0;
     pid_t pid_ = -1;
     bool ready_ = false;
+};
+
+// The name server of a name that never answers (SEC-1): a UDP socket on
+// loopback that takes queries and answers none until release(). Point a
+// dnsmasq at it with "server=/<domain>/127.0.0.1#<port>".
+class SilentNameServer {
+public:
+    SilentNameServer() {
+        fd_ = socket(AF_INET, SOCK_DGRAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof a;
+        if (fd_ >= 0 && bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+            getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+            port_ = ntohs(a.sin_port);
+    }
+    ~SilentNameServer() {
+        if (fd_ >= 0) close(fd_);
+    }
+    SilentNameServer(const SilentNameServer&) = delete;
+    SilentNameServer& operator=(const SilentNameServer&) = delete;
+
+    uint16_t port() const { return port_; }
+    // Waits up to `seconds` for a query and keeps it; true when one came.
+    bool wait_query(int seconds) {
+        pollfd p{fd_, POLLIN, 0};
+        if (port_ == 0 || poll(&p, 1, seconds * 1000) != 1) return false;
+        query_.assign(512, '\0');
+        peer_len_ = sizeof peer_;
+        ssize_t n = recvfrom(fd_, query_.data(), query_.size(), 0, reinterpret_cast<sockaddr*>(&peer_), &peer_len_);
+        query_.resize(n > 0 ? size_t(n) : 0);
+        return query_.size() >= 12;
+    }
+    // Answers the kept query with NXDOMAIN, so whoever waits on it goes on.
+    void release() {
+        if (query_.size() < 12) return;
+        query_[2] = char(uint8_t(query_[2]) | 0x80);                      // QR: a response
+        query_[3] = char((uint8_t(query_[3]) & 0x70) | 0x80 | 3);         // RA, RCODE 3
+        (void)sendto(fd_, query_.data(), query_.size(), 0, reinterpret_cast<sockaddr*>(&peer_), peer_len_);
+    }
+
+private:
+    int fd_ = -1;
+    uint16_t port_ = 0;
+    std::string query_;
+    sockaddr_in peer_{};
+    socklen_t peer_len_ = 0;
 };
 
 } // namespace sbbs::test

@@ -7,6 +7,9 @@
 
 #include <catch.hpp>
 
+#include <atomic>
+#include <thread>
+
 using namespace sbbs;
 
 namespace {
@@ -93,6 +96,35 @@ TEST_CASE("SEND-37 a DNS server that does not answer is a temporary failure", "[
     auto mx = r.mx("example.test");
     CHECK(mx.status == DnsStatus::TempFail);
     CHECK_FALSE(mx.error.empty());
+}
+
+TEST_CASE("SEC-1 a look-up completes while another thread waits on a name that never answers", "[dns]") {
+    test::SilentNameServer tarpit;
+    test::DnsmasqServer dns(std::string(kZone) + "server=/tarpit.example/127.0.0.1#" + std::to_string(tarpit.port()));
+    if (!dns.running()) { WARN("skipped: " << dns.why_not()); return; }
+    ResolverOptions o = local(dns);
+    o.timeout_s = 20;                    // the stuck query outlasts the good one unless released
+    LibresolvResolver r(o);
+    std::atomic<bool> stuck_done{false};
+    std::thread stuck([&] {
+        (void)r.a("host.tarpit.example");
+        stuck_done = true;
+    });
+    const bool forwarded = tarpit.wait_query(10);    // the stuck thread is inside its query now
+    DnsAnswer<std::string> good;
+    if (forwarded) good = r.a("mx-a.example.test");
+    const bool overtook = !stuck_done;
+    tarpit.release();
+    stuck.join();
+    REQUIRE(forwarded);
+    CHECK(good.status == DnsStatus::Ok);
+    CHECK(overtook);
+}
+
+TEST_CASE("SEC-1 session look-ups use short tries on the system's name servers", "[dns]") {
+    ResolverOptions o = session_resolver_options();
+    CHECK(o.server.empty());
+    CHECK(o.timeout_s * o.tries <= 10);
 }
 
 TEST_CASE("SEND-33 an unresolvable DNSServer makes the resolver unusable", "[dns]") {

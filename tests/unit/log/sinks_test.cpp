@@ -3,7 +3,10 @@
 #include "log/hack_log.h"
 #include "log/file_logger.h"
 #include "log/line_stamp.h"
+#include "log/printable_text.h"
+#include "log/spy_log.h"
 #include "log/stream_logger.h"
+#include "log/syslog_logger.h"
 #include "log/tee_logger.h"
 #include "log/threshold_logger.h"
 
@@ -179,4 +182,61 @@ TEST_CASE("SMTP-79 hack.log entry shape, without the attempted password", "[log]
         "SUSPECTED SMTP LOGIN HACK ATTEMPT for user 'sysop' on Fri Aug 21 2026 10:07 pm\r\n"
         "Using port 40123 at <no name> [192.0.2.7]\r\n";
     CHECK(all == head + "Details: ********\r\n\r\n" + head + "\r\n");
+}
+
+namespace {
+// A login name a client chose to forge a log line with (SEC-9).
+const std::string kForged = "x\r\nSUSPECTED FAKE HACK ATTEMPT\x1b[2J\x7f";
+const std::string kEscaped = "x^M^JSUSPECTED FAKE HACK ATTEMPT^[[2J^?";
+
+std::string file_text(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+} // namespace
+
+TEST_CASE("SEC-9 control characters are escaped as ^X by the one shared function", "[log]") {
+    CHECK(printable(kForged) == kEscaped);
+    CHECK(printable(std::string("\0\t\x1f ~", 5)) == "^@^I^_ ~");
+    CHECK(printable("caf\xc3\xa9") == "caf\xc3\xa9");          // UTF-8 untouched
+    std::string out = "head ";
+    append_printable(out, "a\nb");
+    CHECK(out == "head a^Jb");
+}
+
+TEST_CASE("SEC-9 terminal and mail.log lines escape control characters", "[log]") {
+    const std::string line = stamped_line(kForged + "  \r\n");
+    CHECK(line.substr(line.find("mail ") + 5) == kEscaped + "\n");
+}
+
+TEST_CASE("SEC-9 hack.log escapes every field: a forged user name stays on its line", "[log]") {
+    TempDir dir;
+    HackAttempt a{"SMTP LOGIN", kForged, "Fri Aug 21 2026 10:07 pm", 40123, "evil\nhost", "192.0.2.7", true};
+    REQUIRE(append_hack_log(dir.path.string() + "/", a).ok());
+    CHECK(file_text(dir.path / "hack.log") ==
+          "SUSPECTED SMTP LOGIN HACK ATTEMPT for user '" + kEscaped + "' on Fri Aug 21 2026 10:07 pm\r\n"
+          "Using port 40123 at evil^Jhost [192.0.2.7]\r\nDetails: ********\r\n\r\n");
+}
+
+TEST_CASE("SEC-9 error.log escapes control characters in the entry text", "[log]") {
+    TempDir dir;
+    ErrorLogFile err(dir.path.string() + "/", "sbbsmail/0.1", "bbs.example.com",
+                     [] { return std::time_t{1'700'000'000}; });
+    err.log(LogLevel::Error, "0003 SMTP  " + kForged);
+    CHECK(file_text(err.path()) == ctime_text(1'700'000'000) + " sbbsmail/0.1 bbs.example.com\r\nmail 0003 SMTP  " +
+                                       kEscaped + "\r\n\r\n");
+}
+
+TEST_CASE("SEC-9 the spy log writes one escaped line per received line", "[log]") {
+    TempDir dir;
+    {
+        auto spy = SpyLog::open(dir.path.string() + "/", "SMTP");
+        REQUIRE(spy.ok());
+        (*spy)->write(kForged);
+    }
+    CHECK(file_text(dir.path / "smtpspy.txt") == kEscaped + "\n");
+}
+
+TEST_CASE("SEC-9 syslog is given escaped text", "[log]") {
+    CHECK(syslog_text(kForged) == kEscaped);
 }

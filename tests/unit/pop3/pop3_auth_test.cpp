@@ -246,15 +246,16 @@ TEST_CASE("POP3-36 deleted or inactive users are refused without counting", "[po
     CHECK(f.attempts.failures.empty());
 }
 
-TEST_CASE("POP3-37 password compared ignoring case; empty stored password", "[pop3]") {
+TEST_CASE("POP3-37 SEC-4 password compared ignoring case; an empty stored password never logs in", "[pop3]") {
     Pop3Fixture f;
     CHECK(f.run({"USER Alice", "PASS SECRET", "QUIT"})[2].rfind("+OK", 0) == 0);
     auto out = f.run({"USER Alice", "PASS nope"});
     CHECK(out[2] == "-ERR Authentication failure");
     CHECK(f.log.any("[127.0.0.2] <Alice> !FAILED Password attempt"));
     f.users.add(6, "Empty", "");
-    CHECK(f.run({"USER Empty", "PASS ", "QUIT"})[2].rfind("+OK", 0) == 0);
-    CHECK(f.log.level_of("logged in with an empty password") == LogLevel::Notice);
+    CHECK(f.run({"USER Empty", "PASS ", "QUIT"})[2] == "-ERR Authentication failure");
+    CHECK(f.run({"APOP Empty {digest:}", "QUIT"})[1] == "-ERR Authentication failure");
+    CHECK(f.log.any("!FAILED APOP authentication: Empty"));
 }
 
 TEST_CASE("POP3-39 LoginRequirements must be met", "[pop3]") {

@@ -196,6 +196,21 @@ TEST_CASE("SMTP-80 SMTP-81 USER-27 CRAM-MD5 keyed with the lower-cased password"
     CHECK(wrong.lines().back() == "535 5.7.8 Authentication failure");
 }
 
+TEST_CASE("SEC-4 CRAM-MD5 keyed with an empty stored password is refused and counted", "[smtp][auth]") {
+    Harness h;
+    h.users.add(7, "Nopass", "");
+    CramIo io;
+    io.user = "Nopass";
+    io.key = "";                                              // anyone can compute this HMAC
+    io.send("AUTH CRAM-MD5");
+    io.send("<cram>");
+    SmtpSession s(h.cfg, h.listener, h.users, h.store, h.log, h.filters, h.extras);
+    s.run(io);
+    CHECK(io.lines().back() == "535 5.7.8 Authentication failure");
+    CHECK(s.authenticated_user() == 0);
+    CHECK(h.log.has("Nopass !FAILED Password attempt"));
+}
+
 TEST_CASE("SMTP-82 CRAM-MD5: an undecodable answer is 501 without counting", "[smtp][auth]") {
     Harness h;
     auto r = h.run({"AUTH CRAM-MD5", "***", "NOOP"});

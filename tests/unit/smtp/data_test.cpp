@@ -406,6 +406,45 @@ TEST_CASE("SMTP-102 SMTP-150 SMTP-176 SEND delivers a telegram, not e-mail", "[s
     CHECK(v.notices.written[3] == "\x01n\x01h\x01" "cInstant Message\x01n from \x01h\x01y" "alice@remote.org\x01n:\r\n\x01hHi\r\n");
 }
 
+static std::vector<std::string> telegram_script(const std::string& verb, unsigned copies,
+                                                std::vector<std::string> body) {
+    std::vector<std::string> s{"EHLO x", verb + " FROM:<alice@remote.org>"};
+    for (unsigned i = 0; i < copies; ++i) s.push_back("RCPT TO:<mary@example.com>");
+    s.push_back("DATA");
+    s.insert(s.end(), body.begin(), body.end());
+    s.push_back(".");
+    s.push_back("QUIT");
+    return s;
+}
+
+TEST_CASE("SEC-8 SMTP-176 a telegram over MaxTelegramSize gets 552 and reaches nobody", "[smtp][data]") {
+    Harness h;                                          // SOML: no on-line check (SMTP-102)
+    h.cfg->mail.max_telegram_size = 300;
+    h.cfg->mail.max_msg_size = 200;                    // the spool stops at 200: still refused
+    auto r = h.run(telegram_script("SOML", 3, std::vector<std::string>(5, std::string(98, 'x'))));
+    CHECK(codes(r) == std::vector<int>{220, 250, 250, 250, 250, 250, 354, 552, 221});
+    CHECK(has_line(r, "552 5.3.4 Message size (500) exceeds maximum: 300 bytes"));
+    CHECK(h.notices.written.empty());
+    Harness fits;
+    fits.cfg->mail.max_telegram_size = 500;
+    fits.cfg->mail.max_msg_size = 0;
+    fits.run(telegram_script("SAML", 1, std::vector<std::string>(5, std::string(98, 'x'))));
+    CHECK(fits.notices.written.count(3) == 1);
+}
+
+TEST_CASE("SEC-8 SMTP-176 a telegram is written once per user however often it is listed", "[smtp][data]") {
+    Harness h;
+    auto script = telegram_script("SOML", 3, {"Hi Mary"});
+    script.insert(script.begin() + 4, "RCPT TO:<sysop@example.com>");
+    auto r = h.run(script);
+    CHECK(codes(r).back() == 221);
+    CHECK(has_line(r, "250 OK"));
+    const std::string one = "\x01n\x01h\x01" "cInstant Message\x01n from \x01h\x01y" "alice@remote.org\r\n"
+                            "\x01w[\x01n" "127.0.0.2\x01h] (\x01n<no name>\x01h)\x01n:\r\n\x01hHi Mary\r\n";
+    CHECK(h.notices.written[3] == one);
+    CHECK(h.notices.written[1] == one);
+}
+
 // A filter that records where it was consulted and can decide at one point.
 struct Probe : SmtpFilter {
     std::vector<std::string> seen;

@@ -115,16 +115,21 @@ TEST_CASE("USER-27 APOP and CRAM-MD5 use the lower-case password as the secret")
     CHECK(authenticate(e.cfg, *e.dir, c).outcome == AuthOutcome::BadPassword);
 }
 
-TEST_CASE("USER-29 an empty stored password: POP3 accepts an empty one, SMTP AUTH refuses") {
+TEST_CASE("SEC-4 USER-29 an empty stored password logs in through no mechanism") {
     Env e;
     e.poke(5, {set_text(PASS, "")});
-    AuthResult pop = e.auth("tess.tagger", "");
-    CHECK(pop.ok());
-    CHECK(pop.empty_password);
+    CHECK(e.auth("tess.tagger", "").outcome == AuthOutcome::BadPassword);              // POP3 PASS
     CHECK(e.auth("tess.tagger", "", AuthMethod::SmtpPlain).outcome == AuthOutcome::EmptyPassword);
     CHECK(e.auth("tess.tagger", "", AuthMethod::SmtpLogin).outcome == AuthOutcome::EmptyPassword);
     CHECK(e.auth("tess.tagger", "x", AuthMethod::SmtpPlain).outcome == AuthOutcome::BadPassword);
-    CHECK_FALSE(e.auth("bob.forward", "bobpass").empty_password);
+    bool compared = false;
+    Credentials c;                                 // CRAM-MD5 and APOP: a digest keyed with ""
+    c.login_id = "tess.tagger";
+    c.method = AuthMethod::Digest;
+    c.digest_matches = [&](const std::string& secret) { compared = true; return secret.empty(); };
+    CHECK(authenticate(e.cfg, *e.dir, c).outcome == AuthOutcome::BadPassword);
+    CHECK_FALSE(compared);
+    CHECK(e.auth("bob.forward", "bobpass").ok());
     CHECK(e.auth("bob.forward", "", AuthMethod::SmtpPlain).outcome == AuthOutcome::EmptyPassword);
 }
 
