@@ -25,6 +25,11 @@ std::shared_ptr<const PatternList> CachedPatternList::get(time_t now, Diagnostic
     return list_;
 }
 
+void CachedPatternList::invalidate() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    loaded_ = false;
+}
+
 std::optional<ListEntry> CachedPatternList::find(std::string_view s, std::string_view s2, time_t now) {
     std::shared_ptr<const PatternList> list = get(now);
     const ListEntry* e = list->find(s, s2, now);

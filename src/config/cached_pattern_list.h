@@ -29,6 +29,8 @@ public:
     std::optional<ListEntry> find(std::string_view s, std::string_view s2 = {}, time_t now = 0);
     bool contains(std::string_view s, std::string_view s2 = {}, time_t now = 0) { return find(s, s2, now).has_value(); }
     const std::string& path() const { return path_; }
+    // The next lookup re-reads the file: we just appended to it.
+    void invalidate();
     unsigned reads() const { return reads_; }  // how many times the file was parsed
 
 private:

@@ -170,6 +170,14 @@ PatternList PatternList::load(const std::string& path, Diagnostics* diags) {
 }
 
 const ListEntry* PatternList::find(std::string_view s, std::string_view s2, time_t now) const {
+    const ListEntry* decided = decide(s, s2);
+    if (!decided) return nullptr;
+    time_t exp = decided->expires();
+    if (exp != 0 && exp <= (now ? now : time(nullptr))) return nullptr;  // CFG-131 (ours)
+    return decided;
+}
+
+const ListEntry* PatternList::decide(std::string_view s, std::string_view s2) const {
     SearchKey k1(s);
     std::optional<SearchKey> k2;
     if (!s2.empty()) k2.emplace(s2);
@@ -188,9 +196,6 @@ const ListEntry* PatternList::find(std::string_view s, std::string_view s2, time
         }
     }
     if (!decided && last_line_negated_ && !entries_.empty()) decided = &entries_.back();
-    if (!decided) return nullptr;
-    time_t exp = decided->expires();
-    if (exp != 0 && exp <= (now ? now : time(nullptr))) return nullptr;  // CFG-131 (ours)
     return decided;
 }
 

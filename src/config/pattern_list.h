@@ -33,6 +33,9 @@ public:
     // (e= at or before `now`; `now` 0 = the current time) never match
     // (ours, CFG-131).
     const ListEntry* find(std::string_view s, std::string_view s2 = {}, time_t now = 0) const;
+    // The deciding entry even when it has expired (auto-block appends prune
+    // such entries before adding a fresh one, CFG-134).
+    const ListEntry* decide(std::string_view s, std::string_view s2 = {}) const;
     bool contains(std::string_view s, std::string_view s2 = {}, time_t now = 0) const {
         return find(s, s2, now) != nullptr;
     }
