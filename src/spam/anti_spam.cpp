@@ -1,0 +1,50 @@
+// AntiSpam's shared parts: paths, spam.log and the sender of a message.
+#include "spam/anti_spam.h"
+
+#include "util/strings.h"
+
+namespace sbbs::spam {
+
+AntiSpamPaths AntiSpamPaths::of(const Config& cfg) {
+    AntiSpamPaths p;
+    p.ctrl = cfg.paths.ctrl;
+    p.text = cfg.paths.text;
+    p.logs = cfg.paths.logs;
+    p.cache_interval_s = cfg.sys.cache_filter_files_s;
+    p.spam_block_duration_s = cfg.mail.spam_block_duration_s;
+    p.sys_settings = cfg.sys.settings;
+    return p;
+}
+
+AntiSpam::AntiSpam(AntiSpamPaths paths)
+    : paths_(std::move(paths)),
+      ip_can_(paths_.text + "ip.can", paths_.cache_interval_s),
+      host_can_(paths_.text + "host.can", paths_.cache_interval_s),
+      spam_block_(paths_.ctrl + "spamblock.cfg", paths_.cache_interval_s),
+      ipfilter_exempt_(paths_.ctrl + "ipfilter_exempt.cfg", paths_.cache_interval_s) {}
+
+void AntiSpam::spam_log(const SessionInfo& s, SpamEvent e, Decision& d) const {     // SMTP-236
+    e.protocol = s.protocol;
+    e.host = s.host;
+    e.ip = s.ip;
+    if (auto st = append_spam_log(paths_.logs, e, paths_.sys_settings, std::time(nullptr)); !st)
+        d.note(LogLevel::Error, "!ERROR " + st.error().message + " writing spam.log");
+}
+
+NamedAddress AntiSpam::sender_of(const SessionInfo& s, std::string_view header) {
+    NamedAddress sender;
+    std::string rp = s.reverse_path;                                                // SMTP-163
+    if (!rp.empty() && rp.front() == '<') rp.erase(0, 1);
+    if (!rp.empty() && rp.back() == '>') rp.pop_back();
+    sender.address = rp;
+    if (auto at = rp.find('@'); at != std::string::npos) sender.name = rp.substr(0, at);
+    while (!header.empty()) {                                                       // SMTP-167
+        size_t nl = header.find('\n');
+        std::string_view line = trim_right(header.substr(0, nl));
+        header.remove_prefix(nl == header.npos ? header.size() : nl + 1);
+        if (auto f = header_field(line); f && iequals(f->name, "FROM")) sender = split_mail_address(f->value);
+    }
+    return sender;
+}
+
+} // namespace sbbs::spam

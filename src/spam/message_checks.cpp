@@ -1,0 +1,68 @@
+// Checks once the data has ended: the twit list (SMTP-175, every sender),
+// subject.can and email.can on the header lines (SMTP-181, unauthenticated
+// senders only) and the spam-bait drop (SMTP-194).
+#include "spam/anti_spam.h"
+
+#include "util/strings.h"
+
+namespace sbbs::spam {
+
+Decision AntiSpam::on_message(const SessionInfo& s, std::string_view header) {
+    NamedAddress sender = sender_of(s, header);
+    if (!PatternList::load(paths_.ctrl + "twitlist.cfg", nullptr).contains(sender.name, sender.address))
+        return {};
+    std::string who = "'" + sender.name + "' <" + sender.address + ">";
+    Decision d = Decision::refuse(554, "5.7.1", "Sender not allowed.", false);     // CFG-151
+    d.note(LogLevel::Notice, "!FILTERING TWIT-LISTED SENDER: " + who + " (" + std::to_string(++refused_) + " total)");
+    spam_log(s, {"", "REFUSED", "Twit-listed sender: " + who, "", "", s.last_rcpt, s.reverse_path}, d);
+    return d;
+}
+
+// The original tests each unfolded header line as it parses it, so the first
+// offending Subject:, From: or To: line decides.
+Decision AntiSpam::on_header(const SessionInfo& s, std::string_view header) {
+    if (s.authenticated) return {};
+    while (!header.empty()) {
+        size_t nl = header.find('\n');
+        std::string_view line = trim_right(header.substr(0, nl));
+        header.remove_prefix(nl == header.npos ? header.size() : nl + 1);
+        auto f = header_field(line);
+        if (!f) continue;
+        if (iequals(f->name, "SUBJECT")) {
+            if (!PatternList::load(paths_.text + "subject.can", nullptr).contains(f->value)) continue;
+            std::string what = "(" + f->value + ") from: " + s.reverse_path;
+            Decision d = Decision::refuse(554, "5.7.1", "Subject not allowed.", false);
+            d.note(LogLevel::Notice, "!BLOCKED SUBJECT " + what + " (" + std::to_string(++refused_) + " total)");
+            spam_log(s, {"", "REFUSED", "Blocked subject " + what, "", "", s.last_rcpt, s.reverse_path}, d);
+            return d;
+        }
+        if (iequals(f->name, "FROM")) {
+            Decision d = blocked_address(s, f->value, "FROM", s.last_rcpt, s.reverse_path);
+            if (!d.decided()) continue;
+            Decision r = Decision::refuse(554, "5.7.1", "Sender not allowed.", false);
+            r.notes = std::move(d.notes);
+            return r;
+        }
+        if (iequals(f->name, "TO") && !s.spam_bait) {
+            Decision d = blocked_address(s, f->value, "TO", s.last_rcpt, s.reverse_path);
+            if (!d.decided()) continue;
+            Decision r = Decision::refuse(550, "5.1.1", "Unknown user.", false);
+            r.notes = std::move(d.notes);
+            return r;
+        }
+    }
+    return {};
+}
+
+Decision AntiSpam::on_store(const SessionInfo& s, std::string_view header) {
+    if (!s.spam_bait) return {};
+    std::string info;                                                               // SMTP-255's sender-info
+    NamedAddress sender = sender_of(s, header);
+    if (s.authenticated) info = "'" + s.client_id + "' #" + std::to_string(s.user);
+    else if (iequals(sender.name, sender.address)) info = "<" + sender.address + ">";
+    else info = "'" + sender.name + "' <" + sender.address + ">";
+    return Decision::discard().note(LogLevel::Notice, "!IGNORED SPAM MESSAGE from " + info + " to <" + s.last_rcpt +
+                                                          "> (" + std::to_string(++ignored_) + " total)");
+}
+
+} // namespace sbbs::spam

@@ -1,0 +1,25 @@
+// Writing spam.log entries (see spam_log.h).
+#include "spam/spam_log.h"
+
+#include "log/system_time.h"
+#include "util/platform_file.h"
+
+namespace sbbs::spam {
+
+std::string spam_log_entry(const SpamEvent& e, const std::string& date) {
+    std::string to = e.to ? "to: " + e.to->substr(0, 128) : std::string();
+    std::string from = (e.from ? *e.from : e.host).substr(0, 128);
+    std::string s = "SUSPECTED " + e.protocol + " SPAM " + e.action + " on " + date.substr(0, 24) + "\r\n" +
+                    "Host: " + e.host + " [" + e.ip + "]\r\n" +
+                    "From: " + from + " " + to + "\r\n";   // the original keeps the space when `to` is unknown
+    if (!e.reason.empty()) s += "Reason: " + e.reason + "\r\n";
+    return s + "\r\n";
+}
+
+Status append_spam_log(const std::string& logs_dir, const SpamEvent& e, uint32_t sys_settings, std::time_t now) {
+    auto f = PlatformFile::open(logs_dir + "spam.log", FileOpen::AppendCreate);
+    if (!f) return f.error();
+    return f->append(spam_log_entry(e, system_time_text(now, sys_settings)));
+}
+
+} // namespace sbbs::spam
