@@ -2,6 +2,7 @@
 #include "server/mail_services.h"
 
 #include "config/options.h"
+#include "smtp/spam_filter.h"
 #include "state/database.h"
 
 namespace sbbs {
@@ -31,6 +32,8 @@ Result<std::shared_ptr<MailServices>> MailServices::build(ConfigPtr config) {
     s->site_lists = std::make_unique<smtp::FileSiteLists>(config->paths.ctrl);
     s->notices = std::make_unique<smtp::NodeNotices>(*config);
     s->pop3_lists = pop3_access_lists(*config);
+    s->smtp_filters.add(std::make_shared<smtp::SpamFilter>(
+        std::make_shared<spam::AntiSpam>(spam::AntiSpamPaths::of(*config))));
     s->config = std::move(config);
     return s;
 }

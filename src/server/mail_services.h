@@ -30,7 +30,7 @@ struct MailServices {
     std::unique_ptr<LibresolvResolver> resolver;   // null with NO_HOST_LOOKUP
     std::unique_ptr<smtp::FileSiteLists> site_lists;
     std::unique_ptr<smtp::NodeNotices> notices;
-    smtp::FilterChain smtp_filters;                // no anti-spam filters wired yet
+    smtp::FilterChain smtp_filters;                // the anti-spam rules (src/spam)
     Pop3AccessLists pop3_lists;
 
     static Result<std::shared_ptr<MailServices>> build(ConfigPtr config);

@@ -88,17 +88,19 @@ SmtpSession::Flow SmtpSession::end_of_data(const Spool& s) {
                                    std::to_string(s.body_bytes) + " bytes, header: " +
                                    std::to_string(s.header_lines) + " lines, " +
                                    std::to_string(s.header.size()) + " bytes)");     // SMTP-174
-    if (tx_.kind != MailKind::Mail) return deliver_telegram(s.body, s.body_bytes);    // SMTP-176
     std::vector<std::string> addrs;
     for (auto& r : tx_.rcpts) addrs.push_back(r.to);
-    Verdict v = filters_.consult(
-        [&](SmtpFilter& f) { return f.on_data_end(facts(), ReceivedMessage{s.header, s.body, addrs}); });
-    if (v.decided()) return apply(v);                                                 // SMTP-178
+    const ReceivedMessage msg{s.header, s.body, addrs};
+    Verdict v = filters_.consult([&](SmtpFilter& f) { return f.on_data_end(facts(), msg); });
+    if (v.decided()) return apply(v);                                                 // SMTP-175, SMTP-178
+    if (tx_.kind != MailKind::Mail) return deliver_telegram(s.body, s.body_bytes);    // SMTP-176
     if (tx_.rcpts.empty() && tx_.sub_code.empty()) {                                  // SMTP-179
         log_client(LogLevel::Debug, "No recipients in recipient list");
         reply(ok());
         return Flow::Continue;
     }
+    v = filters_.consult([&](SmtpFilter& f) { return f.on_header(facts(), msg); });
+    if (v.decided()) return apply(v);                                                 // SMTP-181
     if (s.header_overflow) {                                                          // SMTP-184
         reply({452, "4.3.1", "Insufficient system storage"});
         return Flow::Continue;
@@ -138,6 +140,8 @@ SmtpSession::Flow SmtpSession::end_of_data(const Spool& s) {
         return Flow::Continue;
     }
     if (!tx_.sub_code.empty()) return post_mail(p, s.body, attr);                     // SMTP-191
+    v = filters_.consult([&](SmtpFilter& f) { return f.on_store(facts(), msg); });
+    if (v.decided()) return apply(v);                                                 // SMTP-194
     bool stored = false;
     Flow f = store_mail(p, s.body, attr, stored);                                     // SMTP-195
     if (stored && !(attr & smb::attr::SPAM)) archive(s);                              // SMTP-211

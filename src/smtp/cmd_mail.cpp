@@ -66,6 +66,9 @@ SmtpSession::Flow SmtpSession::cmd_mail(const std::string& line, MailKind kind) 
         reply({530, "5.7.0", "Authentication required."});
         return Flow::Continue;
     }
+    // The filters (SMTP-94 email.can) see the argument as received, before our SIZE check.
+    Verdict v = filters_.consult([&](SmtpFilter& f) { return f.on_mail(facts(), line.substr(10)); });
+    if (v.decided()) return apply(v);
     std::string arg(trim(std::string_view(line).substr(10)));
     auto sp = arg.find(' ');
     std::string rp = arg.substr(0, sp);                                             // SMTP-95
@@ -74,8 +77,6 @@ SmtpSession::Flow SmtpSession::cmd_mail(const std::string& line, MailKind kind) 
         reply(*r);
         return Flow::Continue;
     }
-    Verdict v = filters_.consult([&](SmtpFilter& f) { return f.on_mail(facts(), rp); });
-    if (v.decided()) return apply(v);
     if (is_submission(listener_)) {                                                 // SMTP-97
         auto u = users_.get(auth_user_);
         std::string addr = strip_angles(rp);

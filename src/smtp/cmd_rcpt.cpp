@@ -73,8 +73,10 @@ SmtpSession::Flow SmtpSession::cmd_rcpt(const std::string& line) {
         reply(*r);
         return Flow::Continue;
     }
-    Verdict v = filters_.consult([&](SmtpFilter& f) { return f.on_rcpt(facts(), address); });
-    if (v.kind == Verdict::Kind::Discard) {                                            // spam bait, SMTP-110
+    Verdict v = filters_.consult([&](SmtpFilter& f) { return f.on_rcpt(facts(), address, raw); });
+    tx_.spam_bait = v.kind == Verdict::Kind::Discard;                                  // SMTP-112
+    if (tx_.spam_bait) {                                                               // spam bait, SMTP-110
+        tx_.last_rcpt = address;
         phase_ = Phase::HaveRecipients;
         reply(v.reply);
         return Flow::Continue;

@@ -27,7 +27,7 @@ unsigned SmtpSession::inactivity() const {
     return cfg_->mail.max_inactivity_s ? cfg_->mail.max_inactivity_s : 120;   // SMTP-8
 }
 
-void SmtpSession::log(LogLevel lvl, const std::string& text) {
+void SmtpSession::log(LogLevel lvl, const std::string& text) const {
     if (!logger_.enabled(lvl)) return;
     char prefix[32];
     std::snprintf(prefix, sizeof prefix, "%04u %-5s ", extras_.session_number % 10000, protocol_.c_str());
@@ -42,12 +42,18 @@ SessionFacts SmtpSession::facts() const {
     SessionFacts f;
     f.client_ip = client_ip_;
     f.client_host = client_host_;
+    f.server_ip = io_ ? io_->local_ip() : std::string();
+    f.client_id = authenticated() ? auth_alias_ : "[" + client_ip_ + "]";
     f.helo_name = helo_name_;
     f.protocol = protocol_;
     f.submission = is_submission(listener_);
     f.auth_user = auth_user_;
     f.reverse_path = tx_.reverse_path;
+    f.last_rcpt = tx_.last_rcpt;
+    f.spam_bait = tx_.spam_bait;
+    f.telegram = tx_.kind != MailKind::Mail;
     f.dnsbl_listed = dnsbl_listed_;
+    f.log = [this](LogLevel lvl, const std::string& text) { log(lvl, text); };
     return f;
 }
 

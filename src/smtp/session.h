@@ -72,6 +72,7 @@ private:
         std::vector<Recipient> rcpts;
         std::string sub_code;           // pending sub: target (SMTP-131)
         std::string last_rcpt;          // SMTP-159
+        bool spam_bait = false;         // the last RCPT was a spam bait (SMTP-112)
         uint32_t rcpt_count = 0;        // accepted, sub: included (SMTP-107)
         std::optional<uint32_t> sent_pending;   // the sender's mail in the base, read once (SMTP-108)
     };
@@ -84,7 +85,7 @@ private:
     void reply(const Reply& r);
     void reply_raw(const std::string& line);
     void flush();
-    void log(LogLevel lvl, const std::string& text);
+    void log(LogLevel lvl, const std::string& text) const;
     void log_client(LogLevel lvl, const std::string& text);   // "[ip] ..." or "<alias> ..."
     SessionFacts facts() const;
     Flow apply(const Verdict& v);

@@ -457,7 +457,7 @@ struct Probe : SmtpFilter {
     Verdict on_connect(const SessionFacts&) override { return at("connect"); }
     Verdict on_helo(const SessionFacts&) override { return at("helo"); }
     Verdict on_mail(const SessionFacts&, const std::string&) override { return at("mail"); }
-    Verdict on_rcpt(const SessionFacts&, const std::string&) override { return at("rcpt"); }
+    Verdict on_rcpt(const SessionFacts&, const std::string&, const std::string&) override { return at("rcpt"); }
     Verdict on_data_end(const SessionFacts&, const ReceivedMessage&) override { return at("data"); }
 };
 
