@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import smtplib
+import socket
 import subprocess
 import unittest
 
@@ -64,6 +65,18 @@ class SpamFilters(ServerCase):
         self.send("127.0.0.5", "alice@example.org", [USER], message("after", b"hi\r\n"))   # flushes the log
         self.assertTrue(self.srv.wait_output(r"127\.0\.0\.5.*Session thread terminated"), self.srv.output[-3000:])
         self.assertNotRegex(self.srv.output, r"127\.0\.0\.68\] !CLIENT BLOCKED")
+
+    def test_ip_silent_closes_without_a_reply(self):
+        """SMTP-17 CFG-144: a client in text/ip-silent.can is closed with no reply and no log line"""
+        self.server()
+        sock = socket.create_connection(("127.0.0.1", self.srv.ports["SMTPPort"]), timeout=5,
+                                        source_address=("127.0.0.69", 0))
+        self.addCleanup(sock.close)
+        sock.settimeout(5)
+        self.assertEqual(sock.recv(100), b"")
+        self.send("127.0.0.5", "alice@example.org", [USER], message("after", b"hi\r\n"))
+        self.assertTrue(self.srv.wait_output(r"127\.0\.0\.5.*Session thread terminated"))
+        self.assertNotIn("127.0.0.69", self.srv.output)
 
     def test_host_can_and_exemptions(self):
         """SMTP-25 SMTP-27 SMTP-228 CFG-138 CFG-142 CFG-145: host.can matches <no name>; ipfilter_exempt.cfg and spamblock_exempt.cfg lift blocks"""
