@@ -38,12 +38,8 @@ NamedAddress AntiSpam::sender_of(const SessionInfo& s, std::string_view header) 
     if (!rp.empty() && rp.back() == '>') rp.pop_back();
     sender.address = rp;
     if (auto at = rp.find('@'); at != std::string::npos) sender.name = rp.substr(0, at);
-    while (!header.empty()) {                                                       // SMTP-167
-        size_t nl = header.find('\n');
-        std::string_view line = trim_right(header.substr(0, nl));
-        header.remove_prefix(nl == header.npos ? header.size() : nl + 1);
-        if (auto f = header_field(line); f && iequals(f->name, "FROM")) sender = split_mail_address(f->value);
-    }
+    for (const HeaderField& f : header_fields(header))                              // SMTP-167
+        if (iequals(f.name, "FROM")) sender = split_mail_address(f.value);
     return sender;
 }
 

@@ -31,6 +31,14 @@ struct Decision {
     }
     static Decision discard() { return {Kind::Discard, 250, "2.0.0", "OK", false, {}}; }
     bool decided() const { return kind != Kind::Pass; }
+    // A refusal found by a shared check gets the reply of the rule that asked.
+    Decision with_reply(int c, std::string enh, std::string t, bool close_session) && {
+        code = c;
+        enhanced = std::move(enh);
+        text = std::move(t);
+        close = close_session;
+        return std::move(*this);
+    }
     Decision& note(LogLevel level, std::string text, bool with_client_id = true) {
         notes.push_back({level, std::move(text), with_client_id});
         return *this;

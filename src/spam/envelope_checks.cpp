@@ -31,9 +31,7 @@ Decision AntiSpam::on_reverse_path(const SessionInfo& s, std::string_view arg) {
     Decision d = blocked_address(s, arg, "REVERSE PATH", std::nullopt, std::nullopt);  // SMTP-94
     if (!d.decided()) return d;
     ++refused_;
-    Decision r = Decision::refuse(554, "5.7.1", "Sender not allowed.", true);
-    r.notes = std::move(d.notes);
-    return r;
+    return std::move(d).with_reply(554, "5.7.1", "Sender not allowed.", true);
 }
 
 Decision AntiSpam::on_recipient(const SessionInfo& s, const std::string& address, const std::string& raw) {
@@ -43,9 +41,7 @@ Decision AntiSpam::on_recipient(const SessionInfo& s, const std::string& address
     Decision d = blocked_address(s, address, "RECIPIENT", address, s.reverse_path);  // SMTP-113
     if (!d.decided()) return d;
     ++refused_;
-    Decision r = Decision::refuse(550, "5.1.1", "Unknown User: " + raw, false);
-    r.notes = std::move(d.notes);
-    return r;
+    return std::move(d).with_reply(550, "5.1.1", "Unknown User: " + raw, false);
 }
 
 Decision AntiSpam::spam_bait(const SessionInfo& s, const std::string& address) {

@@ -55,4 +55,15 @@ std::optional<HeaderField> header_field(std::string_view line) {
                        std::string(skip_blanks(line.substr(colon + 1)))};
 }
 
+std::vector<HeaderField> header_fields(std::string_view header) {
+    std::vector<HeaderField> fields;
+    while (!header.empty()) {
+        size_t nl = header.find('\n');
+        std::string_view line = trim_right(header.substr(0, nl));
+        header.remove_prefix(nl == header.npos ? header.size() : nl + 1);
+        if (auto f = header_field(line)) fields.push_back(std::move(*f));
+    }
+    return fields;
+}
+
 } // namespace sbbs::spam

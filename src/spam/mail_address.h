@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sbbs::spam {
 
@@ -25,5 +26,7 @@ struct HeaderField {
 // One header line; nullopt for a folded line (starts with a blank or a
 // control character) or a line without a colon.
 std::optional<HeaderField> header_field(std::string_view line);
+// Every field line of a header (CRLF lines), in order, trailing blanks cut.
+std::vector<HeaderField> header_fields(std::string_view header);
 
 } // namespace sbbs::spam

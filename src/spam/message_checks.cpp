@@ -22,33 +22,26 @@ Decision AntiSpam::on_message(const SessionInfo& s, std::string_view header) {
 // offending Subject:, From: or To: line decides.
 Decision AntiSpam::on_header(const SessionInfo& s, std::string_view header) {
     if (s.authenticated) return {};
-    while (!header.empty()) {
-        size_t nl = header.find('\n');
-        std::string_view line = trim_right(header.substr(0, nl));
-        header.remove_prefix(nl == header.npos ? header.size() : nl + 1);
-        auto f = header_field(line);
-        if (!f) continue;
-        if (iequals(f->name, "SUBJECT")) {
-            if (!PatternList::load(paths_.text + "subject.can", nullptr).contains(f->value)) continue;
-            std::string what = "(" + f->value + ") from: " + s.reverse_path;
+    for (const HeaderField& f : header_fields(header)) {
+        if (iequals(f.name, "SUBJECT")) {
+            if (!PatternList::load(paths_.text + "subject.can", nullptr).contains(f.value)) continue;
+            std::string what = "(" + f.value + ") from: " + s.reverse_path;
             Decision d = Decision::refuse(554, "5.7.1", "Subject not allowed.", false);
             d.note(LogLevel::Notice, "!BLOCKED SUBJECT " + what + " (" + std::to_string(++refused_) + " total)");
             spam_log(s, {"", "REFUSED", "Blocked subject " + what, "", "", s.last_rcpt, s.reverse_path}, d);
             return d;
         }
-        if (iequals(f->name, "FROM")) {
-            Decision d = blocked_address(s, f->value, "FROM", s.last_rcpt, s.reverse_path);
+        if (iequals(f.name, "FROM")) {
+            Decision d = blocked_address(s, f.value, "FROM", s.last_rcpt, s.reverse_path);
             if (!d.decided()) continue;
-            Decision r = Decision::refuse(554, "5.7.1", "Sender not allowed.", false);
-            r.notes = std::move(d.notes);
-            return r;
+            ++refused_;                                                             // SMTP-196
+            return std::move(d).with_reply(554, "5.7.1", "Sender not allowed.", false);
         }
-        if (iequals(f->name, "TO") && !s.spam_bait) {
-            Decision d = blocked_address(s, f->value, "TO", s.last_rcpt, s.reverse_path);
+        if (iequals(f.name, "TO") && !s.spam_bait) {
+            Decision d = blocked_address(s, f.value, "TO", s.last_rcpt, s.reverse_path);
             if (!d.decided()) continue;
-            Decision r = Decision::refuse(550, "5.1.1", "Unknown user.", false);
-            r.notes = std::move(d.notes);
-            return r;
+            ++refused_;
+            return std::move(d).with_reply(550, "5.1.1", "Unknown user.", false);
         }
     }
     return {};
