@@ -12,6 +12,7 @@
 #include "spam/spam_log.h"
 
 #include <atomic>
+#include <mutex>
 #include <cstdint>
 #include <ctime>
 #include <string>
@@ -66,6 +67,7 @@ private:
     CachedPatternList ip_can_, host_can_, spam_block_, ipfilter_exempt_;
     std::atomic<uint64_t> ip_filtered_{0}, host_filtered_{0}, spam_blocked_{0};
     std::atomic<uint64_t> refused_{0}, ignored_{0};
+    std::mutex block_mu_;   // one auto-block append at a time: no duplicate lines between sessions
 };
 
 } // namespace sbbs::spam

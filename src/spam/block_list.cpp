@@ -3,6 +3,7 @@
 
 #include "config/list_file.h"
 #include "config/list_time.h"
+#include "spam/printable.h"
 #include "util/platform_clock.h"
 #include "util/platform_file.h"
 
@@ -23,12 +24,12 @@ std::string list_time_text(std::time_t t) {
 }
 
 std::string block_line(const BlockRequest& r, std::time_t now) {                    // SMTP-235
-    std::string line = r.ip + "\tt=" + list_time_text(now);
-    if (!r.protocol.empty()) line += "\tp=" + r.protocol;
-    if (!r.reason.empty()) line += "\tr=" + r.reason;
+    std::string line = printable(r.ip) + "\tt=" + list_time_text(now);
+    if (!r.protocol.empty()) line += "\tp=" + printable(r.protocol);
+    if (!r.reason.empty()) line += "\tr=" + printable(r.reason);
     if (r.duration_s) line += "\te=" + list_time_text(now + r.duration_s);
-    if (!r.user.empty()) line += "\tu=" + r.user;
-    if (!r.host.empty() && r.host != "<no name>") line += "\th=" + r.host;
+    if (!r.user.empty()) line += "\tu=" + printable(r.user);
+    if (!r.host.empty() && r.host != "<no name>") line += "\th=" + printable(r.host);
     return line + "\n";
 }
 

@@ -53,7 +53,9 @@ Decision AntiSpam::spam_bait(const SessionInfo& s, const std::string& address) {
     // SMTP-111: a DNSBL-listed session is not double-filtered.
     if (!s.dnsbl_listed && !spam_block_exempt(s)) {
         BlockRequest b{s.ip, s.host, s.protocol, reason, s.reverse_path, paths_.spam_block_duration_s};
+        std::unique_lock<std::mutex> one_writer(block_mu_);
         auto added = add_blocked_ip(spam_block_.path(), b, *ipfilter_exempt_.get(), std::time(nullptr));
+        one_writer.unlock();
         if (!added)
             d.note(LogLevel::Error, "!ERROR " + added.error().message + " adding to " + spam_block_.path());
         else if (*added) {

@@ -2,17 +2,18 @@
 #include "spam/spam_log.h"
 
 #include "log/system_time.h"
+#include "spam/printable.h"
 #include "util/platform_file.h"
 
 namespace sbbs::spam {
 
 std::string spam_log_entry(const SpamEvent& e, const std::string& date) {
-    std::string to = e.to ? "to: " + e.to->substr(0, 128) : std::string();
-    std::string from = (e.from ? *e.from : e.host).substr(0, 128);
+    std::string to = e.to ? "to: " + printable(e.to->substr(0, 128)) : std::string();
+    std::string from = printable((e.from ? *e.from : e.host).substr(0, 128));
     std::string s = "SUSPECTED " + e.protocol + " SPAM " + e.action + " on " + date.substr(0, 24) + "\r\n" +
-                    "Host: " + e.host + " [" + e.ip + "]\r\n" +
+                    "Host: " + printable(e.host) + " [" + e.ip + "]\r\n" +
                     "From: " + from + " " + to + "\r\n";   // the original keeps the space when `to` is unknown
-    if (!e.reason.empty()) s += "Reason: " + e.reason + "\r\n";
+    if (!e.reason.empty()) s += "Reason: " + printable(e.reason) + "\r\n";
     return s + "\r\n";
 }
 

@@ -43,3 +43,11 @@ TEST_CASE("CFG-134 an address is added once; an expired line is pruned first; ex
     BlockRequest fresh{"198.51.100.1", "", "SMTP", "why", "", 0};
     CHECK(*add_blocked_ip(inst.path("ctrl/new.cfg"), fresh, none, now) == true);   // created when missing
 }
+
+TEST_CASE("CFG-134 hostile values cannot add list lines or metadata items", "[spam]") {
+    BlockRequest r{"192.0.2.7", "evil\n*\tq=1", "SMTP", "SPAM BAIT (x) taken", "<a\tb@c>", 0};
+    std::string line = block_line(r, 1'787'000'000);
+    CHECK(line.find('\n') == line.size() - 1);
+    CHECK(line.find("\th=evil?*?q=1\n") != std::string::npos);
+    CHECK(line.find("\tu=<a?b@c>") != std::string::npos);
+}

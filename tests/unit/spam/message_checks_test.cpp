@@ -85,3 +85,12 @@ TEST_CASE("SMTP-194 a spam-bait transaction is accepted and dropped", "[spam]") 
     CHECK(d.code == 250);
     CHECK(has_note(d, "!IGNORED SPAM MESSAGE from 'A' <a@b.example> to <bait@bbs.example> (1 total)"));
 }
+
+TEST_CASE("SMTP-236 SMTP-181 control characters of a subject reach neither the log nor spam.log", "[spam]") {
+    test::SpamInstall inst;
+    inst.write("text/subject.can", "buy~\n");
+    Decision d = inst.rules().on_header(remote_session(), "Subject: buy\x1b[2J now\r\n");
+    REQUIRE(d.decided());
+    CHECK(has_note(d, "!BLOCKED SUBJECT (buy?[2J now)"));
+    CHECK(inst.read("data/spam.log").find('\x1b') == std::string::npos);
+}
