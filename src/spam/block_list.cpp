@@ -3,7 +3,7 @@
 
 #include "config/list_file.h"
 #include "config/list_time.h"
-#include "spam/printable.h"
+#include "log/printable_text.h"
 #include "util/platform_clock.h"
 #include "util/platform_file.h"
 

@@ -4,7 +4,6 @@
 #pragma once
 
 #include "log/log_level.h"
-#include "spam/printable.h"
 
 #include <cstdint>
 #include <string>
@@ -41,7 +40,7 @@ struct Decision {
         return std::move(*this);
     }
     Decision& note(LogLevel level, std::string text, bool with_client_id = true) {
-        notes.push_back({level, printable(text), with_client_id});
+        notes.push_back({level, std::move(text), with_client_id});   // the log sinks escape it
         return *this;
     }
 };

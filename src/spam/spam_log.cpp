@@ -1,8 +1,8 @@
 // Writing spam.log entries (see spam_log.h).
 #include "spam/spam_log.h"
 
+#include "log/printable_text.h"
 #include "log/system_time.h"
-#include "spam/printable.h"
 #include "util/platform_file.h"
 
 namespace sbbs::spam {

@@ -48,6 +48,6 @@ TEST_CASE("CFG-134 hostile values cannot add list lines or metadata items", "[sp
     BlockRequest r{"192.0.2.7", "evil\n*\tq=1", "SMTP", "SPAM BAIT (x) taken", "<a\tb@c>", 0};
     std::string line = block_line(r, 1'787'000'000);
     CHECK(line.find('\n') == line.size() - 1);
-    CHECK(line.find("\th=evil?*?q=1\n") != std::string::npos);
-    CHECK(line.find("\tu=<a?b@c>") != std::string::npos);
+    CHECK(line.find("\th=evil^J*^Iq=1\n") != std::string::npos);
+    CHECK(line.find("\tu=<a^Ib@c>") != std::string::npos);
 }
