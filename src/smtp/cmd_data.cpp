@@ -24,9 +24,35 @@ SmtpSession::Flow SmtpSession::cmd_data() {
     return f;
 }
 
+// SMTP-164 as RFC 5321 4.1.1.4 has it: the message ends only at CR LF . CR LF
+// (the DATA command itself counts as the first CR LF). A "." ended or preceded
+// by a bare LF is data, so a second message hidden behind <LF>.<LF> or the
+// like is never read as new commands (SEC-2, SMTP smuggling). White space
+// after the dot still counts (SMTP-164): a sender dot-stuffs such a line.
+static bool ends_data(std::string_view line, bool after_crlf, LineEnd end) {
+    if (!after_crlf || end != LineEnd::CrLf || !line.starts_with('.')) return false;
+    return line.find_first_not_of(" \t", 1) == std::string_view::npos;
+}
+
+// SEC-2: a bare LF has ended its line and is stored as CR LF, as Postfix's
+// smtpd_forbid_bare_newline = normalize does; a bare CR in the body becomes
+// CR LF too, so no bare line end is stored and later relayed to a server
+// that would take it for one (header lines drop theirs, SMTP-165).
+static std::string bare_cr_as_crlf(std::string line) {
+    if (line.find('\r') == std::string::npos) return line;
+    std::string out;
+    out.reserve(line.size() + 16);
+    for (char c : line) {
+        if (c == '\r') out += "\r\n";
+        else out += c;
+    }
+    return out;
+}
+
 SmtpSession::Flow SmtpSession::receive_data(Spool& s) {
     bool in_header = tx_.kind == MailKind::Mail;                                      // SMTP-169
     uint64_t max = cfg_->mail.max_msg_size;
+    bool after_crlf = true;
     for (;;) {
         ReadLine in = read(1000);
         if (in.status == ReadStatus::TooLong) {
@@ -37,9 +63,11 @@ SmtpSession::Flow SmtpSession::receive_data(Spool& s) {
             log_client(LogLevel::Warning, "!Sender disconnected (premature evacuation)");   // SMTP-174
             return Flow::Close;
         }
-        std::string line = std::move(in.line);
-        if (trim_right(line) == ".") return Flow::Continue;                            // SMTP-164
-        if (!line.empty() && line[0] == '.') line.erase(0, 1);                        // ours: SMTP-165 too
+        bool ends = ends_data(in.line, after_crlf, in.end);                           // SMTP-164
+        after_crlf = in.end == LineEnd::CrLf;
+        if (ends) return Flow::Continue;
+        std::string& line = in.line;
+        if (line.size() > 1 && line[0] == '.') line.erase(0, 1);                      // ours: SMTP-165 too
         if (in_header) {
             if (line.empty()) { in_header = false; continue; }
             std::string clean;
@@ -60,6 +88,7 @@ SmtpSession::Flow SmtpSession::receive_data(Spool& s) {
             reply({500, "5.5.2", "Line too long (body)"});
             return Flow::Close;
         }
+        line = bare_cr_as_crlf(std::move(line));                                      // SEC-2
         s.body_bytes += line.size() + 2;
         ++s.body_lines;
         if (max && s.body_bytes > max) s.too_big = true;                              // ours: SMTP-171
