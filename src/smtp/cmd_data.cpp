@@ -108,6 +108,19 @@ static std::string without_angles(std::string s) {
     return s;
 }
 
+// SMTP-182 (SEC-3): every mailbox of every From: field must pass the check;
+// a From: that cannot be read as mailboxes, or names none (e.g. a comment and
+// an address run together, or "<>"), is refused as well. Returns the address
+// to name in the refusal, or nothing when all pass.
+template <class Allowed>
+static std::optional<std::string> refused_from(const ParsedHeader& p, Allowed allowed) {
+    if (p.from_all.malformed || p.from_all.mailboxes.empty())
+        return p.from.address.empty() ? std::string("<>") : p.from.address;
+    for (auto& m : p.from_all.mailboxes)
+        if (!allowed(m.address)) return m.address;
+    return std::nullopt;
+}
+
 SmtpSession::Flow SmtpSession::end_of_data(const Spool& s) {
     if (s.header.empty() && s.body_bytes == 0) {                                       // SMTP-173
         reply({554, "5.6.0", "No message text"});
@@ -135,8 +148,9 @@ SmtpSession::Flow SmtpSession::end_of_data(const Spool& s) {
     ParsedHeader p = parse_rfc822_header(s.header);                                   // SMTP-181
     if (is_submission(listener_) && authenticated() && p.has_from) {                  // SMTP-182
         auto u = users_.get(auth_user_);
-        if (!u.ok() || !sender_address_allowed(*u, p.from.address)) {
-            reply({550, "5.7.1", "Mail header 'FROM' address " + p.from.address +
+        auto refused = refused_from(p, [&](const std::string& a) { return u.ok() && sender_address_allowed(*u, a); });
+        if (refused) {
+            reply({550, "5.7.1", "Mail header 'FROM' address " + *refused +
                                      " not authorized for this account, try " + (u.ok() ? alias_address(*u) : "")});
             return Flow::Continue;
         }

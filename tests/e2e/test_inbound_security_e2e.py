@@ -5,7 +5,7 @@ result read back from the base."""
 import socket
 import time
 
-from e2e_common import ServerCase
+from e2e_common import ServerCase, unverified_context
 from harness import is_closed, read_line
 import smbdump
 
@@ -100,3 +100,51 @@ class LineWithoutEnd(ServerCase):
         with self.srv.connect("POP3Port") as s:
             self.assertTrue(read_line(s).startswith("+OK"))
             self.expect_answer(s, "-ERR line too long\r\n")
+
+
+class SubmissionFromHeader(ServerCase):
+    """An authenticated user may only put his own addresses in From:."""
+    BYPASSES = [
+        "(x) sysop@testbbs.example",
+        "sysop@testbbs.example, <>",
+        "<>",
+        "Bob <bobby@testbbs.example>, sysop@testbbs.example",
+        "sysop@testbbs.example (Bob <bobby@testbbs.example>)",
+        "Staff: sysop@testbbs.example;",
+        "sysop(a (nested) comment)@testbbs.example",
+        "\"bobby@testbbs.example\" <sysop@testbbs.example>",
+        "(only a comment)",
+    ]
+
+    def submit(self, from_lines):
+        s = self.smtp("SubmissionPort")
+        s.ehlo("client.example.org")
+        s.starttls(context=unverified_context())
+        s.ehlo("client.example.org")
+        s.user, s.password = "Bob Forward", "BOBPASS"
+        self.assertEqual(s.auth("PLAIN", s.auth_plain)[0], 235)
+        self.assertEqual(s.mail("bobby@testbbs.example")[0], 250)
+        self.assertEqual(s.rcpt("sysop@testbbs.example")[0], 250)
+        head = "".join("From: %s\r\n" % f for f in from_lines)
+        code, text = s.data((head + "Subject: test\r\n\r\nbody\r\n").encode())
+        s.quit()
+        return code, text
+
+    def test_every_from_form_is_checked(self):
+        """SEC-3 SMTP-182 SMTP-99: comments, lists, groups, <> and a second From: do not get a foreign address past the check; the user's own address is accepted"""
+        self.server()
+        for f in self.BYPASSES:
+            with self.subTest(from_=f):
+                code, text = self.submit([f])
+                self.assertEqual(code, 550, text)
+                self.assertIn(b"not authorized for this account", text)
+        code, text = self.submit(["Bob <bobby@testbbs.example>", "sysop@testbbs.example"])
+        self.assertEqual((code, text), (550, b"5.7.1 Mail header 'FROM' address sysop@testbbs.example "
+                                             b"not authorized for this account, try Bob.Forward@testbbs.example"))
+        self.assertEqual(self.mail_base(), [])
+        code, text = self.submit(["\"Bob (me)\" <bobby@testbbs.example>, (again) bobby@testbbs.example"])
+        self.assertEqual(code, 250, text)
+        msgs = self.mail_base()
+        self.assertEqual(len(msgs), 1, msgs)
+        self.assertEqual(msgs[0].get(smbdump.SENDEREXT), b"2")
+        self.assertEqual(msgs[0].get(0xB4), b"\"Bob (me)\" <bobby@testbbs.example>, (again) bobby@testbbs.example")   # RFC822FROM
