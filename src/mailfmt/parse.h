@@ -17,6 +17,13 @@ struct Mailbox {
     std::string address;   // without angle brackets
 };
 
+// Every mailbox of an RFC 5322 mailbox-list or address-list (groups, nested
+// comments, quoted strings, obsolete routes and empty elements).
+struct MailboxList {
+    std::vector<Mailbox> mailboxes;   // in order; none has an empty address
+    bool malformed = false;           // some part is not a mailbox: trust none
+};
+
 struct ParsedHeader {
     std::vector<smb::HeaderField> fields;   // in header order, FMT-110/111 applied
     bool has_date = false;
@@ -26,6 +33,7 @@ struct ParsedHeader {
     bool has_message_id = false;
     bool has_from = false;
     Mailbox from;                           // From:, name MIME-decoded
+    MailboxList from_all;                   // every mailbox of every From: field (SMTP-182)
     std::string to_name;                    // display name of To:'s first address
     std::string subject;                    // decoded Subject
     bool utf8 = false;                      // a decoded field is non-ASCII UTF-8
@@ -40,6 +48,10 @@ std::string decode_mime_words(std::string_view value, bool* encoded = nullptr);
 
 // "Name <addr>", "addr (Name)", "\"Name\" <addr>" or a bare address.
 Mailbox parse_mailbox(std::string_view value);
+
+// A mailbox-list as RFC 5322 3.4 has it; names as parse_mailbox gives them
+// (not MIME-decoded), addresses without comments or blanks.
+MailboxList parse_mailbox_list(std::string_view value);
 
 // RFC 822/5322 date -> packed when_t (FMT-24, FMT-25); false if unparsable.
 bool parse_rfc822_date(std::string_view text, smb::When& when);

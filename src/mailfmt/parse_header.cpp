@@ -125,10 +125,17 @@ ParsedHeader parse_rfc822_header(std::string_view header) {
             smb::HeaderField nt{smb::hf::REPLYTONETTYPE, std::string{char(smb::net::INTERNET), 0}};
             p.fields.push_back(nt);
             p.fields.push_back({smb::hf::REPLYTONETADDR, inside_last_angles(v)});
-        } else if (type == smb::hf::RFC822FROM && !p.has_from) {
-            p.has_from = true;
-            p.from = parse_mailbox(v);
-            p.from.name = decode_mime_words(p.from.name);
+        } else if (type == smb::hf::RFC822FROM) {
+            // SEC-3: every From: field and every mailbox in it, for SMTP-182.
+            MailboxList list = parse_mailbox_list(v);
+            p.from_all.malformed |= list.malformed || list.mailboxes.empty();
+            if (!p.has_from) {
+                p.has_from = true;
+                bool usable = !list.malformed && !list.mailboxes.empty();
+                p.from = usable ? list.mailboxes.front() : parse_mailbox(v);
+                p.from.name = decode_mime_words(p.from.name);
+            }
+            for (auto& m : list.mailboxes) p.from_all.mailboxes.push_back(std::move(m));
         } else if (type == smb::hf::RFC822TO && !have_to) {
             have_to = true;
             std::string first = first_address(v);                      // SMTP-201

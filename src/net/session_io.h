@@ -13,16 +13,22 @@ namespace sbbs {
 
 enum class ReadStatus { Line, TooLong, Timeout, Closed, Error };
 
+// How a line ended. Commands accept both; in DATA only CR LF . CR LF ends the
+// message, so a bare LF there must not look like CR LF (SMTP smuggling).
+enum class LineEnd { CrLf, BareLf };
+
 struct ReadLine {
     ReadStatus status = ReadStatus::Closed;
-    std::string line;                // without CR LF (a bare LF also ends a line)
+    std::string line;                // without its line end (CR LF or a bare LF)
+    LineEnd end = LineEnd::CrLf;     // meaningful for status Line
 };
 
 class SessionIo {
 public:
     virtual ~SessionIo() = default;
     // Next line, at most `max_len` bytes; waits at most `timeout_s` seconds.
-    // A longer line is consumed up to its end and reported as TooLong.
+    // A longer line is reported as TooLong as soon as it passes the limit,
+    // without waiting for its end; later reads drop the rest of it.
     virtual ReadLine read_line(size_t max_len, unsigned timeout_s) = 0;
     // Send bytes as given (callers add CR LF).
     virtual bool write(std::string_view bytes) = 0;

@@ -53,15 +53,13 @@ void SocketSessionIo::close() {
     }
     socket_.reset();
     buffer_.clear();
+    head_ = 0;
 }
 
 ReadLine SocketSessionIo::read_line(size_t max_len, unsigned timeout_s) {
     if (!socket_.valid()) return {ReadStatus::Closed, {}};
     for (;;) {
-        bool too_long = false;
-        std::string line;
-        if (take_line(max_len, too_long, line))
-            return too_long ? ReadLine{ReadStatus::TooLong, {}} : ReadLine{ReadStatus::Line, std::move(line)};
+        if (auto line = take_line(max_len)) return std::move(*line);
         switch (fill(timeout_s)) {
         case Fill::Data: break;
         case Fill::Timeout: return {ReadStatus::Timeout, {}};
@@ -71,24 +69,38 @@ ReadLine SocketSessionIo::read_line(size_t max_len, unsigned timeout_s) {
     }
 }
 
-// Takes one complete line out of the buffer. Bytes of a line longer than
-// `max_len` are dropped as they arrive, so memory stays bounded.
-bool SocketSessionIo::take_line(size_t max_len, bool& too_long, std::string& line) {
-    size_t nl = buffer_.find('\n');
-    if (nl == std::string::npos) {
-        if (buffer_.size() > max_len + 1) {   // +1: the CR of a line of exactly max_len
-            discarded_ += buffer_.size();
-            buffer_.clear();
+// One line out of the buffer, or nothing until more input arrives. A line
+// longer than `max_len` is reported as soon as it passes the limit: waiting
+// for its end would leave a client that never sends one without an answer
+// (issue #13). Its bytes are dropped as they arrive, so memory stays bounded.
+std::optional<ReadLine> SocketSessionIo::take_line(size_t max_len) {
+    for (;;) {
+        size_t nl = buffer_.find('\n', head_);
+        if (nl == std::string::npos) {
+            // +1: the CR of a line of exactly max_len may wait for its LF.
+            bool over = !skipping_ && buffer_.size() - head_ > max_len + 1;
+            if (skipping_ || over) buffer_.clear();
+            else buffer_.erase(0, head_);   // keep only the partial line
+            head_ = 0;
+            if (!over) return std::nullopt;
+            skipping_ = true;
+            return ReadLine{ReadStatus::TooLong, {}};
         }
-        return false;
+        size_t begin = head_;
+        head_ = nl + 1;
+        if (skipping_) {                    // the end of a line already reported
+            skipping_ = false;
+            continue;
+        }
+        size_t len = nl - begin;
+        LineEnd end = LineEnd::BareLf;
+        if (len > 0 && buffer_[nl - 1] == '\r') {
+            --len;
+            end = LineEnd::CrLf;
+        }
+        if (len > max_len) return ReadLine{ReadStatus::TooLong, {}};
+        return ReadLine{ReadStatus::Line, buffer_.substr(begin, len), end};
     }
-    line.assign(buffer_, 0, nl);
-    buffer_.erase(0, nl + 1);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    too_long = discarded_ > 0 || line.size() > max_len;
-    discarded_ = 0;
-    if (too_long) line.clear();
-    return true;
 }
 
 SocketSessionIo::Fill SocketSessionIo::fill(unsigned timeout_s) {
@@ -164,7 +176,7 @@ bool SocketSessionIo::write_tls(std::string_view bytes) {
 
 bool SocketSessionIo::input_pending() {
     if (!socket_.valid()) return false;
-    if (!buffer_.empty() || (ssl_ && SSL_pending(ssl_) > 0)) return true;
+    if (buffer_.size() > head_ || (ssl_ && SSL_pending(ssl_) > 0)) return true;
     return wait_for(socket_.fd(), POLLIN, 0) == Wait::Ready;
 }
 
@@ -173,7 +185,8 @@ Status SocketSessionIo::start_tls() {
     if (ssl_) return make_error("TLS is already active", ErrorCode::Invalid);
     if (!tls_ctx_) return make_error("TLS is not available", ErrorCode::Invalid);
     buffer_.clear();   // plain text sent before the handshake must not count as protected
-    discarded_ = 0;
+    head_ = 0;
+    skipping_ = false;
     ssl_ = SSL_new(tls_ctx_->native());
     if (!ssl_ || SSL_set_fd(ssl_, socket_.fd()) != 1) return make_error("SSL_new: " + tls_error_text());
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options_.handshake_timeout_s);

@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 typedef struct ssl_st SSL;
@@ -54,7 +55,7 @@ private:
     Fill fill_tls(unsigned timeout_s);
     bool write_plain(std::string_view bytes);
     bool write_tls(std::string_view bytes);
-    bool take_line(size_t max_len, bool& too_long, std::string& line);
+    std::optional<ReadLine> take_line(size_t max_len);
 
     Socket socket_;
     std::shared_ptr<TlsContext> tls_ctx_;
@@ -62,8 +63,9 @@ private:
     Endpoint peer_, local_;
     std::mutex close_mutex_;     // interrupt() vs close()
     SSL* ssl_ = nullptr;
-    std::string buffer_;         // received, not yet returned
-    size_t discarded_ = 0;       // bytes of an over-long line already dropped
+    std::string buffer_;         // received; bytes before head_ are already taken
+    size_t head_ = 0;            // so taking a line never moves the bytes after it
+    bool skipping_ = false;      // dropping the rest of a line reported TooLong
 };
 
 } // namespace sbbs

@@ -63,34 +63,34 @@ void Pop3Session::finish() {
 
 std::optional<std::string> Pop3Session::read_command() {
     unsigned timeout = cfg_->mail.max_inactivity_s ? cfg_->mail.max_inactivity_s : 120;
-    for (;;) {
-        ReadLine r = io_->read_line(1000, timeout);
-        switch (r.status) {
-        case ReadStatus::Line: return std::move(r.line);
-        case ReadStatus::TooLong:
-            // The original cut such lines into pieces read as separate commands.
-            log(LogLevel::Notice, "!LINE TOO LONG from client");
-            reply("-ERR line too long");
-            continue;
-        case ReadStatus::Timeout:
-            log(LogLevel::Warning, "!TIMEOUT in sock_recvbyte (" + std::to_string(timeout) +
-                                       " seconds):  INACTIVE SOCKET");
-            return std::nullopt;
-        case ReadStatus::Closed:
-        case ReadStatus::Error:
-            if (stopping_ && stopping_->load()) {                                    // POP3-110
-                log(LogLevel::Warning, "!ABORTING sockreadline");
-                return std::nullopt;
-            }
-            if (r.status == ReadStatus::Error) {
-                log(LogLevel::Notice, "!SOCKET ERROR on receive");
-                return std::nullopt;
-            }
-            log(LogLevel::Notice, "Socket closed by peer on receive");
+    ReadLine r = io_->read_line(1000, timeout);
+    switch (r.status) {
+    case ReadStatus::Line: return std::move(r.line);
+    case ReadStatus::TooLong:
+        // POP3-20: the original cut such lines into pieces read as separate
+        // commands; ours answers as soon as the limit is passed and closes,
+        // so a line that never ends cannot hold the session (issue #13).
+        log(LogLevel::Notice, "!LINE TOO LONG from client");
+        reply("-ERR line too long");
+        return std::nullopt;
+    case ReadStatus::Timeout:
+        log(LogLevel::Warning, "!TIMEOUT in sock_recvbyte (" + std::to_string(timeout) +
+                                   " seconds):  INACTIVE SOCKET");
+        return std::nullopt;
+    case ReadStatus::Closed:
+    case ReadStatus::Error:
+        if (stopping_ && stopping_->load()) {                                        // POP3-110
+            log(LogLevel::Warning, "!ABORTING sockreadline");
             return std::nullopt;
         }
+        if (r.status == ReadStatus::Error) {
+            log(LogLevel::Notice, "!SOCKET ERROR on receive");
+            return std::nullopt;
+        }
+        log(LogLevel::Notice, "Socket closed by peer on receive");
         return std::nullopt;
     }
+    return std::nullopt;
 }
 
 void Pop3Session::reply(std::string_view text) {

@@ -24,9 +24,35 @@ SmtpSession::Flow SmtpSession::cmd_data() {
     return f;
 }
 
+// SMTP-164 as RFC 5321 4.1.1.4 has it: the message ends only at CR LF . CR LF
+// (the DATA command itself counts as the first CR LF). A "." ended or preceded
+// by a bare LF is data, so a second message hidden behind <LF>.<LF> or the
+// like is never read as new commands (SEC-2, SMTP smuggling). White space
+// after the dot still counts (SMTP-164): a sender dot-stuffs such a line.
+static bool ends_data(std::string_view line, bool after_crlf, LineEnd end) {
+    if (!after_crlf || end != LineEnd::CrLf || !line.starts_with('.')) return false;
+    return line.find_first_not_of(" \t", 1) == std::string_view::npos;
+}
+
+// SEC-2: a bare LF has ended its line and is stored as CR LF, as Postfix's
+// smtpd_forbid_bare_newline = normalize does; a bare CR in the body becomes
+// CR LF too, so no bare line end is stored and later relayed to a server
+// that would take it for one (header lines drop theirs, SMTP-165).
+static std::string bare_cr_as_crlf(std::string line) {
+    if (line.find('\r') == std::string::npos) return line;
+    std::string out;
+    out.reserve(line.size() + 16);
+    for (char c : line) {
+        if (c == '\r') out += "\r\n";
+        else out += c;
+    }
+    return out;
+}
+
 SmtpSession::Flow SmtpSession::receive_data(Spool& s) {
     bool in_header = tx_.kind == MailKind::Mail;                                      // SMTP-169
     uint64_t max = cfg_->mail.max_msg_size;
+    bool after_crlf = true;
     for (;;) {
         ReadLine in = read(1000);
         if (in.status == ReadStatus::TooLong) {
@@ -37,9 +63,11 @@ SmtpSession::Flow SmtpSession::receive_data(Spool& s) {
             log_client(LogLevel::Warning, "!Sender disconnected (premature evacuation)");   // SMTP-174
             return Flow::Close;
         }
-        std::string line = std::move(in.line);
-        if (trim_right(line) == ".") return Flow::Continue;                            // SMTP-164
-        if (!line.empty() && line[0] == '.') line.erase(0, 1);                        // ours: SMTP-165 too
+        bool ends = ends_data(in.line, after_crlf, in.end);                           // SMTP-164
+        after_crlf = in.end == LineEnd::CrLf;
+        if (ends) return Flow::Continue;
+        std::string& line = in.line;
+        if (line.size() > 1 && line[0] == '.') line.erase(0, 1);                      // ours: SMTP-165 too
         if (in_header) {
             if (line.empty()) { in_header = false; continue; }
             std::string clean;
@@ -60,6 +88,7 @@ SmtpSession::Flow SmtpSession::receive_data(Spool& s) {
             reply({500, "5.5.2", "Line too long (body)"});
             return Flow::Close;
         }
+        line = bare_cr_as_crlf(std::move(line));                                      // SEC-2
         s.body_bytes += line.size() + 2;
         ++s.body_lines;
         if (max && s.body_bytes > max) s.too_big = true;                              // ours: SMTP-171
@@ -77,6 +106,19 @@ static std::string without_angles(std::string s) {
     if (!s.empty() && s.front() == '<') s.erase(0, 1);
     if (!s.empty() && s.back() == '>') s.pop_back();
     return s;
+}
+
+// SMTP-182 (SEC-3): every mailbox of every From: field must pass the check;
+// a From: that cannot be read as mailboxes, or names none (e.g. a comment and
+// an address run together, or "<>"), is refused as well. Returns the address
+// to name in the refusal, or nothing when all pass.
+template <class Allowed>
+static std::optional<std::string> refused_from(const ParsedHeader& p, Allowed allowed) {
+    if (p.from_all.malformed || p.from_all.mailboxes.empty())
+        return p.from.address.empty() ? std::string("<>") : p.from.address;
+    for (auto& m : p.from_all.mailboxes)
+        if (!allowed(m.address)) return m.address;
+    return std::nullopt;
 }
 
 SmtpSession::Flow SmtpSession::end_of_data(const Spool& s) {
@@ -108,8 +150,9 @@ SmtpSession::Flow SmtpSession::end_of_data(const Spool& s) {
     ParsedHeader p = parse_rfc822_header(s.header);                                   // SMTP-181
     if (is_submission(listener_) && authenticated() && p.has_from) {                  // SMTP-182
         auto u = users_.get(auth_user_);
-        if (!u.ok() || !sender_address_allowed(*u, p.from.address)) {
-            reply({550, "5.7.1", "Mail header 'FROM' address " + p.from.address +
+        auto refused = refused_from(p, [&](const std::string& a) { return u.ok() && sender_address_allowed(*u, a); });
+        if (refused) {
+            reply({550, "5.7.1", "Mail header 'FROM' address " + *refused +
                                      " not authorized for this account, try " + (u.ok() ? alias_address(*u) : "")});
             return Flow::Continue;
         }

@@ -114,8 +114,8 @@ class SmtpReceive(ServerCase):
         m = self.mail_base()[0]
         self.assertEqual(m.body.rstrip(b"\r\n"), b".dot line")
 
-    def test_bare_lf_ends_lines_and_lone_cr_stays(self):
-        """SMTP-36 SMTP-164: a line ends at LF (one CR before it dropped); a lone CR inside a body line is kept"""
+    def test_bare_lf_ends_lines_and_lone_cr_becomes_crlf(self):
+        """SMTP-36 SMTP-164 SEC-2: a line ends at LF (one CR before it dropped); in DATA a lone CR becomes CR LF and only CR LF . CR LF ends the message"""
         self.server()
         with self.srv.connect("SMTPPort") as s:
             self.assertTrue(read_line(s).startswith("220"))
@@ -123,12 +123,12 @@ class SmtpReceive(ServerCase):
                       b"DATA\n")
             lines = [read_line(s) for _ in range(4)]
             self.assertEqual([l[:3] for l in lines], ["250", "250", "250", "354"], lines)
-            s.sendall(b"Subject: bare LF\n\nover\rprinted\nsecond\r\n.\nQUIT\n")
+            s.sendall(b"Subject: bare LF\n\nover\rprinted\nsecond\r\n.\nthird\r\n.\r\nQUIT\n")
             self.assertTrue(read_line(s).startswith("250"))
             self.assertTrue(read_line(s).startswith("221"))
         m = self.mail_base()[0]
         self.assertEqual(m.get(smbdump.SUBJECT), b"bare LF")
-        self.assertEqual(m.body, b"over\rprinted\r\nsecond\r\n")
+        self.assertEqual(m.body, b"over\r\nprinted\r\nsecond\r\n.\r\nthird\r\n")
 
     def test_lines_over_1023_bytes(self):
         """SMTP-37 SMTP-42 SMTP-170: a 1500-byte line fails the length limit as the original's first 1023-byte piece would"""

@@ -10,7 +10,9 @@ namespace sbbs::test {
 
 class ScriptedIo : public SessionIo {
 public:
-    std::deque<std::string> input;     // lines the client sends, without CRLF
+    // Lines the client sends, without CR LF; a line ending in "\n" is one the
+    // client ended with a bare LF (the "\n" is not part of the line).
+    std::deque<std::string> input;
     std::string output;                // everything the server wrote
     bool tls = false;
     bool tls_fails = false;
@@ -18,13 +20,19 @@ public:
     uint16_t port = 40000, lport = 25;
 
     void send(std::string line) { input.push_back(std::move(line)); }
+    void send_bare_lf(std::string line) { input.push_back(std::move(line) + "\n"); }
 
     ReadLine read_line(size_t max_len, unsigned) override {
         if (input.empty()) return {ReadStatus::Closed, {}};
         std::string l = std::move(input.front());
         input.pop_front();
+        LineEnd end = LineEnd::CrLf;
+        if (!l.empty() && l.back() == '\n') {
+            l.pop_back();
+            end = LineEnd::BareLf;
+        }
         if (l.size() > max_len) return {ReadStatus::TooLong, {}};
-        return {ReadStatus::Line, std::move(l)};
+        return {ReadStatus::Line, std::move(l), end};
     }
     bool write(std::string_view b) override { output.append(b); return true; }
     bool input_pending() override { return !input.empty(); }

@@ -49,7 +49,7 @@ TEST_CASE("line reader: a line of exactly max_len is accepted, one more byte is 
     CHECK(next.line == "next");
 }
 
-TEST_CASE("line reader: a very long line arriving in pieces is consumed to its end") {
+TEST_CASE("ISSUE13-2 SMTP-42 line reader: a very long line is reported at once, then dropped to its end") {
     Pair p;
     std::thread writer([&] {
         std::string chunk(8192, 'x');
@@ -57,10 +57,34 @@ TEST_CASE("line reader: a very long line arriving in pieces is consumed to its e
         send_all(p.client, "\r\nQUIT\r\n");
     });
     auto r = p.io->read_line(1000, 5);
-    writer.join();
     CHECK(r.status == ReadStatus::TooLong);
     CHECK(r.line.empty());
     CHECK(p.io->read_line(1000, 5).line == "QUIT");
+    writer.join();
+}
+
+TEST_CASE("ISSUE13-2 line reader: a line over the limit that never ends is reported without waiting") {
+    Pair p;
+    p.send(std::string(100 * 1024, 'x'));     // no line end, and nothing more
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = p.io->read_line(1000, 30);
+    CHECK(r.status == ReadStatus::TooLong);
+    CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10));   // not the 30 s timeout
+    p.send("tail\r\nNEXT\r\n");
+    CHECK(p.io->read_line(1000, 5).line == "NEXT");
+}
+
+TEST_CASE("SEC-2 line reader: tells a CR LF line end from a bare LF") {
+    Pair p;
+    p.send("a\r\nb\nc\r\r\n\n");
+    auto a = p.io->read_line(100, 5);
+    CHECK((a.line == "a" && a.end == LineEnd::CrLf));
+    auto b = p.io->read_line(100, 5);
+    CHECK((b.line == "b" && b.end == LineEnd::BareLf));
+    auto c = p.io->read_line(100, 5);
+    CHECK((c.line == "c\r" && c.end == LineEnd::CrLf));
+    auto e = p.io->read_line(100, 5);
+    CHECK((e.line.empty() && e.end == LineEnd::BareLf));
 }
 
 TEST_CASE("line reader: no input within the timeout gives Timeout, keeping a partial line") {

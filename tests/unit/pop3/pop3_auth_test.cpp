@@ -50,6 +50,15 @@ TEST_CASE("POP3-20 POP3-120 plain USER/PASS login, command words in any case", "
     CHECK(out[3] == "+OK");
 }
 
+TEST_CASE("ISSUE13-2 POP3-20 a line over the limit gets -ERR and ends the session", "[pop3]") {
+    Pop3Fixture f;
+    f.deliver(1);
+    auto out = f.run({"USER Alice", "PASS Secret", std::string(2000, 'x'), "STAT", "QUIT"});
+    REQUIRE(out.size() == 4);
+    CHECK(out[3] == "-ERR line too long");
+    CHECK(f.io.input.size() == 2);   // STAT/QUIT never read
+}
+
 TEST_CASE("POP3-21 only USER, APOP, CAPA, STLS (and ours: AUTH, QUIT) before login", "[pop3]") {
     Pop3Fixture f;
     auto out = f.run({"NOOP", "PASS x", "CAPA ", "QUIT"});

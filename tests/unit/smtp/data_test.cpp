@@ -205,6 +205,32 @@ TEST_CASE("SMTP-182 submission: From: addresses must belong to the user", "[smtp
     CHECK(h.store.mail.empty());
 }
 
+TEST_CASE("SEC-3 SMTP-182 submission: no From: form slips a foreign address past the check", "[smtp][data][sec]") {
+    auto outcome = [](std::vector<std::string> header) {
+        Harness h;
+        h.listener = Listener::Submission;
+        header.insert(header.end(), {"", "b", "."});
+        auto r = h.run(mail_script("<mary@example.com>", {"<sysop@example.com>"}, header, {auth_mary()}));
+        return std::make_pair(r[r.size() - 2], h.store.mail.size());
+    };
+    for (const char* from : {"From: (x) sysop@example.com", "From: sysop@example.com, <>", "From: <>",
+                             "From: Mary <mary@example.com>, sysop@example.com",
+                             "From: sysop@example.com (Mary <mary@example.com>)", "From: Staff: sysop@example.com;",
+                             "From: (only a comment)", "From: Name Only"}) {
+        CAPTURE(from);
+        auto [reply, stored] = outcome({from});
+        CHECK(reply.rfind("550 5.7.1 Mail header 'FROM' address ", 0) == 0);
+        CHECK(stored == 0);
+    }
+    auto [second, n] = outcome({"From: Mary <mary@example.com>", "From: sysop@example.com"});
+    CHECK(second == "550 5.7.1 Mail header 'FROM' address sysop@example.com not authorized for this account, "
+                    "try Mary@example.com");
+    CHECK(n == 0);
+    auto [own, stored] = outcome({"From: \"Mary (me)\" <mary@example.com>, (again) mary@example.com"});
+    CHECK(own.substr(0, 3) == "250");
+    CHECK(stored == 1);
+}
+
 TEST_CASE("SMTP-184 a header over 65535 bytes is refused with 452", "[smtp][data]") {
     Harness h;
     std::vector<std::string> msg{"From: a@remote.org"};
