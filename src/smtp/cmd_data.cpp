@@ -152,8 +152,9 @@ SmtpSession::Flow SmtpSession::end_of_data(const Spool& s) {
         auto u = users_.get(auth_user_);
         auto refused = refused_from(p, [&](const std::string& a) { return u.ok() && sender_address_allowed(*u, a); });
         if (refused) {
-            reply({550, "5.7.1", "Mail header 'FROM' address " + *refused +
-                                     " not authorized for this account, try " + (u.ok() ? alias_address(*u) : "")});
+            reply({550, "5.7.1", "Mail header 'FROM' address <" + *refused +
+                                     "> not authorized for this account, try <" + (u.ok() ? alias_address(*u) : "") +
+                                     ">"});
             return Flow::Continue;
         }
     }

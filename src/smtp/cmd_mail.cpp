@@ -81,8 +81,8 @@ SmtpSession::Flow SmtpSession::cmd_mail(const std::string& line, MailKind kind) 
         auto u = users_.get(auth_user_);
         std::string addr = strip_angles(rp);
         if (!u.ok() || !sender_address_allowed(*u, addr)) {
-            reply({550, "5.7.1", "Sender address " + addr + " not authorized for this account, try " +
-                                     (u.ok() ? alias_address(*u) : std::string())});
+            reply({550, "5.7.1", "Sender address <" + addr + "> not authorized for this account, try <" +
+                                     (u.ok() ? alias_address(*u) : std::string()) + ">"});
             return Flow::Continue;
         }
     }

@@ -139,8 +139,8 @@ class SubmissionFromHeader(ServerCase):
                 self.assertEqual(code, 550, text)
                 self.assertIn(b"not authorized for this account", text)
         code, text = self.submit(["Bob <bobby@testbbs.example>", "sysop@testbbs.example"])
-        self.assertEqual((code, text), (550, b"5.7.1 Mail header 'FROM' address sysop@testbbs.example "
-                                             b"not authorized for this account, try Bob.Forward@testbbs.example"))
+        self.assertEqual((code, text), (550, b"5.7.1 Mail header 'FROM' address <sysop@testbbs.example> "
+                                             b"not authorized for this account, try <Bob.Forward@testbbs.example>"))
         self.assertEqual(self.mail_base(), [])
         code, text = self.submit(["\"Bob (me)\" <bobby@testbbs.example>, (again) bobby@testbbs.example"])
         self.assertEqual(code, 250, text)

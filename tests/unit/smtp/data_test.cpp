@@ -48,7 +48,7 @@ TEST_CASE("SMTP-96 a SIZE= over MaxMsgSize is refused at MAIL", "[smtp][data]") 
     CHECK(r.back().substr(0, 3) == "501");
 }
 
-TEST_CASE("SMTP-97 SMTP-99 submission: the reverse path must belong to the user", "[smtp][data]") {
+TEST_CASE("SMTP-97 SMTP-99 ISSUE13-3 submission: the reverse path must belong to the user (addresses in angle brackets)", "[smtp][data]") {
     auto mail_reply = [](const std::string& from, uint32_t opts = 0, char rest = 0) {
         Harness h;
         h.listener = Listener::Submission;
@@ -63,7 +63,7 @@ TEST_CASE("SMTP-97 SMTP-99 submission: the reverse path must belong to the user"
     CHECK(mail_reply("<boss@example.com>") == "250 2.1.0 OK");
     CHECK(mail_reply("<>") == "250 2.1.0 OK");
     CHECK(mail_reply("<sysop@example.com>") ==
-          "550 5.7.1 Sender address sysop@example.com not authorized for this account, try Mary@example.com");
+          "550 5.7.1 Sender address <sysop@example.com> not authorized for this account, try <Mary@example.com>");
     CHECK(mail_reply("<mary>").substr(0, 3) == "550");
     CHECK(mail_reply("<mary@gmail.com>").substr(0, 3) == "550");
     CHECK(mail_reply("<mary@gmail.com>", mail_opt::ALLOW_RELAY) == "250 2.1.0 OK");
@@ -195,13 +195,13 @@ TEST_CASE("SMTP-189 an address-like From: name that differs from the address is 
     CHECK(ok.store.mail.size() == 1);
 }
 
-TEST_CASE("SMTP-182 submission: From: addresses must belong to the user", "[smtp][data]") {
+TEST_CASE("SMTP-182 ISSUE13-3 submission: From: addresses must belong to the user (in angle brackets)", "[smtp][data]") {
     Harness h;
     h.listener = Listener::Submission;
     auto r = h.run(mail_script("<mary@example.com>", {"<sysop@example.com>"},
                                {"From: Sysop <sysop@example.com>", "", "b", "."}, {auth_mary()}));
-    CHECK(has_line(r, "550 5.7.1 Mail header 'FROM' address sysop@example.com not authorized for this "
-                      "account, try Mary@example.com"));
+    CHECK(has_line(r, "550 5.7.1 Mail header 'FROM' address <sysop@example.com> not authorized for this "
+                      "account, try <Mary@example.com>"));
     CHECK(h.store.mail.empty());
 }
 
@@ -223,8 +223,8 @@ TEST_CASE("SEC-3 SMTP-182 submission: no From: form slips a foreign address past
         CHECK(stored == 0);
     }
     auto [second, n] = outcome({"From: Mary <mary@example.com>", "From: sysop@example.com"});
-    CHECK(second == "550 5.7.1 Mail header 'FROM' address sysop@example.com not authorized for this account, "
-                    "try Mary@example.com");
+    CHECK(second == "550 5.7.1 Mail header 'FROM' address <sysop@example.com> not authorized for this account, "
+                    "try <Mary@example.com>");
     CHECK(n == 0);
     auto [own, stored] = outcome({"From: \"Mary (me)\" <mary@example.com>, (again) mary@example.com"});
     CHECK(own.substr(0, 3) == "250");
