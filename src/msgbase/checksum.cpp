@@ -15,8 +15,10 @@ uint16_t crc16(std::string_view data) {
     return crc;
 }
 
-uint32_t crc32(std::string_view data) {
-    uint32_t crc = 0xFFFFFFFFu;
+uint32_t crc32(std::string_view data) { return crc32(data, 0); }
+
+uint32_t crc32(std::string_view data, uint32_t crc_so_far) {
+    uint32_t crc = ~crc_so_far;
     for (unsigned char c : data) {
         crc ^= c;
         for (int i = 0; i < 8; ++i) crc = (crc & 1) ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
