@@ -64,8 +64,8 @@ SmtpSession::Flow SmtpSession::receive_data(Spool& s) {
         ++s.body_lines;
         if (max && s.body_bytes > max) s.too_big = true;                              // ours: SMTP-171
         if (s.too_big) continue;
-        s.body += line;
-        s.body += "\r\n";
+        line += "\r\n";
+        s.body.append(line);                                                          // one piece per line
     }
 }
 
@@ -88,11 +88,12 @@ SmtpSession::Flow SmtpSession::end_of_data(const Spool& s) {
                                    std::to_string(s.body_bytes) + " bytes, header: " +
                                    std::to_string(s.header_lines) + " lines, " +
                                    std::to_string(s.header.size()) + " bytes)");     // SMTP-174
-    if (tx_.kind != MailKind::Mail) return deliver_telegram(s.body);                  // SMTP-176
+    if (tx_.kind != MailKind::Mail) return deliver_telegram(s.body.view().str());     // SMTP-176
     std::vector<std::string> addrs;
     for (auto& r : tx_.rcpts) addrs.push_back(r.to);
+    TextPieces body = s.body.view();
     Verdict v = filters_.consult(
-        [&](SmtpFilter& f) { return f.on_data_end(facts(), ReceivedMessage{s.header, s.body, addrs}); });
+        [&](SmtpFilter& f) { return f.on_data_end(facts(), ReceivedMessage{s.header, body, addrs}); });
     if (v.decided()) return apply(v);                                                 // SMTP-178
     if (tx_.rcpts.empty() && tx_.sub_code.empty()) {                                  // SMTP-179
         log_client(LogLevel::Debug, "No recipients in recipient list");
@@ -137,9 +138,9 @@ SmtpSession::Flow SmtpSession::end_of_data(const Spool& s) {
                                  std::to_string(cfg_->mail.max_msg_size) + " bytes"});
         return Flow::Continue;
     }
-    if (!tx_.sub_code.empty()) return post_mail(p, s.body, attr);                     // SMTP-191
+    if (!tx_.sub_code.empty()) return post_mail(p, body, attr);                       // SMTP-191
     bool stored = false;
-    Flow f = store_mail(p, s.body, attr, stored);                                     // SMTP-195
+    Flow f = store_mail(p, body, attr, stored);                                       // SMTP-195
     if (stored && !(attr & smb::attr::SPAM)) archive(s);                              // SMTP-211
     return f;
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "smtp/reply.h"
+#include "util/text_pieces.h"
 
 #include <memory>
 #include <string>
@@ -44,7 +45,7 @@ struct Verdict {
 // The received message as the end-of-data filters see it.
 struct ReceivedMessage {
     const std::string& header;      // header lines, CRLF, without the blank line
-    const std::string& body;
+    const TextPieces& body;
     const std::vector<std::string>& recipients;   // accepted RCPT addresses
 };
 
