@@ -332,8 +332,7 @@ Status claim_unique(const std::string& prefix, bool dupe_check, DupeLists& d, co
                     const NewMessage& msg, uint32_t now) {
     std::vector<HashRecord> mine;
     if (d.hashed) {                               // sub-boards only: the mail base is never hashed
-        std::string joined;
-        mine = message_hashes(first, msg.body.contiguous(joined), now);
+        mine = message_hashes(first, msg.body, now);
         if (dupe_check)
             for (const std::string* list : {&d.hashes, &d.added_hashes})
                 for (size_t i = 0; i < list->size(); i += HASH_LEN) {

@@ -5,12 +5,14 @@
 #include "msgbase/checker.h"
 #include "msgbase/checksum.h"
 #include "msgbase/codec.h"
+#include "msgbase/hash_record.h"
 #include "msgbase/smb_base.h"
 
 #include <catch.hpp>
 
 #include <fstream>
 #include <malloc.h>
+#include <openssl/evp.h>
 
 using namespace sbbs;
 using namespace sbbs::smb;
@@ -18,10 +20,10 @@ using namespace sbbs::test;
 
 namespace {
 
-std::unique_ptr<SmbBase> open_mail(const std::string& prefix, uint32_t max_crcs = 0) {
+std::unique_ptr<SmbBase> open_mail(const std::string& prefix, uint32_t max_crcs = 0, uint16_t attr = status_attr::EMAIL) {
     BaseOptions o;
     o.create = true;
-    o.create_status.attr = status_attr::EMAIL;
+    o.create_status.attr = attr;
     o.create_status.max_crcs = max_crcs;
     o.retry_time_s = 2;
     auto b = SmbBase::open(prefix, o);
@@ -96,6 +98,24 @@ TEST_CASE("SEC-11 FMT-45 FMT-91: a 20 MiB body is written without a copy, once f
     CHECK(problems(p).empty());
 }
 
+TEST_CASE("SEC-11 FMT-100 FMT-103: a 20 MiB post on a hashed sub-board costs one pre-processed copy") {
+    TempDir d;
+    auto p = d.prefix("sub");
+    auto b = open_mail(p, 10, 0);                                // .hash and .sch both in use
+    std::string text = big_text();
+    NewMessage m = big_message(text);
+    m.hdr.add(hf::RECIPIENT, "All");
+    if (!reset_peak_rss() || peak_rss() == 0) {
+        WARN("no /proc/self/clear_refs or VmHWM here: peak memory not checked");
+        return;
+    }
+    uint64_t before = peak_rss();
+    REQUIRE(b->add(m, {}).ok());
+    uint64_t growth = peak_rss() - before;
+    CHECK(growth < text.size() * 5 / 4);                         // was the body copied twice per hash step
+    CHECK(problems(p).empty());
+}
+
 TEST_CASE("SEC-11 FMT-49: reading a 20 MiB body back holds it once") {
     TempDir d;
     auto p = d.prefix("mail");
@@ -139,4 +159,34 @@ TEST_CASE("SEC-11 FMT-103: the .sch CRC of a body in pieces is that of its whole
     auto dup = b->add(same, {to_user("2")});
     REQUIRE_FALSE(dup.ok());
     CHECK(dup.error().message.find("duplicate message body") != std::string::npos);
+}
+
+TEST_CASE("SEC-11 FMT-126 MD5 and SHA-1, padded without copying the data, match OpenSSL at every length near a block") {
+    std::string data;
+    for (size_t n = 0; n <= 200; ++n, data += char('a' + n % 26)) {
+        unsigned char want[EVP_MAX_MD_SIZE];
+        unsigned len = 0;
+        REQUIRE(EVP_Digest(data.data(), data.size(), want, &len, EVP_md5(), nullptr));
+        auto m = md5(data);
+        CHECK(std::equal(m.begin(), m.end(), want));
+        REQUIRE(EVP_Digest(data.data(), data.size(), want, &len, EVP_sha1(), nullptr));
+        auto h = sha1(data);
+        CHECK(std::equal(h.begin(), h.end(), want));
+    }
+}
+
+TEST_CASE("SEC-11 FMT-100 FMT-101 a body hashed over its pieces hashes as its whole text") {
+    std::string a = "Hello \x01", b = "Xworld\r\n", c = "  again\r\n";   // the Ctrl-A pair spans two pieces
+    MessageHeader h;
+    h.number = 7;
+    auto pieces = message_hashes(h, TextPieces(std::vector<std::string_view>{a, b, c}), 5);
+    std::string joined = a + b + c;
+    auto whole = message_hashes(h, joined, 5);
+    REQUIRE(pieces.size() == 1);
+    REQUIRE(whole.size() == 1);
+    CHECK(pieces[0].length == std::string("Helloworldagain").size());
+    CHECK(same_hash(pieces[0], whole[0]));
+    CHECK(pieces[0].md5 == md5("Helloworldagain"));
+    std::string nul("cut\0here", 8);                                    // sources end at a NUL
+    CHECK(message_hashes(h, TextPieces(std::vector<std::string_view>{"a", nul}), 5)[0].length == 4);
 }
