@@ -2,7 +2,6 @@
 #include "msgbase/checksum.h"
 
 #include <cstring>
-#include <vector>
 
 namespace sbbs::smb {
 
@@ -15,8 +14,10 @@ uint16_t crc16(std::string_view data) {
     return crc;
 }
 
-uint32_t crc32(std::string_view data) {
-    uint32_t crc = 0xFFFFFFFFu;
+uint32_t crc32(std::string_view data) { return crc32(data, 0); }
+
+uint32_t crc32(std::string_view data, uint32_t crc_so_far) {
+    uint32_t crc = ~crc_so_far;
     for (unsigned char c : data) {
         crc ^= c;
         for (int i = 0; i < 8; ++i) crc = (crc & 1) ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
@@ -28,15 +29,23 @@ namespace {
 
 uint32_t rol(uint32_t x, int n) { return (x << n) | (x >> (32 - n)); }
 
-// Pads per both digests' shared scheme: 0x80, zeros, 64-bit bit length.
-std::vector<uint8_t> pad_message(std::string_view data, bool big_endian_length) {
-    std::vector<uint8_t> m(data.begin(), data.end());
+// Hands `block` each 64-byte block of `data` padded per both digests'
+// shared scheme (0x80, zeros, 64-bit bit length). Only the last partial
+// block is copied: a large body is digested where it is (SEC-11).
+template <class Block>
+void each_padded_block(std::string_view data, bool big_endian_length, Block block) {
+    auto bytes = reinterpret_cast<const uint8_t*>(data.data());
+    size_t full = data.size() / 64 * 64;
+    for (size_t off = 0; off < full; off += 64) block(bytes + off);
+    uint8_t last[128] = {};
+    size_t rest = data.size() - full;
+    if (rest) std::memcpy(last, bytes + full, rest);
+    last[rest] = 0x80;
+    size_t len = rest < 56 ? 64 : 128;                    // room for the length after the 0x80
     uint64_t bits = uint64_t(data.size()) * 8;
-    m.push_back(0x80);
-    while (m.size() % 64 != 56) m.push_back(0);
     for (int i = 0; i < 8; ++i)
-        m.push_back(uint8_t(big_endian_length ? bits >> (56 - 8 * i) : bits >> (8 * i)));
-    return m;
+        last[len - 8 + size_t(i)] = uint8_t(big_endian_length ? bits >> (56 - 8 * i) : bits >> (8 * i));
+    for (size_t off = 0; off < len; off += 64) block(last + off);
 }
 
 } // namespace
@@ -56,12 +65,11 @@ std::array<uint8_t, 16> md5(std::string_view data) {
                               4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
                               6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21};
     uint32_t h[4] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476};
-    auto m = pad_message(data, false);
-    for (size_t off = 0; off < m.size(); off += 64) {
+    each_padded_block(data, false, [&](const uint8_t* m) {
         uint32_t w[16];
         for (int i = 0; i < 16; ++i)
-            w[i] = uint32_t(m[off + 4 * i]) | uint32_t(m[off + 4 * i + 1]) << 8 |
-                   uint32_t(m[off + 4 * i + 2]) << 16 | uint32_t(m[off + 4 * i + 3]) << 24;
+            w[i] = uint32_t(m[4 * i]) | uint32_t(m[4 * i + 1]) << 8 | uint32_t(m[4 * i + 2]) << 16 |
+                   uint32_t(m[4 * i + 3]) << 24;
         uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
         for (int i = 0; i < 64; ++i) {
             uint32_t f;
@@ -77,7 +85,7 @@ std::array<uint8_t, 16> md5(std::string_view data) {
             a = tmp;
         }
         h[0] += a; h[1] += b; h[2] += c; h[3] += d;
-    }
+    });
     std::array<uint8_t, 16> out{};
     for (int i = 0; i < 16; ++i) out[i] = uint8_t(h[i / 4] >> (8 * (i % 4)));
     return out;
@@ -85,12 +93,11 @@ std::array<uint8_t, 16> md5(std::string_view data) {
 
 std::array<uint8_t, 20> sha1(std::string_view data) {
     uint32_t h[5] = {0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0};
-    auto m = pad_message(data, true);
-    for (size_t off = 0; off < m.size(); off += 64) {
+    each_padded_block(data, true, [&](const uint8_t* m) {
         uint32_t w[80];
         for (int i = 0; i < 16; ++i)
-            w[i] = uint32_t(m[off + 4 * i]) << 24 | uint32_t(m[off + 4 * i + 1]) << 16 |
-                   uint32_t(m[off + 4 * i + 2]) << 8 | uint32_t(m[off + 4 * i + 3]);
+            w[i] = uint32_t(m[4 * i]) << 24 | uint32_t(m[4 * i + 1]) << 16 | uint32_t(m[4 * i + 2]) << 8 |
+                   uint32_t(m[4 * i + 3]);
         for (int i = 16; i < 80; ++i) w[i] = rol(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
         uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
         for (int i = 0; i < 80; ++i) {
@@ -103,7 +110,7 @@ std::array<uint8_t, 20> sha1(std::string_view data) {
             e = d; d = c; c = rol(b, 30); b = a; a = t;
         }
         h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e;
-    }
+    });
     std::array<uint8_t, 20> out{};
     for (int i = 0; i < 20; ++i) out[i] = uint8_t(h[i / 4] >> (24 - 8 * (i % 4)));
     return out;

@@ -215,6 +215,13 @@ Result<std::string> decode_data_field(std::string_view stored) {
     return make_error("unsupported translation type " + std::to_string(x), ErrorCode::Corrupt);
 }
 
+Result<std::string> decode_data_field(std::string&& stored) {
+    if (stored.size() < 2 || get16(stored.data()) != xlat::NONE) return decode_data_field(std::string_view(stored));
+    stored.erase(0, 2);                                  // the text moves down in place
+    trim_nuls(stored);
+    return std::move(stored);
+}
+
 namespace {
 std::string lower_trimmed(std::string_view in) {
     std::string s(in.substr(0, in.find('\0')));          // the original hashes C strings

@@ -67,6 +67,8 @@ std::string encode_fixed_part(const MessageHeader& h, uint16_t length);
 uint16_t type_for_attr(uint16_t attr);           // FMT-23
 // One data field's stored bytes (translation words included) to text.
 Result<std::string> decode_data_field(std::string_view stored);
+// The same, reusing `stored`'s buffer for untranslated text (SEC-11: no second copy of a large body).
+Result<std::string> decode_data_field(std::string&& stored);
 // Strips trailing NULs (FMT-46).
 void trim_nuls(std::string& s);
 

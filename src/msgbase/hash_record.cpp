@@ -39,25 +39,31 @@ std::string encode_hash(const HashRecord& h) {
     return o;
 }
 
-HashRecord make_hash(uint32_t number, uint32_t time, uint8_t source, uint8_t flags, std::string_view data) {
-    std::string s(data.substr(0, data.find('\0')));          // sources are C strings
-    if (flags & hash_flags::STRIP_CTRL_A) {
-        std::string o;
-        for (size_t i = 0; i < s.size(); ++i) {
-            if (s[i] == '\x01') { ++i; continue; }
-            o.push_back(s[i]);
+namespace {
+
+// The source after the pre-processing named in `flags`, made in one pass over
+// the pieces: a Ctrl-A and the byte after it go, then white space, and the
+// rest is lowercased. Sources are C strings: the first NUL ends one.
+std::string preprocessed(const TextPieces& data, uint8_t flags) {
+    std::string s;
+    s.reserve(data.size());                                    // one buffer, never regrown
+    bool after_ctrl_a = false;
+    for (std::string_view p : data.pieces()) {
+        size_t nul = p.find('\0');
+        for (char c : p.substr(0, nul)) {
+            if (after_ctrl_a) { after_ctrl_a = false; continue; }
+            if ((flags & hash_flags::STRIP_CTRL_A) && c == '\x01') { after_ctrl_a = true; continue; }
+            if ((flags & hash_flags::STRIP_WSP) && (c == ' ' || c == '\t' || c == '\r' || c == '\n')) continue;
+            if ((flags & hash_flags::LOWERCASE) && c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+            s.push_back(c);
         }
-        s = o;
+        if (nul != std::string_view::npos) break;
     }
-    if (flags & hash_flags::STRIP_WSP) {
-        std::string o;
-        for (char c : s)
-            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') o.push_back(c);
-        s = o;
-    }
-    if (flags & hash_flags::LOWERCASE)
-        for (auto& c : s)
-            if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+    return s;
+}
+
+HashRecord hash_of(uint32_t number, uint32_t time, uint8_t source, uint8_t flags, const TextPieces& data) {
+    std::string s = preprocessed(data, flags);
     HashRecord h;
     h.number = number;
     h.time = time;
@@ -72,15 +78,21 @@ HashRecord make_hash(uint32_t number, uint32_t time, uint8_t source, uint8_t fla
     return h;
 }
 
-std::vector<HashRecord> message_hashes(const MessageHeader& hdr, std::string_view body, uint32_t time) {
+} // namespace
+
+HashRecord make_hash(uint32_t number, uint32_t time, uint8_t source, uint8_t flags, std::string_view data) {
+    return hash_of(number, time, source, flags, TextPieces(data));
+}
+
+std::vector<HashRecord> message_hashes(const MessageHeader& hdr, const TextPieces& body, uint32_t time) {
     std::vector<HashRecord> out;
     constexpr uint8_t ALL = hash_flags::CRC16 | hash_flags::CRC32 | hash_flags::MD5 | hash_flags::SHA1;
     if (auto id = hdr.last(hf::RFC822MSGID); id && !id->empty())
         out.push_back(make_hash(hdr.number, time, hash_source::MSG_ID, ALL, *id));
     if (auto id = hdr.last(0xA4); id && !id->empty())         // FIDOMSGID
         out.push_back(make_hash(hdr.number, time, hash_source::FTN_ID, ALL, *id));
-    HashRecord b = make_hash(hdr.number, time, hash_source::BODY,
-                             ALL | hash_flags::STRIP_CTRL_A | hash_flags::STRIP_WSP, body);
+    HashRecord b = hash_of(hdr.number, time, hash_source::BODY,
+                           ALL | hash_flags::STRIP_CTRL_A | hash_flags::STRIP_WSP, body);
     if (b.length) out.push_back(b);
     std::erase_if(out, [](const HashRecord& h) { return h.length == 0; });
     return out;

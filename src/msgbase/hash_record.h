@@ -2,6 +2,7 @@
 #pragma once
 
 #include "msgbase/message.h"
+#include "util/text_pieces.h"
 
 #include <array>
 #include <cstdint>
@@ -32,8 +33,9 @@ std::string encode_hash(const HashRecord& h);
 // Hashes `data` after the pre-processing named in `flags`; nullopt-like
 // empty result (length 0) when nothing is left to hash.
 HashRecord make_hash(uint32_t number, uint32_t time, uint8_t source, uint8_t flags, std::string_view data);
-// Message-ID, FTN MSGID, body: the set stored per message (FMT-100).
-std::vector<HashRecord> message_hashes(const MessageHeader& h, std::string_view body, uint32_t time);
+// Message-ID, FTN MSGID, body: the set stored per message (FMT-100); the
+// body is hashed over its pieces, with one pre-processed copy (SEC-11).
+std::vector<HashRecord> message_hashes(const MessageHeader& h, const TextPieces& body, uint32_t time);
 bool same_hash(const HashRecord& a, const HashRecord& b);
 
 } // namespace sbbs::smb

@@ -6,6 +6,7 @@
 
 #include "msgbase/message.h"
 #include "util/result.h"
+#include "util/text_pieces.h"
 
 #include <cstdint>
 #include <string>
@@ -22,9 +23,11 @@ struct RecipientCopy {
 };
 
 // What a protocol hands to the store; number/offset/dfields are assigned by it.
+// The body is lent, not copied (SEC-11): its holder keeps it until the store
+// call returns, and the store writes it to disk straight from there.
 struct NewMessage {
     smb::MessageHeader hdr;         // fixed part + common header fields
-    std::string body;               // TEXT_BODY, CRLF lines
+    TextPieces body;                // TEXT_BODY, CRLF lines
     std::string tail;               // TEXT_TAIL ("" = none)
 };
 

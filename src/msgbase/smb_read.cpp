@@ -153,9 +153,11 @@ Result<std::pair<std::string, std::string>> SmbBase::read_text(const MessageHead
         if (d.length <= 2) continue;                                         // FMT-46
         std::string raw(d.length, '\0');
         if (auto st = sdt_.read_exact(at, raw.data(), raw.size()); !st) return st.error();
-        auto text = decode_data_field(raw);
+        auto text = decode_data_field(std::move(raw));
         if (!text) return make_error(what + ": " + text.error().message, ErrorCode::Corrupt);
-        (d.type == dfield::TEXT_BODY ? out.first : out.second) += *text;
+        std::string& into = d.type == dfield::TEXT_BODY ? out.first : out.second;
+        if (into.empty()) into = std::move(*text);       // the usual single field: no copy (SEC-11)
+        else into += *text;
     }
     return out;
 }

@@ -50,21 +50,56 @@ namespace {
 const char PENDING_ID[4] = {'S', 'H', 'D', '\0'};
 const char HEADER_ID[4] = {'S', 'H', 'D', '\x1a'};
 
+const char ZEROS[BLOCK_LEN] = {};
+
+// A message's data run as the pieces written to .sdt one after another: per
+// field its translation list and its text as the caller lent it, then zeros
+// up to the block size. The text is never copied into a buffer of its own
+// (SEC-11): a 20 MiB body is held once, by whoever received it.
 struct DataRun {
     std::vector<DataField> dfields;
-    std::string bytes;                            // stored fields, padded to blocks
+    std::vector<std::string_view> pieces;
+    uint64_t length = 0;                          // padded to blocks
 };
 
 DataRun build_data(const NewMessage& m) {       // FMT-45, FMT-50, FMT-89 step 6
     DataRun d;
-    for (auto [type, text] : {std::pair{dfield::TEXT_BODY, &m.body}, {dfield::TEXT_TAIL, &m.tail}}) {
+    TextPieces tail(m.tail);
+    uint64_t used = 0;
+    for (auto [type, text] : {std::pair{dfield::TEXT_BODY, &m.body}, {dfield::TEXT_TAIL, &tail}}) {
         if (text->empty()) continue;
-        d.dfields.push_back({type, uint32_t(d.bytes.size()), uint32_t(text->size() + 2)});
-        d.bytes.append(2, '\0');                  // XLAT_NONE
-        d.bytes += *text;
+        d.dfields.push_back({type, uint32_t(used), uint32_t(text->size() + 2)});
+        d.pieces.push_back({ZEROS, 2});           // XLAT_NONE
+        d.pieces.insert(d.pieces.end(), text->pieces().begin(), text->pieces().end());
+        used += text->size() + 2;
     }
-    d.bytes.resize(size_t(blocks_for(d.bytes.size())) * BLOCK_LEN, '\0');
+    d.length = uint64_t(blocks_for(used)) * BLOCK_LEN;
+    if (d.length > used) d.pieces.push_back({ZEROS, size_t(d.length - used)});
     return d;
+}
+
+// Writes `pieces` one after another from `offset`. Short pieces are gathered
+// first, so a small message still costs one write; long ones go as they are.
+Status write_pieces(File& f, uint64_t offset, const std::vector<std::string_view>& pieces) {
+    constexpr size_t GATHER = 64 * 1024;
+    std::string gathered;
+    auto write = [&](std::string_view p) {
+        Status st = f.write_at(offset, p.data(), p.size());
+        offset += p.size();
+        return st;
+    };
+    for (auto p : pieces) {
+        if (gathered.size() + p.size() > GATHER && !gathered.empty()) {
+            if (auto st = write(gathered); !st) return st;
+            gathered.clear();
+        }
+        if (p.size() >= GATHER) {
+            if (auto st = write(p); !st) return st;
+        } else {
+            gathered += p;
+        }
+    }
+    return gathered.empty() ? Status{} : write(gathered);
 }
 
 // Adds k references for every block of every field (FMT-68 per-field counting).
@@ -182,13 +217,13 @@ namespace {
 // Data for a new message: allocate, write text, then counts (steps 1).
 Status store_data(SmbBase& b, AddTxn& t, File& sdt, DataRun& d, uint32_t copies, AllocMode mode, uint32_t& offset) {
     if (d.dfields.empty()) { offset = 0; return {}; }            // FMT-30
-    uint32_t blocks = blocks_for(d.bytes.size());
+    uint32_t blocks = blocks_for(d.length);
     if (t.hyper) {                                               // FMT-67
         offset = uint32_t(blocks_for(AddTxn::current(sdt)) * BLOCK_LEN);   // after the batch's earlier ones
     } else {
         offset = t.sda->find_run(blocks, mode) * BLOCK_LEN;      // FMT-65/66
     }
-    if (auto st = sdt.write_at(offset, d.bytes.data(), d.bytes.size()); !st) return st;
+    if (auto st = write_pieces(sdt, offset, d.pieces); !st) return st;
     SmbBase::Impl::step(b, "data");
     if (!t.hyper) {
         for (uint32_t i = 0; i < blocks; ++i) t.sda->set(offset / BLOCK_LEN + i, 1);
@@ -272,11 +307,31 @@ Status open_dupe_lists(SmbBase& b, BaseStatus& s, AddTxn& t, bool dupe_check, Du
     return {};
 }
 
+// FMT-103: the CRC-32 of the body without its trailing white space and
+// control characters, computed over the pieces as they are.
+uint32_t trimmed_body_crc(const TextPieces& body) {
+    size_t keep = body.size();
+    for (auto p = body.pieces().rbegin(); p != body.pieces().rend(); ++p) {
+        size_t n = p->size();
+        while (n && uint8_t((*p)[n - 1]) <= 0x20) --n;
+        keep -= p->size() - n;
+        if (n) break;
+    }
+    uint32_t crc = 0;
+    for (auto p : body.pieces()) {
+        if (!keep) break;
+        std::string_view part = p.substr(0, keep);
+        crc = crc32(part, crc);
+        keep -= part.size();
+    }
+    return crc;
+}
+
 // Checks one message against the lists and, when it is new, adds it to them.
 Status claim_unique(const std::string& prefix, bool dupe_check, DupeLists& d, const MessageHeader& first,
                     const NewMessage& msg, uint32_t now) {
     std::vector<HashRecord> mine;
-    if (d.hashed) {
+    if (d.hashed) {                               // sub-boards only: the mail base is never hashed
         mine = message_hashes(first, msg.body, now);
         if (dupe_check)
             for (const std::string* list : {&d.hashes, &d.added_hashes})
@@ -290,9 +345,7 @@ Status claim_unique(const std::string& prefix, bool dupe_check, DupeLists& d, co
     }
     uint32_t crc = 0;
     if (d.crcs) {
-        std::string body = msg.body;
-        while (!body.empty() && uint8_t(body.back()) <= 0x20) body.pop_back();
-        crc = crc32(body);
+        crc = trimmed_body_crc(msg.body);
         for (size_t i = 0; i < d.sch.size(); i += 4)
             if (get32(d.sch.data() + i) == crc)
                 return make_error(prefix + ": duplicate message body", ErrorCode::Invalid);

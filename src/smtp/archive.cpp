@@ -23,7 +23,7 @@ std::string archive_file_name(time_t when, const std::string& session_id) {
 }
 
 Status archive_copy(const std::string& data_dir, uint32_t user, const char* box, const std::string& name,
-                    const std::string& text) {
+                    const TextPieces& text) {
     namespace fs = std::filesystem;
     fs::path dir = fs::path(data_dir) / "user" / user_file_number(user) / box;
     std::error_code ec;
@@ -32,7 +32,8 @@ Status archive_copy(const std::string& data_dir, uint32_t user, const char* box,
     fs::path file = dir / name;
     std::FILE* f = std::fopen(file.string().c_str(), "wbx");   // never overwrite (USER-58)
     if (!f) return fs::exists(file) ? Status{} : Status(make_error("cannot create " + file.string(), ErrorCode::Io));
-    bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+    bool ok = true;
+    for (auto p : text.pieces()) ok = ok && std::fwrite(p.data(), 1, p.size(), f) == p.size();
     ok = std::fclose(f) == 0 && ok;
     if (!ok) return make_error("cannot write " + file.string(), ErrorCode::Io);
     return {};

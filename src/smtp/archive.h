@@ -3,6 +3,7 @@
 #pragma once
 
 #include "util/result.h"
+#include "util/text_pieces.h"
 
 #include <cstdint>
 #include <ctime>
@@ -16,6 +17,6 @@ std::string archive_file_name(time_t when, const std::string& session_id);
 // Writes `text` to <data>user/<NNNN>/<box>/<name>, creating the directories;
 // an existing file is never overwritten (that is not an error).
 Status archive_copy(const std::string& data_dir, uint32_t user, const char* box, const std::string& name,
-                    const std::string& text);
+                    const TextPieces& text);
 
 } // namespace sbbs::smtp

@@ -93,8 +93,8 @@ SmtpSession::Flow SmtpSession::receive_data(Spool& s) {
         ++s.body_lines;
         if (max && s.body_bytes > max) s.too_big = true;                              // ours: SMTP-171
         if (s.too_big) continue;
-        s.body += line;
-        s.body += "\r\n";
+        line += "\r\n";
+        s.body.append(line);                                                          // one piece per line
     }
 }
 
@@ -132,10 +132,11 @@ SmtpSession::Flow SmtpSession::end_of_data(const Spool& s) {
                                    std::to_string(s.header.size()) + " bytes)");     // SMTP-174
     std::vector<std::string> addrs;
     for (auto& r : tx_.rcpts) addrs.push_back(r.to);
-    const ReceivedMessage msg{s.header, s.body, addrs};
+    TextPieces body = s.body.view();
+    const ReceivedMessage msg{s.header, body, addrs};
     Verdict v = filters_.consult([&](SmtpFilter& f) { return f.on_data_end(facts(), msg); });
     if (v.decided()) return apply(v);                                                 // SMTP-175, SMTP-178
-    if (tx_.kind != MailKind::Mail) return deliver_telegram(s.body, s.body_bytes);    // SMTP-176
+    if (tx_.kind != MailKind::Mail) return deliver_telegram(body, s.body_bytes);      // SMTP-176
     if (tx_.rcpts.empty() && tx_.sub_code.empty()) {                                  // SMTP-179
         log_client(LogLevel::Debug, "No recipients in recipient list");
         reply(ok());
@@ -183,11 +184,11 @@ SmtpSession::Flow SmtpSession::end_of_data(const Spool& s) {
                                  std::to_string(cfg_->mail.max_msg_size) + " bytes"});
         return Flow::Continue;
     }
-    if (!tx_.sub_code.empty()) return post_mail(p, s.body, attr);                     // SMTP-191
+    if (!tx_.sub_code.empty()) return post_mail(p, body, attr);                       // SMTP-191
     v = filters_.consult([&](SmtpFilter& f) { return f.on_store(facts(), msg); });
     if (v.decided()) return apply(v);                                                 // SMTP-194
     bool stored = false;
-    Flow f = store_mail(p, s.body, attr, stored);                                     // SMTP-195
+    Flow f = store_mail(p, body, attr, stored);                                       // SMTP-195
     if (stored && !(attr & smb::attr::SPAM)) archive(s);                              // SMTP-211
     return f;
 }

@@ -32,10 +32,28 @@ static std::string fido_binary(const std::string& ftn) {
     return u16(uint16_t(z)) + u16(uint16_t(n)) + u16(uint16_t(f)) + u16(uint16_t(p));
 }
 
-static bool is_ascii(const std::string& s) {
+static bool is_ascii(std::string_view s) {
     for (unsigned char c : s)
         if (c >= 0x80) return false;
     return true;
+}
+
+static bool is_ascii(const TextPieces& t) {
+    for (auto p : t.pieces())
+        if (!is_ascii(p)) return false;
+    return true;
+}
+
+// is_non_ascii_utf8 over the pieces as they are: the Spool's pieces end at
+// line ends, and no UTF-8 sequence holds a CR or LF, so none spans two.
+static bool is_non_ascii_utf8_text(const TextPieces& t) {
+    bool high = false;
+    for (auto p : t.pieces()) {
+        if (is_ascii(p)) continue;
+        if (!is_non_ascii_utf8(p)) return false;
+        high = true;
+    }
+    return high;
 }
 
 static bool names_charset(const ParsedHeader& p) {
@@ -69,7 +87,7 @@ std::string SmtpSession::received_value(const Recipient& r) const {             
            "          (envelope-from " + tx_.reverse_path + ")";
 }
 
-NewMessage SmtpSession::common_message(const ParsedHeader& p, const std::string& body, uint16_t attr) {
+NewMessage SmtpSession::common_message(const ParsedHeader& p, const TextPieces& body, uint16_t attr) {
     NewMessage m;
     time_t now = time(nullptr);
     auto& h = m.hdr;
@@ -112,7 +130,7 @@ NewMessage SmtpSession::common_message(const ParsedHeader& p, const std::string&
         h.add(smb::hf::RFC822MSGID, id);
     }
     h.add(smb::hf::FIDOPID, std::string("SBBS ") + kVersion + "-" + kPlatform);
-    if (is_non_ascii_utf8(body)) h.add(smb::hf::FIDOCHARSET, "UTF-8 4");
+    if (is_non_ascii_utf8_text(body)) h.add(smb::hf::FIDOCHARSET, "UTF-8 4");
     else if (!extras_.default_charset.empty() && !names_charset(p) && !is_ascii(body))
         h.add(smb::hf::FIDOCHARSET, charset_kludge(extras_.default_charset));
     if (p.utf8 || is_non_ascii_utf8(authenticated() ? auth_alias_ : p.from.name))
@@ -121,7 +139,7 @@ NewMessage SmtpSession::common_message(const ParsedHeader& p, const std::string&
         if (f.type == smb::hf::RFC822HEADER && istarts_with(f.data, "Content-Type:") &&
             to_lower(f.data).find("multipart/mixed") != std::string::npos)
             h.auxattr |= smb::auxattr::MIMEATTACH;
-    m.body = body;
+    m.body = body;                                                                    // lent, not copied
     return m;
 }
 
@@ -154,7 +172,7 @@ static std::string fido_recipient_name(const std::string& to_name, const Recipie
     return !n.empty() && fold(n) == fold(local) ? n : local;
 }
 
-SmtpSession::Flow SmtpSession::store_mail(const ParsedHeader& p, const std::string& body, uint16_t attr,
+SmtpSession::Flow SmtpSession::store_mail(const ParsedHeader& p, const TextPieces& body, uint16_t attr,
                                           bool& delivered) {
     NewMessage msg = common_message(p, body, attr);
     std::vector<RecipientCopy> copies;
@@ -217,7 +235,10 @@ bool SmtpSession::meets_archive_requirements(uint32_t user) {
 void SmtpSession::archive(const Spool& spool) {
     if (cfg_->mail.archive_requirements.empty()) return;
     std::string name = archive_file_name(time(nullptr), session_id_);
-    std::string text = spool.header + "\r\n" + spool.body;
+    TextPieces body = spool.body.view();
+    std::vector<std::string_view> pieces{spool.header, "\r\n"};
+    pieces.insert(pieces.end(), body.pieces().begin(), body.pieces().end());
+    TextPieces text(std::move(pieces));                                               // no copy of the body
     auto copy = [&](uint32_t user, const char* box) {
         if (auto st = archive_copy(cfg_->paths.data, user, box, name, text); !st.ok())
             log_client(LogLevel::Error, "!ERROR archiving message: " + st.error().message);
@@ -250,7 +271,7 @@ std::string SmtpSession::notice_text(const Recipient& r, const ParsedHeader& p) 
     return new_mail_notice_text(n);
 }
 
-SmtpSession::Flow SmtpSession::post_mail(const ParsedHeader& p, const std::string& body, uint16_t attr) {
+SmtpSession::Flow SmtpSession::post_mail(const ParsedHeader& p, const TextPieces& body, uint16_t attr) {
     if (!authenticated() && dnsbl_listed_) {                                          // SMTP-191
         reply({550, "5.7.1", "Insufficient access: DNS-blacklisted"});
         return Flow::Continue;
@@ -281,7 +302,7 @@ SmtpSession::Flow SmtpSession::post_mail(const ParsedHeader& p, const std::strin
     return Flow::Continue;
 }
 
-SmtpSession::Flow SmtpSession::deliver_telegram(const std::string& body, uint64_t body_bytes) {  // SMTP-176
+SmtpSession::Flow SmtpSession::deliver_telegram(const TextPieces& body, uint64_t body_bytes) {  // SMTP-176
     uint32_t cap = cfg_->mail.max_telegram_size;                                      // ours: SEC-8, checked
     if (body_bytes > cap) {                                                           // before any delivery
         reply({552, "5.3.4", "Message size (" + std::to_string(body_bytes) + ") exceeds maximum: " +
@@ -302,7 +323,7 @@ SmtpSession::Flow SmtpSession::deliver_telegram(const std::string& body, uint64_
     t.sender_domain_matches_client = verified;
     t.client_ip = client_ip_;
     t.client_host = client_host_;
-    t.text = body;
+    t.text = body.str();
     std::string text = telegram_text(t);
     std::set<uint32_t> delivered;                      // ours: SEC-8, once per user however often listed
     size_t max = cfg_->mail.max_recipients;                                            // SMTP-176, USER-57

@@ -7,6 +7,7 @@
 
 #include "log/log_level.h"
 #include "smtp/reply.h"
+#include "util/text_pieces.h"
 
 #include <cstdint>
 #include <functional>
@@ -57,7 +58,7 @@ struct Verdict {
 // storage (SMTP-181) and on_store just before the mail is stored (SMTP-194).
 struct ReceivedMessage {
     const std::string& header;      // header lines, CRLF, without the blank line
-    const std::string& body;
+    const TextPieces& body;
     const std::vector<std::string>& recipients;   // accepted RCPT addresses
 };
 

@@ -18,6 +18,7 @@
 #include "smtp/user_notices.h"
 #include "userbase/login_auth.h"
 #include "userbase/user_directory.h"
+#include "util/text_pieces.h"
 
 #include <ctime>
 #include <functional>
@@ -134,7 +135,8 @@ private:
                       const char* method);
     // cmd_data.cpp
     struct Spool {
-        std::string header, body;       // CRLF lines; header without the blank line
+        std::string header;             // CRLF lines, without the blank line
+        ChunkedText body;               // CRLF lines, held once: the store writes from here (SEC-11)
         uint64_t body_bytes = 0;        // counted even past MaxMsgSize
         unsigned header_lines = 0, body_lines = 0;
         bool too_big = false;           // body spooling stopped at MaxMsgSize
@@ -143,13 +145,13 @@ private:
     Flow cmd_data();
     Flow receive_data(Spool& spool);
     Flow end_of_data(const Spool& spool);
-    Flow deliver_telegram(const std::string& body, uint64_t body_bytes);
+    Flow deliver_telegram(const TextPieces& body, uint64_t body_bytes);
     // delivery.cpp
-    NewMessage common_message(const ParsedHeader& p, const std::string& body, uint16_t attr);
-    Flow store_mail(const ParsedHeader& p, const std::string& body, uint16_t attr, bool& delivered);
+    NewMessage common_message(const ParsedHeader& p, const TextPieces& body, uint16_t attr);
+    Flow store_mail(const ParsedHeader& p, const TextPieces& body, uint16_t attr, bool& delivered);
     void archive(const Spool& spool);
     bool meets_archive_requirements(uint32_t user);
-    Flow post_mail(const ParsedHeader& p, const std::string& body, uint16_t attr);
+    Flow post_mail(const ParsedHeader& p, const TextPieces& body, uint16_t attr);
     void notify(const Recipient& r, const ParsedHeader& p);
     std::string notice_text(const Recipient& r, const ParsedHeader& p) const;
     std::string received_value(const Recipient& r) const;

@@ -11,7 +11,7 @@ namespace sbbs::test {
 
 class MemoryMailStore : public MailStore {
 public:
-    struct Post { std::string code; NewMessage msg; };
+    struct Post { std::string code; smb::Message msg; };   // the body kept: a NewMessage only lends it
 
     std::map<uint32_t, smb::Message> mail;   // by number
     std::vector<Post> posts;
@@ -30,7 +30,7 @@ public:
             m.hdr.fields.insert(m.hdr.fields.end(), msg.hdr.fields.begin(), msg.hdr.fields.end());
             m.hdr.fields.insert(m.hdr.fields.end(), c.append.begin(), c.append.end());
             m.hdr.number = ++last_;
-            m.body = msg.body;
+            m.body = msg.body.str();
             m.tail = msg.tail;
             mail[m.hdr.number] = m;
             numbers.push_back(m.hdr.number);
@@ -40,7 +40,7 @@ public:
     Result<uint32_t> post_to_sub(const std::string& code, const NewMessage& msg) override {
         std::lock_guard lk(mu_);
         if (fail_next_add) { fail_next_add = false; return make_error("simulated failure", fail_code); }
-        posts.push_back({code, msg});
+        posts.push_back({code, smb::Message{msg.hdr, msg.body.str(), msg.tail}});
         return uint32_t(posts.size());
     }
     Result<std::vector<MailSummary>> list_mailbox(uint32_t user) override {

@@ -5,6 +5,7 @@
 
 #include "msgbase/checker.h"
 #include "msgbase/smb_base.h"
+#include "owned_message.h"
 
 #include <catch.hpp>
 
@@ -29,13 +30,12 @@ std::unique_ptr<SmbBase> open_base(const std::string& prefix, uint16_t attr) {
     return b ? std::move(*b) : nullptr;
 }
 
-NewMessage post(const std::string& id, const std::string& body) {
-    NewMessage m;
+test::OwnedMessage post(const std::string& id, const std::string& body) {
+    test::OwnedMessage m(body);
     m.hdr.add(hf::SENDER, "Writer");
     m.hdr.add(hf::RECIPIENT, "All");
     m.hdr.add(hf::SUBJECT, "subject " + id);
     m.hdr.add(hf::RFC822MSGID, "<" + id + "@batch>");
-    m.body = body;
     return m;
 }
 
@@ -56,9 +56,9 @@ TEST_CASE("FMT-89 FMT-91 FMT-102 FMT-103 a batch stores each message with its ow
     auto p = d.prefix("sub");
     auto b = open_base(p, 0);
     REQUIRE(b);
-    NewMessage old = post("old", "an old body\r\n");
+    auto old = post("old", "an old body\r\n");
     REQUIRE(b->add(old, {}).ok());
-    NewMessage a = post("a", "body a\r\n"), dup_old = post("x", "an old body\r\n"), c = post("c", "body c\r\n"),
+    auto a = post("a", "body a\r\n"), dup_old = post("x", "an old body\r\n"), c = post("c", "body c\r\n"),
                dup_a = post("a", "another body\r\n"), big = post("big", "big body\r\n");
     big.hdr.add(hf::SUBJECT, std::string(70000, 's'));
     std::vector<RecipientCopy> none;
@@ -93,7 +93,7 @@ TEST_CASE("FMT-64 FMT-91 a mail batch of multi-recipient messages: one data run 
     auto p = d.prefix("mail");
     auto b = open_base(p, status_attr::EMAIL);
     REQUIRE(b);
-    NewMessage m1 = post("m1", "first\r\n" + std::string(600, '1')), m2 = post("m2", "second\r\n"),
+    auto m1 = post("m1", "first\r\n" + std::string(600, '1')), m2 = post("m2", "second\r\n"),
                m3 = post("m3", "third\r\n" + std::string(300, '3'));
     auto c1 = users({"2", "3", "4"}), c2 = users({"5"}), c3 = users({"6", "7"});
     auto r = b->add_batch({{&m1, &c1}, {&m2, &c2}, {&m3, &c3}});
@@ -123,7 +123,7 @@ TEST_CASE("FMT-90 a storage failure in a batch stores none of its messages") {
     {
         auto b = open_base(p, status_attr::EMAIL);
         REQUIRE(b);
-        NewMessage first = post("first", "before\r\n");
+        auto first = post("first", "before\r\n");
         auto c = users({"2"});
         REQUIRE(b->add(first, c).ok());
     }
@@ -136,7 +136,7 @@ TEST_CASE("FMT-90 a storage failure in a batch stores none of its messages") {
         if (!b) _exit(2);
         struct rlimit rl{rlim_t(sdt + 2048), rlim_t(sdt + 2048)};
         if (setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(3);
-        NewMessage a = post("a", "small\r\n"), big = post("big", std::string(8192, 'b') + "\r\n");
+        auto a = post("a", "small\r\n"), big = post("big", std::string(8192, 'b') + "\r\n");
         auto c = users({"2", "3"});
         auto r = b->add_batch({{&a, &c}, {&big, &c}});
         bool all_failed = r.size() == 2 && !r[0].ok() && !r[1].ok();
@@ -161,7 +161,7 @@ TEST_CASE("FMT-86 an unlocked index read does not wait for the handle's writer i
     auto p = d.prefix("mail");
     auto b = open_base(p, status_attr::EMAIL);
     REQUIRE(b);
-    NewMessage first = post("first", "one\r\n"), second = post("second", "two\r\n");
+    auto first = post("first", "one\r\n"), second = post("second", "two\r\n");
     auto c = users({"2"});
     REQUIRE(b->add(first, c).ok());
     bool answered = false;

@@ -2,6 +2,7 @@
 // caller gets its own result, and a failing writer never strands a caller.
 #include "msgbase/commit_queue.h"
 #include "msgbase/platform.h"
+#include "owned_message.h"
 
 #include <catch.hpp>
 
@@ -14,11 +15,7 @@ using namespace sbbs::smb;
 
 namespace {
 
-NewMessage message(int id) {
-    NewMessage m;
-    m.body = std::to_string(id);
-    return m;
-}
+test::OwnedMessage message(int id) { return test::OwnedMessage(std::to_string(id)); }
 
 // A writer that takes `ms` per batch, numbers each delivery by its body and
 // refuses bodies starting with '-'.
@@ -38,8 +35,9 @@ struct SlowWriter {
         }
         std::vector<DeliveryResult> out;
         for (auto& d : batch) {
-            if (d.msg->body[0] == '-') out.push_back(make_error("refused " + d.msg->body, ErrorCode::Invalid));
-            else out.push_back(std::vector<uint32_t>{uint32_t(std::stoul(d.msg->body))});
+            std::string body = d.msg->body.str();
+            if (body[0] == '-') out.push_back(make_error("refused " + body, ErrorCode::Invalid));
+            else out.push_back(std::vector<uint32_t>{uint32_t(std::stoul(body))});
         }
         in_writer.fetch_sub(1);
         return out;
@@ -56,7 +54,7 @@ TEST_CASE("group commit: concurrent deliveries share batches, each caller gets i
     std::vector<std::thread> threads;
     for (int i = 0; i < n; ++i)
         threads.emplace_back([&, i] {
-            NewMessage m = message(i % 4 == 3 ? -i : i + 100);
+            auto m = message(i % 4 == 3 ? -i : i + 100);
             std::vector<RecipientCopy> copies(1);
             results[size_t(i)] = q.deliver({&m, &copies});
         });
@@ -87,7 +85,7 @@ TEST_CASE("group commit: a batch never exceeds its bound") {
     std::atomic<int> ok{0};
     for (int i = 0; i < 10; ++i)
         threads.emplace_back([&, i] {
-            NewMessage m = message(i + 1);
+            auto m = message(i + 1);
             std::vector<RecipientCopy> copies(1);
             if (q.deliver({&m, &copies}).ok()) ++ok;
         });
@@ -102,7 +100,7 @@ TEST_CASE("group commit: a writer that throws fails its batch only, later delive
         if (fail_next.exchange(false)) throw std::runtime_error("disk on fire");
         return std::vector<DeliveryResult>(b.size(), std::vector<uint32_t>{7});
     });
-    NewMessage m = message(1);
+    auto m = message(1);
     std::vector<RecipientCopy> copies(1);
     auto first = q.deliver({&m, &copies});
     REQUIRE_FALSE(first.ok());

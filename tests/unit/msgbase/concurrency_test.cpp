@@ -6,6 +6,7 @@
 #include "msgbase/checker.h"
 #include "msgbase/smb_base.h"
 #include "msgbase/smb_mail_store.h"
+#include "owned_message.h"
 
 #include <catch.hpp>
 
@@ -22,14 +23,13 @@ namespace {
 
 struct Event { uint32_t number; uint32_t writer; uint32_t seq; uint32_t deleted; };
 
-NewMessage message_of(uint32_t writer, uint32_t seq) {
-    NewMessage m;
+test::OwnedMessage message_of(uint32_t writer, uint32_t seq) {
+    test::OwnedMessage m("from writer " + std::to_string(writer) + " seq " + std::to_string(seq) + "\r\n" +
+                         std::string((seq * 97 + writer * 31) % 900, 'x'));
     m.hdr.add(hf::SENDER, "W" + std::to_string(writer));
     m.hdr.add(hf::SENDEREXT, std::to_string(writer + 1));
     m.hdr.add(hf::SUBJECT, std::to_string(writer) + "/" + std::to_string(seq));
     m.hdr.add(hf::RFC822MSGID, "<" + std::to_string(writer) + "." + std::to_string(seq) + "@c>");
-    m.body = "from writer " + std::to_string(writer) + " seq " + std::to_string(seq) + "\r\n" +
-             std::string((seq * 97 + writer * 31) % 900, 'x');
     return m;
 }
 

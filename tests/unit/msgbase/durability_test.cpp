@@ -5,6 +5,7 @@
 
 #include "msgbase/checker.h"
 #include "msgbase/smb_base.h"
+#include "owned_message.h"
 
 #include <catch.hpp>
 
@@ -18,14 +19,13 @@ using namespace sbbs::test;
 
 namespace {
 
-NewMessage numbered(int seq, bool sub) {
-    NewMessage m;
+test::OwnedMessage numbered(int seq, bool sub) {
+    test::OwnedMessage m("body of message " + std::to_string(seq) + "\r\n" + std::string(size_t(seq % 7) * 150, 'b'));
     m.hdr.add(hf::SENDER, "Writer");
     m.hdr.add(hf::SENDEREXT, "1");
     if (sub) m.hdr.add(hf::RECIPIENT, "All");
     m.hdr.add(hf::SUBJECT, "message " + std::to_string(seq));
     m.hdr.add(hf::RFC822MSGID, "<" + std::to_string(seq) + "." + std::to_string(getpid()) + "@test>");
-    m.body = "body of message " + std::to_string(seq) + "\r\n" + std::string(size_t(seq % 7) * 150, 'b');
     if (seq % 2) m.tail = "tail " + std::to_string(seq);
     return m;
 }
@@ -55,7 +55,7 @@ void verify(const std::string& prefix, const std::map<uint32_t, int>& expected, 
     for (auto [number, seq] : expected) {
         auto m = (*b)->read_message(number, true);
         REQUIRE(m.ok());
-        NewMessage want = numbered(seq, sub);
+        auto want = numbered(seq, sub);
         CHECK(m->hdr.get(hf::SUBJECT) == want.hdr.get(hf::SUBJECT));
         CHECK(m->body == want.body);
         CHECK(m->tail == want.tail);
@@ -190,7 +190,7 @@ TEST_CASE("durability: SIGKILL at every write step of a batched add commits all 
                     int seen = 0;
                     std::string target = kill.step;
                     (*b)->set_write_hook([&](const char* s) { if (target == s && ++seen == kill.nth) raise(SIGKILL); });
-                    NewMessage m2 = numbered(2, sub), m3 = numbered(3, sub), m4 = numbered(4, sub);
+                    auto m2 = numbered(2, sub), m3 = numbered(3, sub), m4 = numbered(4, sub);
                     auto r = (*b)->add_batch({{&m2, &copies}, {&m3, &copies}, {&m4, &copies}});
                     _exit(r.size() == 3 && r[0].ok() && r[1].ok() && r[2].ok() ? 0 : 3);
                 }

@@ -182,7 +182,8 @@ TEST_CASE("FMT-90 FMT-71 an add failing after its data was stored releases the d
     m.hdr.add(hf::SENDER, "A");
     m.hdr.add(hf::SENDEREXT, "1");
     m.hdr.add(hf::RFC822MSGID, "<a@b>");
-    m.body = std::string(1000, 'q');
+    std::string text(1000, 'q');
+    m.body = text;
     RecipientCopy c;
     c.append = {{hf::RECIPIENT, "B"}, {hf::RECIPIENTEXT, "2"}};
     REQUIRE((*b)->add(m, {c}).ok());
@@ -214,7 +215,8 @@ TEST_CASE("FMT-6 FMT-8 FMT-17 FMT-19 FMT-50 FMT-51 FMT-62 FMT-63 files, block al
         m.hdr.add(hf::SENDEREXT, "1");
         m.hdr.add(hf::RFC822MSGID, "<" + std::to_string(i) + "@b>");
         m.hdr.add(hf::SMB_COMMENT, std::string(size_t(i) * 200, 'c'));
-        m.body = std::string(size_t(i) * 333 + 1, 'q');
+        std::string text(size_t(i) * 333 + 1, 'q');
+        m.body = text;
         RecipientCopy c;
         c.append = {{hf::RECIPIENT, "B"}, {hf::RECIPIENTEXT, "2"}};
         REQUIRE((*b)->add(m, {c}).ok());

@@ -7,6 +7,7 @@
 #include "msgbase/codec.h"
 #include "msgbase/hash_record.h"
 #include "msgbase/smb_base.h"
+#include "owned_message.h"
 
 #include <catch.hpp>
 
@@ -26,13 +27,12 @@ std::unique_ptr<SmbBase> open_rw(const std::string& prefix, uint16_t create_attr
     return std::move(*b);
 }
 
-NewMessage local_mail(uint16_t from, const std::string& subject, const std::string& body) {
-    NewMessage m;
+test::OwnedMessage local_mail(uint16_t from, const std::string& subject, const std::string& body) {
+    test::OwnedMessage m(body);
     m.hdr.add(hf::SENDER, "User " + std::to_string(from));
     m.hdr.add(hf::SENDEREXT, std::to_string(from));
     m.hdr.add(hf::SUBJECT, subject);
     m.hdr.add(hf::RFC822MSGID, "<" + subject + "@test>");
-    m.body = body;
     return m;
 }
 
