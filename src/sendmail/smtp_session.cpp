@@ -19,17 +19,20 @@ bool starts_with_ci(const std::string& s, const std::string& p) {
 }
 } // namespace
 
+// SEC-2: CR LF, a lone CR and a lone LF each end a line (as Postfix reads
+// them), so what goes out has no bare CR or LF a receiver could take for a
+// line end of its own: the only end of data is the one SmtpSession sends.
 std::vector<std::string> data_lines(const std::string& text) {
     std::vector<std::string> out;
     size_t pos = 0;
     while (pos < text.size()) {
-        size_t nl = text.find('\n', pos);
-        size_t end = nl == std::string::npos ? text.size() : nl;
+        size_t end = text.find_first_of("\r\n", pos);
+        if (end == std::string::npos) end = text.size();
         std::string line = text.substr(pos, end - pos);
-        if (!line.empty() && line.back() == '\r') line.pop_back();
         if (!line.empty() && line[0] == '.') line.insert(line.begin(), '.');
         out.push_back(std::move(line));
-        pos = nl == std::string::npos ? text.size() : nl + 1;
+        bool crlf = end + 1 < text.size() && text[end] == '\r' && text[end + 1] == '\n';
+        pos = end + (crlf ? 2 : 1);
     }
     return out;
 }
