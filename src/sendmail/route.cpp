@@ -75,4 +75,9 @@ std::string resolve_host(const std::string& name, Resolver& dns, bool system_fal
     return a.records.front();
 }
 
+bool reaches_this_host(const std::string& ip) {
+    auto a = parse_numeric_address(ip, 0);
+    return !a || is_this_host(*a);
+}
+
 } // namespace sbbs

@@ -38,4 +38,10 @@ Route choose_route(const std::string& domain, const SendMailSettings& s, Resolve
 // asked when DNS has nothing. "" when unresolvable.
 std::string resolve_host(const std::string& name, Resolver& dns, bool system_fallback);
 
+// SEND-41 (SEC-10): whether the address resolve_host gave reaches this
+// machine, judged on the parsed address so that no spelling of loopback or
+// "any" (::ffff:127.0.0.1, 0:0:0:0:0:0:0:1, ::, 0.0.0.0) slips by; text that
+// is no address counts as this host (it is not contacted).
+bool reaches_this_host(const std::string& ip);
+
 } // namespace sbbs

@@ -21,7 +21,6 @@ std::string sock_text(int sock) {
     std::snprintf(b, sizeof b, "%04d", sock);
     return b;
 }
-bool is_loopback_or_any(const std::string& ip) { return ip.rfind("127.", 0) == 0 || ip == "0.0.0.0" || ip == "::1"; }
 } // namespace
 
 std::shared_ptr<const DkimSigner> load_dkim(const SendMailSettings& s, Logger& log) {
@@ -253,7 +252,7 @@ SendMail::LiveSession SendMail::try_host(const Destination& d, RouteKind kind, c
         last_error = "Error resolving hostname '" + d.name + "'";
         return {};
     }
-    if (kind == RouteKind::Mx && !s_.allow_loopback_mx && is_loopback_or_any(ip)) {   // SEND-41
+    if (kind == RouteKind::Mx && !s_.allow_loopback_mx && reaches_this_host(ip)) {   // SEND-41
         log(LogLevel::Info, "0000 SEND Bad IP address (" + ip + ") for MX server: " + d.name);
         last_error = "Bad IP address (" + ip + ") for MX server: " + d.name;
         return {};
