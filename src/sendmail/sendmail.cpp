@@ -203,7 +203,6 @@ void SendMail::deliver_group(const OutboundGroup& g, std::vector<OutboundJob>& j
         std::string last_error;
         LiveSession ls = open_session(g.route, auth, last_error);
         if (!ls.session) {   // no host reached (SEND-46)
-            if (stop_ && last_error.empty()) return rest([&](OutboundJob& j) { release(j, st); });
             SessionOutcome o{SessionResult::TempFail, last_error};
             return rest([&](OutboundJob& j) { settle(j, o, 0, st); });
         }
@@ -283,7 +282,7 @@ SendMail::LiveSession SendMail::connect_host(const Destination& d, const std::st
                                              const std::string& first_name, std::string& last_error) {
     LiveSession ls;
     log(LogLevel::Info, "0000 SEND connecting to port " + std::to_string(d.port) + " on " + d.name + " [" + ip + "]");
-    Connected c = d_.connector.connect({ip, d.port, s_.connect_timeout_s, s_.outbound_interface});
+    Connected c = d_.connector.connect({ip, d.port, s_.connect_timeout_s, s_.outbound_interface, s_.max_inactivity_s, &stop_});
     if (!c.link) {
         log(LogLevel::Info, "0000 SEND !ERROR " + std::to_string(c.error) + " connecting to SMTP server: " + d.name);
         {
@@ -307,6 +306,9 @@ SendMail::LiveSession SendMail::connect_host(const Destination& d, const std::st
 // One recipient's result, booked under the lock: the workers share the base,
 // the schedule and the exemption file.
 void SendMail::settle(OutboundJob& job, const SessionOutcome& o, int sock, ScanStats& st) {
+    // SEC-5: a failure while stopping is most likely the stop itself (it
+    // cuts every wait short): the message goes back unsent, no attempt counted.
+    if (stop_ && o.result != SessionResult::Sent) return release(job, st);
     std::lock_guard lk(book_mu_);
     Done d = o.result == SessionResult::Sent
                  ? succeed(job.msg, sock, o, job.to)

@@ -94,7 +94,7 @@ private:
             if (verb == "RCPT") log("rcpt " + ip_ + " " + line.substr(8));
             return true;
         }
-        Status start_tls(unsigned) override { return make_error("no TLS here"); }
+        Status start_tls(unsigned, const TlsPeerCheck&) override { return make_error("no TLS here"); }
         bool is_tls() const override { return false; }
         int socket_number() const override { return sock_; }
 
