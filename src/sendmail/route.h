@@ -32,6 +32,9 @@ bool is_local_domain(const std::string& domain, const SendMailSettings& s);
 Route choose_route(const std::string& domain, const SendMailSettings& s, Resolver& dns,
                    const std::string& dns_server_text);
 
+// A server name without the brackets of an address literal ("[1.2.3.4]").
+std::string bare_host(const std::string& name);
+
 // A server name to one address: literals ("1.2.3.4", "[1.2.3.4]") as is,
 // else the first A (then AAAA) record (SEND-31); with `system_fallback`
 // (relay and explicit hosts, often in /etc/hosts) the system resolver is

@@ -233,7 +233,9 @@ bool SendMail::must_end() const {
 
 SendMail::LiveSession SendMail::open_session(const Route& route, bool auth, std::string& last_error) {
     const std::string& first = route.hosts.front().name;
-    SessionStart how{true, auth};
+    SessionStart how{true, auth, {}};
+    if (route.kind == RouteKind::Relay && s_.relay_tls_verify)   // SEC-6; MX hosts stay opportunistic
+        how.tls = {true, bare_host(first), s_.relay_tls_ca_file};
     for (size_t i = 0; i < route.hosts.size() && !stop_; ++i) {
         if (i > 0) log(LogLevel::Debug, "0000 SEND reverting to next MX: " + route.hosts[i].name);
         LiveSession ls = try_host(route.hosts[i], route.kind, how, first, last_error);

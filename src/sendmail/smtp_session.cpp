@@ -236,8 +236,16 @@ TransactionOutcome SmtpSession::send(const SmtpTransaction& t) {
 SessionOutcome SmtpSession::open(const SessionStart& how) {
     auto h = hello(how);
     if (h.result != SessionResult::Sent) return h;
-    if (how.auth) return authenticate();
-    return h;
+    if (!how.auth) return h;
+    // Ours (SEC-6): the relay password never goes out in clear unless the
+    // sysop says so; the message waits for a later try instead.
+    if (!link_.is_tls() && !s_.relay_auth_without_tls) {
+        logf(LogLevel::Warning, "!NOT sending AUTH to " + server_ +
+                                    " without TLS (no usable STARTTLS; [Mail] RelayAuthWithoutTLS = false)");
+        return {SessionResult::TempFail, "Relay server " + server_ +
+                                             " offered no usable TLS: credentials not sent (RelayAuthWithoutTLS)"};
+    }
+    return authenticate();
 }
 
 bool SmtpSession::reset() {
