@@ -6,11 +6,10 @@ import threading
 import time
 import unittest
 
-from e2e_common import ServerCase, SmtpSink, message
+from e2e_common import ServerCase, SmtpSink
+from test_sendmail_e2e import RELAY_OPTIONS, NETMSG_SENT
 import smbdump
 
-RELAY_OPTIONS = "ALLOW_POP3 | USE_SUBMISSION_PORT | NO_HOST_LOOKUP | RELAY_TX | ALLOW_RELAY | NO_RECYCLE"
-NETMSG_SENT = 0x0004
 NETMSG_INTRANSIT = 0x0002
 ENDLESS_LIMIT = 256 * 2**20     # the most the endless relay sends, if nobody hangs up
 BIG_TEXT = 12 * 2**20           # far more than loopback socket buffers hold
@@ -89,14 +88,7 @@ class HostileRelay(ServerCase):
         return self.server(options=RELAY_OPTIONS, mail={"RelayPort": str(sink.port), "MaxMsgSize": "32M"})
 
     def submit(self, body, subject):
-        s = self.smtp("SubmissionPort")
-        s.timeout = 60
-        s.ehlo("client.example.org")
-        s.user, s.password = "Sysop", "SYSOP-PASS"
-        self.assertEqual(s.auth("PLAIN", s.auth_plain)[0], 235)
-        s.sendmail("sysop@testbbs.example", ["friend@remote.example"],
-                   message(subject, body, sender="sysop@testbbs.example", to="friend@remote.example"))
-        s.quit()
+        self.submit_outbound(body, subject, timeout=60)
 
     def queued(self, subject):
         return [m for m in self.mail_base() if m.get(smbdump.SUBJECT) == subject.encode()]

@@ -8,11 +8,9 @@ import tempfile
 import threading
 import unittest
 
-from e2e_common import ServerCase, SmtpSink, message
+from e2e_common import ServerCase, SmtpSink
+from test_sendmail_e2e import RELAY_OPTIONS
 import smbdump
-
-RELAY_OPTIONS = ("ALLOW_POP3 | USE_SUBMISSION_PORT | NO_HOST_LOOKUP | RELAY_TX | ALLOW_RELAY | NO_RECYCLE"
-                 " | RELAY_AUTH_PLAIN")
 
 
 class RecordingRelay(SmtpSink):
@@ -73,16 +71,10 @@ class RelayCredentials(ServerCase):
         self.addCleanup(relay.stop)
         settings = {"RelayPort": str(relay.port), "RelayUsername": "relayuser", "RelayPassword": "s3cret"}
         settings.update(mail)
-        return self.server(options=RELAY_OPTIONS, mail=settings)
+        return self.server(options=RELAY_OPTIONS + " | RELAY_AUTH_PLAIN", mail=settings)
 
     def submit(self):
-        s = self.smtp("SubmissionPort")
-        s.ehlo("client.example.org")
-        s.user, s.password = "Sysop", "SYSOP-PASS"
-        self.assertEqual(s.auth("PLAIN", s.auth_plain)[0], 235)
-        s.sendmail("sysop@testbbs.example", ["friend@remote.example"],
-                   message("relayed", b"Hi.\r\n", sender="sysop@testbbs.example", to="friend@remote.example"))
-        s.quit()
+        self.submit_outbound(b"Hi.\r\n", "relayed")
 
     def self_signed(self):
         d = tempfile.mkdtemp(prefix="sbbs-relay-cert-")

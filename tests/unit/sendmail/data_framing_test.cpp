@@ -2,7 +2,6 @@
 // line ends, so no bare CR or LF can make a receiver see an end of data
 // (SMTP smuggling) before the one SendMail sends.
 #include "fake_connector.h"
-#include "harness.h"
 
 #include <catch.hpp>
 
@@ -39,11 +38,8 @@ TEST_CASE("SEC-2 outbound SEND-68: every lone CR or LF goes out as CR LF, dot-st
 
 TEST_CASE("SEC-2 outbound: a stored body with bare CR/LF dots has one end of data, at the very end", "[sendmail]") {
     Harness h;
-    auto fake = std::make_unique<FakeConnector>();
-    FakeConnector& ref = *fake;
-    h.connector = std::move(fake);
-    h.dns.mx_answers["a.example"] = {DnsStatus::Ok, {{10, "mx.a.example"}}, {}};
-    h.dns.hosts["mx.a.example"] = "192.0.2.1";
+    FakeConnector& ref = use_fake(h);
+    mx(h, "a.example", "192.0.2.1");
     h.queue("ann@a.example", "one\n.\nMAIL FROM:<x@y>\r.\r\ntwo\n.\r\nthree\r\n.\nfour\rfive\r\n");
     auto sm = h.make();
     CHECK(sm.scan(true).sent == 1);

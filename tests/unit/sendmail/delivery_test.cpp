@@ -447,9 +447,7 @@ TEST_CASE("SEND-36 a domain without MX records is contacted by its own address",
     Harness h;
     FakeSmtpServer f;
     f.start();
-    h.s.allow_loopback_mx = true;
-    h.s.mx_port = f.port();
-    h.dns.hosts["plain.example"] = "127.0.0.1";
+    h.implicit_mx_to(f, "plain.example");
     h.queue("bob@plain.example");
     auto sm = h.make();
     CHECK(sm.scan(true).sent == 1);

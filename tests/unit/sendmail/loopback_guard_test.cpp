@@ -3,7 +3,6 @@
 // contacted as an MX; relay and explicit-port routes stay exempt as in the
 // original.
 #include "fake_connector.h"
-#include "harness.h"
 
 #include "sendmail/route.h"
 
@@ -33,11 +32,8 @@ TEST_CASE("SEC-10 SEND-41 an MX host resolving to any form of this host is not c
     for (auto& ip : kThisHost) {
         INFO(ip);
         Harness h;
-        auto fake = std::make_unique<FakeConnector>();
-        FakeConnector& ref = *fake;
-        h.connector = std::move(fake);
-        h.dns.mx_answers["remote.example"] = {DnsStatus::Ok, {{10, "mx.remote.example"}}, {}};
-        h.dns.hosts["mx.remote.example"] = ip;
+        FakeConnector& ref = use_fake(h);
+        mx(h, "remote.example", ip);
         auto n = h.queue("bob@remote.example");
         auto sm = h.make();
         CHECK(sm.scan(true).failed == 1);
@@ -49,9 +45,7 @@ TEST_CASE("SEC-10 SEND-41 an MX host resolving to any form of this host is not c
 
 TEST_CASE("SEC-10 SEND-41 an MX host named by an address literal is judged the same way", "[sendmail]") {
     Harness h;
-    auto fake = std::make_unique<FakeConnector>();
-    FakeConnector& ref = *fake;
-    h.connector = std::move(fake);
+    FakeConnector& ref = use_fake(h);
     h.dns.mx_answers["remote.example"] = {DnsStatus::Ok, {{10, "[::ffff:127.0.0.1]"}, {20, "0:0:0:0:0:0:0:1"}}, {}};
     h.queue("bob@remote.example");
     auto sm = h.make();
@@ -61,11 +55,8 @@ TEST_CASE("SEC-10 SEND-41 an MX host named by an address literal is judged the s
 
 TEST_CASE("SEC-10 SEND-41 a public MX address is still contacted", "[sendmail]") {
     Harness h;
-    auto fake = std::make_unique<FakeConnector>();
-    FakeConnector& ref = *fake;
-    h.connector = std::move(fake);
-    h.dns.mx_answers["remote.example"] = {DnsStatus::Ok, {{10, "mx.remote.example"}}, {}};
-    h.dns.hosts["mx.remote.example"] = "::ffff:192.0.2.1";
+    FakeConnector& ref = use_fake(h);
+    mx(h, "remote.example", "::ffff:192.0.2.1");
     h.queue("bob@remote.example");
     auto sm = h.make();
     CHECK(sm.scan(true).sent == 1);

@@ -44,6 +44,14 @@ void offer_tls(FakeSmtpServer& f, const std::string& dir, const std::string& nam
     f.cert_file = dir + name + ".pem";
     f.key_file = dir + name + ".key";
 }
+// `f`, offering STARTTLS with a self-signed certificate, as the relay
+// requiring AUTH; false when no certificate could be made.
+bool self_signed_relay(Harness& h, FakeSmtpServer& f, const TempDir& tmp) {
+    if (!make_certs(tmp.path)) return false;
+    offer_tls(f, tmp.path, "self");
+    relay_with_auth(h, f);
+    return true;
+}
 } // namespace
 
 TEST_CASE("SEC-6 SEND-54 no AUTH line ever reaches a relay without STARTTLS; retried later, the log says why",
@@ -88,11 +96,9 @@ TEST_CASE("SEC-6 with RelayAuthWithoutTLS the sysop's opt-in sends AUTH in plain
 
 TEST_CASE("SEC-6 a relay with a self-signed certificate is refused by default and gets no AUTH", "[sendmail]") {
     TempDir tmp;
-    if (!make_certs(tmp.path)) { WARN("skipped: the openssl command is not available"); return; }
     Harness h;
     FakeSmtpServer f;
-    offer_tls(f, tmp.path, "self");
-    relay_with_auth(h, f);
+    if (!self_signed_relay(h, f, tmp)) { WARN("skipped: the openssl command is not available"); return; }
     auto n = h.queue("bob@remote.example");
     auto sm = h.make();
     CHECK(sm.scan(true).failed == 1);
@@ -104,11 +110,9 @@ TEST_CASE("SEC-6 a relay with a self-signed certificate is refused by default an
 
 TEST_CASE("SEC-6 with RelayTLSVerify off a self-signed relay is accepted and AUTH goes over TLS", "[sendmail]") {
     TempDir tmp;
-    if (!make_certs(tmp.path)) { WARN("skipped: the openssl command is not available"); return; }
     Harness h;
     FakeSmtpServer f;
-    offer_tls(f, tmp.path, "self");
-    relay_with_auth(h, f);
+    if (!self_signed_relay(h, f, tmp)) { WARN("skipped: the openssl command is not available"); return; }
     h.s.relay_tls_verify = false;
     h.queue("bob@remote.example");
     auto ss = h.scan_one_session(f);
@@ -149,9 +153,7 @@ TEST_CASE("SEC-6 SEND-49 STARTTLS to an MX host stays opportunistic: a self-sign
     FakeSmtpServer f;
     offer_tls(f, tmp.path, "self");
     f.start();
-    h.s.allow_loopback_mx = true;
-    h.s.mx_port = f.port();
-    h.dns.hosts["plain.example"] = "127.0.0.1";
+    h.implicit_mx_to(f, "plain.example");
     h.queue("bob@plain.example");
     auto sm = h.make();
     CHECK(sm.scan(true).sent == 1);

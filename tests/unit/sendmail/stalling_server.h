@@ -4,11 +4,11 @@
 // frees a client that has no write deadline of its own).
 #pragma once
 
-#include <arpa/inet.h>
+#include "fake_smtp_server.h"
+
+#include <atomic>
 #include <chrono>
 #include <cstring>
-#include <atomic>
-#include <netinet/in.h>
 #include <poll.h>
 #include <string>
 #include <sys/socket.h>
@@ -20,18 +20,7 @@ namespace sbbs::test {
 class StallingServer {
 public:
     StallingServer() {
-        fd_ = socket(AF_INET, SOCK_STREAM, 0);
-        int small = 4096, one = 1;
-        setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-        setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);   // inherited by the accepted socket
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof a;
-        bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-        listen(fd_, 4);
-        getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-        port_ = ntohs(a.sin_port);
+        fd_ = listen_on_loopback(port_, 4096);   // a tiny window: the client's writes stall soon
         thread_ = std::thread([this] { serve(); });
     }
     ~StallingServer() {
