@@ -284,7 +284,8 @@ SendMail::LiveSession SendMail::connect_host(const Destination& d, const std::st
                                              const std::string& first_name, std::string& last_error) {
     LiveSession ls;
     log(LogLevel::Info, "0000 SEND connecting to port " + std::to_string(d.port) + " on " + d.name + " [" + ip + "]");
-    Connected c = d_.connector.connect({ip, d.port, s_.connect_timeout_s, s_.outbound_interface, s_.max_inactivity_s, &stop_});
+    ConnectRequest req{ip, d.port, s_.connect_timeout_s, s_.outbound_interface, s_.max_inactivity_s, &stop_};
+    Connected c = d_.connector.connect(req);
     if (!c.link) {
         log(LogLevel::Info, "0000 SEND !ERROR " + std::to_string(c.error) + " connecting to SMTP server: " + d.name);
         {
