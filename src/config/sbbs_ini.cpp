@@ -126,6 +126,8 @@ void read_strings(MailSettings& m, const IniGetter& g, const GlobalSettings& glo
     m.tls_cert_file = g.get_string("TLSCertFile", "");  // ours
     m.tls_key_file = g.get_string("TLSKeyFile", "");    // ours
     m.delivery_threads = g.get_uint("DeliveryThreads", 0);   // ours; 0 = the default (apply_zero_defaults)
+    m.relay_tls_verify = g.get_bool("RelayTLSVerify", true);               // ours (SEC-6)
+    m.relay_auth_without_tls = g.get_bool("RelayAuthWithoutTLS", false);   // ours (SEC-6)
 }
 
 // CFG-52..CFG-62: the values the original resets at start-up when 0.
@@ -218,7 +220,7 @@ void report_unknown_sbbs_keys(const IniFile& ini, Diagnostics& diags) {
         "MaxRequestsPerPeriod", "RequestRateLimitPeriod", "RateLimitSubnetPrefix4", "RateLimitSubnetPrefix6",
         "RateLimitFilterThreshold", "RateLimitFilterDuration", "RateLimitFilterSilent",
         "RateLimitFilterSubnetThreshold", "SpamBlockDuration", "NotifyOfflineUsers", "TLSCertFile",
-        "TLSKeyFile", "DeliveryThreads", "MaxTelegramSize"};
+        "TLSKeyFile", "DeliveryThreads", "MaxTelegramSize", "RelayTLSVerify", "RelayAuthWithoutTLS"};
     auto known = [](const std::string& key, const std::vector<std::string>& extra) {
         for (const auto* list : {&common, &extra})
             for (const std::string& k : *list)

@@ -1,13 +1,16 @@
 // Dialling out: a TCP client connection to a numeric address with a bounded
-// connect and an optional local address to bind (OutboundInterface), line
-// reads with a time-out, and a client-side TLS upgrade (opportunistic: no
-// certificate verification). Used by SendMail; POSIX in connector_posix.cpp
-// (the net module is not part of the Windows build).
+// connect and an optional local address to bind (OutboundInterface), and a
+// deadline on every read, write and TLS handshake; every wait also ends
+// soon after a cancel flag is raised (server stop, SEC-5). The client-side
+// TLS upgrade is opportunistic unless a peer check is asked for (SEC-6).
+// Used by SendMail; POSIX in connector_posix.cpp (the net module is not part
+// of the Windows build).
 #pragma once
 
 #include "net/session_io.h"
 #include "util/result.h"
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -15,15 +18,28 @@
 
 namespace sbbs {
 
+// What a client TLS handshake checks of the server.
+struct TlsPeerCheck {
+    // false: opportunistic, no verification and the most permissive settings
+    // (any encryption beats plain text). true: the chain must verify against
+    // `ca_file` ("" = the system CA store) and name `host` (a DNS name or an
+    // address literal), with TLS 1.2 at least.
+    bool verify = false;
+    std::string host;
+    std::string ca_file;
+};
+
 class ClientConnection {
 public:
     virtual ~ClientConnection() = default;
-    // Next line (CR LF stripped); waits at most `timeout_s` seconds.
+    // Next line (CR LF stripped); waits at most `timeout_s` seconds. A line
+    // longer than 64 KiB is TooLong (and the connection unusable).
     virtual ReadLine read_line(unsigned timeout_s) = 0;
+    // All of `bytes`, or false when the peer stops taking them for the
+    // write time-out of ClientOptions (or on cancel).
     virtual bool write(std::string_view bytes) = 0;
-    // Client handshake on the open connection; no certificate verification
-    // and the most permissive settings (any encryption beats plain text).
-    virtual Status start_tls(unsigned timeout_s) = 0;
+    // Client handshake on the open connection, within `timeout_s` seconds.
+    virtual Status start_tls(unsigned timeout_s, const TlsPeerCheck& check) = 0;
     virtual bool is_tls() const = 0;
     virtual int socket_number() const = 0;
 };
@@ -34,9 +50,17 @@ struct ClientConnect {
     std::string reason;
 };
 
-// `ip`: IPv4 or IPv6 literal. `timeout_s` 0 = a blocking connect. `bind_ip`
-// ("" = any) is bound for IPv4 destinations.
-ClientConnect connect_client(const std::string& ip, uint16_t port, unsigned timeout_s, const std::string& bind_ip);
+struct ClientOptions {
+    unsigned connect_timeout_s = 30;    // 0 = the system's own connect time-out
+    unsigned write_timeout_s = 120;     // each write() call
+    std::string bind_ip;                // "" = any; bound for IPv4 destinations
+    // Raised from another thread: every wait of the connection ends within
+    // a fraction of a second and reports failure. Must outlive it.
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+// `ip`: IPv4 or IPv6 literal.
+ClientConnect connect_client(const std::string& ip, uint16_t port, const ClientOptions& options);
 
 // The first address the system resolver (hosts file, then DNS) gives for
 // `name`, as numeric text; "" when it gives none.

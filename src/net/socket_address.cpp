@@ -15,6 +15,9 @@ std::string strip_brackets(const std::string& text) {
     return text;
 }
 
+// First octet of an IPv4 address in network order.
+bool v4_is_this_host(const uint8_t* octets) { return octets[0] == 127 || octets[0] == 0; }
+
 } // namespace
 
 Result<SockAddr> parse_numeric_address(const std::string& text, uint16_t port) {
@@ -56,6 +59,15 @@ std::string address_text(const sockaddr* sa) {
         return buf;
     }
     return "";
+}
+
+bool is_this_host(const SockAddr& a) {
+    if (a.family() == AF_INET)
+        return v4_is_this_host(reinterpret_cast<const uint8_t*>(&reinterpret_cast<const sockaddr_in*>(a.get())->sin_addr));
+    if (a.family() != AF_INET6) return false;
+    const in6_addr& v6 = reinterpret_cast<const sockaddr_in6*>(a.get())->sin6_addr;
+    if (IN6_IS_ADDR_LOOPBACK(&v6) || IN6_IS_ADDR_UNSPECIFIED(&v6)) return true;
+    return IN6_IS_ADDR_V4MAPPED(&v6) && v4_is_this_host(v6.s6_addr + 12);
 }
 
 uint16_t address_port(const sockaddr* sa) {

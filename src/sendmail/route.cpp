@@ -66,13 +66,22 @@ Route choose_route(const std::string& domain, const SendMailSettings& s, Resolve
     return r;
 }
 
+std::string bare_host(const std::string& name) {
+    if (name.size() > 2 && name.front() == '[' && name.back() == ']') return name.substr(1, name.size() - 2);
+    return name;
+}
+
 std::string resolve_host(const std::string& name, Resolver& dns, bool system_fallback) {
-    std::string n = name;
-    if (n.size() > 2 && n.front() == '[' && n.back() == ']') n = n.substr(1, n.size() - 2);
+    std::string n = bare_host(name);
     if (parse_numeric_address(n, 0)) return n;
     auto a = dns.addresses(n);
     if (a.status != DnsStatus::Ok || a.records.empty()) return system_fallback ? system_address(n) : "";
     return a.records.front();
+}
+
+bool reaches_this_host(const std::string& ip) {
+    auto a = parse_numeric_address(ip, 0);
+    return !a || is_this_host(*a);
 }
 
 } // namespace sbbs

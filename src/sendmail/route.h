@@ -32,10 +32,19 @@ bool is_local_domain(const std::string& domain, const SendMailSettings& s);
 Route choose_route(const std::string& domain, const SendMailSettings& s, Resolver& dns,
                    const std::string& dns_server_text);
 
+// A server name without the brackets of an address literal ("[1.2.3.4]").
+std::string bare_host(const std::string& name);
+
 // A server name to one address: literals ("1.2.3.4", "[1.2.3.4]") as is,
 // else the first A (then AAAA) record (SEND-31); with `system_fallback`
 // (relay and explicit hosts, often in /etc/hosts) the system resolver is
 // asked when DNS has nothing. "" when unresolvable.
 std::string resolve_host(const std::string& name, Resolver& dns, bool system_fallback);
+
+// SEND-41 (SEC-10): whether the address resolve_host gave reaches this
+// machine, judged on the parsed address so that no spelling of loopback or
+// "any" (::ffff:127.0.0.1, 0:0:0:0:0:0:0:1, ::, 0.0.0.0) slips by; text that
+// is no address counts as this host (it is not contacted).
+bool reaches_this_host(const std::string& ip);
 
 } // namespace sbbs

@@ -21,7 +21,6 @@ std::string sock_text(int sock) {
     std::snprintf(b, sizeof b, "%04d", sock);
     return b;
 }
-bool is_loopback_or_any(const std::string& ip) { return ip.rfind("127.", 0) == 0 || ip == "0.0.0.0" || ip == "::1"; }
 } // namespace
 
 std::shared_ptr<const DkimSigner> load_dkim(const SendMailSettings& s, Logger& log) {
@@ -204,7 +203,6 @@ void SendMail::deliver_group(const OutboundGroup& g, std::vector<OutboundJob>& j
         std::string last_error;
         LiveSession ls = open_session(g.route, auth, last_error);
         if (!ls.session) {   // no host reached (SEND-46)
-            if (stop_ && last_error.empty()) return rest([&](OutboundJob& j) { release(j, st); });
             SessionOutcome o{SessionResult::TempFail, last_error};
             return rest([&](OutboundJob& j) { settle(j, o, 0, st); });
         }
@@ -235,7 +233,9 @@ bool SendMail::must_end() const {
 
 SendMail::LiveSession SendMail::open_session(const Route& route, bool auth, std::string& last_error) {
     const std::string& first = route.hosts.front().name;
-    SessionStart how{true, auth};
+    SessionStart how{true, auth, {}};
+    if (route.kind == RouteKind::Relay && s_.relay_tls_verify)   // SEC-6; MX hosts stay opportunistic
+        how.tls = {true, bare_host(first), s_.relay_tls_ca_file};
     for (size_t i = 0; i < route.hosts.size() && !stop_; ++i) {
         if (i > 0) log(LogLevel::Debug, "0000 SEND reverting to next MX: " + route.hosts[i].name);
         LiveSession ls = try_host(route.hosts[i], route.kind, how, first, last_error);
@@ -253,7 +253,7 @@ SendMail::LiveSession SendMail::try_host(const Destination& d, RouteKind kind, c
         last_error = "Error resolving hostname '" + d.name + "'";
         return {};
     }
-    if (kind == RouteKind::Mx && !s_.allow_loopback_mx && is_loopback_or_any(ip)) {   // SEND-41
+    if (kind == RouteKind::Mx && !s_.allow_loopback_mx && reaches_this_host(ip)) {   // SEND-41
         log(LogLevel::Info, "0000 SEND Bad IP address (" + ip + ") for MX server: " + d.name);
         last_error = "Bad IP address (" + ip + ") for MX server: " + d.name;
         return {};
@@ -284,7 +284,8 @@ SendMail::LiveSession SendMail::connect_host(const Destination& d, const std::st
                                              const std::string& first_name, std::string& last_error) {
     LiveSession ls;
     log(LogLevel::Info, "0000 SEND connecting to port " + std::to_string(d.port) + " on " + d.name + " [" + ip + "]");
-    Connected c = d_.connector.connect({ip, d.port, s_.connect_timeout_s, s_.outbound_interface});
+    ConnectRequest req{ip, d.port, s_.connect_timeout_s, s_.outbound_interface, s_.max_inactivity_s, &stop_};
+    Connected c = d_.connector.connect(req);
     if (!c.link) {
         log(LogLevel::Info, "0000 SEND !ERROR " + std::to_string(c.error) + " connecting to SMTP server: " + d.name);
         {
@@ -308,6 +309,9 @@ SendMail::LiveSession SendMail::connect_host(const Destination& d, const std::st
 // One recipient's result, booked under the lock: the workers share the base,
 // the schedule and the exemption file.
 void SendMail::settle(OutboundJob& job, const SessionOutcome& o, int sock, ScanStats& st) {
+    // SEC-5: a failure while stopping is most likely the stop itself (it
+    // cuts every wait short): the message goes back unsent, no attempt counted.
+    if (stop_ && o.result != SessionResult::Sent) return release(job, st);
     std::lock_guard lk(book_mu_);
     Done d = o.result == SessionResult::Sent
                  ? succeed(job.msg, sock, o, job.to)

@@ -61,7 +61,8 @@ public:
     // One pass (SEND-15..23). `periodic`: the RescanFrequency timer fired,
     // which advances the retry back-off clock; new-mail scans do not.
     ScanStats scan(bool periodic);
-    // Ends the current scan before its next message (SEND-9).
+    // Ends the current scan before its next message (SEND-9) and cuts short
+    // every network wait of the deliveries in progress (SEC-5).
     void request_stop() { stop_ = true; }
     bool stopping() const { return stop_; }
     bool must_end() const;

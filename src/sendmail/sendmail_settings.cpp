@@ -39,6 +39,8 @@ SendMailSettings sendmail_settings(const Config& cfg, Logger* log) {
     s.relay_port = m.relay_port ? uint16_t(m.relay_port) : 25;
     s.relay_username = m.relay_username;
     s.relay_password = m.relay_password;
+    s.relay_tls_verify = m.relay_tls_verify;
+    s.relay_auth_without_tls = m.relay_auth_without_tls;
     s.outbound_interface = m.outbound_interface;
     s.dns_server = m.dns_server;
     s.dkim_sign = m.dkim_sign;

@@ -18,6 +18,12 @@ struct SendMailSettings {
     std::string relay_server;
     uint16_t relay_port = 25;
     std::string relay_username, relay_password;
+    // Ours (SEC-6): STARTTLS to the relay checks its certificate against the
+    // system CA store and the RelayServer name ([Mail] RelayTLSVerify), and
+    // AUTH is never sent to it over plain text ([Mail] RelayAuthWithoutTLS).
+    bool relay_tls_verify = true;
+    bool relay_auth_without_tls = false;
+    std::string relay_tls_ca_file;      // tests only: a CA file instead of the system store
     std::string outbound_interface;
     bool dkim_sign = false;             // DKIMSign
     std::string dkim_domain, dkim_selector = "mail";

@@ -37,7 +37,8 @@ public:
 
     // Starts the thread unless NO_SENDMAIL is set (SEND-6); false then.
     bool start();
-    // Signals and joins: the message in progress completes or fails first.
+    // Signals and joins: every wait of a delivery in progress ends at once
+    // (SEC-5) and its message stays queued without an attempt counted.
     void stop();
     bool running() const { return thread_.joinable(); }
     unsigned scans() const { return scans_; }

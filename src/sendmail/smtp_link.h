@@ -3,6 +3,7 @@
 // tests may substitute their own.
 #pragma once
 
+#include "net/connector.h"
 #include "net/session_io.h"
 #include "util/result.h"
 
@@ -18,8 +19,9 @@ public:
     virtual ~SmtpLink() = default;
     // Next reply line (CR LF stripped); waits at most `timeout_s` seconds.
     virtual ReadLine read_line(unsigned timeout_s) = 0;
+    // Fails when the peer takes nothing for ConnectRequest::io_timeout_s.
     virtual bool write(std::string_view bytes) = 0;
-    virtual Status start_tls(unsigned timeout_s) = 0;   // client handshake
+    virtual Status start_tls(unsigned timeout_s, const TlsPeerCheck& check) = 0;   // client handshake
     virtual bool is_tls() const = 0;
     virtual int socket_number() const = 0;              // log lines only
 };
@@ -29,6 +31,9 @@ struct ConnectRequest {
     uint16_t port = 25;
     unsigned timeout_s = 30;        // 0 = blocking connect (SEND-39)
     std::string bind_ip;            // OutboundInterface ("" = any)
+    unsigned io_timeout_s = 120;    // each write (MaxInactivity)
+    // SEC-5: raised when the server stops; the link's waits end promptly.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 struct Connected {

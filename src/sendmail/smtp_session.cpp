@@ -6,11 +6,18 @@
 #include "util/base64.h"
 
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 
 namespace sbbs {
 
 namespace {
+// SEC-5: more than any real server sends in one reply (RFC 5321 4.5.3.1.5
+// allows 512 octets a line; EHLO replies run to a few dozen lines). A peer
+// that goes beyond is broken or hostile: the session fails, temporarily.
+constexpr size_t kMaxReplyLines = 100;
+constexpr size_t kMaxReplyBytes = 65536;
+
 bool starts_with_ci(const std::string& s, const std::string& p) {
     if (s.size() < p.size()) return false;
     for (size_t i = 0; i < p.size(); ++i)
@@ -19,17 +26,20 @@ bool starts_with_ci(const std::string& s, const std::string& p) {
 }
 } // namespace
 
+// SEC-2: CR LF, a lone CR and a lone LF each end a line (as Postfix reads
+// them), so what goes out has no bare CR or LF a receiver could take for a
+// line end of its own: the only end of data is the one SmtpSession sends.
 std::vector<std::string> data_lines(const std::string& text) {
     std::vector<std::string> out;
     size_t pos = 0;
     while (pos < text.size()) {
-        size_t nl = text.find('\n', pos);
-        size_t end = nl == std::string::npos ? text.size() : nl;
+        size_t end = text.find_first_of("\r\n", pos);
+        if (end == std::string::npos) end = text.size();
         std::string line = text.substr(pos, end - pos);
-        if (!line.empty() && line.back() == '\r') line.pop_back();
         if (!line.empty() && line[0] == '.') line.insert(line.begin(), '.');
         out.push_back(std::move(line));
-        pos = nl == std::string::npos ? text.size() : nl + 1;
+        bool crlf = end + 1 < text.size() && text[end] == '\r' && text[end + 1] == '\n';
+        pos = end + (crlf ? 2 : 1);
     }
     return out;
 }
@@ -53,12 +63,27 @@ bool SmtpSession::put(const std::string& line, const std::string& shown) {
 }
 
 // SEND-60: continuation lines skipped, the final one compared by prefix.
+// The whole reply must come within `waits` times MaxInactivity (SEND-61) and
+// within the SEC-5 bounds, so a peer trickling lines cannot hold us.
 SmtpSession::Reply SmtpSession::expect(const std::string& code, unsigned waits) {
+    using namespace std::chrono;
     Reply r;
+    auto deadline = steady_clock::now() + seconds(s_.max_inactivity_s) * waits;
+    size_t bytes = 0;
     for (;;) {
-        auto rl = link_.read_line(s_.max_inactivity_s);
-        if (rl.status == ReadStatus::Timeout && --waits > 0) continue;
+        auto left = ceil<seconds>(deadline - steady_clock::now()).count();
+        if (left <= 0) return r;
+        auto rl = link_.read_line(unsigned(left));
+        if (rl.status == ReadStatus::Timeout) continue;
         if (rl.status != ReadStatus::Line) return r;
+        bytes += rl.line.size() + 2;
+        if (r.lines.size() >= kMaxReplyLines || bytes > kMaxReplyBytes) {
+            logf(LogLevel::Notice, "!REPLY TOO LONG (over " + std::to_string(kMaxReplyLines) + " lines or " +
+                                       std::to_string(kMaxReplyBytes) + " bytes), Expected '" + code + "'");
+            r.lines.clear();
+            r.overflow = true;
+            return r;
+        }
         if (s_.has(mail_opt::DEBUG_RX_RSP)) logf(LogLevel::Debug, "RX: " + rl.line);
         r.lines.push_back(rl.line);
         if (rl.line.size() >= 4 && rl.line[3] == '-') continue;
@@ -94,8 +119,9 @@ SessionOutcome SmtpSession::hello(const SessionStart& t) {
     put("EHLO " + s_.helo_host);
     auto r = expect("250");
     if (!r.ok) {
-        // SEND-48: no HELO fall-back when AUTH to the relay is required.
-        if (t.auth) return fail(r, "250");
+        // SEND-48: no HELO fall-back when AUTH to the relay is required
+        // (nor after an endless reply: the peer is not speaking SMTP).
+        if (t.auth || r.overflow) return fail(r, "250");
         put("HELO " + s_.helo_host);
         auto h = expect("250");
         if (!h.ok) return fail(h, "250");
@@ -108,7 +134,7 @@ SessionOutcome SmtpSession::hello(const SessionStart& t) {
     logf(LogLevel::Debug, "Starting TLS session");
     put("STARTTLS");
     if (!expect("220").ok) return {SessionResult::Sent, {}};   // SEND-50: stay plain
-    if (Status st = link_.start_tls(s_.max_inactivity_s); !st) {
+    if (Status st = link_.start_tls(s_.max_inactivity_s, t.tls); !st) {
         logf(LogLevel::Warning, "!TLS ERROR: " + st.error().message);
         return {SessionResult::TlsFailed, st.error().message};
     }
@@ -189,7 +215,10 @@ TransactionOutcome SmtpSession::send(const SmtpTransaction& t) {
     size_t bytes = t.text.size(), lines = 0;
     logf(LogLevel::Debug, "sending message text (" + std::to_string(bytes) + " bytes) begin");
     for (auto& line : data_lines(t.text)) {
-        if (!put(line)) break;   // the reply wait below reports the failure
+        if (!put(line)) {   // SEC-5: the peer stopped taking the text; no reply can follow
+            logf(LogLevel::Notice, "!ERROR sending message text (" + std::to_string(lines) + " lines sent)");
+            return fail_all(Reply{}, "250", true);
+        }
         ++lines;
     }
     put(".");
@@ -207,8 +236,16 @@ TransactionOutcome SmtpSession::send(const SmtpTransaction& t) {
 SessionOutcome SmtpSession::open(const SessionStart& how) {
     auto h = hello(how);
     if (h.result != SessionResult::Sent) return h;
-    if (how.auth) return authenticate();
-    return h;
+    if (!how.auth) return h;
+    // Ours (SEC-6): the relay password never goes out in clear unless the
+    // sysop says so; the message waits for a later try instead.
+    if (!link_.is_tls() && !s_.relay_auth_without_tls) {
+        logf(LogLevel::Warning, "!NOT sending AUTH to " + server_ +
+                                    " without TLS (no usable STARTTLS; [Mail] RelayAuthWithoutTLS = false)");
+        return {SessionResult::TempFail, "Relay server " + server_ +
+                                             " offered no usable TLS: credentials not sent (RelayAuthWithoutTLS)"};
+    }
+    return authenticate();
 }
 
 bool SmtpSession::reset() {

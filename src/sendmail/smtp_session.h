@@ -26,6 +26,7 @@ struct SessionOutcome {
 struct SessionStart {
     bool try_tls = true;            // false on the plain-text retry (SEND-52)
     bool auth = false;              // AUTH to the relay (SEND-54)
+    TlsPeerCheck tls;               // what STARTTLS checks of the server (SEC-6)
 };
 
 // One transaction: one MAIL FROM, one RCPT TO per recipient, one DATA.
@@ -64,8 +65,9 @@ public:
 private:
     struct Reply {
         bool ok = false;
-        std::string line;           // the final line ("" = timeout/closed)
+        std::string line;           // the final line ("" = timeout/closed/overflow)
         std::vector<std::string> lines;
+        bool overflow = false;      // longer than any real reply (SEC-5)
     };
     Reply expect(const std::string& code, unsigned waits = 1);
     bool put(const std::string& line, const std::string& shown = {});

@@ -12,7 +12,7 @@ public:
     explicit TcpLink(std::unique_ptr<ClientConnection> c) : c_(std::move(c)) {}
     ReadLine read_line(unsigned timeout_s) override { return c_->read_line(timeout_s); }
     bool write(std::string_view bytes) override { return c_->write(bytes); }
-    Status start_tls(unsigned timeout_s) override { return c_->start_tls(timeout_s); }
+    Status start_tls(unsigned timeout_s, const TlsPeerCheck& check) override { return c_->start_tls(timeout_s, check); }
     bool is_tls() const override { return c_->is_tls(); }
     int socket_number() const override { return c_->socket_number(); }
 
@@ -23,7 +23,7 @@ private:
 class TcpConnector : public SmtpConnector {
 public:
     Connected connect(const ConnectRequest& req) override {
-        ClientConnect c = connect_client(req.ip, req.port, req.timeout_s, req.bind_ip);
+        ClientConnect c = connect_client(req.ip, req.port, {req.timeout_s, req.io_timeout_s, req.bind_ip, req.cancel});
         if (!c.connection) return {nullptr, c.error, c.reason};
         return {std::make_unique<TcpLink>(std::move(c.connection)), 0, {}};
     }

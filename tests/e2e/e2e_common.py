@@ -33,6 +33,17 @@ class ServerCase(unittest.TestCase):
     def mail_base(self):
         return smbdump.dump(self.srv.install.path("data", "mail"))
 
+    def submit_outbound(self, body, subject, to="friend@remote.example", extra="", timeout=10):
+        """The Sysop submits a message for an external address (SendMail's queue)."""
+        s = self.smtp("SubmissionPort")
+        s.timeout = timeout
+        s.ehlo("client.example.org")
+        s.user, s.password = "Sysop", "SYSOP-PASS"
+        self.assertEqual(s.auth("PLAIN", s.auth_plain)[0], 235)
+        s.sendmail("sysop@testbbs.example", [to],
+                   message(subject, body, sender="sysop@testbbs.example", to=to, extra=extra))
+        s.quit()
+
     def smtp(self, key="SMTPPort", source=None):
         s = smtplib.SMTP("127.0.0.1", self.srv.ports[key], timeout=10,
                          source_address=(source, 0) if source else None)

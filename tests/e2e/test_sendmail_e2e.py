@@ -5,7 +5,7 @@ import threading
 import time
 import unittest
 
-from e2e_common import ServerCase, SmtpSink, message
+from e2e_common import ServerCase, SmtpSink
 from harness import SbbsMail, read_line
 import smbdump
 
@@ -95,13 +95,7 @@ class SendMailRelay(ServerCase):
         return self.server(options=RELAY_OPTIONS, mail={"RelayPort": str(sink.port)})
 
     def submit(self, body, subject="outbound", to="friend@remote.example", extra=""):
-        s = self.smtp("SubmissionPort")
-        s.ehlo("client.example.org")
-        s.user, s.password = "Sysop", "SYSOP-PASS"
-        self.assertEqual(s.auth("PLAIN", s.auth_plain)[0], 235)
-        s.sendmail("sysop@testbbs.example", [to],
-                   message(subject, body, sender="sysop@testbbs.example", to=to, extra=extra))
-        s.quit()
+        self.submit_outbound(body, subject, to=to, extra=extra)
 
     def test_relay_delivers_body_and_marks_sent(self):
         """SEND-6 SEND-28 SEND-80 SEND-81 SEND-84: the relay gets the message; the base shows it sent and deleted"""

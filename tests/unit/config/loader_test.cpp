@@ -400,3 +400,26 @@ TEST_CASE("ours: DeliveryThreads sets SendMail's concurrent destinations; 0 is t
         CHECK_FALSE(has(d, "DeliveryThreads", LogLevel::Info));   // a known key, not reported
     }
 }
+
+TEST_CASE("SEC-6 ours: RelayTLSVerify (default true) and RelayAuthWithoutTLS (default false) are read and checked",
+          "[config]") {
+    struct Case { const char* text; bool verify, in_clear; };
+    for (auto c : {Case{"", true, false}, Case{"RelayTLSVerify = false", false, false},
+                   Case{"RelayAuthWithoutTLS = yes", true, true},
+                   Case{"RelayTLSVerify = no\nRelayAuthWithoutTLS = true", false, true}}) {
+        INFO(c.text);
+        test::TempInstall inst;
+        if (*c.text) set_mail_key(inst, c.text);
+        Diagnostics d;
+        auto cfg = load_ok(inst, d);
+        CHECK(cfg->mail.relay_tls_verify == c.verify);
+        CHECK(cfg->mail.relay_auth_without_tls == c.in_clear);
+        CHECK_FALSE(has(d, "RelayTLSVerify", LogLevel::Info));        // known keys, not reported
+        CHECK_FALSE(has(d, "RelayAuthWithoutTLS", LogLevel::Info));
+    }
+    test::TempInstall inst;
+    set_mail_key(inst, "RelayAuthWithoutTLS = perhaps");
+    Diagnostics d;
+    load_ok(inst, d);
+    CHECK(has(d, "RelayAuthWithoutTLS", LogLevel::Warning));   // --check names a value that is no boolean
+}

@@ -14,17 +14,6 @@ using namespace sbbs::test;
 namespace hf = smb::hf;
 
 namespace {
-FakeConnector& use_fake(Harness& h) {
-    auto fake = std::make_unique<FakeConnector>();
-    FakeConnector& ref = *fake;
-    h.connector = std::move(fake);
-    return ref;
-}
-// Domain `d` has one MX host at `ip`.
-void mx(Harness& h, const std::string& d, const std::string& ip) {
-    h.dns.mx_answers[d] = {DnsStatus::Ok, {{10, "mx." + d}}, {}};
-    h.dns.hosts["mx." + d] = ip;
-}
 // Copies of one message to each of `addrs`, sharing its text (FMT-117).
 std::vector<uint32_t> queue_copies(Harness& h, const std::vector<std::string>& addrs) {
     NewMessage m;

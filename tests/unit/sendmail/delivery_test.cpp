@@ -372,6 +372,7 @@ TEST_CASE("SEND-27 mail for a local domain goes to our own SMTP port without AUT
     self.start();
     h.relay_to(relay);
     h.s.options |= mail_opt::RELAY_AUTH_PLAIN;
+    h.s.relay_auth_without_tls = true;   // a plain-text test relay (SEC-6 opt-in)
     h.s.smtp_port = self.port();
     h.queue("sysop@BBS.test");
     auto sm = h.make();
@@ -448,9 +449,7 @@ TEST_CASE("SEND-36 a domain without MX records is contacted by its own address",
     Harness h;
     FakeSmtpServer f;
     f.start();
-    h.s.allow_loopback_mx = true;
-    h.s.mx_port = f.port();
-    h.dns.hosts["plain.example"] = "127.0.0.1";
+    h.implicit_mx_to(f, "plain.example");
     h.queue("bob@plain.example");
     auto sm = h.make();
     CHECK(sm.scan(true).sent == 1);
@@ -497,6 +496,7 @@ TEST_CASE("SEND-49 SEND-51 STARTTLS is used when offered, then EHLO again over T
     f.cert_file = tmp.path + "c.pem";
     f.key_file = tmp.path + "k.pem";
     h.start_relay(f);
+    h.s.relay_tls_verify = false;   // a self-signed test relay (SEC-6 relax key)
     h.queue("bob@remote.example");
     auto ss = h.scan_one_session(f);
     CHECK(ss[0].tls);
@@ -512,6 +512,7 @@ TEST_CASE("SEND-55 AUTH PLAIN to the relay", "[sendmail]") {
     FakeSmtpServer f;
     h.start_relay(f);
     h.s.options |= mail_opt::RELAY_AUTH_PLAIN;
+    h.s.relay_auth_without_tls = true;   // a plain-text test relay (SEC-6 opt-in)
     h.s.relay_username = "relayuser";
     h.s.relay_password = "s3cret";
     h.queue("bob@remote.example");
@@ -526,6 +527,7 @@ TEST_CASE("SEND-56 AUTH LOGIN to the relay", "[sendmail]") {
     f.replies["AUTH"] = {"334 VXNlcm5hbWU6", "334 UGFzc3dvcmQ6", "235 ok"};
     h.start_relay(f);
     h.s.options |= mail_opt::RELAY_AUTH_LOGIN;
+    h.s.relay_auth_without_tls = true;   // a plain-text test relay (SEC-6 opt-in)
     h.s.relay_username = "relayuser";
     h.s.relay_password = "s3cret";
     h.queue("bob@remote.example");
@@ -545,6 +547,7 @@ TEST_CASE("SEND-57 AUTH CRAM-MD5 to the relay (RFC 2195 example)", "[sendmail]")
     f.replies["AUTH"] = {"334 PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+", "235 ok"};
     h.start_relay(f);
     h.s.options |= mail_opt::RELAY_AUTH_CRAM_MD5;
+    h.s.relay_auth_without_tls = true;   // a plain-text test relay (SEC-6 opt-in)
     h.s.relay_username = "tim";
     h.s.relay_password = "tanstaaftanstaaf";
     h.queue("bob@remote.example");
@@ -559,6 +562,7 @@ TEST_CASE("SEND-59 a rejected AUTH bounces (5xx at once) and always clears in-tr
     f.replies["AUTH"] = {"535 bad credentials"};
     h.start_relay(f);
     h.s.options |= mail_opt::RELAY_AUTH_PLAIN;
+    h.s.relay_auth_without_tls = true;   // a plain-text test relay (SEC-6 opt-in)
     auto n = h.queue("bob@remote.example");
     auto sm = h.make();
     CHECK(sm.scan(true).bounced == 1);
@@ -585,6 +589,7 @@ TEST_CASE("SEND-65 DEBUG_TX logs every line sent, credentials masked", "[sendmai
     FakeSmtpServer f;
     h.start_relay(f);
     h.s.options |= mail_opt::DEBUG_TX | mail_opt::RELAY_AUTH_PLAIN;
+    h.s.relay_auth_without_tls = true;   // a plain-text test relay (SEC-6 opt-in)
     h.s.relay_username = "u";
     h.s.relay_password = "p";
     h.queue("bob@remote.example");

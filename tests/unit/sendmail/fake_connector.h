@@ -4,6 +4,7 @@
 // once (so tests prove overlap by the order of events, not by timing).
 #pragma once
 
+#include "harness.h"
 #include "sendmail/smtp_link.h"
 
 #include <chrono>
@@ -94,7 +95,7 @@ private:
             if (verb == "RCPT") log("rcpt " + ip_ + " " + line.substr(8));
             return true;
         }
-        Status start_tls(unsigned) override { return make_error("no TLS here"); }
+        Status start_tls(unsigned, const TlsPeerCheck&) override { return make_error("no TLS here"); }
         bool is_tls() const override { return false; }
         int socket_number() const override { return sock_; }
 
@@ -116,5 +117,18 @@ private:
     bool pipelined_ = false;
     unsigned open_ = 0, peak_ = 0, sockets_ = 0;
 };
+
+// The harness's connector replaced by a FakeConnector, returned.
+inline FakeConnector& use_fake(Harness& h) {
+    auto fake = std::make_unique<FakeConnector>();
+    FakeConnector& ref = *fake;
+    h.connector = std::move(fake);
+    return ref;
+}
+// Domain `d` has one MX host, "mx.<d>", at `ip`.
+inline void mx(Harness& h, const std::string& d, const std::string& ip) {
+    h.dns.mx_answers[d] = {DnsStatus::Ok, {{10, "mx." + d}}, {}};
+    h.dns.hosts["mx." + d] = ip;
+}
 
 } // namespace sbbs::test

@@ -68,6 +68,12 @@ struct Harness {
         s.relay_server = "127.0.0.1";
         s.relay_port = f.port();
     }
+    // `domain` has no MX record and its own address reaches `f` (SEND-36).
+    void implicit_mx_to(const FakeSmtpServer& f, const std::string& domain) {
+        s.allow_loopback_mx = true;
+        s.mx_port = f.port();
+        dns.hosts[domain] = "127.0.0.1";
+    }
     // Starts `f` (its replies set first) and makes it the relay server.
     void start_relay(FakeSmtpServer& f) {
         f.start();

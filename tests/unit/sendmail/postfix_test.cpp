@@ -180,6 +180,7 @@ TEST_CASE("SEND-28 SEND-54 SEND-55 SEND-56 Postfix as the RelayServer with SASL:
         auto n = queue_as_bbs(*store, {"friend@far.example"}, "Through the relay.\r\n").front();
         Harness h;
         h.s.options |= mail_opt::RELAY_TX | method;
+        h.s.relay_auth_without_tls = true;   // a plain-text test relay (SEC-6 opt-in)
         h.s.relay_server = "127.0.0.1";
         h.s.relay_port = relay.port();
         h.s.relay_username = "relayuser";
@@ -203,6 +204,7 @@ TEST_CASE("SEND-59 Postfix as the RelayServer refusing the credentials: bounced 
     auto n = queue_as_bbs(*store, {"friend@far.example"}, "Wrong password.\r\n").front();
     Harness h;
     h.s.options |= mail_opt::RELAY_TX | mail_opt::RELAY_AUTH_PLAIN;
+    h.s.relay_auth_without_tls = true;   // a plain-text test relay (SEC-6 opt-in)
     h.s.relay_server = "127.0.0.1";
     h.s.relay_port = relay.port();
     h.s.relay_username = "relayuser";

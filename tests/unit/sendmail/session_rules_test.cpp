@@ -148,6 +148,7 @@ TEST_CASE("SEND-54 SEND-58 ours: with several RELAY_AUTH options the strongest o
     f.replies["AUTH"] = {"334 PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+", "235 ok"};
     h.start_relay(f);
     h.s.options |= mail_opt::RELAY_AUTH_PLAIN | mail_opt::RELAY_AUTH_LOGIN | mail_opt::RELAY_AUTH_CRAM_MD5;
+    h.s.relay_auth_without_tls = true;   // a plain-text test relay (SEC-6 opt-in)
     h.queue("bob@remote.example");
     auto sm = h.make();
     CHECK(sm.scan(true).sent == 1);
@@ -160,6 +161,7 @@ TEST_CASE("SEND-48 without HELO fall-back when AUTH to the relay is required", "
     f.replies["EHLO"] = {"554 no"};
     h.start_relay(f);
     h.s.options |= mail_opt::RELAY_AUTH_LOGIN;
+    h.s.relay_auth_without_tls = true;   // a plain-text test relay (SEC-6 opt-in)
     auto n = h.queue("bob@remote.example");
     auto sm = h.make();
     CHECK(sm.scan(true).bounced == 1);
