@@ -44,13 +44,6 @@ class LoginCase(ServerCase):
         settings.update(mail)
         self.server(mail=settings, install=inst)
 
-    def read(self, *parts):
-        path = self.srv.install.path(*parts)
-        if not os.path.exists(path):
-            return ""
-        with open(path, newline="") as f:
-            return f.read()
-
     def smtp_auth(self, source, user, password):
         """One AUTH PLAIN attempt in its own session; the reply code."""
         s = self.smtp(source=source)

@@ -5,19 +5,18 @@
 using namespace sbbs;
 
 TEST_CASE("SMTP-53 POP3-58: the rate-limit key is the IP or its subnet", "[request_rate]") {
-    RateLimitSettings rl;
-    rl.subnet_prefix4 = 0;
-    CHECK(rate_limit_key("192.0.2.77", rl) == "192.0.2.77");
-    rl.subnet_prefix4 = 24;
-    CHECK(rate_limit_key("192.0.2.77", rl) == "192.0.2.0/24");
-    rl.subnet_prefix4 = 32;
-    CHECK(rate_limit_key("192.0.2.77", rl) == "192.0.2.77");
-    rl.subnet_prefix6 = 64;
-    CHECK(rate_limit_key("2001:db8:1:2:3:4:5:6", rl) == "2001:db8:1:2::/64");
-    rl.subnet_prefix6 = 0;
-    CHECK(rate_limit_key("2001:db8::1", rl) == "2001:db8::1");
-    rl.subnet_prefix6 = 16;
-    CHECK(rate_limit_key("2001:db8::1", rl) == "2001::/16");
+    struct Case {
+        uint32_t prefix4, prefix6;
+        const char *ip, *key;
+    };
+    for (const Case& c : {Case{0, 64, "192.0.2.77", "192.0.2.77"}, Case{24, 64, "192.0.2.77", "192.0.2.0/24"},
+                          Case{32, 64, "192.0.2.77", "192.0.2.77"}, Case{0, 64, "2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"},
+                          Case{0, 0, "2001:db8::1", "2001:db8::1"}, Case{0, 16, "2001:db8::1", "2001::/16"}}) {
+        RateLimitSettings rl;
+        rl.subnet_prefix4 = c.prefix4;
+        rl.subnet_prefix6 = c.prefix6;
+        CHECK(rate_limit_key(c.ip, rl) == c.key);
+    }
 }
 
 TEST_CASE("SMTP-52: more than MaxRequestsPerPeriod requests in the period are denied", "[request_rate]") {
