@@ -97,6 +97,16 @@ class FailedLogins(LoginCase):
             self.assertEqual(s.recv(100), b"-ERR Access denied.\r\n")
         self.assertTrue(self.greeted("127.0.0.22"))                 # another client is served
 
+    def test_failure_reply_waits_login_attempt_delay(self):
+        """SMTP-77 POP3-45 CFG-45: every failed-login reply waits LoginAttemptDelay first (a lower bound, not a speed test)"""
+        self.start({"LoginAttemptDelay": "700"})
+        t0 = time.monotonic()
+        self.assertEqual(self.smtp_auth("127.0.0.28", GUEST, "wrong"), 535)
+        self.assertGreaterEqual(time.monotonic() - t0, 0.7)
+        t0 = time.monotonic()
+        self.assertIn("Authentication failure", self.pop3_login("127.0.0.28", GUEST, "wrong2"))
+        self.assertGreaterEqual(time.monotonic() - t0, 0.7)
+
     def test_local_connection_never_banned(self):
         """SMTP-24 SMTP-26: the server's own address is never temporarily banned"""
         self.start({"LoginAttemptTempBanThreshold": "1"})
