@@ -7,6 +7,7 @@
 #include <ctime>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sbbs {
 
@@ -17,6 +18,7 @@ public:
         time_t first = 0;        // time of the first of them
         time_t last = 0;
         bool report = false;     // log "!<count> FAILED LOGIN ATTEMPTS in <duration>"
+        std::vector<std::string> notes;   // more log lines: "!BLOCKING IP ADDRESS: ..."
     };
     struct FailedLogin {         // one failure as the session saw it
         std::string ip, protocol, user, password, host;

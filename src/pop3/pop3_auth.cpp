@@ -30,26 +30,27 @@ void pause_ms(uint32_t ms) {
 }
 } // namespace
 
+// POP3-16: the temporary ban, ip.can, then host.can, unless exempt.
 bool Pop3Session::admit() {
     const std::string ip = io_->peer_ip();
-    if (lists_ && lists_->exempt.contains(ip, host_, std::time(nullptr))) return true;
-    if (lists_) {
-        if (auto e = lists_->ip_can.find(ip, {}, std::time(nullptr))) {
-            if (!e->quiet()) log_client(LogLevel::Notice, "!CLIENT BLOCKED in " + lists_->ip_can_file);
-            reply("-ERR Access denied.");
-            return false;
-        }
-        if (auto e = lists_->host_can.find(host_, {}, std::time(nullptr))) {
-            if (!e->quiet()) log_client(LogLevel::Notice, "!CLIENT BLOCKED in " + lists_->host_can_file + ": " + host_);
-            reply("-ERR Access denied.");
-            return false;
-        }
-    }
+    if (lists_ && lists_->exempt.contains(ip, host_)) return true;
     if (ip != io_->local_ip()) {          // the server's own address is never banned
         if (auto ban = attempts_.banned(ip)) {
             log_client(LogLevel::Notice, "!TEMPORARY BAN (" + std::to_string(ban->attempts) +
                                              " login attempts, last: " + ban->last_user +
                                              ") - remaining: " + duration_words(ban->remaining_s));
+            reply("-ERR Access denied.");
+            return false;
+        }
+    }
+    if (lists_) {
+        if (auto e = lists_->ip_can.find(ip)) {
+            if (!e->quiet()) log_client(LogLevel::Notice, "!CLIENT BLOCKED in " + lists_->ip_can.path());
+            reply("-ERR Access denied.");
+            return false;
+        }
+        if (auto e = lists_->host_can.find(host_)) {
+            if (!e->quiet()) log_client(LogLevel::Notice, "!CLIENT BLOCKED in " + lists_->host_can.path() + ": " + host_);
             reply("-ERR Access denied.");
             return false;
         }
@@ -185,6 +186,7 @@ bool Pop3Session::refuse_login(const std::string& name, const std::string& tried
         if (f.report)
             log_client(LogLevel::Notice, "!" + std::to_string(f.count) + " FAILED LOGIN ATTEMPTS in " +
                                              duration_words(f.last - f.first));
+        for (const std::string& note : f.notes) log(LogLevel::Notice, note);   // POP3-43
     }
     pause_ms(cfg_->mail.login_attempt.delay_ms);   // POP3-45
     reply("-ERR Authentication failure");

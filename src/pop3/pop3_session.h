@@ -3,7 +3,7 @@
 // runs the same over a socket, TLS or a test script.
 #pragma once
 
-#include "config/pattern_list.h"
+#include "config/cached_pattern_list.h"
 #include "config/settings.h"
 #include "log/logger.h"
 #include "mailfmt/render.h"
@@ -12,6 +12,7 @@
 #include "pop3/login_attempts.h"
 #include "pop3/mailbox.h"
 #include "pop3/mailbox_lock.h"
+#include "state/request_rate.h"
 #include "userbase/user_directory.h"
 
 #include <atomic>
@@ -24,13 +25,17 @@
 
 namespace sbbs {
 
-// The filter lists checked before the greeting (POP3-16), loaded and cached
-// by the server; `*_file` are the paths shown in log lines.
+// The filter lists checked before the greeting (POP3-16), shared by the
+// snapshot's sessions and re-read when their files change (CFG-133), so an
+// edit or an automatic ip.can line reaches the next session.
 struct Pop3AccessLists {
-    PatternList exempt;          // ctrl/ipfilter_exempt.cfg
-    PatternList ip_can;          // text/ip.can
-    PatternList host_can;        // text/host.can
-    std::string ip_can_file, host_can_file;
+    Pop3AccessLists(const std::string& ctrl_dir, const std::string& text_dir, uint32_t check_interval_s)
+        : exempt(ctrl_dir + "ipfilter_exempt.cfg", check_interval_s),
+          ip_can(text_dir + "ip.can", check_interval_s),
+          host_can(text_dir + "host.can", check_interval_s) {}
+    CachedPatternList exempt;          // ctrl/ipfilter_exempt.cfg
+    CachedPatternList ip_can;          // text/ip.can
+    CachedPatternList host_can;        // text/host.can
 };
 
 class Pop3Session {
@@ -43,7 +48,7 @@ public:
     void set_client_host(std::string name) { host_ = std::move(name); } // POP3-14 ("<no name>")
     void set_mailbox_locks(pop3::MailboxLockRegistry* registry) { locks_ = registry; }
     void set_tls_available(bool available) { tls_available_ = available; }
-    void set_access_lists(const Pop3AccessLists* lists) { lists_ = lists; }
+    void set_access_lists(Pop3AccessLists* lists) { lists_ = lists; }
     // POP3-112: the user record's last-on and time-on update at the end of a
     // session that reached TRANSACTION; by default UserDirectory::record_logout.
     using LogoutRecorder = std::function<Status(uint32_t user, time_t login, time_t logout)>;
@@ -56,6 +61,8 @@ public:
     // Told once a login succeeds: a logged-in connection stops counting
     // against MaxConcurrentConnections (POP3-9).
     void set_login_hook(std::function<void()> hook) { on_login_ = std::move(hook); }
+    // POP3-58: asked before each TRANSACTION command.
+    void set_request_gate(RequestGate gate) { request_gate_ = std::move(gate); }
     // "(<n> threads remain, <m> clients served)" for the session-end line (POP3-114).
     void set_thread_counts(std::function<std::string()> counts) { thread_counts_ = std::move(counts); }
     // The server's shutdown flag: a read ended by a stop is logged as aborted (POP3-110).
@@ -112,12 +119,13 @@ private:
     int socket_ = 0;
     std::string host_ = "<no name>";
     pop3::MailboxLockRegistry* locks_ = nullptr;
-    const Pop3AccessLists* lists_ = nullptr;
+    Pop3AccessLists* lists_ = nullptr;
     bool tls_available_ = true;
     bool exact_text_ = true;
     size_t retr_cache_budget_ = size_t(8) << 20;   // per session: MaxClients of them may run
     LogoutRecorder record_logout_;
     std::function<void()> on_login_;
+    RequestGate request_gate_;
     std::function<std::string()> thread_counts_;
     const std::atomic<bool>* stopping_ = nullptr;
 

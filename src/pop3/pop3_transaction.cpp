@@ -44,6 +44,14 @@ void Pop3Session::transact() {
     while (auto line = read_command()) {
         std::string cmd(trim_right(*line));
         if (debug()) log(LogLevel::Debug, "RX: " + shown(cmd));
+        if (auto limited = request_gate_ ? request_gate_(io_->peer_ip(), host_) : std::nullopt) {   // POP3-58
+            log_client(LogLevel::Notice, "<" + user_->alias + "> Too many requests per rate limit (" +
+                                             std::to_string(limited->max) + " over " +
+                                             std::to_string(limited->period_s) + "s) for " + limited->key);
+            if (limited->blocked) log(LogLevel::Notice, *limited->blocked);
+            reply("-ERR too many requests, try again later");
+            break;
+        }
         if (base_locked()) {             // POP3-59: maintenance began during the session
             log_user(LogLevel::Warning, "!MAIL BASE LOCKED");
             reply("-ERR database locked, try again later");

@@ -19,8 +19,9 @@ std::optional<LoginAttemptLog::Ban> StateLoginAttemptLog::banned(const std::stri
 LoginAttemptLog::Failure StateLoginAttemptLog::record_failure(const FailedLogin& a) {
     auto v = table_.record_failure(cfg_->mail.login_attempt, a.ip, a.protocol, a.user, a.password);
     if (!v) return {};
-    if (on_failure_) on_failure_(*v, a);
-    return {v->failures, time_t(v->attempt.first), time_t(v->attempt.last), v->report};
+    Failure f{v->failures, time_t(v->attempt.first), time_t(v->attempt.last), v->report, {}};
+    if (on_failure_) f.notes = on_failure_(*v, a);
+    return f;
 }
 
 void StateLoginAttemptLog::record_success(const std::string& ip) { (void)table_.succeeded(ip); }

@@ -13,8 +13,9 @@ namespace sbbs::pop3 {
 class StateLoginAttemptLog : public LoginAttemptLog {
 public:
     // What to do with a counted failure beyond logging: hack.log, text/ip.can
-    // (the server wires these; they are shared with SMTP).
-    using FailureAction = std::function<void(const FailureVerdict&, const FailedLogin&)>;
+    // (the server wires these; they are shared with SMTP). Returns the
+    // lines to log.
+    using FailureAction = std::function<std::vector<std::string>(const FailureVerdict&, const FailedLogin&)>;
 
     StateLoginAttemptLog(LoginAttempts& table, ConfigPtr cfg, LoginAttempts::NameListed name_listed = {},
                          FailureAction on_failure = {})

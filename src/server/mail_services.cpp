@@ -7,20 +7,6 @@
 
 namespace sbbs {
 
-namespace {
-
-Pop3AccessLists pop3_access_lists(const Config& cfg) {
-    Pop3AccessLists l;
-    l.ip_can_file = cfg.paths.text + "ip.can";
-    l.host_can_file = cfg.paths.text + "host.can";
-    l.exempt = PatternList::load(cfg.paths.ctrl + "ipfilter_exempt.cfg", nullptr);
-    l.ip_can = PatternList::load(l.ip_can_file, nullptr);
-    l.host_can = PatternList::load(l.host_can_file, nullptr);
-    return l;
-}
-
-} // namespace
-
 Result<std::shared_ptr<MailServices>> MailServices::build(ConfigPtr config) {
     auto users = TabUserDirectory::open(*config);
     if (!users) return users.error();
@@ -31,7 +17,10 @@ Result<std::shared_ptr<MailServices>> MailServices::build(ConfigPtr config) {
         s->resolver = std::make_unique<LibresolvResolver>(session_resolver_options());
     s->site_lists = std::make_unique<smtp::FileSiteLists>(config->paths.ctrl);
     s->notices = std::make_unique<smtp::NodeNotices>(*config);
-    s->pop3_lists = pop3_access_lists(*config);
+    const uint32_t interval = config->sys.cache_filter_files_s;                     // CFG-133
+    s->pop3_lists = std::make_unique<Pop3AccessLists>(config->paths.ctrl, config->paths.text, interval);
+    s->ipfilter_exempt = std::make_unique<CachedPatternList>(config->paths.ctrl + "ipfilter_exempt.cfg", interval);
+    s->name_can = std::make_unique<CachedPatternList>(config->paths.text + "name.can", interval);
     s->smtp_filters.add(std::make_shared<smtp::SpamFilter>(
         std::make_shared<spam::AntiSpam>(spam::AntiSpamPaths::of(*config))));
     s->config = std::move(config);

@@ -13,6 +13,7 @@
 #include "smtp/filter.h"
 #include "smtp/node_notices.h"
 #include "state/login_attempts.h"
+#include "state/request_rate.h"
 #include "userbase/tab_user_directory.h"
 #include "util/result.h"
 
@@ -31,13 +32,15 @@ struct MailServices {
     std::unique_ptr<smtp::FileSiteLists> site_lists;
     std::unique_ptr<smtp::NodeNotices> notices;
     smtp::FilterChain smtp_filters;                // the anti-spam rules (src/spam)
-    Pop3AccessLists pop3_lists;
+    std::unique_ptr<Pop3AccessLists> pop3_lists;
+    // The failed-login ban's lists (SMTP-25, SMTP-26, POP3-44), re-read on change.
+    std::unique_ptr<CachedPatternList> ipfilter_exempt, name_can;
 
     static Result<std::shared_ptr<MailServices>> build(ConfigPtr config);
 };
 
 // What lives for the whole process: the state database, its failed-login
-// table and the POP3 mailbox registry; plus the current snapshot's services.
+// table, the request rate limiter and the POP3 mailbox registry; plus the current snapshot's services.
 class ServiceCache {
 public:
     explicit ServiceCache(std::shared_ptr<Database> db);
@@ -48,11 +51,13 @@ public:
     bool first_failure(const std::string& reason);
     LoginAttempts& login_attempts() { return attempts_; }
     pop3::MailboxLockRegistry& mailbox_locks() { return locks_; }
+    RequestRateLimiter& request_rates() { return rates_; }
 
 private:
     std::shared_ptr<Database> db_;
     LoginAttempts attempts_;
     pop3::MailboxLockRegistry locks_;
+    RequestRateLimiter rates_;          // SMTP-52: shared by SMTP and POP3
     std::mutex mu_;
     std::shared_ptr<MailServices> current_;
     std::string last_failure_;

@@ -3,6 +3,7 @@
 #include "server/smtp_handler.h"
 
 #include "smtp/session.h"
+#include "server/request_gate.h"
 #include "smtp/state_login_attempts.h"
 
 namespace sbbs {
@@ -18,7 +19,8 @@ smtp::Listener smtp_listener(ListenerKind kind) {
 } // namespace
 
 void run_smtp_session(SessionIo& io, const SessionContext& ctx, MailServices& services, ServiceCache& cache) {
-    smtp::StateLoginAttemptLog attempts(cache.login_attempts(), ctx.config, io.peer_port(), io.peer_ip());
+    smtp::StateLoginAttemptLog attempts(cache.login_attempts(), ctx.config,
+                                        {services.ipfilter_exempt.get(), services.name_can.get()});
     smtp::SessionExtras extras;
     extras.session_number = static_cast<unsigned>(ctx.socket_id);
     extras.tls_available = ctx.tls_available;
@@ -27,6 +29,7 @@ void run_smtp_session(SessionIo& io, const SessionContext& ctx, MailServices& se
     extras.notices = services.notices.get();
     extras.resolver = services.resolver.get();
     extras.on_login = ctx.logged_in;
+    extras.request_gate = request_gate(cache.request_rates(), ctx.config, services.ipfilter_exempt.get(), ctx.protocol);
     if (ctx.counters) extras.thread_counts = [counters = ctx.counters] { return thread_counts(*counters); };
     smtp::SmtpSession session(ctx.config, smtp_listener(ctx.kind), *services.users, *services.store, *ctx.log,
                               services.smtp_filters, extras);

@@ -53,8 +53,12 @@ std::optional<std::string> SmtpSession::auth_response() {
 SmtpSession::Flow SmtpSession::auth_fail(const std::string& name, const std::string& password, bool counted,
                                          Reply r) {
     if (counted && extras_.login_attempts) {                                           // SMTP-77
-        unsigned n = extras_.login_attempts->record_failure({client_ip_, protocol_, name, password});
-        if (n > 1) log(LogLevel::Notice, "[" + client_ip_ + "] !" + std::to_string(n) + " FAILED LOGIN ATTEMPTS");
+        FailureReport f = extras_.login_attempts->record_failure(
+            {client_ip_, protocol_, name, password, client_host_, io_->peer_port()});
+        if (f.failures > 1)
+            log(LogLevel::Notice, "[" + client_ip_ + "] !" + std::to_string(f.failures) + " FAILED LOGIN ATTEMPTS in " +
+                                      f.span);
+        for (const std::string& note : f.notes) log(LogLevel::Notice, note);
     }
     if (cfg_->mail.login_attempt.delay_ms)
         std::this_thread::sleep_for(std::chrono::milliseconds(cfg_->mail.login_attempt.delay_ms));

@@ -124,6 +124,12 @@ void SmtpSession::run(SessionIo& io) {
     }
     helo_name_ = client_host_;                                                        // SMTP-63
 
+    // SMTP-24, SMTP-26: the ban comes first and closes without a reply.
+    if (extras_.login_attempts && client_ip_ != io.local_ip())
+        if (auto ban = extras_.login_attempts->temp_ban(client_ip_, client_host_)) {
+            log_client(LogLevel::Notice, *ban);
+            return;
+        }
     Verdict v = filters_.consult([&](SmtpFilter& f) { return f.on_connect(facts()); });
     if (v.decided()) { reply(v.reply); flush(); return; }
 
@@ -135,6 +141,8 @@ void SmtpSession::run(SessionIo& io) {
     greet();
     while (!closing_) {
         ReadLine in = read(510);
+        if (in.status != ReadStatus::Line && in.status != ReadStatus::TooLong) break;
+        if (request_limited()) break;                                                 // SMTP-45
         if (in.status == ReadStatus::TooLong) {                                       // SMTP-42
             reply({500, "5.5.2", "Line too long (command)"});
             break;
@@ -152,6 +160,17 @@ void SmtpSession::run(SessionIo& io) {
             log_client(LogLevel::Error, "!ERROR " + st.error().message + " in logoutuserdat");
     log_client(LogLevel::Info, "Session thread terminated" +                          // SMTP-254
                                    (extras_.thread_counts ? " " + extras_.thread_counts() : std::string()));
+}
+
+// SMTP-52: every command line counts; over the limit the session ends.
+bool SmtpSession::request_limited() {
+    auto limited = extras_.request_gate ? extras_.request_gate(client_ip_, client_host_) : std::nullopt;
+    if (!limited) return false;
+    log_client(LogLevel::Notice, "Too many requests per rate limit (" + std::to_string(limited->max) + " over " +
+                                     std::to_string(limited->period_s) + "s) for " + limited->key);
+    if (limited->blocked) log(LogLevel::Notice, *limited->blocked);                  // SMTP-54
+    reply({421, "4.7.0", "too many requests, try again later"});
+    return true;
 }
 
 static std::string strip_controls(const std::string& s) {                            // SMTP-43

@@ -12,6 +12,7 @@
 #include "smtp/filter.h"
 #include "smtp/listener.h"
 #include "smtp/login_attempts.h"
+#include "state/request_rate.h"
 #include "smtp/recipient.h"
 #include "smtp/reply.h"
 #include "smtp/site_lists.h"
@@ -46,6 +47,8 @@ struct SessionExtras {
     // Told once when an account with a password authenticates: the
     // connection no longer counts against MaxConcurrentConnections (SMTP-76).
     std::function<void()> on_login;
+    // SMTP-52: asked before each command line; empty = no rate limit.
+    RequestGate request_gate;
     // "(N threads remain, M clients served)" for the session-end line
     // (SMTP-254); empty: the line ends after "terminated".
     std::function<std::string()> thread_counts;
@@ -80,6 +83,7 @@ private:
 
     // session.cpp: I/O, logging, dispatch
     void greet();
+    bool request_limited();
     Flow dispatch(const std::string& line);
     ReadLine read(size_t max_len);     // flushes first; logs and answers a timeout
     unsigned inactivity() const;

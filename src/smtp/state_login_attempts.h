@@ -1,28 +1,36 @@
-// LoginAttemptLog on the process-wide failed-login table of src/state,
-// including its hack.log decision (SMTP-77, SMTP-79).
+// LoginAttemptLog on the process-wide failed-login table of src/state, with
+// what a failure leads to on disk (hack.log, ip.can: src/spam/auto_filter).
 #pragma once
 
+#include "config/cached_pattern_list.h"
 #include "config/settings.h"
 #include "smtp/login_attempts.h"
+#include "spam/anti_spam.h"
 #include "state/login_attempts.h"
 
 namespace sbbs::smtp {
 
+// The lists a ban decision reads: ctrl/ipfilter_exempt.cfg and text/name.can.
+struct LoginBanLists {
+    CachedPatternList* exempt = nullptr;
+    CachedPatternList* names = nullptr;
+};
+
 class StateLoginAttemptLog : public LoginAttemptLog {
 public:
-    // `port`/`host`: the client's, for hack.log entries.
-    StateLoginAttemptLog(LoginAttempts& table, ConfigPtr cfg, uint16_t port, std::string host)
-        : table_(table), cfg_(std::move(cfg)), port_(port), host_(std::move(host)) {}
+    StateLoginAttemptLog(LoginAttempts& table, ConfigPtr cfg, LoginBanLists lists = {})
+        : table_(table), cfg_(std::move(cfg)), paths_(spam::AntiSpamPaths::of(*cfg_)), lists_(lists) {}
 
-    unsigned record_failure(const FailedLogin& attempt) override;
+    FailureReport record_failure(const FailedLogin& attempt) override;
     unsigned failures(const std::string& ip) override;
+    std::optional<std::string> temp_ban(const std::string& ip, const std::string& host) override;
     void clear(const std::string& ip) override;
 
 private:
     LoginAttempts& table_;
     ConfigPtr cfg_;
-    uint16_t port_;
-    std::string host_;
+    spam::AntiSpamPaths paths_;
+    LoginBanLists lists_;
 };
 
 } // namespace sbbs::smtp

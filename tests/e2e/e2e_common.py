@@ -30,6 +30,14 @@ class ServerCase(unittest.TestCase):
         self.srv = srv
         return srv.start()
 
+    def read(self, *parts):
+        """A file of the running install as text ("" when missing), CR LF kept."""
+        path = self.srv.install.path(*parts)
+        if not os.path.exists(path):
+            return ""
+        with open(path, newline="") as f:
+            return f.read()
+
     def mail_base(self):
         return smbdump.dump(self.srv.install.path("data", "mail"))
 

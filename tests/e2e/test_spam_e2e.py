@@ -19,13 +19,6 @@ USER = "sysop@testbbs.example"
 
 
 class SpamFilters(ServerCase):
-    def read(self, *parts):
-        path = self.srv.install.path(*parts)
-        if not os.path.exists(path):
-            return ""
-        with open(path, newline="") as f:
-            return f.read()
-
     def refused_at_connect(self, source):
         with self.assertRaises(smtplib.SMTPConnectError) as cm:
             smtplib.SMTP("127.0.0.1", self.srv.ports["SMTPPort"], timeout=10, source_address=(source, 0))

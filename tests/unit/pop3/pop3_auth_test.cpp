@@ -5,6 +5,10 @@
 
 #include <cctype>
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
 
 using namespace sbbs;
 using test::Pop3Fixture;
@@ -342,23 +346,78 @@ TEST_CASE("POP3-15 on the TLS port the handshake comes first; a failed one sends
     CHECK(bad.run({"QUIT"}, true).empty());
 }
 
+namespace {
+// A ctrl/ and text/ pair under a fresh temporary directory.
+struct ListDirs {
+    std::filesystem::path root = std::filesystem::temp_directory_path() /
+                                 ("pop3-lists-" + std::to_string(::getpid()) + "-" + std::to_string(std::rand()));
+    ListDirs() {
+        std::filesystem::create_directories(root / "ctrl");
+        std::filesystem::create_directories(root / "text");
+    }
+    ~ListDirs() { std::filesystem::remove_all(root); }
+    std::string dir(const char* d) const { return (root / d).string() + "/"; }
+    void write(const char* rel, const std::string& text) const { std::ofstream(root / rel) << text; }
+};
+} // namespace
+
 TEST_CASE("POP3-16 ip.can and host.can refuse before the greeting unless exempt", "[pop3]") {
-    Pop3AccessLists lists;
-    lists.ip_can = PatternList::parse("127.0.0.2\n", "text/ip.can", nullptr);
-    lists.ip_can_file = "text/ip.can";
-    lists.host_can = PatternList::parse("*.bad.example\n", "text/host.can", nullptr);
-    lists.host_can_file = "text/host.can";
+    ListDirs d;
+    d.write("text/ip.can", "127.0.0.2\n");
+    d.write("text/host.can", "*.bad.example\n");
+    Pop3AccessLists lists(d.dir("ctrl"), d.dir("text"), 0);
     Pop3Fixture f;
     f.wire = [&](Pop3Session& s) { s.set_access_lists(&lists); };
     CHECK(f.run({"QUIT"}) == std::vector<std::string>{"-ERR Access denied."});
-    CHECK(f.log.any("[127.0.0.2] !CLIENT BLOCKED in text/ip.can"));
+    CHECK(f.log.any("[127.0.0.2] !CLIENT BLOCKED in " + d.dir("text") + "ip.can"));
     f.io.ip = "127.0.0.9";
     f.wire = [&](Pop3Session& s) { s.set_access_lists(&lists); s.set_client_host("x.bad.example"); };
     CHECK(f.run({"QUIT"}) == std::vector<std::string>{"-ERR Access denied."});
-    CHECK(f.log.any("[127.0.0.9] !CLIENT BLOCKED in text/host.can: x.bad.example"));
-    lists.exempt = PatternList::parse("127.0.0.9\n", "ctrl/ipfilter_exempt.cfg", nullptr);
+    CHECK(f.log.any("[127.0.0.9] !CLIENT BLOCKED in " + d.dir("text") + "host.can: x.bad.example"));
+    d.write("ctrl/ipfilter_exempt.cfg", "127.0.0.9\n");
     f.attempts.ban = LoginAttemptLog::Ban{30, "x", 60};
     CHECK(f.run({"QUIT"})[0].rfind("+OK Synchronet", 0) == 0);
+}
+
+TEST_CASE("POP3-16 CFG-133: an ip.can line added while the server runs refuses the next session", "[pop3]") {
+    ListDirs d;
+    d.write("text/ip.can", "192.0.2.1\n");
+    Pop3AccessLists lists(d.dir("ctrl"), d.dir("text"), 0);
+    Pop3Fixture f;
+    f.wire = [&](Pop3Session& s) { s.set_access_lists(&lists); };
+    CHECK(f.run({"QUIT"})[0].rfind("+OK Synchronet", 0) == 0);
+    d.write("text/ip.can", "192.0.2.1\n127.0.0.2\tt=20260101T000000Z\tr=3 FAILED LOGIN ATTEMPTS in 1m\n");
+    std::filesystem::last_write_time(d.root / "text/ip.can",
+                                     std::filesystem::file_time_type::clock::now() + std::chrono::seconds(5));
+    CHECK(f.run({"QUIT"}) == std::vector<std::string>{"-ERR Access denied."});
+}
+
+TEST_CASE("POP3-16 POP3-44 the temporary ban is checked before ip.can", "[pop3]") {
+    ListDirs d;
+    d.write("text/ip.can", "127.0.0.2\n");
+    Pop3AccessLists lists(d.dir("ctrl"), d.dir("text"), 0);
+    Pop3Fixture f;
+    f.attempts.ban = LoginAttemptLog::Ban{20, "Alice", 600};
+    f.wire = [&](Pop3Session& s) { s.set_access_lists(&lists); };
+    CHECK(f.run({"QUIT"}) == std::vector<std::string>{"-ERR Access denied."});
+    CHECK(f.log.any("[127.0.0.2] !TEMPORARY BAN (20 login attempts, last: Alice) - remaining: 10 minutes"));
+    CHECK_FALSE(f.log.any("!CLIENT BLOCKED"));
+}
+
+TEST_CASE("POP3-58 a TRANSACTION command refused by the rate limit ends the session", "[pop3]") {
+    Pop3Fixture f;
+    int asked = 0;
+    f.wire = [&](Pop3Session& s) {
+        s.set_request_gate([&](const std::string& ip, const std::string&) -> std::optional<RateRefusal> {
+            if (++asked < 2) return std::nullopt;
+            return RateRefusal{ip, 1, 60, std::string("!BLOCKING IP ADDRESS: ") + ip + " in ip.can"};
+        });
+    };
+    auto out = f.run({"USER Alice", "PASS Secret", "NOOP", "NOOP", "NOOP"});
+    CHECK(out.back() == "-ERR too many requests, try again later");
+    CHECK(asked == 2);
+    CHECK(f.log.any("[127.0.0.2] <Alice> Too many requests per rate limit (1 over 60s) for 127.0.0.2"));
+    CHECK(f.log.any("!BLOCKING IP ADDRESS: 127.0.0.2 in ip.can"));
 }
 
 TEST_CASE("POP3-35 a user record that cannot be read ends the session without a reply", "[pop3]") {

@@ -52,7 +52,7 @@ public:
     Failure record_failure(const FailedLogin& a) override {
         failures.push_back({a.ip, a.protocol, a.user, a.password});
         unsigned n = preexisting + unsigned(failures.size());
-        return {n, 1000, 1090, n > 1};
+        return {n, 1000, 1090, n > 1, {}};
     }
     void record_success(const std::string& ip) override { successes.push_back(ip); }
 };

@@ -15,6 +15,7 @@ TEST_CASE("POP3-42 POP3-43 POP3-44 failures are counted in the shared table and 
     std::vector<std::pair<FailureVerdict, std::string>> actions;
     pop3::StateLoginAttemptLog log(table, f.cfg, {}, [&](const FailureVerdict& v, const LoginAttemptLog::FailedLogin& a) {
         actions.push_back({v, a.user});
+        return std::vector<std::string>{};
     });
     for (int i = 0; i < 3; ++i) {
         f.io.input.clear();

@@ -287,3 +287,53 @@ TEST_CASE("SMTP-254 an AUTH session's end updates the user's last-on and time-on
     failed.run({"AUTH PLAIN " + plain("mary", "wrong")});
     CHECK(failed.users.logouts.empty());
 }
+
+TEST_CASE("SMTP-26 SMTP-77 a temporarily banned client is closed before the greeting without a reply", "[smtp][auth]") {
+    Harness h;
+    h.attempts.bans["127.0.0.2"] = "!TEMPORARY BAN (20 login attempts, last: root) - remaining: 9 minutes";
+    auto r = h.run({"EHLO client.example.net", "QUIT"});
+    CHECK(r.empty());
+    CHECK(h.log.has("[127.0.0.2] !TEMPORARY BAN (20 login attempts, last: root) - remaining: 9 minutes"));
+}
+
+TEST_CASE("SMTP-24 SMTP-26 a connection from the server's own address is never banned", "[smtp][auth]") {
+    Harness h;
+    h.io.ip = h.io.local;
+    h.attempts.bans[h.io.local] = "!TEMPORARY BAN (20 login attempts, last: root) - remaining: 9 minutes";
+    auto r = h.run({"QUIT"});
+    REQUIRE_FALSE(r.empty());
+    CHECK(r[0].rfind("220 ", 0) == 0);
+}
+
+TEST_CASE("SMTP-77 the failure count, its time span and the filter's log line", "[smtp][auth]") {
+    struct Blocking : TestAttempts {
+        FailureReport record_failure(const FailedLogin& a) override {
+            FailureReport f = TestAttempts::record_failure(a);
+            f.notes.push_back("!BLOCKING IP ADDRESS: " + a.ip + " in text/ip.can");
+            return f;
+        }
+    } attempts;
+    Harness h;
+    h.extras.login_attempts = &attempts;
+    attempts.failures_by_ip["127.0.0.2"] = 4;
+    h.run({"AUTH PLAIN " + plain("nobody", "guess")});
+    CHECK(h.log.has("[127.0.0.2] !5 FAILED LOGIN ATTEMPTS in 2 minutes"));
+    CHECK(h.log.has("!BLOCKING IP ADDRESS: 127.0.0.2 in text/ip.can"));
+    REQUIRE(attempts.recorded.size() == 1);
+    CHECK(attempts.recorded[0].host == "<no name>");           // SMTP-79: the host name, not the IP
+    CHECK(attempts.recorded[0].port == h.io.peer_port());
+}
+
+TEST_CASE("SMTP-52 SMTP-45 a command over the request rate limit gets 421 and ends the session", "[smtp][auth]") {
+    Harness h;
+    int asked = 0;
+    h.extras.request_gate = [&](const std::string& ip, const std::string&) -> std::optional<RateRefusal> {
+        if (++asked < 3) return std::nullopt;
+        return RateRefusal{ip, 2, 60, std::nullopt};
+    };
+    auto r = h.run({"EHLO client.example.net", "NOOP", "NOOP", "NOOP"});
+    CHECK(r.back() == "421 4.7.0 too many requests, try again later");
+    CHECK(asked == 3);
+    CHECK(h.io.input.size() == 1);
+    CHECK(h.log.has("[127.0.0.2] Too many requests per rate limit (2 over 60s) for 127.0.0.2"));
+}

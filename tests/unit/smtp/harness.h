@@ -67,8 +67,16 @@ struct TestNotices : UserNotices {
 struct TestAttempts : LoginAttemptLog {
     std::map<std::string, unsigned> failures_by_ip;
     std::vector<FailedLogin> recorded;
-    unsigned record_failure(const FailedLogin& a) override { recorded.push_back(a); return ++failures_by_ip[a.ip]; }
+    std::map<std::string, std::string> bans;   // ip -> log text
+    FailureReport record_failure(const FailedLogin& a) override {
+        recorded.push_back(a);
+        return {++failures_by_ip[a.ip], "2 minutes", {}};
+    }
     unsigned failures(const std::string& ip) override { return failures_by_ip[ip]; }
+    std::optional<std::string> temp_ban(const std::string& ip, const std::string&) override {
+        auto it = bans.find(ip);
+        return it == bans.end() ? std::nullopt : std::optional<std::string>(it->second);
+    }
     void clear(const std::string& ip) override { failures_by_ip.erase(ip); }
 };
 
