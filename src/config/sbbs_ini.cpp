@@ -45,6 +45,18 @@ uint32_t max_telegram_size(const IniGetter& g, Diagnostics& diags) {
     return uint32_t(kDefault);
 }
 
+// ours: a native mail processor runs while the client waits, so it gets a
+// time limit (seconds, 1..3600, default 60) after which it is killed.
+uint32_t mail_processor_timeout(const IniGetter& g, Diagnostics& diags) {
+    constexpr double kDefault = 60, kMost = 3600;
+    double v = g.get_duration("MailProcessorTimeout", kDefault);
+    if (v >= 1 && v <= kMost) return uint32_t(v);
+    const IniEntry* e = g.entry("MailProcessorTimeout");
+    diags.push_back({LogLevel::Warning, e ? e->file : "", e ? e->line : 0,
+                     "MailProcessorTimeout: value " + std::to_string(long(v)) + " outside 1..3600 seconds, using 60"});
+    return uint32_t(kDefault);
+}
+
 LoginAttemptSettings read_login_attempts(const IniGetter& g, const LoginAttemptSettings& def) {
     LoginAttemptSettings s;
     s.delay_ms = uint32_t(g.get_int("LoginAttemptDelay", def.delay_ms));
@@ -90,6 +102,7 @@ void read_limits(MailSettings& m, const IniGetter& g, Diagnostics& diags) {
     m.max_recipients = g.get_u16("MaxRecipients", 100);
     m.max_msg_size = uint32_t(g.get_bytes("MaxMsgSize", 20971520));  // the original keeps 32 bits
     m.max_telegram_size = max_telegram_size(g, diags);                  // ours
+    m.mail_processor_timeout_s = mail_processor_timeout(g, diags);      // ours
     m.max_msgs_waiting = uint32_t(g.get_int("MaxMsgsWaiting", 100));
     m.connect_timeout_s = seconds(g.get_duration("ConnectTimeout", 30));
     m.max_concurrent_connections = g.get_uint("MaxConcurrentConnections", 0);
@@ -218,7 +231,8 @@ void report_unknown_sbbs_keys(const IniFile& ini, Diagnostics& diags) {
         "MaxRequestsPerPeriod", "RequestRateLimitPeriod", "RateLimitSubnetPrefix4", "RateLimitSubnetPrefix6",
         "RateLimitFilterThreshold", "RateLimitFilterDuration", "RateLimitFilterSilent",
         "RateLimitFilterSubnetThreshold", "SpamBlockDuration", "NotifyOfflineUsers", "TLSCertFile",
-        "TLSKeyFile", "DeliveryThreads", "MaxTelegramSize"};
+        "TLSKeyFile", "DeliveryThreads", "MaxTelegramSize",
+        "MailProcessorTimeout"};
     auto known = [](const std::string& key, const std::vector<std::string>& extra) {
         for (const auto* list : {&common, &extra})
             for (const std::string& k : *list)
