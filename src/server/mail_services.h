@@ -6,6 +6,7 @@
 
 #include "config/settings.h"
 #include "dns/libresolv_resolver.h"
+#include "mailproc/processor_chain.h"
 #include "msgbase/smb_mail_store.h"
 #include "pop3/mailbox_lock.h"
 #include "pop3/pop3_session.h"
@@ -31,6 +32,7 @@ struct MailServices {
     std::unique_ptr<smtp::FileSiteLists> site_lists;
     std::unique_ptr<smtp::NodeNotices> notices;
     smtp::FilterChain smtp_filters;                // the anti-spam rules (src/spam)
+    std::unique_ptr<mailproc::ProcessorChain> mail_processors;   // ctrl/mailproc.ini
     Pop3AccessLists pop3_lists;
 
     static Result<std::shared_ptr<MailServices>> build(ConfigPtr config);

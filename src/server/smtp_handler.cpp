@@ -26,6 +26,7 @@ void run_smtp_session(SessionIo& io, const SessionContext& ctx, MailServices& se
     extras.lists = services.site_lists.get();
     extras.notices = services.notices.get();
     extras.resolver = services.resolver.get();
+    extras.mail_processors = services.mail_processors.get();
     extras.on_login = ctx.logged_in;
     if (ctx.counters) extras.thread_counts = [counters = ctx.counters] { return thread_counts(*counters); };
     smtp::SmtpSession session(ctx.config, smtp_listener(ctx.kind), *services.users, *services.store, *ctx.log,
