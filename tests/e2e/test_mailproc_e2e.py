@@ -3,6 +3,7 @@ small native processors written by the test as shell scripts in a
 ctrl/mailproc.ini of the temp install, driven by smtplib against the real
 binary, with the base read back after each scenario."""
 import os
+import shutil
 import smtplib
 import stat
 import time
@@ -135,6 +136,18 @@ class MailProcessors(ServerCase):
             while os.path.exists("/proc/%d" % pid) and time.monotonic() < deadline:
                 time.sleep(0.05)
             self.assertFalse(os.path.exists("/proc/%d" % pid), name + " still runs")
+
+    def test_work_files_that_cannot_be_written_get_452(self):
+        """SMTP-161: with processors configured the message goes to a temp file; when it cannot be created: 452"""
+        self.start("[Tag]\nNative=true\nCommand={dir}/tag\n", {"tag": "exit 0\n"})
+        temp = self.srv.install.path("temp")
+        shutil.rmtree(temp)
+        with open(temp, "w") as f:               # a file where the directory was: nothing can be created in it
+            f.write("not a directory\n")
+        with self.assertRaises(smtplib.SMTPDataError) as cm:
+            self.send([USER], message("nowhere", b"x\r\n"))
+        self.assertEqual((cm.exception.smtp_code, cm.exception.smtp_error), (452, b"4.3.1 Insufficient system storage"))
+        self.assertEqual(self.mail_base(), [])
 
     def test_ignore_on_error_discards_the_message(self):
         """SMTP-217: a failing native processor with IgnoreOnError=true: 250 OK and nothing stored"""

@@ -209,7 +209,7 @@ TEST_CASE("SMTP-215 CFG-164 skipped: disabled, To not matched, From not matching
     CHECK_FALSE(ran(q, e));
 }
 
-TEST_CASE("SMTP-129 SMTP-133 CFG-163 the last matching non-pass-through processor claims; ours: disabled ones do not", "[mailproc]") {
+TEST_CASE("SMTP-129 SMTP-130 SMTP-133 CFG-163 the last matching non-pass-through processor claims; ours: disabled ones do not", "[mailproc]") {
     auto proc = [](const std::string& name, bool pass_thru, bool disabled) {
         MailProcessor p;
         p.name = name;
