@@ -1,6 +1,7 @@
 // POSIX child processes for mail processors (see child_process.h): spawned
 // with posix_spawnp in a process group of their own, so a timeout kills the
-// program and whatever it forked.
+// program and whatever it forked, and with no descriptor of the server's
+// beyond stdin, stdout and stderr.
 #include "mailproc/child_process.h"
 
 #include <algorithm>
@@ -36,6 +37,7 @@ struct SpawnSetup {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
         posix_spawn_file_actions_adddup2(&actions, 1, 2);
+        posix_spawn_file_actions_addclosefrom_np(&actions, 3);   // no client socket, base or log file
     }
     ~SpawnSetup() {
         posix_spawn_file_actions_destroy(&actions);

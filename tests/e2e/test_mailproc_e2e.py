@@ -149,6 +149,16 @@ class MailProcessors(ServerCase):
         self.assertEqual((cm.exception.smtp_code, cm.exception.smtp_error), (452, b"4.3.1 Insufficient system storage"))
         self.assertEqual(self.mail_base(), [])
 
+    def test_processor_inherits_no_server_descriptor(self):
+        """SMTP-217: the child gets stdin, stdout and stderr only: no client socket, listener or open base"""
+        self.start("[Fds]\nNative=true\nCommand={dir}/fds\n",
+                   {"fds": 'ls -l /proc/$$/fd > "${0%/*}/fds"\n'})
+        self.send([USER], message("fds", b"x\r\n"))
+        fds = self.scratch("fds").decode()
+        self.assertNotIn("socket:", fds)
+        self.assertNotIn(".shd", fds)
+        self.assertNotIn(".db", fds)
+
     def test_ignore_on_error_discards_the_message(self):
         """SMTP-217: a failing native processor with IgnoreOnError=true: 250 OK and nothing stored"""
         self.start("[Fail]\nNative=true\nIgnoreOnError=true\nCommand={dir}/fail\n", {"fail": "exit 3\n"})
