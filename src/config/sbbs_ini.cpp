@@ -33,28 +33,28 @@ uint16_t duration16(const IniGetter& g, std::string_view key, double def, Diagno
     return uint16_t(long(v));
 }
 
+// A key of ours read as `v`: kept within [1, most], else warned about
+// (`range` names the range and the fallback) and replaced by `def`.
+uint32_t within(const IniGetter& g, Diagnostics& diags, const char* key, int64_t v, int64_t most, uint32_t def,
+                const char* range) {
+    if (v >= 1 && v <= most) return uint32_t(v);
+    const IniEntry* e = g.entry(key);
+    diags.push_back({LogLevel::Warning, e ? e->file : "", e ? e->line : 0,
+                     std::string(key) + ": value " + std::to_string(v) + " outside " + range});
+    return def;
+}
+
 // ours (SEC-8): a telegram is a few lines on a terminal, so SEND/SOML/SAML
 // bodies are capped well below MaxMsgSize; out-of-range values fall back.
 uint32_t max_telegram_size(const IniGetter& g, Diagnostics& diags) {
-    constexpr int64_t kDefault = 4096, kMost = 65536;
-    int64_t v = g.get_bytes("MaxTelegramSize", kDefault);
-    if (v >= 1 && v <= kMost) return uint32_t(v);
-    const IniEntry* e = g.entry("MaxTelegramSize");
-    diags.push_back({LogLevel::Warning, e ? e->file : "", e ? e->line : 0,
-                     "MaxTelegramSize: value " + std::to_string(v) + " outside 1..64K, using 4K"});
-    return uint32_t(kDefault);
+    return within(g, diags, "MaxTelegramSize", g.get_bytes("MaxTelegramSize", 4096), 65536, 4096, "1..64K, using 4K");
 }
 
 // ours: a native mail processor runs while the client waits, so it gets a
 // time limit (seconds, 1..3600, default 60) after which it is killed.
 uint32_t mail_processor_timeout(const IniGetter& g, Diagnostics& diags) {
-    constexpr double kDefault = 60, kMost = 3600;
-    double v = g.get_duration("MailProcessorTimeout", kDefault);
-    if (v >= 1 && v <= kMost) return uint32_t(v);
-    const IniEntry* e = g.entry("MailProcessorTimeout");
-    diags.push_back({LogLevel::Warning, e ? e->file : "", e ? e->line : 0,
-                     "MailProcessorTimeout: value " + std::to_string(long(v)) + " outside 1..3600 seconds, using 60"});
-    return uint32_t(kDefault);
+    return within(g, diags, "MailProcessorTimeout", int64_t(g.get_duration("MailProcessorTimeout", 60)), 3600, 60,
+                  "1..3600 seconds, using 60");
 }
 
 LoginAttemptSettings read_login_attempts(const IniGetter& g, const LoginAttemptSettings& def) {
