@@ -33,16 +33,28 @@ uint16_t duration16(const IniGetter& g, std::string_view key, double def, Diagno
     return uint16_t(long(v));
 }
 
+// A key of ours read as `v`: kept within [1, most], else warned about
+// (`range` names the range and the fallback) and replaced by `def`.
+uint32_t within(const IniGetter& g, Diagnostics& diags, const char* key, int64_t v, int64_t most, uint32_t def,
+                const char* range) {
+    if (v >= 1 && v <= most) return uint32_t(v);
+    const IniEntry* e = g.entry(key);
+    diags.push_back({LogLevel::Warning, e ? e->file : "", e ? e->line : 0,
+                     std::string(key) + ": value " + std::to_string(v) + " outside " + range});
+    return def;
+}
+
 // ours (SEC-8): a telegram is a few lines on a terminal, so SEND/SOML/SAML
 // bodies are capped well below MaxMsgSize; out-of-range values fall back.
 uint32_t max_telegram_size(const IniGetter& g, Diagnostics& diags) {
-    constexpr int64_t kDefault = 4096, kMost = 65536;
-    int64_t v = g.get_bytes("MaxTelegramSize", kDefault);
-    if (v >= 1 && v <= kMost) return uint32_t(v);
-    const IniEntry* e = g.entry("MaxTelegramSize");
-    diags.push_back({LogLevel::Warning, e ? e->file : "", e ? e->line : 0,
-                     "MaxTelegramSize: value " + std::to_string(v) + " outside 1..64K, using 4K"});
-    return uint32_t(kDefault);
+    return within(g, diags, "MaxTelegramSize", g.get_bytes("MaxTelegramSize", 4096), 65536, 4096, "1..64K, using 4K");
+}
+
+// ours: a native mail processor runs while the client waits, so it gets a
+// time limit (seconds, 1..3600, default 60) after which it is killed.
+uint32_t mail_processor_timeout(const IniGetter& g, Diagnostics& diags) {
+    return within(g, diags, "MailProcessorTimeout", int64_t(g.get_duration("MailProcessorTimeout", 60)), 3600, 60,
+                  "1..3600 seconds, using 60");
 }
 
 LoginAttemptSettings read_login_attempts(const IniGetter& g, const LoginAttemptSettings& def) {
@@ -90,6 +102,7 @@ void read_limits(MailSettings& m, const IniGetter& g, Diagnostics& diags) {
     m.max_recipients = g.get_u16("MaxRecipients", 100);
     m.max_msg_size = uint32_t(g.get_bytes("MaxMsgSize", 20971520));  // the original keeps 32 bits
     m.max_telegram_size = max_telegram_size(g, diags);                  // ours
+    m.mail_processor_timeout_s = mail_processor_timeout(g, diags);      // ours
     m.max_msgs_waiting = uint32_t(g.get_int("MaxMsgsWaiting", 100));
     m.connect_timeout_s = seconds(g.get_duration("ConnectTimeout", 30));
     m.max_concurrent_connections = g.get_uint("MaxConcurrentConnections", 0);
@@ -220,7 +233,8 @@ void report_unknown_sbbs_keys(const IniFile& ini, Diagnostics& diags) {
         "MaxRequestsPerPeriod", "RequestRateLimitPeriod", "RateLimitSubnetPrefix4", "RateLimitSubnetPrefix6",
         "RateLimitFilterThreshold", "RateLimitFilterDuration", "RateLimitFilterSilent",
         "RateLimitFilterSubnetThreshold", "SpamBlockDuration", "NotifyOfflineUsers", "TLSCertFile",
-        "TLSKeyFile", "DeliveryThreads", "MaxTelegramSize", "RelayTLSVerify", "RelayAuthWithoutTLS"};
+        "TLSKeyFile", "DeliveryThreads", "MaxTelegramSize", "RelayTLSVerify", "RelayAuthWithoutTLS",
+        "MailProcessorTimeout"};
     auto known = [](const std::string& key, const std::vector<std::string>& extra) {
         for (const auto* list : {&common, &extra})
             for (const std::string& k : *list)

@@ -66,6 +66,7 @@ struct MailSettings {                    // [Mail], CFG-49..CFG-96
     uint32_t max_recipients = 100;      // 0 = unlimited
     uint64_t max_msg_size = 20971520;   // 0 = unlimited
     uint32_t max_telegram_size = 4096;  // ours: SEND/SOML/SAML body bytes (1..64K)
+    uint32_t mail_processor_timeout_s = 60;  // ours: a mail processor's time limit (1..3600 s)
     uint32_t max_msgs_waiting = 100;    // 0 = unlimited
     uint32_t connect_timeout_s = 30;
     std::string host_name;              // final: [Mail] or [Global] or [Internet] addr

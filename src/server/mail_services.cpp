@@ -7,6 +7,19 @@
 
 namespace sbbs {
 
+namespace {
+
+// --check reports mailproc.ini's diagnostics; a running server only uses it.
+std::unique_ptr<mailproc::ProcessorChain> processor_chain(const Config& cfg) {
+    Diagnostics reported_by_check;
+    mailproc::ProcessorChain::Setup setup{cfg.paths.exec, cfg.paths.mods, cfg.paths.ctrl,
+                                          std::chrono::seconds(cfg.mail.mail_processor_timeout_s)};
+    return std::make_unique<mailproc::ProcessorChain>(load_mail_processors(cfg.paths.mailproc_ini, reported_by_check),
+                                                      std::move(setup));
+}
+
+} // namespace
+
 Result<std::shared_ptr<MailServices>> MailServices::build(ConfigPtr config) {
     auto users = TabUserDirectory::open(*config);
     if (!users) return users.error();
@@ -23,6 +36,7 @@ Result<std::shared_ptr<MailServices>> MailServices::build(ConfigPtr config) {
     s->name_can = std::make_unique<CachedPatternList>(config->paths.text + "name.can", interval);
     s->smtp_filters.add(std::make_shared<smtp::SpamFilter>(
         std::make_shared<spam::AntiSpam>(spam::AntiSpamPaths::of(*config))));
+    s->mail_processors = processor_chain(*config);
     s->config = std::move(config);
     return s;
 }

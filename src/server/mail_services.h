@@ -6,6 +6,7 @@
 
 #include "config/settings.h"
 #include "dns/libresolv_resolver.h"
+#include "mailproc/processor_chain.h"
 #include "msgbase/smb_mail_store.h"
 #include "pop3/mailbox_lock.h"
 #include "pop3/pop3_session.h"
@@ -35,6 +36,7 @@ struct MailServices {
     std::unique_ptr<Pop3AccessLists> pop3_lists;
     // The failed-login ban's lists (SMTP-25, SMTP-26, POP3-44), re-read on change.
     std::unique_ptr<CachedPatternList> ipfilter_exempt, name_can;
+    std::unique_ptr<mailproc::ProcessorChain> mail_processors;   // ctrl/mailproc.ini
 
     static Result<std::shared_ptr<MailServices>> build(ConfigPtr config);
 };

@@ -121,7 +121,7 @@ static std::optional<std::string> refused_from(const ParsedHeader& p, Allowed al
     return std::nullopt;
 }
 
-SmtpSession::Flow SmtpSession::end_of_data(const Spool& s) {
+SmtpSession::Flow SmtpSession::end_of_data(Spool& s) {
     if (s.header.empty() && s.body_bytes == 0) {                                       // SMTP-173
         reply({554, "5.6.0", "No message text"});
         return Flow::Continue;
@@ -137,6 +137,8 @@ SmtpSession::Flow SmtpSession::end_of_data(const Spool& s) {
     Verdict v = filters_.consult([&](SmtpFilter& f) { return f.on_data_end(facts(), msg); });
     if (v.decided()) return apply(v);                                                 // SMTP-175, SMTP-178
     if (tx_.kind != MailKind::Mail) return deliver_telegram(body, s.body_bytes);      // SMTP-176
+    if (auto handled = run_mail_processors(s)) return *handled;                       // SMTP-178
+    body = s.body.view();                               // a processor may have replaced the text
     if (tx_.rcpts.empty() && tx_.sub_code.empty()) {                                  // SMTP-179
         log_client(LogLevel::Debug, "No recipients in recipient list");
         reply(ok());

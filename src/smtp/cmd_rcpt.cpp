@@ -191,6 +191,7 @@ SmtpSession::Flow SmtpSession::route_local(std::string address, const std::strin
             }
         }
     }
+    std::optional<std::string> processor = processor_claim(name, address);              // SMTP-129
     if (istarts_with(name, "sub:")) {                                                   // SMTP-131
         std::string code = name.substr(4);
         for (auto& sub : cfg_->msgs.subs) {
@@ -204,6 +205,11 @@ SmtpSession::Flow SmtpSession::route_local(std::string address, const std::strin
         }
         log_client(LogLevel::Notice, "!UNKNOWN SUB-BOARD: " + code);
         reply({550, "5.1.1", "Unknown sub-board: " + code});
+        return Flow::Continue;
+    }
+    if (processor) {                                                                    // SMTP-133
+        log_client(LogLevel::Info, "Routing mail for " + address + " to External Mail Processor: " + *processor);
+        accept_rcpt({address, 0, smb::net::NONE, "", raw, false});
         return Flow::Continue;
     }
     if (routed) {                                                                       // SMTP-134

@@ -6,6 +6,7 @@
 
 #include "config/settings.h"
 #include "log/logger.h"
+#include "mailproc/processor_chain.h"
 #include "mailfmt/parse.h"
 #include "msgbase/mail_store.h"
 #include "net/session_io.h"
@@ -41,6 +42,7 @@ struct SessionExtras {
     SiteLists* lists = nullptr;
     UserNotices* notices = nullptr;
     Resolver* resolver = nullptr;       // PTR look-up unless NO_HOST_LOOKUP
+    mailproc::ProcessorChain* mail_processors = nullptr;   // ctrl/mailproc.ini (section 15)
     // [Mail] DefaultCharset of older installs: the charset of a non-UTF-8
     // body whose header names none ("" = leave such bodies unmarked).
     std::string default_charset;
@@ -79,6 +81,7 @@ private:
         bool spam_bait = false;         // the last RCPT was a spam bait (SMTP-112)
         uint32_t rcpt_count = 0;        // accepted, sub: included (SMTP-107)
         std::optional<uint32_t> sent_pending;   // the sender's mail in the base, read once (SMTP-108)
+        std::vector<bool> processor_matched;    // mail processors whose To list matched (SMTP-129)
     };
 
     // session.cpp: I/O, logging, dispatch
@@ -148,8 +151,15 @@ private:
     };
     Flow cmd_data();
     Flow receive_data(Spool& spool);
-    Flow end_of_data(const Spool& spool);
+    Flow end_of_data(Spool& spool);
     Flow deliver_telegram(const TextPieces& body, uint64_t body_bytes);
+    // mail_processing.cpp
+    mailproc::Eligibility processor_eligibility(const std::string& sender_address);
+    std::optional<std::string> processor_claim(const std::string& name, const std::string& address);
+    std::optional<Flow> run_mail_processors(Spool& spool);
+    mailproc::CommandValues processor_values(const mailproc::WorkFiles& files, const ParsedHeader& p) const;
+    bool read_processed_message(const std::string& path, Spool& spool);
+    void read_processed_recipients(const std::string& path);
     // delivery.cpp
     NewMessage common_message(const ParsedHeader& p, const TextPieces& body, uint16_t attr);
     Flow store_mail(const ParsedHeader& p, const TextPieces& body, uint16_t attr, bool& delivered);

@@ -69,7 +69,7 @@ TEST_CASE("CFG-140 dns_blacklist.cfg: first word per line, in order, comments sk
     CHECK(load_dnsbl_list(inst.ctrl() + "none.cfg", nullptr).empty());
 }
 
-TEST_CASE("CFG-160 CFG-161 mailproc.ini: one processor per section in file order, keys and defaults", "[config]") {
+TEST_CASE("CFG-160 CFG-161 SMTP-214 mailproc.ini: one processor per section in file order, keys and defaults", "[config]") {
     test::TempInstall inst;
     Diagnostics d;
     auto procs = load_mail_processors(inst.ctrl() + "mailproc.ini", d);

@@ -314,6 +314,22 @@ TEST_CASE("SEC-8 MaxTelegramSize (ours): 4K by default, byte units, out of range
     }
 }
 
+TEST_CASE("CFG-165 MailProcessorTimeout (ours): 60 s by default, durations, out of range warned and 60", "[config]") {
+    test::TempInstall inst;
+    Diagnostics d;
+    CHECK(load_ok(inst, d)->mail.mail_processor_timeout_s == 60);
+    set_mail_key(inst, "MailProcessorTimeout = 5");
+    Diagnostics d2;
+    CHECK(load_ok(inst, d2)->mail.mail_processor_timeout_s == 5);
+    CHECK_FALSE(has(d2, "MailProcessorTimeout", LogLevel::Info));    // a known key, not "unknown key"
+    for (const char* bad : {"MailProcessorTimeout = 0", "MailProcessorTimeout = 2h"}) {
+        set_mail_key(inst, bad);
+        Diagnostics d3;
+        CHECK(load_ok(inst, d3)->mail.mail_processor_timeout_s == 60);
+        CHECK(has(d3, "MailProcessorTimeout: value", LogLevel::Warning));
+    }
+}
+
 TEST_CASE("CFG-70 CFG-71 CFG-72 CFG-73 CFG-74 CFG-75 CFG-76 CFG-77 CFG-78 [Mail] strings and defaults", "[config]") {
     test::TempInstall inst;
     inst.write("ctrl/sbbs.ini", "[Mail]\nOptions = RELAY_TX\nArchiveRequirements = LEVEL 90\n"
