@@ -76,14 +76,15 @@ std::string sender_info(const MessageHeader& hdr) {
     if (auto ext = hdr.last(hf::SENDEREXT)) return "'" + name + "' #" + *ext;
     std::string env = hdr.get(hf::SMTPREVERSEPATH);
     if (env.empty()) env = hdr.get(hf::SENDERNETADDR);
-    if (!env.empty() && env.rfind(name, 0) == 0) return env;
-    return "'" + name + "' " + env;
+    std::string from = bracketed(env);
+    if (!name.empty() && from.compare(1, name.size(), name) == 0) return from;   // the address starts with the name
+    return "'" + name + "' " + from;
 }
 
 std::string recipient_info(const MessageHeader& hdr) {
     std::string name = hdr.get(hf::RECIPIENT);
-    std::string addr = hdr.get(hf::RECIPIENTNETADDR);
-    if (name == addr) return addr;
+    std::string addr = bracketed(hdr.get(hf::RECIPIENTNETADDR));
+    if (bracketed(name) == addr) return addr;
     return "'" + name + "' " + addr;
 }
 

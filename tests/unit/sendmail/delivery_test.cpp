@@ -259,7 +259,7 @@ TEST_CASE("SEND-18 in-transit mail is skipped and logged unless SEND_INTRANSIT",
         auto sm = h.make();
         CHECK(sm.scan(true).sent == 0);
         CHECK(h.log.has(LogLevel::Notice, "Message #" + std::to_string(n) + " from 'John Doe' #1 to 'Bob' "
-                                          "bob@remote.example - in transit"));
+                                          "<bob@remote.example> - in transit"));
         CHECK(f.sessions().empty());
     }
     h.s.options |= mail_opt::SEND_INTRANSIT;

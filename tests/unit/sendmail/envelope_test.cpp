@@ -54,21 +54,28 @@ TEST_CASE("SEND-26 the destination domain is after the last @", "[sendmail]") {
     CHECK(envelope::split_port("host.example:x").port == 0);
 }
 
-TEST_CASE("SEND-20 sender and recipient descriptions in log lines", "[sendmail]") {
+TEST_CASE("SEND-19 SEND-20 ISSUE13-3 sender and recipient descriptions in log lines, addresses in angle brackets", "[sendmail]") {
     smb::MessageHeader h;
     h.add(hf::SENDER, "John Doe");
     h.add(hf::SENDEREXT, "12");
     h.add(hf::RECIPIENT, "bob@remote.example");
     h.add(hf::RECIPIENTNETADDR, "bob@remote.example");
     CHECK(envelope::sender_info(h) == "'John Doe' #12");
-    CHECK(envelope::recipient_info(h) == "bob@remote.example");
+    CHECK(envelope::recipient_info(h) == "<bob@remote.example>");
     smb::MessageHeader g;
     g.add(hf::SENDER, "Alice");
     g.add(hf::SMTPREVERSEPATH, "<alice@far.example>");
     g.add(hf::RECIPIENT, "Bob");
     g.add(hf::RECIPIENTNETADDR, "bob@remote.example");
     CHECK(envelope::sender_info(g) == "'Alice' <alice@far.example>");
-    CHECK(envelope::recipient_info(g) == "'Bob' bob@remote.example");
+    CHECK(envelope::recipient_info(g) == "'Bob' <bob@remote.example>");
+    smb::MessageHeader f;
+    f.add(hf::SENDER, "alice");
+    f.add(hf::SENDERNETADDR, "alice@far.example");
+    f.add(hf::RECIPIENT, "<bob@remote.example>");
+    f.add(hf::RECIPIENTNETADDR, "bob@remote.example");
+    CHECK(envelope::sender_info(f) == "<alice@far.example>");   // the address starts with the name
+    CHECK(envelope::recipient_info(f) == "<bob@remote.example>");
 }
 
 TEST_CASE("SEND-2 zero settings take their defaults", "[sendmail]") {
