@@ -40,6 +40,14 @@ bool write_text(const std::string& path, const std::string& text) {
     return bool(out.flush());
 }
 
+bool write_message(const std::string& path, const std::string& header, const TextPieces& body) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(header.data(), std::streamsize(header.size()));
+    out.write("\r\n", 2);
+    for (std::string_view piece : body.pieces()) out.write(piece.data(), std::streamsize(piece.size()));
+    return bool(out.flush());
+}
+
 std::vector<std::string> text_lines(const std::string& text) {
     std::vector<std::string> lines = split(text, '\n');
     if (!lines.empty() && lines.back().empty()) lines.pop_back();   // the final line end

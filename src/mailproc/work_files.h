@@ -4,6 +4,8 @@
 // server reads back from them (SMTP-219, SMTP-221).
 #pragma once
 
+#include "util/text_pieces.h"
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +40,9 @@ bool file_exists(const std::string& path);
 // The file's text, at most `limit` bytes of it; nullopt when missing.
 std::optional<std::string> read_text(const std::string& path, size_t limit);
 bool write_text(const std::string& path, const std::string& text);
+// The message file: the header, the blank line, then the body from where it
+// is held, piece by piece (SEC-11: a 20 MiB body is never copied for it).
+bool write_message(const std::string& path, const std::string& header, const TextPieces& body);
 
 // Lines of a processor-written file, without line ends or trailing blanks,
 // control characters replaced by '?' (they go to the wire and the log).

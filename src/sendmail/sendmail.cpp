@@ -253,9 +253,13 @@ SendMail::LiveSession SendMail::try_host(const Destination& d, RouteKind kind, c
         last_error = "Error resolving hostname '" + d.name + "'";
         return {};
     }
-    if (kind == RouteKind::Mx && !s_.allow_loopback_mx && reaches_this_host(ip)) {   // SEND-41
-        log(LogLevel::Info, "0000 SEND Bad IP address (" + ip + ") for MX server: " + d.name);
-        last_error = "Bad IP address (" + ip + ") for MX server: " + d.name;
+    // SEND-41, and ours (SEC-10): an explicit user@host:port route is judged
+    // too, or any BBS user could make SendMail talk to a service on this host.
+    bool guarded = kind == RouteKind::Mx || kind == RouteKind::Explicit;
+    if (guarded && !s_.allow_loopback_hosts && reaches_this_host(ip)) {
+        std::string what = kind == RouteKind::Mx ? "MX server" : "server";
+        log(LogLevel::Info, "0000 SEND Bad IP address (" + ip + ") for " + what + ": " + d.name);
+        last_error = "Bad IP address (" + ip + ") for " + what + ": " + d.name;
         return {};
     }
     std::string key = ip + ":" + std::to_string(d.port);

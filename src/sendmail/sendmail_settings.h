@@ -31,7 +31,7 @@ struct SendMailSettings {
     uint16_t dns_port = 53;             // tests only
     uint16_t smtp_port = 25;            // loop-back delivery (SEND-27)
     uint16_t mx_port = 25;              // SEND-30 (tests use another)
-    bool allow_loopback_mx = false;     // SEND-41 (tests only)
+    bool allow_loopback_hosts = false;  // SEND-41, SEC-10: MX and explicit routes to this host (tests only)
     unsigned connect_timeout_s = 30;
     unsigned max_inactivity_s = 120;
     unsigned max_delivery_attempts = 50;

@@ -144,7 +144,7 @@ std::optional<SmtpSession::Flow> SmtpSession::run_mail_processors(Spool& s) {
         p.from.address = rp;
         p.from.name = rp.find('@') == std::string::npos ? "" : rp.substr(0, rp.find('@'));
     }
-    if (!mailproc::write_text(files.message, s.header + "\r\n" + s.body.view().str()) ||
+    if (!mailproc::write_message(files.message, s.header, s.body.view()) ||
         !mailproc::write_text(files.recipient_list, recipient_list_text(tx_.rcpts))) {
         log_client(LogLevel::Error, "!ERROR writing mail processor files in " + cfg_->paths.temp);   // SMTP-161
         reply({452, "4.3.1", "Insufficient system storage"});

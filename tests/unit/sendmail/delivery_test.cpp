@@ -356,6 +356,7 @@ TEST_CASE("SEND-42 within one scan a server that refused is not contacted again"
     // Two destinations (by name) on one address and port; one worker, so the
     // second certainly comes after the first has failed.
     h.s.delivery_workers = 1;
+    h.s.allow_loopback_hosts = true;   // explicit routes to this host, for the test
     h.dns.hosts["deadhost.test"] = "127.0.0.1";
     h.queue("bob@deadhost.test:" + std::to_string(dead_port));
     h.queue("carol@127.0.0.1:" + std::to_string(dead_port));
@@ -387,6 +388,7 @@ TEST_CASE("SEND-29 user@host:port is delivered straight to that host and port", 
     Harness h;
     FakeSmtpServer f;
     f.start();
+    h.s.allow_loopback_hosts = true;   // the fake server listens on this host
     h.dns.hosts["direct.example"] = "127.0.0.1";
     h.queue("bob@direct.example:" + std::to_string(f.port()));
     auto ss = h.scan_one_session(f);
@@ -397,7 +399,7 @@ TEST_CASE("SEND-30 SEND-45 MX hosts are tried in preference order, the next when
     Harness h;
     FakeSmtpServer f;
     f.start();
-    h.s.allow_loopback_mx = true;
+    h.s.allow_loopback_hosts = true;
     h.s.mx_port = f.port();
     h.dns.mx_answers["remote.example"] = {DnsStatus::Ok, {{10, "down.remote.example"}, {20, "up.remote.example"}}, {}};
     h.dns.hosts["up.remote.example"] = "127.0.0.1";   // down.* does not resolve

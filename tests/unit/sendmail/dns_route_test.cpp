@@ -29,7 +29,7 @@ TEST_CASE("SEND-30 MX look-up through DNSServer: the best reachable MX gets the 
         h.s.dns_server = "127.0.0.1";
         h.s.dns_port = dns.port();
         if (tcp) h.s.options |= mail_opt::USE_TCP_DNS;
-        h.s.allow_loopback_mx = true;
+        h.s.allow_loopback_hosts = true;
         h.s.mx_port = f.port();
         auto resolver = make_resolver(h.s);
         REQUIRE(resolver->usable());

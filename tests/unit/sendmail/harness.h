@@ -70,7 +70,7 @@ struct Harness {
     }
     // `domain` has no MX record and its own address reaches `f` (SEND-36).
     void implicit_mx_to(const FakeSmtpServer& f, const std::string& domain) {
-        s.allow_loopback_mx = true;
+        s.allow_loopback_hosts = true;
         s.mx_port = f.port();
         dns.hosts[domain] = "127.0.0.1";
     }

@@ -81,6 +81,7 @@ TEST_CASE("SEC-5 SEND-9 a stop cuts a stalled delivery short; another destinatio
     good.start();
     Harness h;
     h.s.max_inactivity_s = 600;   // only the stop can end the stall here
+    h.s.allow_loopback_hosts = true;   // explicit routes to this host, for the test
     h.dns.hosts["stall.example"] = "127.0.0.1";
     h.dns.hosts["good.example"] = "127.0.0.1";
     auto stuck = h.queue("bob@stall.example:" + std::to_string(stall.port()), big_body());

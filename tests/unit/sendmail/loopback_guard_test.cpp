@@ -53,6 +53,22 @@ TEST_CASE("SEC-10 SEND-41 an MX host named by an address literal is judged the s
     CHECK(ref.events().empty());
 }
 
+TEST_CASE("SEC-10 an explicit user@host:port route to this host is not contacted either", "[sendmail]") {
+    for (std::string host : {"127.0.0.1", "127.1.2.3", "0.0.0.0", "loop.example", "loop6.example"}) {
+        INFO(host);
+        Harness h;
+        FakeConnector& ref = use_fake(h);
+        h.dns.hosts["loop.example"] = "::ffff:127.0.0.2";
+        h.dns.hosts["loop6.example"] = "0:0:0:0:0:0:0:1";
+        auto n = h.queue("bob@" + host + ":6379");
+        auto sm = h.make();
+        CHECK(sm.scan(true).failed == 1);
+        CHECK(ref.events().empty());
+        CHECK(h.hdr(n).delivery_attempts == 1);
+        CHECK(h.log.has(LogLevel::Info, "SEND Bad IP address ("));
+    }
+}
+
 TEST_CASE("SEC-10 SEND-41 a public MX address is still contacted", "[sendmail]") {
     Harness h;
     FakeConnector& ref = use_fake(h);

@@ -96,7 +96,7 @@ TEST_CASE("SEND-30 SEND-61 SEND-67 SEND-81 Postfix as the MX: headers and body a
     Harness h;
     h.s.dns_server = "127.0.0.1";
     h.s.dns_port = dns.port();
-    h.s.allow_loopback_mx = true;
+    h.s.allow_loopback_hosts = true;
     h.s.mx_port = mx.port();
     auto resolver = make_resolver(h.s);
     REQUIRE(resolver->usable());
@@ -144,7 +144,7 @@ TEST_CASE("SEND-62 SEND-93 Postfix refusing one recipient of a shared transactio
     Harness h;
     h.s.dns_server = "127.0.0.1";
     h.s.dns_port = dns.port();
-    h.s.allow_loopback_mx = true;
+    h.s.allow_loopback_hosts = true;
     h.s.mx_port = mx.port();
     auto resolver = make_resolver(h.s);
     SendMail sm(h.s, SendMailDeps{*store, *resolver, *h.connector, rfc822_renderer(context()), h.log});

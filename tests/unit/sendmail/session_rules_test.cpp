@@ -124,7 +124,7 @@ TEST_CASE("SEND-28 with RELAY_TX only the relay is contacted, whatever the domai
     relay.start();
     mx.start();
     h.relay_to(relay);
-    h.s.allow_loopback_mx = true;
+    h.s.allow_loopback_hosts = true;
     h.s.mx_port = mx.port();
     h.dns.mx_answers["remote.example"] = {DnsStatus::Ok, {{10, "mx.remote.example"}}, {}};
     h.dns.hosts["mx.remote.example"] = "127.0.0.1";
