@@ -133,7 +133,8 @@ SmtpSession::Flow SmtpSession::end_of_data(const Spool& s) {
     std::vector<std::string> addrs;
     for (auto& r : tx_.rcpts) addrs.push_back(r.to);
     TextPieces body = s.body.view();
-    const ReceivedMessage msg{s.header, body, addrs};
+    spam::MessageMarks marks{s.header, false};                                         // SMTP-186
+    const ReceivedMessage msg{s.header, body, addrs, &marks};
     Verdict v = filters_.consult([&](SmtpFilter& f) { return f.on_data_end(facts(), msg); });
     if (v.decided()) return apply(v);                                                 // SMTP-175, SMTP-178
     if (tx_.kind != MailKind::Mail) return deliver_telegram(body, s.body_bytes);      // SMTP-176
@@ -148,7 +149,7 @@ SmtpSession::Flow SmtpSession::end_of_data(const Spool& s) {
         reply({452, "4.3.1", "Insufficient system storage"});
         return Flow::Continue;
     }
-    ParsedHeader p = parse_rfc822_header(s.header);                                   // SMTP-181
+    ParsedHeader p = parse_rfc822_header(marks.header);                               // SMTP-181
     if (is_submission(listener_) && authenticated() && p.has_from) {                  // SMTP-182
         auto u = users_.get(auth_user_);
         auto refused = refused_from(p, [&](const std::string& a) { return u.ok() && sender_address_allowed(*u, a); });
@@ -160,7 +161,7 @@ SmtpSession::Flow SmtpSession::end_of_data(const Spool& s) {
         }
     }
     uint16_t attr = 0;
-    if (p.spam) attr |= smb::attr::SPAM;                                              // SMTP-199
+    if (p.spam || marks.spam) attr |= smb::attr::SPAM;                                // SMTP-199, SMTP-186
     if ((cfg_->sys.settings & SystemSettings::SYS_DELREADM) ||                        // SMTP-187
         (cfg_->mail.has(mail_opt::KILL_READ_SPAM) && (attr & smb::attr::SPAM)))
         attr |= smb::attr::KILLREAD;

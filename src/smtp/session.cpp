@@ -38,7 +38,7 @@ void SmtpSession::log_client(LogLevel lvl, const std::string& text) {
     log(lvl, (authenticated() ? auth_alias_ : "[" + client_ip_ + "]") + " " + text);
 }
 
-SessionFacts SmtpSession::facts() const {
+SessionFacts SmtpSession::facts() {
     SessionFacts f;
     f.client_ip = client_ip_;
     f.client_host = client_host_;
@@ -52,7 +52,8 @@ SessionFacts SmtpSession::facts() const {
     f.last_rcpt = tx_.last_rcpt;
     f.spam_bait = tx_.spam_bait;
     f.telegram = tx_.kind != MailKind::Mail;
-    f.dnsbl_listed = dnsbl_listed_;
+    f.dnsbl_listed = dnsbl_.listed;
+    f.dnsbl = &dnsbl_;
     f.log = [this](LogLevel lvl, const std::string& text) { log(lvl, text); };
     return f;
 }
@@ -87,6 +88,9 @@ ReadLine SmtpSession::read(size_t max_len) {
         reply({421, "4.4.2", host() + " closing connection"});                        // SMTP-262
         flush();
     }
+    if (r.status == ReadStatus::Line && dnsbl_.listed && !authenticated() &&          // SMTP-41, SMTP-248
+        cfg_->mail.has(mail_opt::DNSBL_THROTTLE))
+        std::this_thread::sleep_for(std::chrono::seconds(1));
     return r;
 }
 

@@ -92,7 +92,7 @@ private:
     void flush();
     void log(LogLevel lvl, const std::string& text) const;
     void log_client(LogLevel lvl, const std::string& text);   // "[ip] ..." or "<alias> ..."
-    SessionFacts facts() const;
+    SessionFacts facts();
     Flow apply(const Verdict& v);
     void reset_transaction();
     const std::string& host() const;
@@ -126,6 +126,7 @@ private:
     std::string confirmed_host();
     bool is_local_domain(std::string_view domain) const;
     void accept_rcpt(Recipient r);
+    void spam_log_refused(const std::string& reason, const std::string& to);
     // cmd_auth.cpp
     Flow cmd_auth(const std::string& line);
     Flow auth_plain(const std::string& initial);
@@ -181,7 +182,7 @@ private:
     // session (SMTP-254); kept across a later STARTTLS reset.
     struct Login { uint32_t user; time_t at; };
     std::optional<Login> logout_due_;
-    bool dnsbl_listed_ = false;
+    spam::DnsblListing dnsbl_;          // SMTP-31, SMTP-185: set and cleared by the DNSBL filter
     int host_confirmed_ = 0;            // SMTP-123: 0 unknown, 1 forward-confirmed, -1 not
     Phase phase_ = Phase::Greeted;
     Transaction tx_;
