@@ -102,6 +102,8 @@ Decision Dnsbl::on_header(const SessionInfo& s, DnsblListing& l, std::string_vie
     marks.spam = true;                                                              // SMTP-186, SMTP-246
     // SMTP-246: a listing found only in a Received: header does not tag the subject.
     marks.header = tagged_header(marks.header, l.via_received ? std::string() : settings_.subject, settings_.header, l);
+    if (!settings_.header.empty())
+        d.note(LogLevel::Notice, "!TAGGED MAIL HEADER from blacklisted server with: " + settings_.header, false);
     if (!settings_.header.empty() || !settings_.subject.empty())
         spam_log(s, {"", "TAGGED", "Listed on " + l.dnsbl + " as " + l.result, "", "", s.last_rcpt, s.reverse_path}, d);
     return d;
