@@ -160,3 +160,49 @@ TEST_CASE("FMT-104 SMTP-192 spam.hash: a body is found once added, white space a
     CHECK(*when == 1700000000);
     CHECK_FALSE(base.find("Something else\r\n"));
 }
+
+TEST_CASE("SMTP-193 SMTP-192 ours: an authenticated sender's message is not dropped by the spam hash base", "[spam][dnsbl]") {
+    Fixture f;
+    SpamHashBase hashes(f.install.path("data/spam.hash"));
+    REQUIRE(hashes.add("Buy now\r\n", 1700000000));
+    DnsblSettings settings;
+    settings.logs = f.install.paths.logs;
+    Dnsbl rules(settings, std::move(f.lookup), hashes);
+    SessionInfo s;
+    s.ip = "127.0.0.7";
+    s.reverse_path = "<alice@example.org>";
+    s.last_rcpt = "sysop@testbbs.example";
+    DnsblListing none;
+    CHECK(rules.on_store(s, none, "From: alice@example.org\r\n", "Buy now\r\n").kind == Decision::Kind::Discard);
+    s.authenticated = true;
+    s.user = 1;
+    CHECK_FALSE(rules.on_store(s, none, "From: alice@example.org\r\n", "Buy now\r\n").decided());
+}
+
+TEST_CASE("SMTP-183 SMTP-240 an exempt From: address clears the listing before tagging", "[spam][dnsbl]") {
+    Fixture f;
+    f.install.write("ctrl/dnsbl_exempt.cfg", "<friend@example.org>\n");
+    DnsblSettings settings;
+    settings.logs = f.install.paths.logs;
+    settings.header = "X-DNSBL";
+    settings.subject = "SPAM";
+    Dnsbl rules(settings, std::move(f.lookup), SpamHashBase(f.install.path("data/spam.hash")));
+    SessionInfo s;
+    s.ip = "127.0.0.2";
+    DnsblListing l{true, "127.0.0.2", "bl.test", "127.0.0.2", false};
+    std::string header = "From: Friend <friend@example.org>\r\nSubject: hi\r\n";
+    MessageMarks marks{header, false};
+    Decision d = rules.on_header(s, l, header, marks);
+    CHECK_FALSE(l.listed);
+    CHECK_FALSE(marks.spam);
+    CHECK(marks.header == header);
+    REQUIRE(d.notes.size() == 1);
+    CHECK(d.notes[0].text == "Ignoring DNSBL results for exempt sender (from): friend@example.org");
+}
+
+TEST_CASE("SMTP-241 CFG-141 a recipient SendMail auto-exempted is an exempt sender", "[spam][dnsbl]") {
+    Fixture f;
+    f.install.write("ctrl/dnsbl_exempt.cfg",
+                    ";SEND Auto-exempting from sysop@testbbs.example on Mon Dec 07 2026 04:00 pm\n<pen.pal@remote.example>\n");
+    CHECK(f.lookup->sender_exempt("<pen.pal@remote.example>"));
+}
