@@ -27,7 +27,7 @@ Verdict DnsblFilter::on_rcpt(const SessionFacts& f, const std::string&, const st
 
 Verdict DnsblFilter::on_header(const SessionFacts& f, const ReceivedMessage& m) {
     if (!f.dnsbl || !m.marks) return Verdict::pass();
-    return verdict_of(f, rules_->on_header(spam_info_of(f), *f.dnsbl, m.header, *m.marks));
+    return verdict_of(f, rules_->on_header(spam_info_of(f), *f.dnsbl, m.header, m.body, *m.marks));
 }
 
 Verdict DnsblFilter::on_store(const SessionFacts& f, const ReceivedMessage& m) {

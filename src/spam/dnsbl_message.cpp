@@ -82,10 +82,14 @@ std::optional<DnsblListing> Dnsbl::received_listing(std::string_view header, Dec
     return std::nullopt;
 }
 
-Decision Dnsbl::on_header(const SessionInfo& s, DnsblListing& l, std::string_view header, MessageMarks& marks) {
+Decision Dnsbl::on_header(const SessionInfo& s, DnsblListing& l, std::string_view header, std::string_view body,
+                          MessageMarks& marks) {
     Decision d;
     if (l.via_received) l = {};             // a message refused after its Received: check left it
-    if (s.authenticated) return d;                                                  // SMTP-250
+    if (s.authenticated) return d;                                                  // SMTP-250, ours: SMTP-193
+    if (s.spam_bait)                                                                // SMTP-192
+        if (auto st = hashes_.add(body, std::time(nullptr)); !st)
+            d.note(LogLevel::Error, "!ERROR " + st.error().message + " adding to the SPAM database");
     if (l.listed) {
         for (const HeaderField& f : header_fields(header)) {                        // SMTP-183
             if (!iequals(f.name, "FROM")) continue;

@@ -192,7 +192,7 @@ TEST_CASE("SMTP-183 SMTP-240 an exempt From: address clears the listing before t
     DnsblListing l{true, "127.0.0.2", "bl.test", "127.0.0.2", false};
     std::string header = "From: Friend <friend@example.org>\r\nSubject: hi\r\n";
     MessageMarks marks{header, false};
-    Decision d = rules.on_header(s, l, header, marks);
+    Decision d = rules.on_header(s, l, header, "hi\r\n", marks);
     CHECK_FALSE(l.listed);
     CHECK_FALSE(marks.spam);
     CHECK(marks.header == header);
@@ -205,4 +205,16 @@ TEST_CASE("SMTP-241 CFG-141 a recipient SendMail auto-exempted is an exempt send
     f.install.write("ctrl/dnsbl_exempt.cfg",
                     ";SEND Auto-exempting from sysop@testbbs.example on Mon Dec 07 2026 04:00 pm\n<pen.pal@remote.example>\n");
     CHECK(f.lookup->sender_exempt("<pen.pal@remote.example>"));
+}
+
+TEST_CASE("SMTP-192 a spam bait's body goes to spam.hash", "[spam][dnsbl]") {
+    Fixture f;
+    Dnsbl rules(DnsblSettings{}, std::move(f.lookup), SpamHashBase(f.install.path("data/spam.hash")));
+    SessionInfo s;
+    s.ip = "127.0.0.7";
+    s.spam_bait = true;
+    DnsblListing none;
+    MessageMarks marks{"Subject: x\r\n", false};
+    (void)rules.on_header(s, none, marks.header, "Bait me\r\n", marks);
+    CHECK(SpamHashBase(f.install.path("data/spam.hash")).find("Bait me\r\n"));
 }
