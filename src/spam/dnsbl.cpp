@@ -19,12 +19,8 @@ DnsblSettings DnsblSettings::of(const Config& cfg) {
 Dnsbl::Dnsbl(DnsblSettings settings, std::unique_ptr<DnsblLookup> lookup, SpamHashBase hashes)
     : settings_(std::move(settings)), lookup_(std::move(lookup)), hashes_(std::move(hashes)) {}
 
-void Dnsbl::spam_log(const SessionInfo& s, SpamEvent e, Decision& d) const {       // SMTP-236
-    e.protocol = s.protocol;
-    e.host = s.host;
-    e.ip = s.ip;
-    if (auto st = append_spam_log(settings_.logs, e, settings_.sys_settings, std::time(nullptr)); !st)
-        d.note(LogLevel::Error, "!ERROR " + st.error().message + " writing spam.log");
+void Dnsbl::spam_log(const SessionInfo& s, SpamEvent e, Decision& d) const {
+    log_spam_event(settings_.logs, settings_.sys_settings, s, std::move(e), d);
 }
 
 void Dnsbl::note_problems(const DnsblOutcome& o, Decision& d) const {

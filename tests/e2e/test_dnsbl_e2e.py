@@ -39,13 +39,6 @@ class Dnsbl(ServerCase):
         with open(self.srv.install.path("ctrl", "dnsbl_exempt.cfg"), "w") as f:
             f.write("%s\n<friend@example.org>\n" % EXEMPT_IP)
 
-    def read(self, *parts):
-        path = self.srv.install.path(*parts)
-        if not os.path.exists(path):
-            return ""
-        with open(path, newline="") as f:
-            return f.read()
-
     def send(self, source, msg, sender="alice@example.org", rcpts=(USER,)):
         s = self.smtp(source=source)
         s.ehlo("client.example.org")
