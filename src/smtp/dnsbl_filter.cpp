@@ -15,7 +15,7 @@ Verdict DnsblFilter::on_connect(const SessionFacts& f) {
 Verdict DnsblFilter::on_mail(const SessionFacts& f, const std::string& argument) {
     if (!f.dnsbl) return Verdict::pass();
     spam::SessionInfo s = spam_info_of(f);
-    std::string arg(trim(argument));                                                // SMTP-95: the path is the first word
+    std::string arg(trim(argument));                                 // SMTP-95: the path is the first word
     s.reverse_path = arg.substr(0, arg.find(' '));
     return verdict_of(f, rules_->on_reverse_path(s, *f.dnsbl));
 }

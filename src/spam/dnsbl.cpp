@@ -37,7 +37,8 @@ Decision Dnsbl::on_connect(const SessionInfo& s, DnsblListing& l) {
     l = {true, s.ip, o.hit->dnsbl, o.hit->result, false};
     d.note(LogLevel::Notice, "BLACKLISTED SERVER on " + l.dnsbl + ": " + s.host + " = " + l.result);
     if (!settings_.has(mail_opt::DNSBL_REFUSE)) return d;                           // SMTP-243
-    spam_log(s, {"", "SESSION REFUSED", "Listed on " + l.dnsbl + " as " + l.result, "", "", std::nullopt, std::nullopt}, d);
+    spam_log(s, {"", "SESSION REFUSED", "Listed on " + l.dnsbl + " as " + l.result, "", "", std::nullopt, std::nullopt},
+             d);
     Decision r = Decision::refuse(550, "5.7.1", "Mail from " + s.ip + " refused due to listing at " + l.dnsbl, true);
     r.notes = std::move(d.notes);
     r.note(LogLevel::Notice, "!REFUSED SESSION from blacklisted server (" + std::to_string(++refused_) + " total)");

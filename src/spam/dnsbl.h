@@ -42,10 +42,10 @@ public:
     // SMTP-183, SMTP-185, SMTP-186: before the header is parsed for storage;
     // a spam bait's body goes to the hash base here (SMTP-192), as the
     // anti-spam filter drops the message before on_store.
-    Decision on_header(const SessionInfo& s, DnsblListing& l, std::string_view header, std::string_view body,
+    Decision on_header(const SessionInfo& s, DnsblListing& l, std::string_view header, const TextPieces& body,
                        MessageMarks& marks);
     // SMTP-192, SMTP-194: just before the message is stored.
-    Decision on_store(const SessionInfo& s, DnsblListing& l, std::string_view header, std::string_view body);
+    Decision on_store(const SessionInfo& s, DnsblListing& l, std::string_view header, const TextPieces& body);
 
 private:
     bool listed_unauthenticated(const SessionInfo& s, const DnsblListing& l) const {

@@ -82,7 +82,7 @@ std::optional<DnsblListing> Dnsbl::received_listing(std::string_view header, Dec
     return std::nullopt;
 }
 
-Decision Dnsbl::on_header(const SessionInfo& s, DnsblListing& l, std::string_view header, std::string_view body,
+Decision Dnsbl::on_header(const SessionInfo& s, DnsblListing& l, std::string_view header, const TextPieces& body,
                           MessageMarks& marks) {
     Decision d;
     if (l.via_received) l = {};             // a message refused after its Received: check left it
@@ -124,7 +124,7 @@ Decision discard_with(Decision&& notes) {
 
 } // namespace
 
-Decision Dnsbl::on_store(const SessionInfo& s, DnsblListing& l, std::string_view header, std::string_view body) {
+Decision Dnsbl::on_store(const SessionInfo& s, DnsblListing& l, std::string_view header, const TextPieces& body) {
     Decision d;
     const DnsblListing listing = l;
     const bool listed = listed_unauthenticated(s, l);

@@ -11,9 +11,14 @@ namespace sbbs::spam {
 
 namespace {
 
-// FMT-104: body hashes only, every digest, Ctrl-A codes and white space stripped.
-constexpr uint8_t kFlags = smb::hash_flags::CRC16 | smb::hash_flags::CRC32 | smb::hash_flags::MD5 |
-                           smb::hash_flags::SHA1 | smb::hash_flags::STRIP_CTRL_A | smb::hash_flags::STRIP_WSP;
+// FMT-104: the body hash as the mail base stores it (every digest, Ctrl-A
+// codes and white space stripped), computed over the body's pieces (SEC-11);
+// length 0 when nothing is left to hash.
+smb::HashRecord body_hash(const TextPieces& body, std::time_t now) {
+    for (const smb::HashRecord& h : smb::message_hashes(smb::MessageHeader{}, body, uint32_t(now)))
+        if (h.source == smb::hash_source::BODY) return h;
+    return {};
+}
 
 // The whole file for a bounded while: another session appending
 // holds it for one write.
@@ -43,8 +48,8 @@ std::optional<smb::HashRecord> find_in(const PlatformFile& f, const smb::HashRec
 
 } // namespace
 
-std::optional<std::time_t> SpamHashBase::find(std::string_view body) const {
-    smb::HashRecord wanted = smb::make_hash(0, 0, smb::hash_source::BODY, kFlags, body);
+std::optional<std::time_t> SpamHashBase::find(const TextPieces& body) const {
+    smb::HashRecord wanted = body_hash(body, 0);
     if (wanted.length == 0) return std::nullopt;
     auto f = PlatformFile::open(path_, FileOpen::Read);
     if (!f || !lock_whole(*f, FileLock::Shared)) return std::nullopt;   // a read-only open takes no write lock
@@ -53,8 +58,8 @@ std::optional<std::time_t> SpamHashBase::find(std::string_view body) const {
     return std::time_t(h->time);
 }
 
-Status SpamHashBase::add(std::string_view body, std::time_t now) const {
-    smb::HashRecord h = smb::make_hash(0, uint32_t(now), smb::hash_source::BODY, kFlags, body);
+Status SpamHashBase::add(const TextPieces& body, std::time_t now) const {
+    smb::HashRecord h = body_hash(body, now);
     if (h.length == 0) return {};
     auto f = PlatformFile::open(path_, FileOpen::ReadWriteCreate);
     if (!f) return f.error();

@@ -5,12 +5,12 @@
 #pragma once
 
 #include "util/result.h"
+#include "util/text_pieces.h"
 
 #include <cstdint>
 #include <ctime>
 #include <optional>
 #include <string>
-#include <string_view>
 
 namespace sbbs::spam {
 
@@ -19,9 +19,9 @@ public:
     explicit SpamHashBase(std::string path) : path_(std::move(path)) {}
 
     // When the body's hash is in the base: the time it was added.
-    std::optional<std::time_t> find(std::string_view body) const;
+    std::optional<std::time_t> find(const TextPieces& body) const;
     // Appends the body's hash unless it is there already.
-    Status add(std::string_view body, std::time_t now) const;
+    Status add(const TextPieces& body, std::time_t now) const;
 
 private:
     std::string path_;
