@@ -267,6 +267,7 @@ DnsAnswer<std::string> LibresolvResolver::a(const std::string& name) {
     each_answer(raw.records.front(), [&](const ns_rr& rr, const ns_msg&) {
         if (out.records.empty() && ns_rr_type(rr) == ns_t_a && ns_rr_rdlen(rr) == 4) {
             out.records.push_back(ntop(AF_INET, ns_rr_rdata(rr)));
+            out.ttl = ns_rr_ttl(rr);       // the DNSBL cache keeps the answer this long
             out.status = DnsStatus::Ok;
         }
     });

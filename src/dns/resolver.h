@@ -23,6 +23,7 @@ struct DnsAnswer {
     DnsStatus status = DnsStatus::TempFail;
     std::vector<T> records;
     std::string error;               // for TempFail: what went wrong
+    uint32_t ttl = 0;                // of the first record, where the query reports it (a())
 };
 
 class Resolver {

@@ -2,6 +2,7 @@
 #include "server/mail_services.h"
 
 #include "config/options.h"
+#include "smtp/dnsbl_filter.h"
 #include "smtp/spam_filter.h"
 #include "state/database.h"
 
@@ -18,9 +19,19 @@ std::unique_ptr<mailproc::ProcessorChain> processor_chain(const Config& cfg) {
                                                       std::move(setup));
 }
 
+// Section 17: after SpamFilter, so the DNSBL is the fifth connection check
+// (SMTP-31). Look-ups use the system's name servers with short tries (SEC-1).
+std::shared_ptr<spam::Dnsbl> dnsbl_rules(const Config& cfg, DnsblCache* cache, UserDirectory* users) {
+    auto lookup = std::make_unique<spam::DnsblLookup>(
+        cfg.paths.ctrl, cfg.sys.cache_filter_files_s,
+        std::make_unique<LibresolvResolver>(session_resolver_options()), cache, users);
+    return std::make_shared<spam::Dnsbl>(spam::DnsblSettings::of(cfg), std::move(lookup),
+                                         spam::SpamHashBase(cfg.paths.data + "spam.hash"));
+}
+
 } // namespace
 
-Result<std::shared_ptr<MailServices>> MailServices::build(ConfigPtr config) {
+Result<std::shared_ptr<MailServices>> MailServices::build(ConfigPtr config, Database* db) {
     auto users = TabUserDirectory::open(*config);
     if (!users) return users.error();
     auto s = std::make_shared<MailServices>();
@@ -34,8 +45,12 @@ Result<std::shared_ptr<MailServices>> MailServices::build(ConfigPtr config) {
     s->pop3_lists = std::make_unique<Pop3AccessLists>(config->paths.ctrl, config->paths.text, interval);
     s->ipfilter_exempt = std::make_unique<CachedPatternList>(config->paths.ctrl + "ipfilter_exempt.cfg", interval);
     s->name_can = std::make_unique<CachedPatternList>(config->paths.text + "name.can", interval);
+    s->smtp_spy = std::make_unique<CachedPatternList>(config->paths.text + "smtpspy.can", interval);
     s->smtp_filters.add(std::make_shared<smtp::SpamFilter>(
         std::make_shared<spam::AntiSpam>(spam::AntiSpamPaths::of(*config))));
+    if (db) s->dnsbl_cache = std::make_unique<DnsblCache>(*db);
+    s->smtp_filters.add(std::make_shared<smtp::DnsblFilter>(
+        dnsbl_rules(*config, s->dnsbl_cache.get(), s->users.get())));
     s->mail_processors = processor_chain(*config);
     s->config = std::move(config);
     return s;
@@ -46,7 +61,7 @@ ServiceCache::ServiceCache(std::shared_ptr<Database> db) : db_(std::move(db)), a
 Result<std::shared_ptr<MailServices>> ServiceCache::for_config(const ConfigPtr& config) {
     std::lock_guard<std::mutex> lock(mu_);
     if (current_ && current_->config == config) return current_;
-    auto built = MailServices::build(config);
+    auto built = MailServices::build(config, db_.get());
     if (!built) return built.error();
     current_ = *built;
     last_failure_.clear();

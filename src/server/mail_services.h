@@ -13,6 +13,7 @@
 #include "smtp/file_site_lists.h"
 #include "smtp/filter.h"
 #include "smtp/node_notices.h"
+#include "state/dnsbl_cache.h"
 #include "state/login_attempts.h"
 #include "state/request_rate.h"
 #include "userbase/tab_user_directory.h"
@@ -32,13 +33,17 @@ struct MailServices {
     std::unique_ptr<LibresolvResolver> resolver;   // null with NO_HOST_LOOKUP
     std::unique_ptr<smtp::FileSiteLists> site_lists;
     std::unique_ptr<smtp::NodeNotices> notices;
+    std::unique_ptr<DnsblCache> dnsbl_cache;       // null without a state database
     smtp::FilterChain smtp_filters;                // the anti-spam rules (src/spam)
     std::unique_ptr<Pop3AccessLists> pop3_lists;
     // The failed-login ban's lists (SMTP-25, SMTP-26, POP3-44), re-read on change.
     std::unique_ptr<CachedPatternList> ipfilter_exempt, name_can;
     std::unique_ptr<mailproc::ProcessorChain> mail_processors;   // ctrl/mailproc.ini
+    std::unique_ptr<CachedPatternList> smtp_spy;                 // text/smtpspy.can (SMTP-34)
 
-    static Result<std::shared_ptr<MailServices>> build(ConfigPtr config);
+    // `db`: the state database for the DNSBL answer cache (may be null).
+    // `db`: the state database for the DNSBL answer cache (may be null).
+    static Result<std::shared_ptr<MailServices>> build(ConfigPtr config, Database* db = nullptr);
 };
 
 // What lives for the whole process: the state database, its failed-login

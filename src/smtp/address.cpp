@@ -7,6 +7,12 @@
 
 namespace sbbs::smtp {
 
+std::string without_angles(std::string s) {
+    if (!s.empty() && s.front() == '<') s.erase(0, 1);
+    if (!s.empty() && s.back() == '>') s.pop_back();
+    return s;
+}
+
 std::string rcpt_address(std::string_view raw_arg) {
     std::string s;
     for (char c : raw_arg)

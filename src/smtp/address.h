@@ -9,6 +9,9 @@
 
 namespace sbbs::smtp {
 
+// A leading '<' and a trailing '>' removed (a reverse path as an address).
+std::string without_angles(std::string s);
+
 // SMTP-104: quotes removed; the text after the last '<' up to the first '>'.
 std::string rcpt_address(std::string_view raw_arg);
 

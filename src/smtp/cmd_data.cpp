@@ -1,6 +1,7 @@
 // DATA: reception with dot-unstuffing and line limits (SMTP-160..SMTP-172)
 // and the end-of-data checks before storage (SMTP-173..SMTP-190). MaxMsgSize
 // is enforced while receiving: the body stops being spooled at the limit.
+#include "smtp/address.h"
 #include "smtp/session.h"
 
 #include "util/strings.h"
@@ -102,12 +103,6 @@ static bool looks_like_address(const std::string& s) {
     return s.find('@') != std::string::npos && s.find(' ') == std::string::npos;
 }
 
-static std::string without_angles(std::string s) {
-    if (!s.empty() && s.front() == '<') s.erase(0, 1);
-    if (!s.empty() && s.back() == '>') s.pop_back();
-    return s;
-}
-
 // SMTP-182 (SEC-3): every mailbox of every From: field must pass the check;
 // a From: that cannot be read as mailboxes, or names none (e.g. a comment and
 // an address run together, or "<>"), is refused as well. Returns the address
@@ -133,7 +128,8 @@ SmtpSession::Flow SmtpSession::end_of_data(Spool& s) {
     std::vector<std::string> addrs;
     for (auto& r : tx_.rcpts) addrs.push_back(r.to);
     TextPieces body = s.body.view();
-    const ReceivedMessage msg{s.header, body, addrs};
+    spam::MessageMarks marks{s.header, false};                                         // SMTP-186
+    const ReceivedMessage msg{s.header, body, addrs, &marks};
     Verdict v = filters_.consult([&](SmtpFilter& f) { return f.on_data_end(facts(), msg); });
     if (v.decided()) return apply(v);                                                 // SMTP-175, SMTP-178
     if (tx_.kind != MailKind::Mail) return deliver_telegram(body, s.body_bytes);      // SMTP-176
@@ -150,7 +146,7 @@ SmtpSession::Flow SmtpSession::end_of_data(Spool& s) {
         reply({452, "4.3.1", "Insufficient system storage"});
         return Flow::Continue;
     }
-    ParsedHeader p = parse_rfc822_header(s.header);                                   // SMTP-181
+    ParsedHeader p = parse_rfc822_header(marks.header);                               // SMTP-181
     if (is_submission(listener_) && authenticated() && p.has_from) {                  // SMTP-182
         auto u = users_.get(auth_user_);
         auto refused = refused_from(p, [&](const std::string& a) { return u.ok() && sender_address_allowed(*u, a); });
@@ -162,7 +158,7 @@ SmtpSession::Flow SmtpSession::end_of_data(Spool& s) {
         }
     }
     uint16_t attr = 0;
-    if (p.spam) attr |= smb::attr::SPAM;                                              // SMTP-199
+    if (p.spam || marks.spam) attr |= smb::attr::SPAM;                                // SMTP-199, SMTP-186
     if ((cfg_->sys.settings & SystemSettings::SYS_DELREADM) ||                        // SMTP-187
         (cfg_->mail.has(mail_opt::KILL_READ_SPAM) && (attr & smb::attr::SPAM)))
         attr |= smb::attr::KILLREAD;

@@ -1,5 +1,6 @@
 // MAIL FROM / SEND FROM / SOML FROM / SAML FROM (SMTP-92..SMTP-102) with the
 // SIZE parameter honoured (RFC 1870) and the submission-port rules.
+#include "smtp/address.h"
 #include "smtp/session.h"
 
 #include "userbase/recipient_resolver.h"
@@ -31,12 +32,6 @@ std::string SmtpSession::alias_address(const User& u) const {                   
     std::string a;
     for (unsigned char c : u.alias) a += (c == ' ' || c >= 0x80) ? '.' : char(c);
     return a + "@" + (cfg_->msgs.inet_addr.empty() ? host() : cfg_->msgs.inet_addr);
-}
-
-static std::string strip_angles(std::string s) {
-    if (!s.empty() && s.front() == '<') s.erase(0, 1);
-    if (!s.empty() && s.back() == '>') s.pop_back();
-    return s;
 }
 
 bool SmtpSession::sender_address_allowed(const User& u, const std::string& address) {  // SMTP-99
@@ -79,7 +74,7 @@ SmtpSession::Flow SmtpSession::cmd_mail(const std::string& line, MailKind kind) 
     }
     if (is_submission(listener_)) {                                                 // SMTP-97
         auto u = users_.get(auth_user_);
-        std::string addr = strip_angles(rp);
+        std::string addr = without_angles(rp);
         if (!u.ok() || !sender_address_allowed(*u, addr)) {
             reply({550, "5.7.1", "Sender address <" + addr + "> not authorized for this account, try <" +
                                      (u.ok() ? alias_address(*u) : std::string()) + ">"});

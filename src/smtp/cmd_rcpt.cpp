@@ -8,6 +8,7 @@
 
 #include "msgbase/smb_defs.h"
 #include "smtp/address.h"
+#include "spam/spam_log.h"
 #include "userbase/recipient_resolver.h"
 #include "util/strings.h"
 
@@ -22,8 +23,10 @@ static uint32_t email_per_day(const Config& cfg, uint32_t level) {              
 
 std::optional<Reply> SmtpSession::check_rcpt_limits() {
     uint32_t max = cfg_->mail.max_recipients;
-    if (max && tx_.rcpt_count >= max)                                                   // SMTP-107
+    if (max && tx_.rcpt_count >= max) {                                                 // SMTP-107
+        spam_log_refused("Maximum recipient count (" + std::to_string(max) + ")", tx_.last_rcpt);
         return Reply{452, "4.5.3", "Too many recipients"};
+    }
     if (authenticated()) {
         auto u = users_.get(auth_user_);
         if (max && u.ok() && !u->exempt_from('M')) {                                    // SMTP-108
@@ -40,11 +43,21 @@ std::optional<Reply> SmtpSession::check_rcpt_limits() {
             if (u->etoday + tx_.rcpt_count >= limit) {
                 log_client(LogLevel::Notice, "!EMAIL LIMIT: Maximum emails per day (" + std::to_string(limit) +
                                                  ") for " + u->alias);
+                spam_log_refused("Maximum emails per day (" + std::to_string(limit) + ") for " + u->alias,
+                                 tx_.last_rcpt);
                 return Reply{452, "4.5.3", "Too many emails today"};
             }
         }
     }
     return std::nullopt;
+}
+
+// SMTP-236: spam.log `REFUSED` entries of the session's own refusals.
+void SmtpSession::spam_log_refused(const std::string& reason, const std::string& to) {
+    spam::SpamEvent e{protocol_, "REFUSED", reason, client_host_, client_ip_,
+                      to.empty() ? std::nullopt : std::optional<std::string>(to), tx_.reverse_path};
+    if (auto st = spam::append_spam_log(cfg_->paths.logs, e, cfg_->sys.settings, time(nullptr)); !st)
+        log_client(LogLevel::Error, "!ERROR " + st.error().message + " writing spam.log");
 }
 
 void SmtpSession::accept_rcpt(Recipient r) {                                            // SMTP-157
@@ -76,12 +89,14 @@ SmtpSession::Flow SmtpSession::cmd_rcpt(const std::string& line) {
     Verdict v = filters_.consult([&](SmtpFilter& f) { return f.on_rcpt(facts(), address, raw); });
     tx_.spam_bait = v.kind == Verdict::Kind::Discard;                                  // SMTP-112
     if (tx_.spam_bait) {                                                               // spam bait, SMTP-110
+        dnsbl_ = {};                                                                   // SMTP-111's last clause
         tx_.last_rcpt = address;
         phase_ = Phase::HaveRecipients;
         reply(v.reply);
         return Flow::Continue;
     }
     if (v.decided()) return apply(v);
+    spy_if_listed(without_angles(tx_.reverse_path), address);                           // SMTP-143
     return route_rcpt(address, raw, forward_prefix, local_prefix);
 }
 
@@ -152,6 +167,7 @@ SmtpSession::Flow SmtpSession::route_remote(const std::string& address, const st
     if (!relay_permitted(forced)) {                                                     // SMTP-122
         log_client(LogLevel::Notice, "!ILLEGAL RELAY ATTEMPT from " + tx_.reverse_path + " [" + client_ip_ +
                                          "] to " + address);
+        spam_log_refused("Relay attempt to: " + address, address);
         if (cfg_->mail.has(mail_opt::ALLOW_RELAY))
             reply({553, "5.7.1", "Relaying through this server requires authentication.  Please authenticate before sending."});
         else

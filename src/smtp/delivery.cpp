@@ -272,7 +272,7 @@ std::string SmtpSession::notice_text(const Recipient& r, const ParsedHeader& p) 
 }
 
 SmtpSession::Flow SmtpSession::post_mail(const ParsedHeader& p, const TextPieces& body, uint16_t attr) {
-    if (!authenticated() && dnsbl_listed_) {                                          // SMTP-191
+    if (!authenticated() && dnsbl_.listed) {                                          // SMTP-191
         reply({550, "5.7.1", "Insufficient access: DNS-blacklisted"});
         return Flow::Continue;
     }

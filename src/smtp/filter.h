@@ -8,6 +8,7 @@
 #include "log/log_level.h"
 #include "smtp/reply.h"
 #include "util/text_pieces.h"
+#include "spam/dnsbl_listing.h"
 
 #include <cstdint>
 #include <functional>
@@ -32,6 +33,7 @@ struct SessionFacts {
     bool spam_bait = false;         // the last RCPT was a spam bait (SMTP-112)
     bool telegram = false;          // SEND/SOML/SAML transaction
     bool dnsbl_listed = false;
+    spam::DnsblListing* dnsbl = nullptr;    // the session's own, for the DNSBL rules to set and clear
     // Writes one line to the session log with its "NNNN PROT " prefix.
     std::function<void(LogLevel, const std::string&)> log;
 };
@@ -60,6 +62,7 @@ struct ReceivedMessage {
     const std::string& header;      // header lines, CRLF, without the blank line
     const TextPieces& body;
     const std::vector<std::string>& recipients;   // accepted RCPT addresses
+    spam::MessageMarks* marks = nullptr;          // on_header: tags for the stored copy (SMTP-186)
 };
 
 class SmtpFilter {

@@ -35,7 +35,7 @@ unsigned count_lines(const std::string& s) {
 // The sender a processor is judged by: the relay user, or user 0 (SMTP-215).
 mailproc::Eligibility SmtpSession::processor_eligibility(const std::string& sender_address) {
     mailproc::Eligibility e;
-    e.dnsbl_listed = dnsbl_listed_;
+    e.dnsbl_listed = dnsbl_.listed;
     e.spam_bait = tx_.spam_bait;
     e.sender_address = sender_address;
     e.meets_ars = [this](const std::string& ars) {

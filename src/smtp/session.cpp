@@ -38,7 +38,7 @@ void SmtpSession::log_client(LogLevel lvl, const std::string& text) {
     log(lvl, (authenticated() ? auth_alias_ : "[" + client_ip_ + "]") + " " + text);
 }
 
-SessionFacts SmtpSession::facts() const {
+SessionFacts SmtpSession::facts() {
     SessionFacts f;
     f.client_ip = client_ip_;
     f.client_host = client_host_;
@@ -52,7 +52,8 @@ SessionFacts SmtpSession::facts() const {
     f.last_rcpt = tx_.last_rcpt;
     f.spam_bait = tx_.spam_bait;
     f.telegram = tx_.kind != MailKind::Mail;
-    f.dnsbl_listed = dnsbl_listed_;
+    f.dnsbl_listed = dnsbl_.listed;
+    f.dnsbl = &dnsbl_;
     f.log = [this](LogLevel lvl, const std::string& text) { log(lvl, text); };
     return f;
 }
@@ -78,15 +79,29 @@ SmtpSession::Flow SmtpSession::apply(const Verdict& v) {
 
 // Replies stay buffered while the client has already sent more (RFC 2920):
 // they go out together when the server would otherwise wait for input.
+void SmtpSession::spy_if_listed(std::string_view subject, std::string_view subject2) {
+    if (spy_ || !extras_.spy_list || !extras_.spy_list->contains(subject, subject2)) return;
+    auto spy = SpyLog::open(cfg_->paths.logs, protocol_);
+    if (!spy) {
+        log_client(LogLevel::Error, "!ERROR opening the spy log: " + spy.error().message);
+        return;
+    }
+    spy_ = std::move(*spy);
+}
+
 ReadLine SmtpSession::read(size_t max_len) {
     if (!io_->input_pending()) flush();
     ReadLine r = io_->read_line(max_len, inactivity());
+    if (r.status == ReadStatus::Line && spy_) spy_->write(trim_right(r.line));       // SMTP-34
     if (r.status == ReadStatus::Timeout) {
         log_client(LogLevel::Warning, "!TIMEOUT in sock_recvbyte (" + std::to_string(inactivity()) +
                                           " seconds):  INACTIVE SOCKET");               // SMTP-39
         reply({421, "4.4.2", host() + " closing connection"});                        // SMTP-262
         flush();
     }
+    if (r.status == ReadStatus::Line && dnsbl_.listed && !authenticated() &&          // SMTP-41, SMTP-248
+        cfg_->mail.has(mail_opt::DNSBL_THROTTLE))
+        std::this_thread::sleep_for(std::chrono::seconds(1));
     return r;
 }
 
@@ -123,6 +138,7 @@ void SmtpSession::run(SessionIo& io) {
         log_client(LogLevel::Debug, "Session ID=" + session_id_);
     }
     helo_name_ = client_host_;                                                        // SMTP-63
+    spy_if_listed(client_ip_, client_host_);                                          // SMTP-34
 
     // SMTP-24, SMTP-26: the ban comes first and closes without a reply.
     if (extras_.login_attempts && client_ip_ != io.local_ip())

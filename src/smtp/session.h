@@ -4,8 +4,10 @@
 // a proceed step; the verbs live in cmd_*.cpp.
 #pragma once
 
+#include "config/cached_pattern_list.h"
 #include "config/settings.h"
 #include "log/logger.h"
+#include "log/spy_log.h"
 #include "mailproc/processor_chain.h"
 #include "mailfmt/parse.h"
 #include "msgbase/mail_store.h"
@@ -24,6 +26,7 @@
 
 #include <ctime>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +46,7 @@ struct SessionExtras {
     UserNotices* notices = nullptr;
     Resolver* resolver = nullptr;       // PTR look-up unless NO_HOST_LOOKUP
     mailproc::ProcessorChain* mail_processors = nullptr;   // ctrl/mailproc.ini (section 15)
+    CachedPatternList* spy_list = nullptr;  // text/smtpspy.can (SMTP-34, SMTP-143)
     // [Mail] DefaultCharset of older installs: the charset of a non-UTF-8
     // body whose header names none ("" = leave such bodies unmarked).
     std::string default_charset;
@@ -95,9 +99,12 @@ private:
     void flush();
     void log(LogLevel lvl, const std::string& text) const;
     void log_client(LogLevel lvl, const std::string& text);   // "[ip] ..." or "<alias> ..."
-    SessionFacts facts() const;
+    SessionFacts facts();
     Flow apply(const Verdict& v);
     void reset_transaction();
+    // SMTP-34, SMTP-143: start the spy log when `subject` (or `subject2`) is
+    // listed in text/smtpspy.can and none is open yet.
+    void spy_if_listed(std::string_view subject, std::string_view subject2 = {});
     const std::string& host() const;
     bool authenticated() const { return auth_user_ != 0; }
 
@@ -129,6 +136,7 @@ private:
     std::string confirmed_host();
     bool is_local_domain(std::string_view domain) const;
     void accept_rcpt(Recipient r);
+    void spam_log_refused(const std::string& reason, const std::string& to);
     // cmd_auth.cpp
     Flow cmd_auth(const std::string& line);
     Flow auth_plain(const std::string& initial);
@@ -181,6 +189,7 @@ private:
     SessionIo* io_ = nullptr;
     std::string out_;                   // replies not yet flushed (PIPELINING)
     std::string protocol_ = "SMTP";
+    std::unique_ptr<SpyLog> spy_;       // SMTP-34: every line received, once listed
     std::string client_ip_, client_host_ = "<no name>";
     std::string helo_name_;
     bool helo_done_ = false, esmtp_ = false;
@@ -191,7 +200,7 @@ private:
     // session (SMTP-254); kept across a later STARTTLS reset.
     struct Login { uint32_t user; time_t at; };
     std::optional<Login> logout_due_;
-    bool dnsbl_listed_ = false;
+    spam::DnsblListing dnsbl_;          // SMTP-31, SMTP-185: set and cleared by the DNSBL filter
     int host_confirmed_ = 0;            // SMTP-123: 0 unknown, 1 forward-confirmed, -1 not
     Phase phase_ = Phase::Greeted;
     Transaction tx_;

@@ -3,9 +3,7 @@
 
 namespace sbbs::smtp {
 
-namespace {
-
-spam::SessionInfo info_of(const SessionFacts& f) {
+spam::SessionInfo spam_info_of(const SessionFacts& f) {
     spam::SessionInfo s;
     s.ip = f.client_ip;
     s.host = f.client_host;
@@ -33,28 +31,26 @@ Verdict verdict_of(const SessionFacts& f, const spam::Decision& d) {
     return Verdict::pass();
 }
 
-} // namespace
-
-Verdict SpamFilter::on_connect(const SessionFacts& f) { return verdict_of(f, rules_->on_connect(info_of(f))); }
+Verdict SpamFilter::on_connect(const SessionFacts& f) { return verdict_of(f, rules_->on_connect(spam_info_of(f))); }
 
 Verdict SpamFilter::on_mail(const SessionFacts& f, const std::string& argument) {
-    return verdict_of(f, rules_->on_reverse_path(info_of(f), argument));
+    return verdict_of(f, rules_->on_reverse_path(spam_info_of(f), argument));
 }
 
 Verdict SpamFilter::on_rcpt(const SessionFacts& f, const std::string& address, const std::string& raw) {
-    return verdict_of(f, rules_->on_recipient(info_of(f), address, raw));
+    return verdict_of(f, rules_->on_recipient(spam_info_of(f), address, raw));
 }
 
 Verdict SpamFilter::on_data_end(const SessionFacts& f, const ReceivedMessage& m) {
-    return verdict_of(f, rules_->on_message(info_of(f), m.header));
+    return verdict_of(f, rules_->on_message(spam_info_of(f), m.header));
 }
 
 Verdict SpamFilter::on_header(const SessionFacts& f, const ReceivedMessage& m) {
-    return verdict_of(f, rules_->on_header(info_of(f), m.header));
+    return verdict_of(f, rules_->on_header(spam_info_of(f), m.header));
 }
 
 Verdict SpamFilter::on_store(const SessionFacts& f, const ReceivedMessage& m) {
-    return verdict_of(f, rules_->on_store(info_of(f), m.header));
+    return verdict_of(f, rules_->on_store(spam_info_of(f), m.header));
 }
 
 } // namespace sbbs::smtp

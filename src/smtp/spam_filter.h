@@ -10,6 +10,11 @@
 
 namespace sbbs::smtp {
 
+// Shared with the DNSBL filter: the rules' view of the session, and their
+// decision as a verdict (its notes written to the session log).
+spam::SessionInfo spam_info_of(const SessionFacts& f);
+Verdict verdict_of(const SessionFacts& f, const spam::Decision& d);
+
 class SpamFilter : public SmtpFilter {
 public:
     explicit SpamFilter(std::shared_ptr<spam::AntiSpam> rules) : rules_(std::move(rules)) {}

@@ -23,12 +23,8 @@ AntiSpam::AntiSpam(AntiSpamPaths paths)
       spam_block_(paths_.ctrl + "spamblock.cfg", paths_.cache_interval_s),
       ipfilter_exempt_(paths_.ctrl + "ipfilter_exempt.cfg", paths_.cache_interval_s) {}
 
-void AntiSpam::spam_log(const SessionInfo& s, SpamEvent e, Decision& d) const {     // SMTP-236
-    e.protocol = s.protocol;
-    e.host = s.host;
-    e.ip = s.ip;
-    if (auto st = append_spam_log(paths_.logs, e, paths_.sys_settings, std::time(nullptr)); !st)
-        d.note(LogLevel::Error, "!ERROR " + st.error().message + " writing spam.log");
+void AntiSpam::spam_log(const SessionInfo& s, SpamEvent e, Decision& d) const {
+    log_spam_event(paths_.logs, paths_.sys_settings, s, std::move(e), d);
 }
 
 NamedAddress AntiSpam::sender_of(const SessionInfo& s, std::string_view header) {

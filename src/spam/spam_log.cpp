@@ -23,4 +23,13 @@ Status append_spam_log(const std::string& logs_dir, const SpamEvent& e, uint32_t
     return f->append(spam_log_entry(e, system_time_text(now, sys_settings)));
 }
 
+void log_spam_event(const std::string& logs_dir, uint32_t sys_settings, const SessionInfo& s, SpamEvent e,
+                    Decision& d) {                                                  // SMTP-236
+    e.protocol = s.protocol;
+    e.host = s.host;
+    e.ip = s.ip;
+    if (auto st = append_spam_log(logs_dir, e, sys_settings, std::time(nullptr)); !st)
+        d.note(LogLevel::Error, "!ERROR " + st.error().message + " writing spam.log");
+}
+
 } // namespace sbbs::spam

@@ -3,6 +3,7 @@
 // a blank line after each entry.
 #pragma once
 
+#include "spam/decision.h"
 #include "util/result.h"
 
 #include <cstdint>
@@ -24,5 +25,9 @@ struct SpamEvent {
 // `date` is the system date/time text (log/system_time.h).
 std::string spam_log_entry(const SpamEvent& e, const std::string& date);
 Status append_spam_log(const std::string& logs_dir, const SpamEvent& e, uint32_t sys_settings, std::time_t now);
+// Appends `e` for the session's client (protocol, host and IP filled in);
+// a failure to write becomes an ERROR note of `d`.
+void log_spam_event(const std::string& logs_dir, uint32_t sys_settings, const SessionInfo& s, SpamEvent e,
+                    Decision& d);
 
 } // namespace sbbs::spam

@@ -16,6 +16,7 @@ import threading
 import time
 from unittest import mock
 
+import dns_namespace
 import harness
 from e2e_common import ALL_PORTS, ServerCase
 from harness import Install, read_line
@@ -191,35 +192,11 @@ class TarpitDns:
         self.sock.close()
 
 
-# Runs the server in a private mount namespace whose /etc/resolv.conf names
-# the test's name server: the session resolver reads the system's servers.
-NAMESPACE_WRAPPER = """#!/bin/sh
-if [ -z "$SBBS_TEST_IN_NS" ]; then
-    export SBBS_TEST_IN_NS=1
-    exec unshare -m "$0" "$@"
-fi
-mount --bind "$SBBS_TEST_RESOLV" /etc/resolv.conf || exit 97
-exec "$SBBS_TEST_BIN" "$@"
-"""
-
-
 class SlowLookups(ServerCase):
     """SEC-1: a session stuck on a slow look-up does not stop others."""
 
     def start_with_dns(self, dns):
-        if os.geteuid() != 0 or subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode != 0:
-            self.skipTest("needs root and mount namespaces (unshare -m)")
-        work = tempfile.mkdtemp(prefix="sbbsmail-sec1-")
-        self.addCleanup(shutil.rmtree, work, True)
-        resolv, wrapper = os.path.join(work, "resolv.conf"), os.path.join(work, "sbbsmail")
-        with open(resolv, "w") as f:
-            f.write("nameserver %s\n" % dns.addr)
-        with open(wrapper, "w") as f:
-            f.write(NAMESPACE_WRAPPER)
-        os.chmod(wrapper, stat.S_IRWXU)
-        env = {"SBBS_TEST_RESOLV": resolv, "SBBS_TEST_BIN": harness.BIN}
-        with mock.patch.object(harness, "BIN", wrapper):
-            self.server(options=ALL_PORTS.replace(" | NO_HOST_LOOKUP", "") + " | NO_SENDMAIL", env=env)
+        dns_namespace.start_server(self, dns.addr, ALL_PORTS.replace(" | NO_HOST_LOOKUP", "") + " | NO_SENDMAIL")
 
     def test_stuck_sender_lookup_does_not_stop_greetings(self):
         """SEC-1 SMTP-176 SMTP-177: while one SOML sender's domain never answers, another client is greeted"""

@@ -139,6 +139,7 @@ struct Harness {
         cfg->mail.login_attempt.throttle_ms = 0;
         cfg->mail.max_msg_size = 1000;
         cfg->paths.data = "/nonexistent-sbbsmail-test/";
+        cfg->paths.logs = "/nonexistent-sbbsmail-test/";   // spam.log never lands in the working directory
         cfg->sys.operator_name = "Big Sysop";
         cfg->sys.qwk_id = "EXAMPLE";
         users.add(1, "Sysop", "Secret");
