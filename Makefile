@@ -11,6 +11,11 @@ CXX := g++
 endif
 
 BUILD := build/$(MODE)
+# ccache when installed (scripts/deps.sh installs it): a rebuild, another
+# worktree or the next CI run on the same machine compiles only what changed.
+# Paths are relative, so the cache ignores which directory a clone is in.
+CCACHE ?= $(shell command -v ccache 2>/dev/null)
+export CCACHE_NOHASHDIR := 1
 # Build in parallel on every core unless the caller chose -j: CI and a
 # newcomer's `make test` are otherwise single-threaded.
 ifeq ($(filter -j%,$(MAKEFLAGS)),)
@@ -86,7 +91,7 @@ deps:
 # compiler does, without making objects out of date.
 $(BUILD)/obj/%.o: src/%.cpp | deps
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS) -c $< -o $@
+	$(CCACHE) $(CXX) $(CXXFLAGS) -c $< -o $@
 
 $(PCH): $(PCH_SRC) | deps
 	@mkdir -p $(dir $@)
@@ -95,11 +100,11 @@ $(PCH): $(PCH_SRC) | deps
 # catch_main.cpp defines CATCH_CONFIG_MAIN before including Catch2: no PCH.
 $(BUILD)/tests/obj/unit/catch_main.o: tests/unit/catch_main.cpp | deps
 	@mkdir -p $(dir $@)
-	$(CXX) $(TEST_CXXFLAGS) -c $< -o $@
+	$(CCACHE) $(CXX) $(TEST_CXXFLAGS) -c $< -o $@
 
 $(BUILD)/tests/obj/%.o: tests/%.cpp $(PCH) | deps
 	@mkdir -p $(dir $@)
-	$(CXX) $(TEST_CXXFLAGS) $(PCH_USE) -c $< -o $@
+	$(CCACHE) $(CXX) $(TEST_CXXFLAGS) $(PCH_USE) -c $< -o $@
 
 define module_rules
 $(call lib,$(1)): $(call objs,$(1))
