@@ -41,7 +41,7 @@ CXXFLAGS := $(CXXFLAGS_BASE) $(CXXFLAGS_MODE) $(EXTRA_CXXFLAGS)
 # Unit-test sources: the libraries they test keep the mode's optimisation; the
 # test code itself is built unoptimised against a precompiled Catch2 header,
 # which halves the build (Catch2's expansion dominates it).
-TEST_CXXFLAGS := $(filter-out -O% -g%,$(CXXFLAGS)) $(TEST_OPT) -isystem /usr/include/catch2 -Itests -Itests/support
+TEST_CXXFLAGS := $(filter-out -O% -g%,$(CXXFLAGS)) $(TEST_OPT) -isystem /usr/include/catch2 -Itests -Itests/support -Itests/unit
 PCH_SRC := tests/unit/catch_pch.h
 ifneq ($(findstring clang,$(CXX)),)
 PCH := $(BUILD)/tests/pch/catch_pch.h.pch
