@@ -3,6 +3,7 @@
 
 #include "util/strings.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -25,11 +26,15 @@ bool file_exists(const std::string& path) {
     return std::filesystem::exists(path, ec);
 }
 
+// At most `limit` bytes, and no more memory than the file holds: a buffer
+// of the whole limit per message would undo holding a message once (SEC-11).
 std::optional<std::string> read_text(const std::string& path, size_t limit) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return std::nullopt;
-    std::string text(limit, '\0');
-    in.read(text.data(), std::streamsize(limit));
+    std::error_code ec;
+    auto size = std::filesystem::file_size(path, ec);
+    std::string text(ec ? 0 : size_t(std::min<std::uintmax_t>(size, limit)), '\0');
+    in.read(text.data(), std::streamsize(text.size()));
     text.resize(size_t(in.gcount()));
     return text;
 }

@@ -70,9 +70,11 @@ SmtpSession::Flow SmtpSession::receive_data(Spool& s) {
         std::string& line = in.line;
         if (line.size() > 1 && line[0] == '.') line.erase(0, 1);                      // ours: SMTP-165 too
         if (in_header) {
-            if (line.empty()) { in_header = false; continue; }
             std::string clean;
             for (char c : line) if (c != '\r') clean += c;                            // SMTP-165
+            // A line of bare CRs ends the header too: stored as an empty line
+            // inside it, readers would disagree on where the header ends.
+            if (clean.empty()) { in_header = false; continue; }
             if (clean.size() > 998) {                                                 // SMTP-166
                 reply({500, "5.5.2", "Line too long (header)"});
                 return Flow::Close;
@@ -134,7 +136,10 @@ SmtpSession::Flow SmtpSession::end_of_data(Spool& s) {
     if (v.decided()) return apply(v);                                                 // SMTP-175, SMTP-178
     if (tx_.kind != MailKind::Mail) return deliver_telegram(body, s.body_bytes);      // SMTP-176
     if (auto handled = run_mail_processors(s)) return *handled;                       // SMTP-178
-    body = s.body.view();                               // a processor may have replaced the text
+    body = s.body.view();                               // a processor may have replaced the text:
+    marks.header = s.header;                            // the checks below and storage read the new one
+    addrs.clear();
+    for (auto& r : tx_.rcpts) addrs.push_back(r.to);
     if (tx_.rcpts.empty() && tx_.sub_code.empty()) {                                  // SMTP-179
         log_client(LogLevel::Debug, "No recipients in recipient list");
         reply(ok());

@@ -108,8 +108,10 @@ bool SmtpSession::read_processed_message(const std::string& path, Spool& s) {
     }
     fresh.body_bytes = fresh.body.size();
     fresh.header_lines = count_lines(fresh.header);
-    fresh.too_big = max && fresh.body_bytes > max;
-    fresh.header_overflow = fresh.header.size() > 65535;
+    // A processor saw what was kept of an oversized message: its output must
+    // not turn that into a stored, truncated one (SMTP-184, SMTP-190 stand).
+    fresh.too_big = s.too_big || (max && fresh.body_bytes > max);
+    fresh.header_overflow = s.header_overflow || fresh.header.size() > 65535;
     s = std::move(fresh);
     return true;
 }
