@@ -49,10 +49,14 @@ std::optional<smb::HashRecord> find_in(const PlatformFile& f, const smb::HashRec
 } // namespace
 
 std::optional<std::time_t> SpamHashBase::find(const TextPieces& body) const {
-    smb::HashRecord wanted = body_hash(body, 0);
-    if (wanted.length == 0) return std::nullopt;
     auto f = PlatformFile::open(path_, FileOpen::Read);
     if (!f || !lock_whole(*f, FileLock::Shared)) return std::nullopt;   // a read-only open takes no write lock
+    // No base, or an empty one: nothing to look up, so no body to hash (the
+    // hash pre-processes a copy of the body; SEC-11 holds every message once).
+    auto size = f->size();
+    if (!size || *size < smb::HASH_LEN) return std::nullopt;
+    smb::HashRecord wanted = body_hash(body, 0);
+    if (wanted.length == 0) return std::nullopt;
     auto h = find_in(*f, wanted);
     if (!h) return std::nullopt;
     return std::time_t(h->time);
