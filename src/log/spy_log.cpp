@@ -24,7 +24,8 @@ Result<std::unique_ptr<SpyLog>> SpyLog::open(const std::string& logs_dir, std::s
 SpyLog::~SpyLog() { std::fclose(file_); }
 
 void SpyLog::write(std::string_view line) {
-    std::string out = printable(mask_command_credentials(trim_right(line)));   // one line each (SEC-9)
+    // The scrubber remembers AUTH: the base64 lines that follow it are credentials too.
+    std::string out = printable(scrubber_.scrub(trim_right(line)));   // one line each (SEC-9)
     out.push_back('\n');
     // One write per line: sessions of several spied clients share the file.
     std::fwrite(out.data(), 1, out.size(), file_);

@@ -1,10 +1,11 @@
 // The spy log of a session whose client is listed in text/smtpspy.can
 // (SMTP-34, SMTP-143, CFG-148): every received line appended, LF-terminated,
 // to <logs dir><protocol in lower case>spy.txt (smtpspy.txt, smtpsspy.txt).
-// Credentials in command lines are masked (SMTP-84: the original writes the
-// AUTH PLAIN argument in clear).
+// Credentials are masked, in command lines and in AUTH's continuation lines
+// (SMTP-84: the original writes them in clear).
 #pragma once
 
+#include "log/credential_scrubber.h"
 #include "util/result.h"
 
 #include <cstdio>
@@ -30,6 +31,7 @@ private:
     SpyLog(std::FILE* f, std::string path) : file_(f), path_(std::move(path)) {}
     std::FILE* file_;
     std::string path_;
+    CredentialScrubber scrubber_;   // passwords are never logged, AUTH's continuation lines included
 };
 
 std::string spy_log_path(const std::string& logs_dir, std::string_view protocol);

@@ -84,6 +84,20 @@ TEST_CASE("SMTP-84 the AUTH PLAIN line reaches the spy log masked", "[log]") {
     CHECK(logs.read("smtpspy.txt") == "AUTH PLAIN ********\nMAIL FROM:<john@example.com>\n");
 }
 
+TEST_CASE("SMTP-84 AUTH LOGIN's user name and password lines reach the spy log masked", "[log]") {
+    TempLogs logs;
+    auto spy = SpyLog::open(logs.dir(), "SMTP");
+    REQUIRE(spy.ok());
+    (*spy)->write("AUTH LOGIN");
+    (*spy)->write("am9obg==");       // "john"
+    (*spy)->write("c2VjcmV0");       // "secret"
+    (*spy)->write("MAIL FROM:<john@example.com>");
+    std::string log = logs.read("smtpspy.txt");
+    CHECK(log.find("c2VjcmV0") == std::string::npos);
+    CHECK(log.find("am9obg==") == std::string::npos);
+    CHECK(log.find("MAIL FROM:<john@example.com>\n") != std::string::npos);
+}
+
 TEST_CASE("SMTP-260 POP3-118 a repeated error from the same place is a WARNING, kept out of error.log", "[log]") {
     TempLogs logs;
     Config cfg;
