@@ -74,3 +74,13 @@ TEST_CASE("SEC-2 SMTP-165 bare line ends in the header: LF ends the line, CR is 
     CHECK(m.hdr.get(smb::hf::SUBJECT) == "ab");
     CHECK(m.body == "body\r\nmore\r\n\r\n");
 }
+
+TEST_CASE("SEC-2 SMTP-165 a header line of bare CRs ends the header, as an empty line does", "[smtp][data][sec]") {
+    Harness h;
+    h.run(wire_lines("EHLO x\r\nMAIL FROM:<a@remote.org>\r\nRCPT TO:<mary@example.com>\r\nDATA\r\n"
+                     "From: a@remote.org\r\nSubject: a\r\n\r\r\nX-Hidden: after\r\n.\r\nQUIT\r\n"));
+    REQUIRE(h.store.mail.size() == 1);
+    auto& m = h.store.mail.begin()->second;
+    CHECK(m.hdr.get(smb::hf::SUBJECT) == "a");
+    CHECK(m.body == "X-Hidden: after\r\n");   // body text, not a header field
+}
