@@ -21,6 +21,11 @@ struct ListEntry {
     bool quiet() const;                         // q=
 };
 
+// A matching list line's t=/r=/p= metadata as the block log lines of SMTP and
+// POP3 show it (the original's trash_details()):
+// "since Aug 21 22:07:47 2026 for <reason> using <protocol>".
+std::string entry_details(const ListEntry& e);
+
 class PatternList {
 public:
     // Parse list text; problems go to `diags` (may be null) under `file`.

@@ -45,12 +45,15 @@ bool Pop3Session::admit() {
     }
     if (lists_) {
         if (auto e = lists_->ip_can.find(ip)) {
-            if (!e->quiet()) log_client(LogLevel::Notice, "!CLIENT BLOCKED in " + lists_->ip_can.path());
+            if (!e->quiet())                                                        // POP3-16
+                log_client(LogLevel::Notice, "!CLIENT BLOCKED in " + lists_->ip_can.path() + " " + entry_details(*e));
             reply("-ERR Access denied.");
             return false;
         }
         if (auto e = lists_->host_can.find(host_)) {
-            if (!e->quiet()) log_client(LogLevel::Notice, "!CLIENT BLOCKED in " + lists_->host_can.path() + ": " + host_);
+            if (!e->quiet())
+                log_client(LogLevel::Notice,
+                           "!CLIENT BLOCKED in " + lists_->host_can.path() + ": " + host_ + " " + entry_details(*e));
             reply("-ERR Access denied.");
             return false;
         }

@@ -29,10 +29,6 @@ struct AntiSpamPaths {
     static AntiSpamPaths of(const Config& cfg);
 };
 
-// A matching list line's t=/r=/p= metadata as the block log lines show it:
-// "since Aug 21 22:07:47 2026 for <reason> using <protocol>".
-std::string entry_details(const ListEntry& e);
-
 class AntiSpam {
 public:
     explicit AntiSpam(AntiSpamPaths paths);

@@ -361,19 +361,19 @@ struct ListDirs {
 };
 } // namespace
 
-TEST_CASE("POP3-16 ip.can and host.can refuse before the greeting unless exempt", "[pop3]") {
+TEST_CASE("POP3-16 ip.can and host.can refuse before the greeting unless exempt, logging the entry's details", "[pop3]") {
     ListDirs d;
-    d.write("text/ip.can", "127.0.0.2\n");
-    d.write("text/host.can", "*.bad.example\n");
+    d.write("text/ip.can", "127.0.0.2\tr=too many failed logins\tp=SMTP\n");
+    d.write("text/host.can", "*.bad.example\tr=spam source\n");
     Pop3AccessLists lists(d.dir("ctrl"), d.dir("text"), 0);
     Pop3Fixture f;
     f.wire = [&](Pop3Session& s) { s.set_access_lists(&lists); };
     CHECK(f.run({"QUIT"}) == std::vector<std::string>{"-ERR Access denied."});
-    CHECK(f.log.any("[127.0.0.2] !CLIENT BLOCKED in " + d.dir("text") + "ip.can"));
+    CHECK(f.log.any("[127.0.0.2] !CLIENT BLOCKED in " + d.dir("text") + "ip.can for too many failed logins using SMTP"));
     f.io.ip = "127.0.0.9";
     f.wire = [&](Pop3Session& s) { s.set_access_lists(&lists); s.set_client_host("x.bad.example"); };
     CHECK(f.run({"QUIT"}) == std::vector<std::string>{"-ERR Access denied."});
-    CHECK(f.log.any("[127.0.0.9] !CLIENT BLOCKED in " + d.dir("text") + "host.can: x.bad.example"));
+    CHECK(f.log.any("[127.0.0.9] !CLIENT BLOCKED in " + d.dir("text") + "host.can: x.bad.example  for spam source"));
     d.write("ctrl/ipfilter_exempt.cfg", "127.0.0.9\n");
     f.attempts.ban = LoginAttemptLog::Ban{30, "x", 60};
     CHECK(f.run({"QUIT"})[0].rfind("+OK Synchronet", 0) == 0);
