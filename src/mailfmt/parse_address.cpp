@@ -33,7 +33,13 @@ size_t delimited_end(std::string_view v, size_t i, char open, char close, bool n
     return std::string_view::npos;
 }
 
+// Control characters (other than white space) belong nowhere in an address
+// field: a NUL would end the value early for every C-string reader of it.
+bool is_control(char c) { return ((unsigned char)c < 0x20 && !is_space(c)) || c == 0x7f; }
+
 bool tokenize(std::string_view v, std::vector<Token>& out) {
+    for (char c : v)
+        if (is_control(c)) return false;
     for (size_t i = 0; i < v.size();) {
         char c = v[i];
         if (is_space(c)) { ++i; continue; }
@@ -69,7 +75,7 @@ public:
             bool last = i == t_.size();
             if (!last && !is(i, ',') && !is(i, ';') && !is(i, ':')) continue;
             if (!last && is(i, ':')) {                      // group: display-name ":" ... ";"
-                if (in_group) out_.malformed = true;
+                if (in_group || !display_name(start, i, false)) out_.malformed = true;
                 in_group = true;
             } else {
                 element(start, i);
@@ -86,6 +92,31 @@ private:
     bool is(size_t i, char c) const { return t_[i].kind == Tok::Special && v_[t_[i].begin] == c; }
     std::string_view raw(size_t i) const { return v_.substr(t_[i].begin, t_[i].end - t_[i].begin); }
 
+    // Tokens [a, b) form a display name: words, quoted strings, comments and
+    // dots (obs-phrase), nothing else. "victim@bank.com <me@bbs>" or
+    // "victim@bank.com: me@bbs;" name a second address a reader may show.
+    bool phrase(size_t a, size_t b, bool may_be_empty) const {
+        bool words = false;
+        for (size_t i = a; i < b; ++i) {
+            if (t_[i].kind == Tok::Special && !is(i, '.')) return false;
+            if (t_[i].kind == Tok::Word || t_[i].kind == Tok::Quoted) words = true;
+            if (t_[i].kind == Tok::Word && v_[t_[i].begin] == '[') return false;   // a domain literal
+        }
+        return words || may_be_empty;
+    }
+
+    // A display name that is an address itself ("me@bbs <me@bbs>", as some
+    // mailers write) is one more mailbox a reader may show: it is listed, so
+    // the check sees it. Anything else that is not a phrase is malformed.
+    bool display_name(size_t a, size_t b, bool may_be_empty) {
+        if (phrase(a, b, may_be_empty)) return true;
+        Mailbox shown;
+        if (!addr_spec(a, b, shown.address)) return false;
+        shown.name = shown.address;
+        out_.mailboxes.push_back(std::move(shown));
+        return true;
+    }
+
     // One mailbox of tokens [a, b): name-addr or addr-spec; nothing but
     // comments is an empty element (obs-mbox-list), skipped.
     void element(size_t a, size_t b) {
@@ -99,6 +130,7 @@ private:
         if (!content) return;
         Mailbox m;
         if (lt < b) {
+            if (!display_name(a, lt, true)) { out_.malformed = true; return; }
             size_t gt = lt + 1;
             while (gt < b && !is(gt, '>')) ++gt;
             for (size_t i = gt + 1; i < b; ++i)

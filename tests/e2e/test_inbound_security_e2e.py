@@ -114,6 +114,9 @@ class SubmissionFromHeader(ServerCase):
         "sysop(a (nested) comment)@testbbs.example",
         "\"bobby@testbbs.example\" <sysop@testbbs.example>",
         "(only a comment)",
+        "sysop@testbbs.example <bobby@testbbs.example>",          # an address as display name
+        "sysop@testbbs.example : bobby@testbbs.example;",         # an address as group name
+        "sysop@testbbs.example\x01<bobby@testbbs.example>",       # a control character
     ]
 
     def submit(self, from_lines):

@@ -68,6 +68,26 @@ TEST_CASE("SEC-3 mailbox list: what is not a mailbox makes the list malformed", 
     CHECK(parse_mailbox_list("").mailboxes.empty());
 }
 
+TEST_CASE("SEC-3 mailbox list: a display name is a phrase, or an address that is listed too", "[mailfmt][sec]") {
+    // An unquoted address as display name or group name is shown by readers: listed, so it is checked.
+    CHECK(addresses("victim@bank.com <me@bbs.org>") == V{"victim@bank.com", "me@bbs.org"});
+    CHECK(addresses("victim@bank.com : me@bbs.org;") == V{"victim@bank.com", "me@bbs.org"});
+    CHECK(addresses("me@bbs.org <me@bbs.org>") == V{"me@bbs.org", "me@bbs.org"});
+    CHECK(addresses("J. R. \"Bob\" Dobbs (church) <bob@x.org>") == V{"bob@x.org"});
+    for (const char* v : {"a, b <me@bbs.org>", "x@ <me@bbs.org>", "[1.2.3.4] <me@bbs.org>", "a;b: me@bbs.org;",
+                          "me@bbs.org: <x@y.org>;junk"}) {
+        CAPTURE(v);
+        CHECK(parse_mailbox_list(v).malformed);
+    }
+}
+
+TEST_CASE("SEC-3 mailbox list: a control character makes the list malformed", "[mailfmt][sec]") {
+    CHECK(parse_mailbox_list(std::string("victim@bank.com\0<me@bbs.org>", 29)).malformed);
+    CHECK(parse_mailbox_list("Me\x01 <me@bbs.org>").malformed);
+    CHECK(parse_mailbox_list("\"Me\x7f\" <me@bbs.org>").malformed);
+    CHECK_FALSE(parse_mailbox_list("Me\t<me@bbs.org>").malformed);
+}
+
 TEST_CASE("SEC-3 SMTP-182 parse_rfc822_header: every mailbox of every From: field", "[mailfmt][sec]") {
     auto p = parse_rfc822_header("From: Alice <alice@remote.org>, b@x.org\r\nTo: t@x.org\r\nFrom: (c) c@y.org\r\n");
     CHECK(p.from.address == "alice@remote.org");
