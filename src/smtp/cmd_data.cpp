@@ -52,7 +52,9 @@ static std::string bare_cr_as_crlf(std::string line) {
 
 SmtpSession::Flow SmtpSession::receive_data(Spool& s) {
     bool in_header = tx_.kind == MailKind::Mail;                                      // SMTP-169
-    uint64_t max = cfg_->mail.max_msg_size;
+    // MaxMsgSize 0 is "unlimited" (SMTP-2), but an SMB data field holds at most
+    // 2 GiB (FMT-136: bit 31 of a length is invalid): past that, refuse (552).
+    uint64_t max = cfg_->mail.max_msg_size ? cfg_->mail.max_msg_size : kSmbMaxBody;
     bool after_crlf = true;
     for (;;) {
         ReadLine in = read(1000);
@@ -97,7 +99,7 @@ SmtpSession::Flow SmtpSession::receive_data(Spool& s) {
         if (max && s.body_bytes > max) s.too_big = true;                              // ours: SMTP-171
         if (s.too_big) continue;
         line += "\r\n";
-        s.body.append(line);                                                          // one piece per line
+        s.body.append(line);                                          // whole lines, in chunks of 256 KiB
     }
 }
 
@@ -183,8 +185,9 @@ SmtpSession::Flow SmtpSession::end_of_data(Spool& s) {
         return Flow::Continue;
     }
     if (s.too_big) {                                                                  // SMTP-190
+        uint64_t max = cfg_->mail.max_msg_size ? cfg_->mail.max_msg_size : kSmbMaxBody;
         reply({552, "5.3.4", "Message size (" + std::to_string(s.body_bytes) + ") exceeds maximum: " +
-                                 std::to_string(cfg_->mail.max_msg_size) + " bytes"});
+                                 std::to_string(max) + " bytes"});
         return Flow::Continue;
     }
     if (!tx_.sub_code.empty()) return post_mail(p, body, attr);                       // SMTP-191

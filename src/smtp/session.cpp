@@ -77,8 +77,6 @@ SmtpSession::Flow SmtpSession::apply(const Verdict& v) {
     return v.close ? Flow::Close : Flow::Continue;
 }
 
-// Replies stay buffered while the client has already sent more (RFC 2920):
-// they go out together when the server would otherwise wait for input.
 void SmtpSession::spy_if_listed(std::string_view subject, std::string_view subject2) {
     if (spy_ || !extras_.spy_list || !extras_.spy_list->contains(subject, subject2)) return;
     auto spy = SpyLog::open(cfg_->paths.logs, protocol_);
@@ -89,8 +87,12 @@ void SmtpSession::spy_if_listed(std::string_view subject, std::string_view subje
     spy_ = std::move(*spy);
 }
 
+// Replies stay buffered while the client has already sent more (RFC 2920):
+// they go out together when the server would otherwise wait for input, or
+// once they pass 64 KiB, so a client that pipelines and never reads cannot
+// grow the buffer without bound.
 ReadLine SmtpSession::read(size_t max_len) {
-    if (!io_->input_pending()) flush();
+    if (!io_->input_pending() || out_.size() > kMaxBufferedReplies) flush();
     ReadLine r = io_->read_line(max_len, inactivity());
     if (r.status == ReadStatus::Line && spy_) spy_->write(trim_right(r.line));       // SMTP-34
     if (r.status == ReadStatus::Timeout) {

@@ -190,6 +190,8 @@ private:
     std::string out_;                   // replies not yet flushed (PIPELINING)
     std::string protocol_ = "SMTP";
     std::unique_ptr<SpyLog> spy_;       // SMTP-34: every line received, once listed
+    static constexpr size_t kMaxBufferedReplies = 64 * 1024;   // pipelined replies held at most
+    static constexpr uint64_t kSmbMaxBody = 0x7fffffffu - 65536;  // an SMB data field's limit, less room
     std::string client_ip_, client_host_ = "<no name>";
     std::string helo_name_;
     bool helo_done_ = false, esmtp_ = false;

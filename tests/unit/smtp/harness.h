@@ -10,6 +10,7 @@
 #include "smtp/session.h"
 #include "util/strings.h"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
@@ -113,7 +114,12 @@ struct Io : test::ScriptedIo {
         }
         return test::ScriptedIo::read_line(max_len, timeout_s);
     }
-    bool write(std::string_view b) override { ++writes; return test::ScriptedIo::write(b); }
+    size_t largest_write = 0;
+    bool write(std::string_view b) override {
+        ++writes;
+        largest_write = std::max(largest_write, b.size());
+        return test::ScriptedIo::write(b);
+    }
 };
 
 struct Harness {

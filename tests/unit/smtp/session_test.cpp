@@ -302,3 +302,13 @@ TEST_CASE("SMTP-91 a failed STARTTLS handshake is logged at INFO at most, quiete
     q.run({"EHLO x", "STARTTLS"});
     CHECK(q.log.level_of("!TLS handshake failed") == LogLevel::Debug);
 }
+
+TEST_CASE("SEC-11 RFC2920-3 pipelined replies are sent once they pass 64 KiB, not held without bound", "[smtp]") {
+    Harness h;
+    std::vector<std::string> lines{"EHLO client.example.net"};
+    for (int i = 0; i < 20000; ++i) lines.push_back("NOOP");   // a client that pipelines and never reads
+    lines.push_back("QUIT");
+    auto r = h.run(lines);
+    CHECK(r.size() > 20000);
+    CHECK(h.io.largest_write <= 64 * 1024 + 512);
+}
