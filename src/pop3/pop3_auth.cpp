@@ -210,9 +210,12 @@ bool Pop3Session::open_mailbox() {
     }
     auto box = pop3::Mailbox::load(store_, user_->number, no_spam_, render_context(), retr_cache_budget_);
     if (!box && box.error().code == ErrorCode::Locked && !base_locked()) {
-        // POP3-55: the base header lock could not be had: an empty mailbox.
-        log_user(LogLevel::Warning, "!ERROR " + box.error().message + " (mailbox shown empty)");
-        box = pop3::Mailbox{};
+        // POP3-55 ours: the base header lock could not be had in time (a busy
+        // writer). The original shows an empty mailbox; a client would then
+        // believe there is no mail, so say so and let it come back (RFC 3206).
+        log_user(LogLevel::Warning, "!ERROR " + box.error().message + " (mailbox busy, try again later)");
+        reply("-ERR [SYS/TEMP] mailbox busy, try again later");
+        return false;
     }
     if (!box) {
         const Error& e = box.error();

@@ -369,7 +369,7 @@ TEST_CASE("POP3-16 ip.can and host.can refuse before the greeting unless exempt,
     Pop3Fixture f;
     f.wire = [&](Pop3Session& s) { s.set_access_lists(&lists); };
     CHECK(f.run({"QUIT"}) == std::vector<std::string>{"-ERR Access denied."});
-    CHECK(f.log.any("[127.0.0.2] !CLIENT BLOCKED in " + d.dir("text") + "ip.can for too many failed logins using SMTP"));
+    CHECK(f.log.any("[127.0.0.2] !CLIENT BLOCKED in " + d.dir("text") + "ip.can  for too many failed logins using SMTP"));
     f.io.ip = "127.0.0.9";
     f.wire = [&](Pop3Session& s) { s.set_access_lists(&lists); s.set_client_host("x.bad.example"); };
     CHECK(f.run({"QUIT"}) == std::vector<std::string>{"-ERR Access denied."});
