@@ -2,6 +2,7 @@
 #include "sendmail/smtp_session.h"
 
 #include "config/options.h"
+#include "sendmail/data_text.h"
 #include "sendmail/sasl.h"
 #include "util/base64.h"
 
@@ -25,24 +26,6 @@ bool starts_with_ci(const std::string& s, const std::string& p) {
     return true;
 }
 } // namespace
-
-// SEC-2: CR LF, a lone CR and a lone LF each end a line (as Postfix reads
-// them), so what goes out has no bare CR or LF a receiver could take for a
-// line end of its own: the only end of data is the one SmtpSession sends.
-std::vector<std::string> data_lines(const std::string& text) {
-    std::vector<std::string> out;
-    size_t pos = 0;
-    while (pos < text.size()) {
-        size_t end = text.find_first_of("\r\n", pos);
-        if (end == std::string::npos) end = text.size();
-        std::string line = text.substr(pos, end - pos);
-        if (!line.empty() && line[0] == '.') line.insert(line.begin(), '.');
-        out.push_back(std::move(line));
-        bool crlf = end + 1 < text.size() && text[end] == '\r' && text[end + 1] == '\n';
-        pos = end + (crlf ? 2 : 1);
-    }
-    return out;
-}
 
 SmtpSession::SmtpSession(SmtpLink& link, const SendMailSettings& s, Logger& log, std::string server)
     : link_(link), s_(s), log_(log), server_(std::move(server)) {}
@@ -214,12 +197,16 @@ TransactionOutcome SmtpSession::send(const SmtpTransaction& t) {
     if (auto r = expect("354"); !r.ok) return fail_all(r, "354", true);
     size_t bytes = t.text.size(), lines = 0;
     logf(LogLevel::Debug, "sending message text (" + std::to_string(bytes) + " bytes) begin");
-    for (auto& line : data_lines(t.text)) {
-        if (!put(line)) {   // SEC-5: the peer stopped taking the text; no reply can follow
-            logf(LogLevel::Notice, "!ERROR sending message text (" + std::to_string(lines) + " lines sent)");
-            return fail_all(Reply{}, "250", true);
-        }
-        ++lines;
+    auto write = [&](std::string_view block) { return link_.write(block); };
+    std::function<void(std::string_view)> shown;   // SEND-65: each line as sent, dot-stuffed
+    if (s_.has(mail_opt::DEBUG_TX))
+        shown = [&](std::string_view l) {
+            logf(LogLevel::Debug, std::string(l.starts_with('.') ? "TX: ." : "TX: ").append(l));
+        };
+    // SEC-5: the peer stopped taking the text; no reply can follow.
+    if (!write_data_text(t.text, write, lines, shown)) {
+        logf(LogLevel::Notice, "!ERROR sending message text (" + std::to_string(lines) + " lines sent)");
+        return fail_all(Reply{}, "250", true);
     }
     put(".");
     logf(LogLevel::Debug, "send of message text (" + std::to_string(bytes) + " bytes, " + std::to_string(lines) +

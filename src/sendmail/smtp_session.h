@@ -83,7 +83,4 @@ private:
     std::string server_;
 };
 
-// Dot-stuffed CRLF lines of `text` for DATA, without the final "." line.
-std::vector<std::string> data_lines(const std::string& text);
-
 } // namespace sbbs
