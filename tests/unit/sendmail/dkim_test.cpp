@@ -171,3 +171,33 @@ TEST_CASE("SEND-71 a key that cannot be loaded logs an error and mail goes unsig
     CHECK(h.log.has(LogLevel::Error, "!DKIM signing enabled but failed to load key '" + h.ctrl.path +
                                          "dkim_mail.pem' - sending unsigned"));
 }
+
+TEST_CASE("SEC-2 SEND-72 a body with bare CR and bare LF is signed as it is sent: the receiver's copy verifies",
+          "[sendmail]") {
+    Harness h;
+    std::string pub = make_key(h.ctrl.path + "dkim_mail.pem", false);
+    if (pub.empty()) SBBS_SKIP("the openssl command is not available");
+    h.s.dkim_sign = true;
+    h.s.dkim_domain = "bbs.test";
+    h.s.dkim_selector = "mail";
+    FakeSmtpServer f;
+    h.start_relay(f);
+    h.queue("bob@remote.example", "ANSI over\r____print\r\nbare\nLF\n.dot\rlast without end");
+    SendMailDeps d{h.store, h.dns, *h.connector,
+                   [](const smb::Message& m) {
+                       return "From: \"John Doe\" <John.Doe@bbs.test>\r\nSubject: " + m.hdr.get(smb::hf::SUBJECT) +
+                              "\r\n\r\n" + m.body;
+                   },
+                   h.log};
+    d.dkim = load_dkim(h.s, h.log);
+    REQUIRE(d.dkim);
+    SendMail sm(h.s, d);
+    CHECK(sm.scan(true).sent == 1);
+    auto ss = f.sessions();
+    REQUIRE(ss.size() == 1);
+    CHECK(ss[0].data.find("\r\nANSI over\r\n____print\r\nbare\r\nLF\r\n..dot\r\nlast without end\r\n") !=
+          std::string::npos);
+    if (!have_verifier()) SBBS_SKIP("verification: python3-dkim not installed");
+    TempDir dir;
+    CHECK(verifies(dir, unstuff(ss[0].data), "v=DKIM1; k=rsa; p=" + pub));
+}
