@@ -28,7 +28,27 @@ bool starts_with_ci(const std::string& s, const std::string& p) {
 } // namespace
 
 SmtpSession::SmtpSession(SmtpLink& link, const SendMailSettings& s, Logger& log, std::string server)
-    : link_(link), s_(s), log_(log), server_(std::move(server)) {}
+    : link_(link), s_(s), log_(log), server_(std::move(server)) {
+    restart_deadline(0);
+}
+
+// Ours (SEC-5): each read and write has MaxInactivity, but a peer answering
+// just in time could still hold a worker for hours; so the greeting up to
+// AUTH, and then each transaction, must end within 4 x MaxInactivity (room
+// for the slowest legitimate step, the final reply's two waits, SEND-61)
+// plus the text's size at 4 KiB/s (32 kbit/s, slower than any working
+// server-to-server path).
+void SmtpSession::restart_deadline(size_t text_bytes) {
+    using namespace std::chrono;
+    deadline_ = steady_clock::now() + seconds(4 * uint64_t(s_.max_inactivity_s)) + seconds(text_bytes / 4096);
+}
+
+bool SmtpSession::past_deadline() {
+    if (std::chrono::steady_clock::now() < deadline_) return false;
+    logf(LogLevel::Notice, "!SESSION TIME LIMIT reached (" + std::to_string(4 * uint64_t(s_.max_inactivity_s)) +
+                               " s + 1 s per 4 KiB of text): giving up on " + server_);
+    return true;
+}
 
 std::string SmtpSession::prefix() const {
     char sock[16];
@@ -51,9 +71,10 @@ bool SmtpSession::put(const std::string& line, const std::string& shown) {
 SmtpSession::Reply SmtpSession::expect(const std::string& code, unsigned waits) {
     using namespace std::chrono;
     Reply r;
-    auto deadline = steady_clock::now() + seconds(s_.max_inactivity_s) * waits;
+    auto deadline = std::min(steady_clock::now() + seconds(s_.max_inactivity_s) * waits, deadline_);
     size_t bytes = 0;
     for (;;) {
+        if (past_deadline()) return r;
         auto left = ceil<seconds>(deadline - steady_clock::now()).count();
         if (left <= 0) return r;
         auto rl = link_.read_line(unsigned(left));
@@ -166,6 +187,7 @@ bool TransactionOutcome::any_sent() const {
 TransactionOutcome SmtpSession::send(const SmtpTransaction& t) {
     TransactionOutcome out;
     out.rcpt.resize(t.to.size());
+    restart_deadline(t.text.size());
     auto fail_all = [&](const Reply& r, const std::string& expected, bool only_accepted) {
         for (auto& o : out.rcpt)
             if (!only_accepted || o.result == SessionResult::Sent) o = fail(r, expected);
@@ -197,13 +219,13 @@ TransactionOutcome SmtpSession::send(const SmtpTransaction& t) {
     if (auto r = expect("354"); !r.ok) return fail_all(r, "354", true);
     size_t bytes = t.text.size(), lines = 0;
     logf(LogLevel::Debug, "sending message text (" + std::to_string(bytes) + " bytes) begin");
-    auto write = [&](std::string_view block) { return link_.write(block); };
+    auto write = [&](std::string_view block) { return !past_deadline() && link_.write(block); };
     std::function<void(std::string_view)> shown;   // SEND-65: each line as sent, dot-stuffed
     if (s_.has(mail_opt::DEBUG_TX))
         shown = [&](std::string_view l) {
             logf(LogLevel::Debug, std::string(l.starts_with('.') ? "TX: ." : "TX: ").append(l));
         };
-    // SEC-5: the peer stopped taking the text; no reply can follow.
+    // SEC-5: the peer stopped taking the text (or took too long); no reply can follow.
     if (!write_data_text(t.text, write, lines, shown)) {
         logf(LogLevel::Notice, "!ERROR sending message text (" + std::to_string(lines) + " lines sent)");
         return fail_all(Reply{}, "250", true);
@@ -236,6 +258,7 @@ SessionOutcome SmtpSession::open(const SessionStart& how) {
 }
 
 bool SmtpSession::reset() {
+    restart_deadline(0);   // a transaction that ended in time leaves RSET its own time
     put("RSET");
     return expect("250").ok;
 }
