@@ -2,13 +2,12 @@
 // rendered text, byte for byte what the earlier line-by-line sender wrote
 // (CR LF line ends, dot-stuffed), without a copy of it per line.
 #include "harness.h"
+#include "peak_rss.h"
 #include "sendmail/smtp_session.h"
 
 #include <catch.hpp>
 
 #include <deque>
-#include <fstream>
-#include <malloc.h>
 
 using namespace sbbs;
 using namespace sbbs::test;
@@ -75,19 +74,6 @@ TransactionOutcome send_text(RecordingLink& link, const std::string& text) {
     CaptureLogger log;
     SmtpSession session(link, s, log, "mx.test");
     return session.send({"<a@bbs.test>", {"<b@remote.test>"}, text});
-}
-
-bool reset_peak_rss() {
-    malloc_trim(0);
-    std::ofstream f("/proc/self/clear_refs");
-    return f && (f << "5").flush();
-}
-uint64_t peak_rss() {
-    std::ifstream f("/proc/self/status");
-    std::string line;
-    while (std::getline(f, line))
-        if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
-    return 0;
 }
 
 } // namespace
