@@ -5,6 +5,7 @@
 #include "sendmail/attachments.h"
 #include "sendmail/auto_exempt.h"
 #include "sendmail/bounce.h"
+#include "sendmail/data_text.h"
 #include "sendmail/delivery_pool.h"
 #include "sendmail/envelope.h"
 
@@ -141,7 +142,7 @@ std::optional<SendMail::Done> SendMail::prepare(uint32_t number, size_t index, s
     OutboundJob job;
     job.from = envelope::sender(full->hdr, s_.inet_addr);
     job.to = envelope::recipient(full->hdr);
-    job.text = d_.render(*full);
+    job.text = crlf_lines(d_.render(*full));   // SEC-2: signed (DKIM) as it is sent
     job.msg = std::move(*full);
     job.msg.body.clear();           // only the rendered text is sent: do not hold it twice
     job.msg.body.shrink_to_fit();

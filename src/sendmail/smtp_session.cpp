@@ -2,6 +2,7 @@
 #include "sendmail/smtp_session.h"
 
 #include "config/options.h"
+#include "sendmail/data_text.h"
 #include "sendmail/sasl.h"
 #include "util/base64.h"
 
@@ -26,26 +27,28 @@ bool starts_with_ci(const std::string& s, const std::string& p) {
 }
 } // namespace
 
-// SEC-2: CR LF, a lone CR and a lone LF each end a line (as Postfix reads
-// them), so what goes out has no bare CR or LF a receiver could take for a
-// line end of its own: the only end of data is the one SmtpSession sends.
-std::vector<std::string> data_lines(const std::string& text) {
-    std::vector<std::string> out;
-    size_t pos = 0;
-    while (pos < text.size()) {
-        size_t end = text.find_first_of("\r\n", pos);
-        if (end == std::string::npos) end = text.size();
-        std::string line = text.substr(pos, end - pos);
-        if (!line.empty() && line[0] == '.') line.insert(line.begin(), '.');
-        out.push_back(std::move(line));
-        bool crlf = end + 1 < text.size() && text[end] == '\r' && text[end + 1] == '\n';
-        pos = end + (crlf ? 2 : 1);
-    }
-    return out;
+SmtpSession::SmtpSession(SmtpLink& link, const SendMailSettings& s, Logger& log, std::string server)
+    : link_(link), s_(s), log_(log), server_(std::move(server)) {
+    restart_deadline(0);
 }
 
-SmtpSession::SmtpSession(SmtpLink& link, const SendMailSettings& s, Logger& log, std::string server)
-    : link_(link), s_(s), log_(log), server_(std::move(server)) {}
+// Ours (SEC-5): each read and write has MaxInactivity, but a peer answering
+// just in time could still hold a worker for hours; so the greeting up to
+// AUTH, and then each transaction, must end within 4 x MaxInactivity (room
+// for the slowest legitimate step, the final reply's two waits, SEND-61)
+// plus the text's size at 4 KiB/s (32 kbit/s, slower than any working
+// server-to-server path).
+void SmtpSession::restart_deadline(size_t text_bytes) {
+    using namespace std::chrono;
+    deadline_ = steady_clock::now() + seconds(4 * uint64_t(s_.max_inactivity_s)) + seconds(text_bytes / 4096);
+}
+
+bool SmtpSession::past_deadline() {
+    if (std::chrono::steady_clock::now() < deadline_) return false;
+    logf(LogLevel::Notice, "!SESSION TIME LIMIT reached (" + std::to_string(4 * uint64_t(s_.max_inactivity_s)) +
+                               " s + 1 s per 4 KiB of text): giving up on " + server_);
+    return true;
+}
 
 std::string SmtpSession::prefix() const {
     char sock[16];
@@ -68,9 +71,10 @@ bool SmtpSession::put(const std::string& line, const std::string& shown) {
 SmtpSession::Reply SmtpSession::expect(const std::string& code, unsigned waits) {
     using namespace std::chrono;
     Reply r;
-    auto deadline = steady_clock::now() + seconds(s_.max_inactivity_s) * waits;
+    auto deadline = std::min(steady_clock::now() + seconds(s_.max_inactivity_s) * waits, deadline_);
     size_t bytes = 0;
     for (;;) {
+        if (past_deadline()) return r;
         auto left = ceil<seconds>(deadline - steady_clock::now()).count();
         if (left <= 0) return r;
         auto rl = link_.read_line(unsigned(left));
@@ -183,6 +187,7 @@ bool TransactionOutcome::any_sent() const {
 TransactionOutcome SmtpSession::send(const SmtpTransaction& t) {
     TransactionOutcome out;
     out.rcpt.resize(t.to.size());
+    restart_deadline(t.text.size());
     auto fail_all = [&](const Reply& r, const std::string& expected, bool only_accepted) {
         for (auto& o : out.rcpt)
             if (!only_accepted || o.result == SessionResult::Sent) o = fail(r, expected);
@@ -214,12 +219,16 @@ TransactionOutcome SmtpSession::send(const SmtpTransaction& t) {
     if (auto r = expect("354"); !r.ok) return fail_all(r, "354", true);
     size_t bytes = t.text.size(), lines = 0;
     logf(LogLevel::Debug, "sending message text (" + std::to_string(bytes) + " bytes) begin");
-    for (auto& line : data_lines(t.text)) {
-        if (!put(line)) {   // SEC-5: the peer stopped taking the text; no reply can follow
-            logf(LogLevel::Notice, "!ERROR sending message text (" + std::to_string(lines) + " lines sent)");
-            return fail_all(Reply{}, "250", true);
-        }
-        ++lines;
+    auto write = [&](std::string_view block) { return !past_deadline() && link_.write(block); };
+    std::function<void(std::string_view)> shown;   // SEND-65: each line as sent, dot-stuffed
+    if (s_.has(mail_opt::DEBUG_TX))
+        shown = [&](std::string_view l) {
+            logf(LogLevel::Debug, std::string(l.starts_with('.') ? "TX: ." : "TX: ").append(l));
+        };
+    // SEC-5: the peer stopped taking the text (or took too long); no reply can follow.
+    if (!write_data_text(t.text, write, lines, shown)) {
+        logf(LogLevel::Notice, "!ERROR sending message text (" + std::to_string(lines) + " lines sent)");
+        return fail_all(Reply{}, "250", true);
     }
     put(".");
     logf(LogLevel::Debug, "send of message text (" + std::to_string(bytes) + " bytes, " + std::to_string(lines) +
@@ -249,6 +258,7 @@ SessionOutcome SmtpSession::open(const SessionStart& how) {
 }
 
 bool SmtpSession::reset() {
+    restart_deadline(0);   // a transaction that ended in time leaves RSET its own time
     put("RSET");
     return expect("250").ok;
 }

@@ -9,6 +9,7 @@
 #include "sendmail/sendmail_settings.h"
 #include "sendmail/smtp_link.h"
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -76,14 +77,14 @@ private:
     SessionOutcome authenticate();
     std::string prefix() const;     // "<sock> SEND" or "<sock> SEND/TLS"
     void logf(LogLevel level, const std::string& text);
+    void restart_deadline(size_t text_bytes);   // SEC-5: the whole session/transaction
+    bool past_deadline();                       // logs when it is
 
     SmtpLink& link_;
     const SendMailSettings& s_;
     Logger& log_;
     std::string server_;
+    std::chrono::steady_clock::time_point deadline_;
 };
-
-// Dot-stuffed CRLF lines of `text` for DATA, without the final "." line.
-std::vector<std::string> data_lines(const std::string& text);
 
 } // namespace sbbs

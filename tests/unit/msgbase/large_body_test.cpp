@@ -1,6 +1,7 @@
 // A large body is written to .sdt from where its holder keeps it, never
 // copied into a data-run buffer, and once for all its copies (SEC-11).
 #include "fixture_support.h"
+#include "peak_rss.h"
 
 #include "msgbase/checker.h"
 #include "msgbase/checksum.h"
@@ -29,24 +30,6 @@ std::unique_ptr<SmbBase> open_mail(const std::string& prefix, uint32_t max_crcs 
     auto b = SmbBase::open(prefix, o);
     REQUIRE(b.ok());
     return std::move(*b);
-}
-
-// Resets this process's peak RSS to what it holds now (Linux 4.0+), after
-// handing freed heap memory back, so that a later allocation shows up as
-// growth rather than reusing pages already counted; false where that
-// cannot be done.
-bool reset_peak_rss() {
-    malloc_trim(0);
-    std::ofstream f("/proc/self/clear_refs");
-    return f && (f << "5").flush();
-}
-
-uint64_t peak_rss() {
-    std::ifstream f("/proc/self/status");
-    std::string line;
-    while (std::getline(f, line))
-        if (line.rfind("VmHWM:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
-    return 0;
 }
 
 RecipientCopy to_user(const char* ext) {

@@ -2,6 +2,7 @@
 // line ends, so no bare CR or LF can make a receiver see an end of data
 // (SMTP smuggling) before the one SendMail sends.
 #include "fake_connector.h"
+#include "sendmail/data_text.h"
 
 #include <catch.hpp>
 
@@ -30,10 +31,14 @@ bool only_crlf_line_ends(const std::string& s) {
 } // namespace
 
 TEST_CASE("SEC-2 outbound SEND-68: every lone CR or LF goes out as CR LF, dot-stuffed per line", "[sendmail]") {
-    auto lines = data_lines("a\n.\nb\r.\r\nc\n.\r\nd\r\n.\ne\r\r\n");
-    std::vector<std::string> want = {"a", "..", "b", "..", "c", "..", "d", "..", "e", ""};
-    CHECK(lines == want);
-    for (auto& l : lines) CHECK(l.find_first_of("\r\n") == std::string::npos);
+    std::string text = "a\n.\nb\r.\r\nc\n.\r\nd\r\n.\ne\r\r\n", sent;
+    size_t lines = 0;
+    CHECK(write_data_text(text, [&](std::string_view b) { return sent.append(b), true; }, lines));
+    CHECK(sent == "a\r\n..\r\nb\r\n..\r\nc\r\n..\r\nd\r\n..\r\ne\r\n\r\n");
+    CHECK(lines == 10);
+    CHECK(crlf_lines(text) == "a\r\n.\r\nb\r\n.\r\nc\r\n.\r\nd\r\n.\r\ne\r\n\r\n");
+    CHECK(crlf_lines("x\r\ny") == "x\r\ny\r\n");
+    CHECK(crlf_lines("x\r\n") == "x\r\n");
 }
 
 TEST_CASE("SEC-2 outbound: a stored body with bare CR/LF dots has one end of data, at the very end", "[sendmail]") {

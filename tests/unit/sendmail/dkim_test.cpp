@@ -85,6 +85,29 @@ std::string sample_message() {
            "\r\n\r\n";
 }
 
+// A rendering with a From (DKIM signs nothing without one).
+std::string render_from_john(const smb::Message& m) {
+    return "From: \"John Doe\" <John.Doe@bbs.test>\r\nSubject: " + m.hdr.get(smb::hf::SUBJECT) + "\r\n\r\n" + m.body;
+}
+// The DATA a receiver gets of `body` sent by SendMail signing as d=bbs.test,
+// s=mail (the test makes ctrl/dkim_mail.pem).
+std::string send_signed(Harness& h, const std::string& body) {
+    h.s.dkim_sign = true;
+    h.s.dkim_domain = "bbs.test";
+    h.s.dkim_selector = "mail";
+    FakeSmtpServer f;
+    h.start_relay(f);
+    h.queue("bob@remote.example", body);
+    SendMailDeps d{h.store, h.dns, *h.connector, render_from_john, h.log};
+    d.dkim = load_dkim(h.s, h.log);
+    REQUIRE(d.dkim);
+    SendMail sm(h.s, d);
+    CHECK(sm.scan(true).sent == 1);
+    auto ss = f.sessions();
+    REQUIRE(ss.size() == 1);
+    return ss[0].data;
+}
+
 } // namespace
 
 TEST_CASE("SEND-76 relaxed canonicalisation (RFC 6376 3.4.5 example)", "[sendmail]") {
@@ -137,30 +160,12 @@ TEST_CASE("SEND-72 SEND-73 SendMail signs what it sends; the receiver's copy ver
     Harness h;
     std::string pub = make_key(h.ctrl.path + "dkim_mail.pem", false);
     if (pub.empty()) SBBS_SKIP("the openssl command is not available");
-    h.s.dkim_sign = true;
-    h.s.dkim_domain = "bbs.test";
-    h.s.dkim_selector = "mail";
-    FakeSmtpServer f;
-    h.start_relay(f);
-    h.queue("bob@remote.example", "Body line\r\n.dot line\r\n");
-    auto signer = load_dkim(h.s, h.log);
-    REQUIRE(signer);
+    std::string data = send_signed(h, "Body line\r\n.dot line\r\n");
     CHECK(h.log.has(LogLevel::Info, "DKIM signing enabled (d=bbs.test s=mail)"));
-    SendMailDeps d{h.store, h.dns, *h.connector,
-                   [](const smb::Message& m) {
-                       return "From: \"John Doe\" <John.Doe@bbs.test>\r\nSubject: " + m.hdr.get(smb::hf::SUBJECT) +
-                              "\r\n\r\n" + m.body;
-                   },
-                   h.log};
-    d.dkim = signer;
-    SendMail sm(h.s, d);
-    CHECK(sm.scan(true).sent == 1);
-    auto ss = f.sessions();
-    REQUIRE(ss.size() == 1);
-    CHECK(ss[0].data.rfind("DKIM-Signature: v=1; a=rsa-sha256;", 0) == 0);
+    CHECK(data.rfind("DKIM-Signature: v=1; a=rsa-sha256;", 0) == 0);
     if (!have_verifier()) SBBS_SKIP("verification: python3-dkim not installed");
     TempDir dir;
-    CHECK(verifies(dir, unstuff(ss[0].data), "v=DKIM1; k=rsa; p=" + pub));
+    CHECK(verifies(dir, unstuff(data), "v=DKIM1; k=rsa; p=" + pub));
 }
 
 TEST_CASE("SEND-71 a key that cannot be loaded logs an error and mail goes unsigned", "[sendmail]") {
@@ -170,4 +175,17 @@ TEST_CASE("SEND-71 a key that cannot be loaded logs an error and mail goes unsig
     CHECK(load_dkim(h.s, h.log) == nullptr);
     CHECK(h.log.has(LogLevel::Error, "!DKIM signing enabled but failed to load key '" + h.ctrl.path +
                                          "dkim_mail.pem' - sending unsigned"));
+}
+
+TEST_CASE("SEC-2 SEND-72 a body with bare CR and bare LF is signed as it is sent: the receiver's copy verifies",
+          "[sendmail]") {
+    Harness h;
+    std::string pub = make_key(h.ctrl.path + "dkim_mail.pem", false);
+    if (pub.empty()) SBBS_SKIP("the openssl command is not available");
+    std::string data = send_signed(h, "ANSI over\r____print\r\nbare\nLF\n.dot\rlast without end");
+    CHECK(data.find("\r\nANSI over\r\n____print\r\nbare\r\nLF\r\n..dot\r\nlast without end\r\n") !=
+          std::string::npos);
+    if (!have_verifier()) SBBS_SKIP("verification: python3-dkim not installed");
+    TempDir dir;
+    CHECK(verifies(dir, unstuff(data), "v=DKIM1; k=rsa; p=" + pub));
 }

@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <deque>
 #include <map>
@@ -55,6 +56,8 @@ public:
     // "<hang>" never answers (until the client goes away).
     std::map<std::string, std::deque<std::string>> replies;
     std::string cert_file, key_file;         // set: STARTTLS really handshakes
+    // A pause before each reply to this verb (a server that trickles).
+    std::map<std::string, std::chrono::milliseconds> delays;
 
     FakeSmtpServer() {
         std::signal(SIGPIPE, SIG_IGN);   // a client hanging up must not kill the test
@@ -161,6 +164,7 @@ private:
             std::string verb = in_auth ? "AUTH" : line.substr(0, line.find(' '));
             for (auto& ch : verb) ch = char(toupper(uint8_t(ch)));
             std::string r = reply(verb);
+            if (auto d = delays.find(verb); d != delays.end()) std::this_thread::sleep_for(d->second);
             if (r == "<close>") return;
             if (!put(c, r)) return;
             in_auth = (verb == "AUTH") && r.rfind("334", 0) == 0;

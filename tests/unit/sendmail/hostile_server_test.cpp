@@ -101,3 +101,32 @@ TEST_CASE("SEC-5 SEND-9 a stop cuts a stalled delivery short; another destinatio
     CHECK_FALSE((held.netattr & (smb::netattr::SENT | smb::netattr::INTRANSIT)));
     CHECK(held.delivery_attempts == 0);   // released unsent: no attempt counted
 }
+
+TEST_CASE("SEC-5 a server answering each RCPT just within MaxInactivity is cut off by the transaction deadline",
+          "[sendmail]") {
+    FakeSmtpServer slow;
+    slow.delays["RCPT"] = 1500ms;   // each reply in time for a 2 s MaxInactivity: no single wait times out
+    Harness h;
+    h.s.max_inactivity_s = 2;       // the deadline of a session: 4 x 2 s (+ size at 4 KiB/s)
+    h.start_relay(slow);
+    std::vector<uint32_t> queued;
+    for (int i = 0; i < 40; ++i) queued.push_back(h.queue("u" + std::to_string(i) + "@remote.example"));   // 60 s of RCPTs
+    auto sm = h.make();
+    auto scan = std::async(std::launch::async, [&] { return sm.scan(true); });
+    bool ended = scan.wait_for(30s) == std::future_status::ready;
+    auto st = scan.get();
+    CHECK(ended);
+    CHECK(st.sent == 0);
+    CHECK(st.failed == 40);
+    for (auto n : queued) {
+        auto hdr = h.hdr(n);
+        CHECK(hdr.delivery_attempts == 1);   // a temporary failure: retried later
+        CHECK_FALSE((hdr.attr & smb::attr::DELETE));
+    }
+    auto ss = slow.sessions();
+    REQUIRE(ss.size() == 1);
+    size_t rcpts = 0;
+    for (auto& c : ss[0].commands) rcpts += c.rfind("RCPT TO:", 0) == 0;
+    CHECK(rcpts < 40);
+    CHECK(h.log.has(LogLevel::Notice, "!SESSION TIME LIMIT"));
+}

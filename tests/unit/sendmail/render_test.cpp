@@ -1,6 +1,7 @@
 // SendMail transmits the shared renderer's text (the POP3 RETR rendering).
 #include "harness.h"
 
+#include "sendmail/data_text.h"
 #include "sendmail/renderer.h"
 
 #include <catch.hpp>
@@ -21,7 +22,8 @@ TEST_CASE("SEND-67 SEND-68 the text sent is render_rfc822's, dot-stuffed", "[sen
     CHECK(sm.scan(true).sent == 1);
     std::string want = render_rfc822(h.store.read(n, true).value(), ctx);
     std::string stuffed;
-    for (auto& line : data_lines(want)) stuffed += line + "\r\n";
+    size_t lines = 0;
+    write_data_text(want, [&](std::string_view b) { return stuffed.append(b), true; }, lines);
     auto ss = f.sessions();
     REQUIRE(ss.size() == 1);
     CHECK(ss[0].data == stuffed);
