@@ -67,12 +67,13 @@ std::string tagged_header(std::string_view header, const std::string& subject_ta
 
 std::optional<DnsblListing> Dnsbl::received_listing(std::string_view header, Decision& d) {
     int asked = 0;
+    const auto deadline = lookup_->deadline();                      // one budget for all relays
     for (const HeaderField& f : header_fields(header)) {                            // SMTP-185
         if (!iequals(f.name, "RECEIVED")) continue;
         auto relay = relay_of(f.value);
         if (!relay) continue;
         if (++asked > kMaxReceivedChecked) break;
-        DnsblOutcome o = lookup_->lookup(relay->ip, relay->host);
+        DnsblOutcome o = lookup_->lookup(relay->ip, relay->host, deadline);
         note_problems(o, d);
         if (!o.hit) continue;
         d.note(LogLevel::Notice, "[" + relay->ip + "] BLACKLISTED SERVER on " + o.hit->dnsbl + ": " + relay->host +
