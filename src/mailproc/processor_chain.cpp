@@ -71,6 +71,11 @@ ChainOutcome ProcessorChain::run(const WorkFiles& files, const CommandValues& va
     ChainOutcome out;
     if (!handled) return out;
     std::string name = by ? by->name : "";
+    auto log_handled = [&] {                                      // the original logs it after either
+        if (by)
+            log(LogLevel::Notice, "Message handled by external mail processor (" + name + ", " +
+                                      std::to_string(handled_[size_t(by - processors_.data())].load()) + " total)");
+    };
     if (auto err = read_text(files.error, kMaxErrorText); err && !err->empty()) {   // SMTP-221
         log(LogLevel::Notice, "!External mail processor (" + name + ") created: " + files.error);
         for (const std::string& l : text_lines(*err))
@@ -78,14 +83,13 @@ ChainOutcome ProcessorChain::run(const WorkFiles& files, const CommandValues& va
         out.kind = ChainOutcome::Kind::Rejected;
         out.reply_lines = error_reply_lines(*err);
         std::remove(files.error.c_str());
+        log_handled();
         return out;
     }
     if (by && (!file_exists(files.message) || !file_exists(files.recipient_list)))  // SMTP-222
         log(LogLevel::Notice, "External mail processor (" + name + ") removed " +
                                   (file_exists(files.message) ? "recipient list" : "message text") + " file");
-    if (by)
-        log(LogLevel::Notice, "Message handled by external mail processor (" + name + ", " +
-                                  std::to_string(handled_[size_t(by - processors_.data())].load()) + " total)");
+    log_handled();
     out.kind = ChainOutcome::Kind::Handled;
     return out;
 }

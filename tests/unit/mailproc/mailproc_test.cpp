@@ -137,6 +137,7 @@ TEST_CASE("SMTP-220 SMTP-221 a written error file rejects and stops the chain", 
     CHECK(out.reply_lines == std::vector<std::string>{"554 no"});
     CHECK_FALSE(file_exists(r.s.path("after.ran")));
     CHECK(r.logged("!External mail processor (Reject) error: no"));
+    CHECK(r.logged("Message handled by external mail processor (Reject, 1 total)"));   // REVIEW-9
     CHECK_FALSE(file_exists(r.files.error));
 }
 
