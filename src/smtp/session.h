@@ -25,6 +25,7 @@
 #include "util/text_pieces.h"
 
 #include <ctime>
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -58,6 +59,7 @@ struct SessionExtras {
     // "(N threads remain, M clients served)" for the session-end line
     // (SMTP-254); empty: the line ends after "terminated".
     std::function<std::string()> thread_counts;
+    const std::atomic<bool>* stopping = nullptr;   // the server stops: a mail processor is killed
 };
 
 class SmtpSession {
