@@ -57,7 +57,10 @@ std::optional<DnsblHit> DnsblLookup::ask(const std::string& ip, const std::strin
         }
     }
     const Clock::time_point now = now_();
-    if (zone_down(zone, now)) return std::nullopt;                                   // fail open, said once
+    if (zone_down(zone, now)) {                                                      // fail open, logged
+        problems.push_back("DNSBL look-up of " + query + " skipped (" + zone + " did not answer lately): not listed");
+        return std::nullopt;
+    }
     if (now >= deadline) {
         problems.push_back("DNSBL look-up of " + query + " skipped (time limit of the check reached): not listed");
         return std::nullopt;
