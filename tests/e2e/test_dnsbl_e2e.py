@@ -231,3 +231,22 @@ class SilentDnsbl(ServerCase):
             self.assertLess(r, bound, "session %d took %.1f s" % (i, r))
         self.assertEqual(len(self.mail_base()), 20)
         self.assertTrue(self.srv.wait_output(r"DNSBL look-up of \S+\.bl\.test failed"))
+
+    def test_four_silent_zones_and_eight_received_relays_cost_one_budget_per_check(self):
+        """REVIEW-2 SMTP-237 SMTP-185: 4 zones on a DNS server that never answers and 8 Received: relays: each check (connect, end of data) stops after one budget (timeout x tries), a zone that failed rests; the mail is accepted"""
+        dns = dns_namespace.SilentDns()
+        self.addCleanup(dns.stop)
+        dns_namespace.start_server(self, dns.addr, LOCAL_ONLY + " | DNSBL_CHKRECVHDRS")
+        with open(self.srv.install.path("ctrl", "dns_blacklist.cfg"), "w") as f:
+            f.write("a.test\nb.test\nc.test\nd.test\n")
+        budget = 3 * 2                                                 # session_resolver_options(): 3 s x 2 tries
+        bound = 4 * budget + 5      # two checks, each at most its budget plus the query under way
+        extra = "".join("Received: from r%d.example (r%d.example [127.0.1.%d]) by mx.example\r\n" % (i, i, i)
+                        for i in range(8))
+        start = time.monotonic()
+        s = smtplib.SMTP("127.0.0.1", self.srv.ports["SMTPPort"], timeout=bound, source_address=(CLEAN, 0))
+        s.sendmail("alice@example.org", [USER], message("relayed", b"hi\r\n", extra=extra))
+        s.quit()
+        self.assertLess(time.monotonic() - start, bound)
+        self.assertEqual(len(self.mail_base()), 1)
+        self.assertTrue(self.srv.wait_output(r"DNSBL look-up of \S+ skipped"))
