@@ -5,6 +5,7 @@
 
 #include "util/result.h"
 
+#include <atomic>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -19,7 +20,9 @@ struct ChildExit {
 };
 
 // argv[0] is looked up in PATH when it has no '/'. An Error when the program
-// cannot be started at all.
-Result<ChildExit> run_child(const std::vector<std::string>& argv, std::chrono::milliseconds limit);
+// cannot be started at all. `stop` (the server stopping) ends the child as
+// the time limit does, so a shutdown does not wait out MailProcessorTimeout.
+Result<ChildExit> run_child(const std::vector<std::string>& argv, std::chrono::milliseconds limit,
+                            const std::atomic<bool>* stop = nullptr);
 
 } // namespace sbbs::mailproc

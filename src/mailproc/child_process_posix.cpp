@@ -54,7 +54,8 @@ ChildExit exit_of(int status) {
 
 } // namespace
 
-Result<ChildExit> run_child(const std::vector<std::string>& argv, std::chrono::milliseconds limit) {
+Result<ChildExit> run_child(const std::vector<std::string>& argv, std::chrono::milliseconds limit,
+                            const std::atomic<bool>* stop) {
     if (argv.empty() || argv[0].empty()) return make_error("empty command", ErrorCode::Invalid);
     std::vector<char*> args;
     for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -71,7 +72,7 @@ Result<ChildExit> run_child(const std::vector<std::string>& argv, std::chrono::m
         pid_t r = waitpid(pid, &status, WNOHANG);
         if (r == pid) return exit_of(status);
         if (r < 0 && errno != EINTR) return make_error(std::string("waitpid: ") + std::strerror(errno), ErrorCode::Io);
-        if (std::chrono::steady_clock::now() >= deadline) break;
+        if (std::chrono::steady_clock::now() >= deadline || (stop && stop->load())) break;
         std::this_thread::sleep_for(pause);
         pause = std::min(pause * 2, std::chrono::milliseconds(100));
     }

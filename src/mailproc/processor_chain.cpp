@@ -51,7 +51,7 @@ std::optional<std::string> ProcessorChain::match_recipient(const std::string& na
 }
 
 ChainOutcome ProcessorChain::run(const WorkFiles& files, const CommandValues& values, const Eligibility& e,
-                                 const std::vector<bool>& matched, const LogFn& log) {
+                                 const std::vector<bool>& matched, const LogFn& log, const std::atomic<bool>* stop) {
     std::remove(files.error.c_str());
     const MailProcessor* by = nullptr;
     bool handled = false;
@@ -60,7 +60,7 @@ ChainOutcome ProcessorChain::run(const WorkFiles& files, const CommandValues& va
         if (p.disabled || !eligible(p, e)) continue;
         if (!p.to.empty() && (i >= matched.size() || !matched[i])) continue;
         if (!p.from.empty() && !p.from_matches(e.sender_address)) continue;
-        run_one(p, files, values, log, handled);
+        run_one(p, files, values, log, handled, stop);
         if (!p.pass_thru || non_empty(files.error) || !file_exists(files.message) ||  // SMTP-220
             !file_exists(files.recipient_list)) {
             by = &p;
@@ -71,6 +71,11 @@ ChainOutcome ProcessorChain::run(const WorkFiles& files, const CommandValues& va
     ChainOutcome out;
     if (!handled) return out;
     std::string name = by ? by->name : "";
+    auto log_handled = [&] {                                      // the original logs it after either
+        if (by)
+            log(LogLevel::Notice, "Message handled by external mail processor (" + name + ", " +
+                                      std::to_string(handled_[size_t(by - processors_.data())].load()) + " total)");
+    };
     if (auto err = read_text(files.error, kMaxErrorText); err && !err->empty()) {   // SMTP-221
         log(LogLevel::Notice, "!External mail processor (" + name + ") created: " + files.error);
         for (const std::string& l : text_lines(*err))
@@ -78,27 +83,26 @@ ChainOutcome ProcessorChain::run(const WorkFiles& files, const CommandValues& va
         out.kind = ChainOutcome::Kind::Rejected;
         out.reply_lines = error_reply_lines(*err);
         std::remove(files.error.c_str());
+        log_handled();
         return out;
     }
     if (by && (!file_exists(files.message) || !file_exists(files.recipient_list)))  // SMTP-222
         log(LogLevel::Notice, "External mail processor (" + name + ") removed " +
                                   (file_exists(files.message) ? "recipient list" : "message text") + " file");
-    if (by)
-        log(LogLevel::Notice, "Message handled by external mail processor (" + name + ", " +
-                                  std::to_string(handled_[size_t(by - processors_.data())].load()) + " total)");
+    log_handled();
     out.kind = ChainOutcome::Kind::Handled;
     return out;
 }
 
 void ProcessorChain::run_one(const MailProcessor& p, const WorkFiles& files, const CommandValues& values,
-                             const LogFn& log, bool& handled) {
+                             const LogFn& log, bool& handled, const std::atomic<bool>* stop) {
     std::optional<std::vector<std::string>> argv;
     if (p.native) argv = command_argv(p.command, values);                           // SMTP-216, SMTP-217
     else argv = javascript_argv(p, p.command, values, log);                          // SMTP-218
     if (!argv) return;
     log(LogLevel::Info, "Executing external mail processor: " + p.name);
     log(LogLevel::Debug, "Executing external command: " + joined(*argv));
-    auto done = run_child(*argv, setup_.time_limit);
+    auto done = run_child(*argv, setup_.time_limit, stop);
     std::string failure;
     if (!done) failure = "could not be started: " + done.error().message;
     else if (done->timed_out)                                                        // ours: a time limit

@@ -60,13 +60,14 @@ public:
                                                const Eligibility& e, std::vector<bool>& matched) const;
 
     // SMTP-215..222: the chain, in file order, on files the caller wrote.
+    // `stop`: the server is stopping, a running processor is killed.
     ChainOutcome run(const WorkFiles& files, const CommandValues& values, const Eligibility& e,
-                     const std::vector<bool>& matched, const LogFn& log);
+                     const std::vector<bool>& matched, const LogFn& log, const std::atomic<bool>* stop = nullptr);
 
 private:
     bool eligible(const MailProcessor& p, const Eligibility& e) const;
     void run_one(const MailProcessor& p, const WorkFiles& files, const CommandValues& values, const LogFn& log,
-                 bool& handled);
+                 bool& handled, const std::atomic<bool>* stop);
     std::optional<std::vector<std::string>> javascript_argv(const MailProcessor& p, const std::string& command,
                                                             const CommandValues& values, const LogFn& log);
 

@@ -22,9 +22,10 @@ std::unique_ptr<mailproc::ProcessorChain> processor_chain(const Config& cfg) {
 // Section 17: after SpamFilter, so the DNSBL is the fifth connection check
 // (SMTP-31). Look-ups use the system's name servers with short tries (SEC-1).
 std::shared_ptr<spam::Dnsbl> dnsbl_rules(const Config& cfg, DnsblCache* cache, UserDirectory* users) {
+    const ResolverOptions dns = session_resolver_options();
     auto lookup = std::make_unique<spam::DnsblLookup>(
-        cfg.paths.ctrl, cfg.sys.cache_filter_files_s,
-        std::make_unique<LibresolvResolver>(session_resolver_options()), cache, users);
+        cfg.paths.ctrl, cfg.sys.cache_filter_files_s, std::make_unique<LibresolvResolver>(dns), cache, users,
+        std::chrono::seconds(dns.timeout_s * dns.tries));
     return std::make_shared<spam::Dnsbl>(spam::DnsblSettings::of(cfg), std::move(lookup),
                                          spam::SpamHashBase(cfg.paths.data + "spam.hash"));
 }

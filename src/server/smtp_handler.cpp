@@ -29,6 +29,7 @@ void run_smtp_session(SessionIo& io, const SessionContext& ctx, MailServices& se
     extras.notices = services.notices.get();
     extras.resolver = services.resolver.get();
     extras.mail_processors = services.mail_processors.get();
+    extras.stopping = ctx.stopping;
     extras.spy_list = services.smtp_spy.get();
     extras.on_login = ctx.logged_in;
     extras.request_gate = request_gate(cache.request_rates(), ctx.config, services.ipfilter_exempt.get(), ctx.protocol);

@@ -21,10 +21,10 @@ static uint32_t email_per_day(const Config& cfg, uint32_t level) {              
     return it == cfg.sys.levels.end() ? level : it->second.email_per_day;
 }
 
-std::optional<Reply> SmtpSession::check_rcpt_limits() {
+std::optional<Reply> SmtpSession::check_rcpt_limits(const std::string& address) {
     uint32_t max = cfg_->mail.max_recipients;
     if (max && tx_.rcpt_count >= max) {                                                 // SMTP-107
-        spam_log_refused("Maximum recipient count (" + std::to_string(max) + ")", tx_.last_rcpt);
+        spam_log_refused("Maximum recipient count (" + std::to_string(max) + ")", address);
         return Reply{452, "4.5.3", "Too many recipients"};
     }
     if (authenticated()) {
@@ -44,7 +44,7 @@ std::optional<Reply> SmtpSession::check_rcpt_limits() {
                 log_client(LogLevel::Notice, "!EMAIL LIMIT: Maximum emails per day (" + std::to_string(limit) +
                                                  ") for " + u->alias);
                 spam_log_refused("Maximum emails per day (" + std::to_string(limit) + ") for " + u->alias,
-                                 tx_.last_rcpt);
+                                 address);
                 return Reply{452, "4.5.3", "Too many emails today"};
             }
         }
@@ -82,7 +82,7 @@ SmtpSession::Flow SmtpSession::cmd_rcpt(const std::string& line) {
         reply({500, "5.1.3", "No recipient specified"});
         return Flow::Continue;
     }
-    if (auto r = check_rcpt_limits()) {                                                 // SMTP-115 order
+    if (auto r = check_rcpt_limits(address)) {                                                 // SMTP-115 order
         reply(*r);
         return Flow::Continue;
     }

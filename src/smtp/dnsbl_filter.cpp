@@ -20,9 +20,11 @@ Verdict DnsblFilter::on_mail(const SessionFacts& f, const std::string& argument)
     return verdict_of(f, rules_->on_reverse_path(s, *f.dnsbl));
 }
 
-Verdict DnsblFilter::on_rcpt(const SessionFacts& f, const std::string&, const std::string&) {
+Verdict DnsblFilter::on_rcpt(const SessionFacts& f, const std::string& address, const std::string&) {
     if (!f.dnsbl) return Verdict::pass();
-    return verdict_of(f, rules_->on_recipient(spam_info_of(f), *f.dnsbl));
+    spam::SessionInfo s = spam_info_of(f);
+    s.last_rcpt = address;                                           // spam.log names the refused recipient
+    return verdict_of(f, rules_->on_recipient(s, *f.dnsbl));
 }
 
 Verdict DnsblFilter::on_header(const SessionFacts& f, const ReceivedMessage& m) {

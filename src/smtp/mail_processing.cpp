@@ -153,7 +153,8 @@ std::optional<SmtpSession::Flow> SmtpSession::run_mail_processors(Spool& s) {
         return Flow::Continue;
     }
     auto outcome = chain->run(files, processor_values(files, p), processor_eligibility(p.from.address),
-                              tx_.processor_matched, [this](LogLevel l, const std::string& t) { log_client(l, t); });
+                              tx_.processor_matched, [this](LogLevel l, const std::string& t) { log_client(l, t); },
+                              extras_.stopping);
     switch (outcome.kind) {
     case mailproc::ChainOutcome::Kind::Rejected:                                      // SMTP-221
         for (const std::string& line : outcome.reply_lines) reply_raw(line);

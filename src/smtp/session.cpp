@@ -109,6 +109,7 @@ ReadLine SmtpSession::read(size_t max_len) {
 
 void SmtpSession::reset_transaction() {
     tx_ = Transaction{};
+    if (dnsbl_.via_received) dnsbl_ = {};   // SMTP-239: a Received: listing is for its message only
     if (phase_ != Phase::Greeted) phase_ = Phase::Ready;
 }
 

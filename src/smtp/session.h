@@ -25,6 +25,7 @@
 #include "util/text_pieces.h"
 
 #include <ctime>
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -58,6 +59,7 @@ struct SessionExtras {
     // "(N threads remain, M clients served)" for the session-end line
     // (SMTP-254); empty: the line ends after "terminated".
     std::function<std::string()> thread_counts;
+    const std::atomic<bool>* stopping = nullptr;   // the server stops: a mail processor is killed
 };
 
 class SmtpSession {
@@ -127,7 +129,7 @@ private:
     std::string alias_address(const User& u) const;
     // cmd_rcpt.cpp
     Flow cmd_rcpt(const std::string& line);
-    std::optional<Reply> check_rcpt_limits();
+    std::optional<Reply> check_rcpt_limits(const std::string& address);   // spam.log names `address`
     Flow route_rcpt(std::string address, const std::string& raw, bool forward_prefix, bool local_prefix);
     Flow route_remote(const std::string& address, const std::string& dest, const std::string& raw, bool forced);
     Flow route_local(std::string address, const std::string& raw, bool forward_prefix, bool local_prefix,

@@ -4,6 +4,7 @@
 #include "config/list_file.h"
 #include "config/list_time.h"
 #include "log/printable_text.h"
+#include "spam/whole_file_lock.h"
 #include "util/platform_clock.h"
 #include "util/platform_file.h"
 
@@ -47,13 +48,20 @@ std::time_t line_expiry(std::string_view line) {
     return 0;
 }
 
-// Rewrites the list without its expired lines (the original does it in
-// place; a temporary file and a rename keep the list whole if we stop midway).
-Status prune_expired(const std::string& path, std::time_t now) {
-    auto text = read_text_file(path);
-    if (!text) return text.error();
+// The list's text read through the locked handle.
+Result<std::string> read_all(const PlatformFile& f) {
+    auto size = f.size();
+    if (!size) return size.error();
+    std::string text(*size, '\0');
+    auto n = f.read_at(0, text.data(), text.size());
+    if (!n) return n.error();
+    text.resize(*n);
+    return text;
+}
+
+// The list without its expired lines.
+std::string without_expired(std::string_view all, std::time_t now) {
     std::string kept;
-    std::string_view all = *text;
     while (!all.empty()) {
         size_t nl = all.find('\n');
         std::string_view line = all.substr(0, nl == all.npos ? all.size() : nl + 1);
@@ -62,31 +70,34 @@ Status prune_expired(const std::string& path, std::time_t now) {
         if (e != 0 && e <= now) continue;
         kept += line;
     }
-    const std::string tmp = path + ".new";
-    {
-        auto f = PlatformFile::open(tmp, FileOpen::ReadWriteCreate);
-        if (!f) return f.error();
-        if (auto st = f->truncate(0); !st) return st;
-        if (auto st = f->write_at(0, kept.data(), kept.size()); !st) return st;
-        if (auto st = f->sync(); !st) return st;
-    }
-    return rename_file(tmp, path);
+    return kept;
 }
 
 } // namespace
 
+// One whole-file lock (an OFD lock: it excludes our other sessions as it does
+// other programs) around the check, the prune and the append, so SMTP and
+// POP3 failures at once add one line, and an append never races a prune. The
+// prune rewrites in place as the original does: owner and mode stay.
 Result<bool> add_blocked_ip(const std::string& path, const BlockRequest& r, const PatternList& exempt,
                             std::time_t now) {
     if (r.ip.empty() || exempt.contains(r.ip, r.host, now)) return false;
-    PatternList current = PatternList::load(path, nullptr);
+    auto f = PlatformFile::open(path, FileOpen::ReadWriteCreate);
+    if (!f) return f.error();
+    if (!lock_whole(*f, FileLock::Exclusive)) return make_error(path + " stays locked", ErrorCode::Locked);
+    auto text = read_all(*f);
+    if (!text) return text.error();
+    PatternList current = PatternList::parse(*text, path, nullptr);
     if (const ListEntry* e = current.decide(r.ip)) {
         std::time_t exp = e->expires();
         if (exp == 0 || exp > now) return false;         // already blocked: no duplicate line
-        if (auto st = prune_expired(path, now); !st) return st.error();
+        std::string kept = without_expired(*text, now);
+        if (auto st = f->write_at(0, kept.data(), kept.size()); !st) return st.error();
+        if (auto st = f->truncate(kept.size()); !st) return st.error();
+        *text = std::move(kept);
     }
-    auto f = PlatformFile::open(path, FileOpen::AppendCreate);
-    if (!f) return f.error();
-    if (auto st = f->append(block_line(r, now)); !st) return st.error();
+    const std::string line = block_line(r, now);
+    if (auto st = f->write_at(text->size(), line.data(), line.size()); !st) return st.error();
     return true;
 }
 

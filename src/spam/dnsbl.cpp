@@ -41,7 +41,8 @@ Decision Dnsbl::on_connect(const SessionInfo& s, DnsblListing& l) {
              d);
     Decision r = Decision::refuse(550, "5.7.1", "Mail from " + s.ip + " refused due to listing at " + l.dnsbl, true);
     r.notes = std::move(d.notes);
-    r.note(LogLevel::Notice, "!REFUSED SESSION from blacklisted server (" + std::to_string(++refused_) + " total)");
+    r.note(LogLevel::Notice, "!REFUSED SESSION from blacklisted server (" + std::to_string(++refused_) + " total)",
+           false);
     return r;
 }
 

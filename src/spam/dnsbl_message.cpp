@@ -39,6 +39,19 @@ std::optional<Relay> relay_of(const std::string& value) {
     return r;
 }
 
+// The sender as the original's log lines name it: "<address>", or
+// "'name' <address>" when the From: name is not the address itself.
+std::string sender_info(const NamedAddress& from) {
+    if (from.name.empty() || from.name == from.address) return "<" + from.address + ">";
+    return "'" + from.name + "' <" + from.address + ">";
+}
+
+bool has_subject(std::string_view header) {
+    for (const HeaderField& f : header_fields(header))
+        if (iequals(f.name, "SUBJECT")) return true;
+    return false;
+}
+
 } // namespace
 
 std::string tagged_header(std::string_view header, const std::string& subject_tag, const std::string& header_name,
@@ -67,12 +80,13 @@ std::string tagged_header(std::string_view header, const std::string& subject_ta
 
 std::optional<DnsblListing> Dnsbl::received_listing(std::string_view header, Decision& d) {
     int asked = 0;
+    const auto deadline = lookup_->deadline();                      // one budget for all relays
     for (const HeaderField& f : header_fields(header)) {                            // SMTP-185
         if (!iequals(f.name, "RECEIVED")) continue;
         auto relay = relay_of(f.value);
         if (!relay) continue;
         if (++asked > kMaxReceivedChecked) break;
-        DnsblOutcome o = lookup_->lookup(relay->ip, relay->host);
+        DnsblOutcome o = lookup_->lookup(relay->ip, relay->host, deadline);
         note_problems(o, d);
         if (!o.hit) continue;
         d.note(LogLevel::Notice, "[" + relay->ip + "] BLACKLISTED SERVER on " + o.hit->dnsbl + ": " + relay->host +
@@ -106,10 +120,13 @@ Decision Dnsbl::on_header(const SessionInfo& s, DnsblListing& l, std::string_vie
     marks.spam = true;                                                              // SMTP-186, SMTP-246
     // SMTP-246: a listing found only in a Received: header does not tag the subject.
     marks.header = tagged_header(marks.header, l.via_received ? std::string() : settings_.subject, settings_.header, l);
+    if (!l.via_received && !settings_.subject.empty() && has_subject(header))
+        d.note(LogLevel::Notice, "TAGGED MAIL SUBJECT from blacklisted server with: " + settings_.subject);
     if (!settings_.header.empty())
-        d.note(LogLevel::Notice, "!TAGGED MAIL HEADER from blacklisted server with: " + settings_.header, false);
+        d.note(LogLevel::Notice, "TAGGED MAIL HEADER from blacklisted server with: " + settings_.header);
     if (!settings_.header.empty() || !settings_.subject.empty())
-        spam_log(s, {"", "TAGGED", "Listed on " + l.dnsbl + " as " + l.result, "", "", s.last_rcpt, s.reverse_path}, d);
+        spam_log(s, {"", "TAGGED", "Listed on " + l.dnsbl + " as " + l.result, "", l.ip, s.last_rcpt, s.reverse_path},
+                 d);
     return d;
 }
 
@@ -132,13 +149,13 @@ Decision Dnsbl::on_store(const SessionInfo& s, DnsblListing& l, std::string_view
     if (s.authenticated) return d;                                                  // ours: SMTP-193
     std::time_t now = std::time(nullptr);
     if (auto added = hashes_.find(body)) {                                          // SMTP-192
-        NamedAddress sender = AntiSpam::sender_of(s, header);
-        d.note(LogLevel::Notice, "Message from <" + sender.address + "> IP (" + s.ip +
-                                     ") found in SPAM database (added on " +
-                                     system_time_text(*added, settings_.sys_settings) + ")", false);
-        spam_log(s, {"", "IGNORED", "Message body found in SPAM database", "", "", s.last_rcpt, s.reverse_path}, d);
-        return discard_with(std::move(d)).note(LogLevel::Notice, "!IGNORED SPAM MESSAGE from <" + sender.address +
-                                                                     "> to <" + s.last_rcpt + "> (" +
+        const std::string sender = sender_info(AntiSpam::sender_of(s, header));
+        const std::string found = "TEXT_BODY (hash) found in SPAM database (added on " +
+                                  system_time_text(*added, settings_.sys_settings) + ")";
+        d.note(LogLevel::Notice, "Message from " + sender + " " + found);
+        spam_log(s, {"", "IGNORED", found, "", "", s.last_rcpt, s.reverse_path}, d);
+        return discard_with(std::move(d)).note(LogLevel::Notice, "!IGNORED SPAM MESSAGE from " + sender + " to <" +
+                                                                     s.last_rcpt + "> (" +
                                                                      std::to_string(++ignored_) + " total)");
     }
     if (listed && settings_.has(mail_opt::DNSBL_SPAMHASH))                          // SMTP-249
@@ -146,8 +163,10 @@ Decision Dnsbl::on_store(const SessionInfo& s, DnsblListing& l, std::string_view
             d.note(LogLevel::Error, "!ERROR " + st.error().message + " adding to the SPAM database");
     if (!listed || !settings_.has(mail_opt::DNSBL_IGNORE)) return d;                // SMTP-245
     std::string reason = "Listed on " + listing.dnsbl + " as " + listing.result;
-    d.note(LogLevel::Notice, "!IGNORED MAIL from server: " + reason + " (" + std::to_string(++ignored_) + " total)");
-    spam_log(s, {"", "IGNORED", reason, "", "", s.last_rcpt, s.reverse_path}, d);
+    d.note(LogLevel::Notice, "!IGNORED MAIL from " + sender_info(AntiSpam::sender_of(s, header)) + " to <" +
+                                 s.last_rcpt + "> from server: " + reason + " (" + std::to_string(++ignored_) +
+                                 " total)");
+    spam_log(s, {"", "IGNORED", reason, "", listing.ip, s.last_rcpt, s.reverse_path}, d);
     return discard_with(std::move(d));
 }
 

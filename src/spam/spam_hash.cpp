@@ -2,6 +2,7 @@
 #include "spam/spam_hash.h"
 
 #include "msgbase/hash_record.h"
+#include "spam/whole_file_lock.h"
 #include "util/platform_file.h"
 
 #include <chrono>
@@ -18,18 +19,6 @@ smb::HashRecord body_hash(const TextPieces& body, std::time_t now) {
     for (const smb::HashRecord& h : smb::message_hashes(smb::MessageHeader{}, body, uint32_t(now)))
         if (h.source == smb::hash_source::BODY) return h;
     return {};
-}
-
-// The whole file for a bounded while: another session appending
-// holds it for one write.
-bool lock_whole(PlatformFile& f, FileLock kind) {
-    for (int i = 0; i < 100; ++i) {
-        auto r = f.try_lock(0, 0, kind);
-        if (!r) return false;
-        if (*r != LockTry::Busy) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return false;
 }
 
 // The record of `wanted`'s hash in the open file, if any.

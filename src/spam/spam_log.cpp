@@ -27,7 +27,7 @@ void log_spam_event(const std::string& logs_dir, uint32_t sys_settings, const Se
                     Decision& d) {                                                  // SMTP-236
     e.protocol = s.protocol;
     e.host = s.host;
-    e.ip = s.ip;
+    if (e.ip.empty()) e.ip = s.ip;       // a Received: relay's listing names the relay (SMTP-239)
     if (auto st = append_spam_log(logs_dir, e, sys_settings, std::time(nullptr)); !st)
         d.note(LogLevel::Error, "!ERROR " + st.error().message + " writing spam.log");
 }

@@ -8,6 +8,7 @@
 #include "util/result.h"
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,7 +25,10 @@ struct DnsblAnswer {
 
 class DnsblCache {
 public:
-    explicit DnsblCache(Database& db, WallClock clock = system_seconds) : db_(db), clock_(std::move(clock)) {}
+    // At most `max_rows` answers are kept: a client naming many relays in
+    // Received: lines must not grow the state database without bound.
+    explicit DnsblCache(Database& db, WallClock clock = system_seconds, int64_t max_rows = 20000)
+        : db_(db), clock_(std::move(clock)), max_rows_(max_rows) {}
 
     Status put(std::string_view ip, std::string_view zone, bool listed, std::string_view result, uint32_t ttl_s);
     // The unexpired answer, if any.
@@ -32,10 +36,20 @@ public:
     // Drops expired answers; returns how many.
     Result<int64_t> prune();
     Status clear();
+    Result<int64_t> size();
 
 private:
+    // Every kPruneEvery writes or once a minute: expired rows out, then the
+    // soonest to expire beyond max_rows_.
+    Status maybe_prune();
+    Status write(std::string_view ip, std::string_view zone, bool listed, std::string_view result, uint32_t ttl_s);
+
     Database& db_;
     WallClock clock_;
+    int64_t max_rows_;
+    std::mutex mu_;                 // guards the two counters below
+    uint32_t writes_ = 0;
+    int64_t last_prune_ = 0;
 };
 
 } // namespace sbbs

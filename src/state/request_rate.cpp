@@ -60,11 +60,17 @@ std::optional<RateDenial> RequestRateLimiter::request(const std::string& ip, con
     if (max == 0 || period_s == 0) return std::nullopt;                              // SMTP-52
     const std::string key = rate_limit_key(ip, rl);
     std::lock_guard<std::mutex> lock(mu_);
-    if (buckets_.size() >= kSweepKeys || now - last_sweep_ >= std::time_t(period_s)) sweep(now, period_s);
+    // A full sweep walks every key: once a period, or once a second (or when
+    // the keys doubled since) while there are many.
+    const bool many = buckets_.size() >= kSweepKeys && (now != last_sweep_ || buckets_.size() >= 2 * swept_size_);
+    if (many || now - last_sweep_ >= std::time_t(period_s)) sweep(now, period_s);
+    if (buckets_.size() >= kMaxKeys && !buckets_.contains(key)) evict_oldest();
     Bucket& b = buckets_[key];
-    while (!b.times.empty() && now - b.times.front() >= std::time_t(period_s)) b.times.pop_front();
-    if (b.times.size() < max) {
-        b.times.push_back(now);
+    expire(b, now, period_s);
+    if (b.allowed < max) {
+        if (b.times.empty() || b.times.back().first != now) b.times.emplace_back(now, 0);
+        ++b.times.back().second;
+        ++b.allowed;
         return std::nullopt;
     }
     ++b.denials;
@@ -72,13 +78,39 @@ std::optional<RateDenial> RequestRateLimiter::request(const std::string& ip, con
     return RateDenial{key, b.denials, key == ip ? size_t(1) : b.denied_ips.size()};
 }
 
+void RequestRateLimiter::expire(Bucket& b, std::time_t now, uint32_t period_s) {
+    auto live = b.times.begin();
+    for (; live != b.times.end() && now - live->first >= std::time_t(period_s); ++live) b.allowed -= live->second;
+    b.times.erase(b.times.begin(), live);
+}
+
 void RequestRateLimiter::sweep(std::time_t now, uint32_t period_s) {
     last_sweep_ = now;
     for (auto it = buckets_.begin(); it != buckets_.end();) {
-        auto& times = it->second.times;
-        while (!times.empty() && now - times.front() >= std::time_t(period_s)) times.pop_front();
-        it = times.empty() ? buckets_.erase(it) : std::next(it);
+        expire(it->second, now, period_s);
+        it = it->second.times.empty() ? buckets_.erase(it) : std::next(it);
     }
+    swept_size_ = buckets_.size();
+}
+
+void RequestRateLimiter::evict_oldest() {
+    std::vector<std::time_t> last;
+    last.reserve(buckets_.size());
+    for (const auto& [key, b] : buckets_) last.push_back(b.times.empty() ? 0 : b.times.back().first);
+    const size_t drop = buckets_.size() - kMaxKeys * 3 / 4;
+    std::nth_element(last.begin(), last.begin() + drop - 1, last.end());
+    const std::time_t cutoff = last[drop - 1];
+    size_t dropped = 0;
+    for (auto it = buckets_.begin(); it != buckets_.end() && dropped < drop;) {
+        const std::time_t t = it->second.times.empty() ? 0 : it->second.times.back().first;
+        if (t <= cutoff) {
+            it = buckets_.erase(it);
+            ++dropped;
+        } else {
+            ++it;
+        }
+    }
+    swept_size_ = buckets_.size();
 }
 
 size_t RequestRateLimiter::keys() const {

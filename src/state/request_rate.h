@@ -11,13 +11,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <ctime>
-#include <deque>
 #include <functional>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace sbbs {
 
@@ -50,19 +51,30 @@ public:
                                       uint32_t period_s, std::time_t now);
     size_t keys() const;
 
+    // Keys remembered at most: past it the least recently active go first
+    // (a spread of client addresses must not grow memory without bound).
+    static constexpr size_t kMaxKeys = 65536;
+
 private:
     struct Bucket {
-        std::deque<std::time_t> times;     // at most `max` of them
+        // The seconds of the allowed requests in the window, with how many
+        // fell in each: at most `max` requests and `period_s` entries.
+        std::vector<std::pair<std::time_t, uint32_t>> times;
+        uint32_t allowed = 0;              // the sum of the counts
         uint32_t denials = 0;
         std::set<std::string> denied_ips;  // bounded by the subnet's size and kMaxMembers
     };
+    static void expire(Bucket& b, std::time_t now, uint32_t period_s);
     // Forgets idle keys (none of their requests in the window): they start
     // over, denials included, as in the original's clean-up.
     void sweep(std::time_t now, uint32_t period_s);
+    // Down to 3/4 of kMaxKeys, least recently active first.
+    void evict_oldest();
 
     mutable std::mutex mu_;
     std::unordered_map<std::string, Bucket> buckets_;
     std::time_t last_sweep_ = 0;
+    size_t swept_size_ = 0;                // keys left by the last sweep
 };
 
 } // namespace sbbs

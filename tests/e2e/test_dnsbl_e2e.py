@@ -57,6 +57,7 @@ class Dnsbl(ServerCase):
         self.assertTrue(self.srv.wait_output(r"\[127\.0\.0\.2\] BLACKLISTED SERVER on first\.test  \(first zone\): "
                                              r"spammer\.example = 127\.0\.0\.10"), self.srv.output[-3000:])
         self.assertTrue(self.srv.wait_output(r"!REFUSED SESSION from blacklisted server \(1 total\)"))
+        self.assertNotIn("] !REFUSED SESSION", self.srv.output)       # REVIEW-6: no [ip], as the original
         log = self.read("data", "spam.log")
         self.assertIn("SPAM SESSION REFUSED on ", log)
         self.assertIn("Host: spammer.example [127.0.0.2]\r\n", log)
@@ -87,6 +88,9 @@ class Dnsbl(ServerCase):
         log = self.read("data", "spam.log")
         self.assertEqual(log.count("SPAM TAGGED on "), 1, log)
         self.assertIn("Reason: Listed on bl.test as 127.0.0.2\r\n", log)
+        # REVIEW-6: the original's two lines, without "!"
+        self.assertTrue(self.srv.wait_output(r"\[127\.0\.0\.2\] TAGGED MAIL SUBJECT from blacklisted server with: SPAM"))
+        self.assertTrue(self.srv.wait_output(r"\[127\.0\.0\.2\] TAGGED MAIL HEADER from blacklisted server with: X-DNSBL"))
 
     def test_ignore_discards_the_message(self):
         """SMTP-194 SMTP-245: DNSBL_IGNORE answers 250 and stores nothing; spam.log IGNORED"""
@@ -97,7 +101,9 @@ class Dnsbl(ServerCase):
         self.assertEqual([m.get(SUBJECT) for m in msgs], [b"clean"])
         self.assertIn("Reason: Listed on bl.test as 127.0.0.2\r\n", self.read("data", "spam.log"))
         self.assertIn("SPAM IGNORED on ", self.read("data", "spam.log"))
-        self.assertTrue(self.srv.wait_output(r"!IGNORED MAIL from server: Listed on bl\.test as 127\.0\.0\.2"))
+        self.assertTrue(self.srv.wait_output(                            # REVIEW-6: the original's text
+            r"!IGNORED MAIL from 'Alice' <alice@example\.org> to <sysop@testbbs\.example> from server: "
+            r"Listed on bl\.test as 127\.0\.0\.2 \(1 total\)"))
 
     def test_baduser_refuses_recipient_unless_a_spam_bait_cleared_the_flag(self):
         """SMTP-114 SMTP-244 SMTP-111 SMTP-250: 550 and close at RCPT; after a spam-bait recipient the listing no longer applies"""
@@ -108,6 +114,9 @@ class Dnsbl(ServerCase):
         code, text = s.rcpt(USER)
         self.assertEqual((code, text.decode()), (550, "5.7.1 Mail from 127.0.0.2 refused due to listing at bl.test"))
         self.assertIn("SPAM REFUSED on ", self.read("data", "spam.log"))
+        # REVIEW-4: spam.log names the recipient refused, here the first one.
+        self.assertIn("From: <alice@example.org> to: %s\r\nReason: Listed on bl.test as 127.0.0.2\r\n" % USER,
+                      self.read("data", "spam.log"))
         s = self.smtp(source=LISTED)
         s.ehlo("client.example.org")
         s.mail("alice@example.org")
@@ -127,6 +136,21 @@ class Dnsbl(ServerCase):
         self.assertIn(b"X-DNSBL: 127.0.0.9 is listed on bl.test as 127.0.0.9", relayed.all(RFC822HEADER))
         self.assertFalse(direct.attr & ATTR_SPAM, "the Received: listing is for its message only")
         self.assertTrue(self.srv.wait_output(r"\[127\.0\.0\.9\] BLACKLISTED SERVER on bl\.test: relay\.example = "))
+        self.assertIn(" [127.0.0.9]\r\n", self.read("data", "spam.log"))   # REVIEW-6: the relay's IP, as the original
+
+    def test_received_header_listing_of_a_refused_message_does_not_reach_the_next_transaction(self):
+        """REVIEW-5 SMTP-239 SMTP-189 SMTP-244: a message refused after its Received: check leaves no listing behind"""
+        self.start(LOCAL_ONLY + " | DNSBL_CHKRECVHDRS | DNSBL_BADUSER")
+        s = self.smtp(source=CLEAN)
+        s.ehlo("client.example.org")
+        s.mail("alice@example.org")
+        self.assertEqual(s.rcpt(USER)[0], 250)
+        msg = ("Received: from relay.example (relay.example [127.0.0.9]) by mx.example\r\n"
+               "From: \"bob@other.example\" <alice@example.org>\r\nSubject: mismatched\r\n\r\nhi\r\n")
+        self.assertEqual(s.data(msg.encode())[0], 554)                  # SMTP-189
+        s.mail("alice@example.org")
+        self.assertEqual(s.rcpt(USER)[0], 250)
+        s.quit()
 
     def test_spam_hash_drops_the_same_body_from_a_clean_client(self):
         """SMTP-192 SMTP-249 SMTP-242 FMT-104: DNSBL_SPAMHASH writes data/spam.hash; the same body later is discarded"""
@@ -137,8 +161,9 @@ class Dnsbl(ServerCase):
         self.assertEqual(self.send(CLEAN, message("second", body)), {})
         self.send(CLEAN, message("other", b"hello\r\n"))
         self.assertEqual([m.get(SUBJECT) for m in self.mail_base()], [b"SPAM: first", b"other"])
-        self.assertTrue(self.srv.wait_output(r"found in SPAM database"))
-        self.assertIn("Reason: Message body found in SPAM database", self.read("data", "spam.log"))
+        self.assertTrue(self.srv.wait_output(                            # REVIEW-6: the original's text
+            r"Message from 'Alice' <alice@example\.org> TEXT_BODY \(hash\) found in SPAM database \(added on "))
+        self.assertIn("Reason: TEXT_BODY (hash) found in SPAM database (added on ", self.read("data", "spam.log"))
 
     def test_throttle_pauses_each_line_of_a_listed_client(self):
         """SMTP-41 SMTP-248: DNSBL_THROTTLE: a second after each line of a listed client"""
@@ -160,6 +185,9 @@ class Dnsbl(ServerCase):
         self.assertEqual(s.rcpt(USER)[0], 452)
         self.assertEqual(s.rcpt("x@remote.example")[0], 452)
         s.close()
+        # REVIEW-4: the recipient refused, not the last one accepted.
+        self.assertIn("From: <alice@example.org> to: x@remote.example\r\nReason: Maximum recipient count (1)\r\n",
+                      self.read("data", "spam.log"))
         s = self.smtp(source=CLEAN)
         s.ehlo("client.example.org")
         s.mail("alice@example.org")
@@ -203,3 +231,22 @@ class SilentDnsbl(ServerCase):
             self.assertLess(r, bound, "session %d took %.1f s" % (i, r))
         self.assertEqual(len(self.mail_base()), 20)
         self.assertTrue(self.srv.wait_output(r"DNSBL look-up of \S+\.bl\.test failed"))
+
+    def test_four_silent_zones_and_eight_received_relays_cost_one_budget_per_check(self):
+        """REVIEW-2 SMTP-237 SMTP-185: 4 zones on a DNS server that never answers and 8 Received: relays: each check (connect, end of data) stops after one budget (timeout x tries), a zone that failed rests; the mail is accepted"""
+        dns = dns_namespace.SilentDns()
+        self.addCleanup(dns.stop)
+        dns_namespace.start_server(self, dns.addr, LOCAL_ONLY + " | DNSBL_CHKRECVHDRS")
+        with open(self.srv.install.path("ctrl", "dns_blacklist.cfg"), "w") as f:
+            f.write("a.test\nb.test\nc.test\nd.test\n")
+        budget = 3 * 2                                                 # session_resolver_options(): 3 s x 2 tries
+        bound = 4 * budget + 5      # two checks, each at most its budget plus the query under way
+        extra = "".join("Received: from r%d.example (r%d.example [127.0.1.%d]) by mx.example\r\n" % (i, i, i)
+                        for i in range(8))
+        start = time.monotonic()
+        s = smtplib.SMTP("127.0.0.1", self.srv.ports["SMTPPort"], timeout=bound, source_address=(CLEAN, 0))
+        s.sendmail("alice@example.org", [USER], message("relayed", b"hi\r\n", extra=extra))
+        s.quit()
+        self.assertLess(time.monotonic() - start, bound)
+        self.assertEqual(len(self.mail_base()), 1)
+        self.assertTrue(self.srv.wait_output(r"DNSBL look-up of \S+ skipped"))

@@ -5,7 +5,9 @@
 
 #include <catch.hpp>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 #include <fstream>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -137,6 +139,7 @@ TEST_CASE("SMTP-220 SMTP-221 a written error file rejects and stops the chain", 
     CHECK(out.reply_lines == std::vector<std::string>{"554 no"});
     CHECK_FALSE(file_exists(r.s.path("after.ran")));
     CHECK(r.logged("!External mail processor (Reject) error: no"));
+    CHECK(r.logged("Message handled by external mail processor (Reject, 1 total)"));   // REVIEW-9
     CHECK_FALSE(file_exists(r.files.error));
 }
 
@@ -226,4 +229,17 @@ TEST_CASE("SMTP-129 SMTP-130 SMTP-133 CFG-163 the last matching non-pass-through
     std::vector<bool> none;
     CHECK_FALSE(chain.match_recipient("other", "other@bbs", {}, none));
     CHECK(none == std::vector<bool>{false, false, false, false});
+}
+
+TEST_CASE("REVIEW-8 SMTP-217 ours: the server stopping kills a running processor before its time limit", "[mailproc]") {
+    Scratch s;
+    std::atomic<bool> stop{false};
+    std::thread stopper([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        stop = true;
+    });
+    auto slow = run_child({s.script("slow", "sleep 3\nexit 0\n")}, std::chrono::milliseconds(20000), &stop);
+    stopper.join();
+    REQUIRE(slow.ok());
+    CHECK(slow->timed_out);            // killed: had the stop been ignored it would end by itself, status 0
 }

@@ -3,6 +3,9 @@
 #include "spam_test_support.h"
 
 #include <regex>
+#include <sys/stat.h>
+#include <thread>
+#include <vector>
 
 using namespace sbbs;
 using namespace sbbs::spam;
@@ -50,4 +53,34 @@ TEST_CASE("CFG-134 hostile values cannot add list lines or metadata items", "[sp
     CHECK(line.find('\n') == line.size() - 1);
     CHECK(line.find("\th=evil^J*^Iq=1\n") != std::string::npos);
     CHECK(line.find("\tu=<a^Ib@c>") != std::string::npos);
+}
+
+TEST_CASE("REVIEW-7 CFG-134 sessions adding one address at once write one line; a prune keeps the file's mode",
+          "[spam]") {
+    test::SpamInstall inst;
+    const std::string path = inst.path("text/ip.can");
+    const std::time_t now = std::time(nullptr);
+    inst.write("text/ip.can", "; blocked\n192.0.2.1\tt=20200101T000000Z\te=20200102T000000Z\n");
+    REQUIRE(::chmod(path.c_str(), 0640) == 0);
+    PatternList none;
+    CHECK(*add_blocked_ip(path, BlockRequest{"192.0.2.1", "", "SMTP", "again", "", 0}, none, now));
+    struct stat st {};
+    REQUIRE(::stat(path.c_str(), &st) == 0);
+    CHECK((st.st_mode & 0777) == 0640);
+    for (int round = 0; round < 20; ++round) {
+        const std::string ip = "198.51.100." + std::to_string(round);
+        std::vector<std::thread> sessions;
+        for (int t = 0; t < 8; ++t)
+            sessions.emplace_back([&] { (void)add_blocked_ip(path, BlockRequest{ip, "", "POP3", "x", "", 0}, none, now); });
+        for (auto& s : sessions) s.join();
+    }
+    const std::string text = inst.read("text/ip.can");
+    for (int round = 0; round < 20; ++round) {
+        const std::string line = "198.51.100." + std::to_string(round) + "\t";
+        size_t count = 0;
+        for (size_t at = text.find(line); at != std::string::npos; at = text.find(line, at + 1))
+            count += at == 0 || text[at - 1] == '\n';
+        CHECK(count == 1);
+    }
+    CHECK(text.find("e=20200102T000000Z") == std::string::npos);
 }

@@ -8,6 +8,7 @@
 #include "spam_test_support.h"
 
 
+#include <chrono>
 #include <map>
 
 using namespace sbbs;
@@ -19,12 +20,15 @@ namespace {
 struct FakeResolver : Resolver {
     std::map<std::string, DnsAnswer<std::string>> answers;
     std::vector<std::string> asked;
+    std::chrono::steady_clock::duration* elapsed = nullptr;   // a silent zone costs 9 s of it
     DnsAnswer<MxRecord> mx(const std::string&) override { return {}; }
     DnsAnswer<std::string> addresses(const std::string&) override { return {}; }
     DnsAnswer<std::string> ptr(const std::string&) override { return {}; }
     DnsAnswer<std::string> a(const std::string& name) override {
         asked.push_back(name);
         auto it = answers.find(name);
+        if (it != answers.end() && it->second.status == DnsStatus::TempFail && elapsed)
+            *elapsed += std::chrono::seconds(9);
         if (it != answers.end()) return it->second;
         DnsAnswer<std::string> nx;
         nx.status = DnsStatus::NxDomain;
@@ -52,13 +56,17 @@ struct Fixture {
     std::unique_ptr<DnsblCache> cache;
     FakeResolver* resolver = nullptr;
     std::unique_ptr<DnsblLookup> lookup;
+    std::chrono::steady_clock::duration elapsed{};
 
     Fixture() {
         db = Database::open(install.path("data/state.db")).value();
         cache = std::make_unique<DnsblCache>(*db, [this] { return now; });
         auto r = std::make_unique<FakeResolver>();
         resolver = r.get();
-        lookup = std::make_unique<DnsblLookup>(install.paths.ctrl, 0, std::move(r), cache.get(), nullptr);
+        resolver->elapsed = &elapsed;
+        lookup = std::make_unique<DnsblLookup>(install.paths.ctrl, 0, std::move(r), cache.get(), nullptr,
+                                               std::chrono::seconds(10),
+                                               [this] { return std::chrono::steady_clock::time_point(elapsed); });
     }
 };
 
@@ -113,7 +121,31 @@ TEST_CASE("SMTP-237 a zone that does not answer is skipped and reported (fail op
     REQUIRE(o.problems.size() == 1);
     CHECK(o.problems[0].find("DNSBL look-up of 2.0.0.127.slow.test failed") == 0);
     (void)f.lookup->lookup("127.0.0.2", "h");
-    CHECK(f.resolver->asked.size() == 3);   // slow.test asked again, bl.test's NXDOMAIN cached
+    CHECK(f.resolver->asked.size() == 2);   // slow.test is down for a minute, bl.test's NXDOMAIN cached
+    f.elapsed += std::chrono::seconds(61);
+    (void)f.lookup->lookup("127.0.0.2", "h");
+    CHECK(f.resolver->asked.size() == 3);   // then asked again
+}
+
+TEST_CASE("REVIEW-2 SMTP-237 one time budget per check across zones and relays; a silent zone rests a minute",
+          "[spam][dnsbl]") {
+    Fixture f;
+    f.install.write("ctrl/dns_blacklist.cfg", "a.test\nb.test\nc.test\nd.test\n");
+    for (std::string z : {"a", "b", "c", "d"}) f.resolver->silent("2.0.0.127." + z + ".test");
+    DnsblOutcome o = f.lookup->lookup("127.0.0.2", "h");
+    CHECK_FALSE(o.hit);
+    CHECK(f.resolver->asked.size() == 2);               // 9 s + 9 s: the 10 s budget is spent
+    CHECK(f.elapsed <= std::chrono::seconds(18));
+    (void)f.lookup->lookup("127.0.0.2", "h");           // a and b rest, c is asked, d past the budget
+    CHECK(f.resolver->asked.size() == 4);
+    // A message's Received: relays share one budget.
+    f.elapsed += std::chrono::seconds(61);
+    f.resolver->asked.clear();
+    for (std::string n : {"3", "4", "5", "6"})
+        for (std::string z : {"a", "b", "c", "d"}) f.resolver->silent(n + ".0.0.127." + z + ".test");
+    const auto deadline = f.lookup->deadline();
+    for (std::string n : {"3", "4", "5", "6"}) (void)f.lookup->lookup("127.0.0." + n, "h", deadline);
+    CHECK(f.resolver->asked.size() == 2);
 }
 
 TEST_CASE("CFG-141 SMTP-240 exemptions by IP, host name and <sender>", "[spam][dnsbl]") {

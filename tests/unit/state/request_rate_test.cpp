@@ -58,3 +58,16 @@ TEST_CASE("SMTP-54: a subnet key counts the distinct IPs denied in it; idle keys
     CHECK_FALSE(limiter.request("192.0.2.1", rl, 1, 60, 2000));
     CHECK(limiter.request("192.0.2.1", rl, 1, 60, 2000)->denials == 1);
 }
+
+TEST_CASE("REVIEW-3 SMTP-52: 100k distinct keys keep the limiter bounded, oldest keys evicted first",
+          "[request_rate]") {
+    RequestRateLimiter limiter;
+    RateLimitSettings rl;
+    for (uint32_t i = 0; i < 100000; ++i) {
+        const std::string ip = "10." + std::to_string(i >> 16) + "." + std::to_string(i >> 8 & 255) + "." +
+                               std::to_string(i & 255);
+        (void)limiter.request(ip, rl, 1, 60, 1000 + i / 10000);   // all in one window
+    }
+    CHECK(limiter.keys() <= RequestRateLimiter::kMaxKeys);
+    CHECK(limiter.request("10.1.134.159", rl, 1, 60, 1010));   // the newest key (99999) is still known
+}
