@@ -63,6 +63,18 @@ def free_port(host="127.0.0.1"):
         return s.getsockname()[1]
 
 
+def free_ports(keys, host="127.0.0.1"):
+    """A distinct free port for each key: ports asked for one after another may
+    repeat once released, and two listeners on one port refuse to start."""
+    ports = {}
+    for k in keys:
+        p = free_port(host)
+        while p in ports.values():
+            p = free_port(host)
+        ports[k] = p
+    return ports
+
+
 class Install:
     """A temporary copy of a Synchronet install (the repo's sample by default)."""
 
@@ -135,7 +147,7 @@ class SbbsMail:
     def __init__(self, install=None, mail=None, global_=None, args=(), env=None):
         self.own_install = install is None
         self.install = install or Install()
-        self.ports = {k: free_port() for k in LISTENER_PORT_KEYS}
+        self.ports = free_ports(LISTENER_PORT_KEYS)
         for key, port in self.ports.items():
             self.install.set_ini("Mail", key, str(port))
         self.install.set_ini("Global", "Interface", "127.0.0.1")
