@@ -142,21 +142,31 @@ check-asan:
 	@scripts/deps.sh fuzz
 	@$(MAKE) --no-print-directory MODE=asan test
 
-# libFuzzer targets: tests/fuzz/<name>.cpp, each run for FUZZ_SECONDS.
+# libFuzzer targets: tests/fuzz/<name>.cpp, each run for FUZZ_SECONDS on its
+# seeds (tests/fuzz/seeds/<name>/) and the corpus it grew before; any crash,
+# leak, sanitizer report or timeout fails the run, its input kept under
+# build/fuzz/crash/. Each target's log is build/fuzz/logs/<name>.log.
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.cpp,%,$(wildcard tests/fuzz/*.cpp))
 fuzz:
 	@scripts/deps.sh fuzz
 	@$(MAKE) --no-print-directory MODE=fuzz fuzz-build
-	@set -e; for t in $(FUZZ_TARGETS); do \
+	@failed=; mkdir -p build/fuzz/crash build/fuzz/logs; for t in $(FUZZ_TARGETS); do \
 	  mkdir -p build/fuzz/corpus/$$t; \
-	  echo "fuzz $$t ($(FUZZ_SECONDS)s)"; \
-	  build/fuzz/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 build/fuzz/corpus/$$t $$(test -d tests/fuzz/seeds/$$t && echo tests/fuzz/seeds/$$t) 2>&1 | tail -n 3; \
-	done
+	  log=build/fuzz/logs/$$t.log; \
+	  if build/fuzz/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=1024 \
+	       -artifact_prefix=build/fuzz/crash/$$t- -print_final_stats=1 \
+	       build/fuzz/corpus/$$t $$(test -d tests/fuzz/seeds/$$t && echo tests/fuzz/seeds/$$t) >$$log 2>&1; then \
+	    echo "fuzz $$t: $$(sed -n 's/^stat::number_of_executed_units: *//p' $$log) runs in $(FUZZ_SECONDS)s, clean"; \
+	  else \
+	    tail -n 60 $$log; echo "fuzz $$t: FAILED (log $$log)"; failed="$$failed $$t"; \
+	  fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: failures in$$failed"; exit 1; fi
 fuzz-build: $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_TARGETS))
-$(BUILD)/fuzz/%: tests/fuzz/%.cpp $(call linklibs,server)
+$(BUILD)/fuzz/%: tests/fuzz/%.cpp $(wildcard tests/fuzz/*.h) $(call linklibs,server)
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+	$(CXX) $(CXXFLAGS) -Itests -Itests/support -Itests/unit -fsanitize=fuzzer -o $@ $(filter %.cpp %.a,$^) $(LDLIBS)
 
 # Benchmark programs: bench/<name>/*.cpp -> build/<mode>/bench/<name>.
 BENCH_PROGS := $(foreach d,$(wildcard bench/*/),$(if $(wildcard $(d)*.cpp),$(notdir $(patsubst %/,%,$(d)))))

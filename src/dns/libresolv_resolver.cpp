@@ -112,6 +112,58 @@ DnsAnswer<T> carry_failure(const DnsAnswer<std::string>& raw) {
 
 } // namespace
 
+DnsAnswer<MxRecord> parse_mx_answer(const std::string& msg) {
+    DnsAnswer<MxRecord> out;
+    out.status = DnsStatus::Ok;
+    bool parsed = each_answer(msg, [&](const ns_rr& rr, const ns_msg& h) {
+        if (ns_rr_type(rr) != ns_t_mx || ns_rr_rdlen(rr) < 3) return;
+        MxRecord r;
+        r.preference = ns_get16(ns_rr_rdata(rr));
+        r.host = rr_name(h, ns_rr_rdata(rr) + 2);
+        if (r.host.empty()) r.host = ".";   // the root: an RFC 7505 null MX
+        out.records.push_back(std::move(r));
+    });
+    if (!parsed) return {DnsStatus::TempFail, {}, "malformed DNS reply"};
+    std::stable_sort(out.records.begin(), out.records.end(),
+                     [](const MxRecord& x, const MxRecord& y) { return x.preference < y.preference; });
+    if (out.records.empty()) out.status = DnsStatus::NoData;
+    return out;
+}
+
+void append_address_answer(const std::string& msg, std::vector<std::string>& records) {
+    each_answer(msg, [&](const ns_rr& rr, const ns_msg&) {
+        if (ns_rr_type(rr) == ns_t_a && ns_rr_rdlen(rr) == 4)
+            records.push_back(ntop(AF_INET, ns_rr_rdata(rr)));
+        else if (ns_rr_type(rr) == ns_t_aaaa && ns_rr_rdlen(rr) == 16)
+            records.push_back(ntop(AF_INET6, ns_rr_rdata(rr)));
+    });
+}
+
+DnsAnswer<std::string> parse_ptr_answer(const std::string& msg) {
+    DnsAnswer<std::string> out;
+    out.status = DnsStatus::Ok;
+    each_answer(msg, [&](const ns_rr& rr, const ns_msg& h) {
+        if (ns_rr_type(rr) != ns_t_ptr) return;
+        auto n = rr_name(h, ns_rr_rdata(rr));
+        if (!n.empty()) out.records.push_back(std::move(n));
+    });
+    if (out.records.empty()) out.status = DnsStatus::NoData;
+    return out;
+}
+
+DnsAnswer<std::string> parse_a_answer(const std::string& msg) {
+    DnsAnswer<std::string> out;
+    out.status = DnsStatus::NoData;
+    each_answer(msg, [&](const ns_rr& rr, const ns_msg&) {
+        if (out.records.empty() && ns_rr_type(rr) == ns_t_a && ns_rr_rdlen(rr) == 4) {
+            out.records.push_back(ntop(AF_INET, ns_rr_rdata(rr)));
+            out.ttl = ns_rr_ttl(rr);       // the DNSBL cache keeps the answer this long
+            out.status = DnsStatus::Ok;
+        }
+    });
+    return out;
+}
+
 LibresolvResolver::LibresolvResolver(ResolverOptions options) : options_(std::move(options)) {
     if (!options_.server.empty()) {
         in_addr addr{};
@@ -199,21 +251,7 @@ ResolverOptions session_resolver_options() {
 DnsAnswer<MxRecord> LibresolvResolver::mx(const std::string& domain) {
     auto raw = query(domain, ns_t_mx);
     if (raw.status != DnsStatus::Ok) return carry_failure<MxRecord>(raw);
-    DnsAnswer<MxRecord> out;
-    out.status = DnsStatus::Ok;
-    bool parsed = each_answer(raw.records.front(), [&](const ns_rr& rr, const ns_msg& h) {
-        if (ns_rr_type(rr) != ns_t_mx || ns_rr_rdlen(rr) < 3) return;
-        MxRecord r;
-        r.preference = ns_get16(ns_rr_rdata(rr));
-        r.host = rr_name(h, ns_rr_rdata(rr) + 2);
-        if (r.host.empty()) r.host = ".";   // the root: an RFC 7505 null MX
-        out.records.push_back(std::move(r));
-    });
-    if (!parsed) return {DnsStatus::TempFail, {}, "malformed DNS reply"};
-    std::stable_sort(out.records.begin(), out.records.end(),
-                     [](const MxRecord& x, const MxRecord& y) { return x.preference < y.preference; });
-    if (out.records.empty()) out.status = DnsStatus::NoData;
-    return out;
+    return parse_mx_answer(raw.records.front());
 }
 
 DnsAnswer<std::string> LibresolvResolver::addresses(const std::string& host) {
@@ -228,12 +266,7 @@ DnsAnswer<std::string> LibresolvResolver::addresses(const std::string& host) {
             continue;
         }
         all_nx = false;
-        each_answer(raw.records.front(), [&](const ns_rr& rr, const ns_msg&) {
-            if (ns_rr_type(rr) == ns_t_a && ns_rr_rdlen(rr) == 4)
-                out.records.push_back(ntop(AF_INET, ns_rr_rdata(rr)));
-            else if (ns_rr_type(rr) == ns_t_aaaa && ns_rr_rdlen(rr) == 16)
-                out.records.push_back(ntop(AF_INET6, ns_rr_rdata(rr)));
-        });
+        append_address_answer(raw.records.front(), out.records);
     }
     if (!out.records.empty()) out.status = DnsStatus::Ok;
     else if (any_nx && all_nx) out.status = DnsStatus::NxDomain;
@@ -248,30 +281,13 @@ DnsAnswer<std::string> LibresolvResolver::ptr(const std::string& ip) {
     if (name.empty()) return {DnsStatus::NxDomain, {}, "not an IP address: " + ip};
     auto raw = query(name, ns_t_ptr);
     if (raw.status != DnsStatus::Ok) return raw;
-    DnsAnswer<std::string> out;
-    out.status = DnsStatus::Ok;
-    each_answer(raw.records.front(), [&](const ns_rr& rr, const ns_msg& h) {
-        if (ns_rr_type(rr) != ns_t_ptr) return;
-        auto n = rr_name(h, ns_rr_rdata(rr));
-        if (!n.empty()) out.records.push_back(std::move(n));
-    });
-    if (out.records.empty()) out.status = DnsStatus::NoData;
-    return out;
+    return parse_ptr_answer(raw.records.front());
 }
 
 DnsAnswer<std::string> LibresolvResolver::a(const std::string& name) {
     auto raw = query(name, ns_t_a);
     if (raw.status != DnsStatus::Ok) return raw;
-    DnsAnswer<std::string> out;
-    out.status = DnsStatus::NoData;
-    each_answer(raw.records.front(), [&](const ns_rr& rr, const ns_msg&) {
-        if (out.records.empty() && ns_rr_type(rr) == ns_t_a && ns_rr_rdlen(rr) == 4) {
-            out.records.push_back(ntop(AF_INET, ns_rr_rdata(rr)));
-            out.ttl = ns_rr_ttl(rr);       // the DNSBL cache keeps the answer this long
-            out.status = DnsStatus::Ok;
-        }
-    });
-    return out;
+    return parse_a_answer(raw.records.front());
 }
 
 std::string reverse_name(const std::string& ip) {

@@ -66,6 +66,13 @@ private:
 // so a name whose server never answers costs a session seconds (SEC-1).
 ResolverOptions session_resolver_options();
 
+// The answer section of a raw DNS reply message, as each query reads it;
+// public so the parsing can be fuzzed without a name server.
+DnsAnswer<MxRecord> parse_mx_answer(const std::string& msg);        // sorted by preference
+void append_address_answer(const std::string& msg, std::vector<std::string>& records);  // A and AAAA
+DnsAnswer<std::string> parse_ptr_answer(const std::string& msg);
+DnsAnswer<std::string> parse_a_answer(const std::string& msg);     // the first A, with its TTL
+
 // "1.2.3.4" -> "4.3.2.1.in-addr.arpa", IPv6 -> nibble form under ip6.arpa;
 // "" when `ip` is not an address.
 std::string reverse_name(const std::string& ip);

@@ -5,9 +5,9 @@
 #include "msgbase/codec.h"
 #include "msgbase/lzh.h"
 #include "msgbase/smb_base.h"
+#include "fuzz_temp_dir.h"
 
 #include <cstdint>
-#include <cstdio>
 #include <string>
 #include <unistd.h>
 
@@ -15,28 +15,18 @@ using namespace sbbs::smb;
 
 namespace {
 
-void write_file(const std::string& path, std::string_view bytes) {
-    FILE* f = std::fopen(path.c_str(), "wb");
-    if (!f) return;
-    std::fwrite(bytes.data(), 1, bytes.size(), f);
-    std::fclose(f);
-}
-
 void whole_base(std::string_view in) {
-    static const std::string dir = [] {
-        char tmpl[] = "/tmp/smbfuzz.XXXXXX";
-        const char* d = mkdtemp(tmpl);
-        return std::string(d ? d : "/tmp");
-    }();
-    std::string prefix = dir + "/b";
+    static const sbbs::fuzz::TempDir dir("smbfuzz");
+    if (!dir.ok()) return;
+    std::string prefix = dir.file("b");
     // Layout: u16 shd length, u16 sid length, then shd, sid, rest = sdt.
     if (in.size() < 4) return;
     size_t shd_len = std::min<size_t>(get16(in.data()), in.size() - 4);
     size_t sid_len = std::min<size_t>(get16(in.data() + 2), in.size() - 4 - shd_len);
     std::string_view body = in.substr(4);
-    write_file(prefix + ".shd", body.substr(0, shd_len));
-    write_file(prefix + ".sid", body.substr(shd_len, sid_len));
-    write_file(prefix + ".sdt", body.substr(shd_len + sid_len));
+    sbbs::fuzz::write_file(prefix + ".shd", body.substr(0, shd_len));
+    sbbs::fuzz::write_file(prefix + ".sid", body.substr(shd_len, sid_len));
+    sbbs::fuzz::write_file(prefix + ".sdt", body.substr(shd_len + sid_len));
     unlink((prefix + ".sha").c_str());
     unlink((prefix + ".sda").c_str());
     (void)check_base(prefix);
