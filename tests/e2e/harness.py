@@ -56,6 +56,16 @@ def _kill_leftovers():
 atexit.register(_kill_leftovers)
 
 
+def sanitized_binary(path=None):
+    """True when the binary under test is an AddressSanitizer build: its
+    quarantine and redzones make peak-memory figures meaningless."""
+    try:
+        with open(path or BIN, "rb") as f:
+            return b"__asan_init" in f.read()
+    except OSError:
+        return False
+
+
 def free_port(host="127.0.0.1"):
     """A loopback TCP port that was free a moment ago."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:

@@ -104,7 +104,7 @@ TEST_CASE("SEC-5 a body of millions of empty lines is sent without memory growin
     std::string text(8u << 20, '\n');   // 8 Mi bare LFs: the old per-line vector held 8 Mi strings (~256 MB)
     RecordingLink link(false);
     if (!reset_peak_rss() || peak_rss() == 0) {
-        WARN("no /proc/self/clear_refs or VmHWM here: peak memory not checked");
+        WARN("skipped: peak memory cannot be measured here (no clear_refs/VmHWM, or a sanitizer build)");
         return;
     }
     uint64_t before = peak_rss();
@@ -113,5 +113,7 @@ TEST_CASE("SEC-5 a body of millions of empty lines is sent without memory growin
     CHECK(out.any_sent());
     CHECK(link.data_bytes == 2 * text.size());
     CHECK(out.rcpt[0].lines == text.size());
-    CHECK(growth < text.size());
+    // The per-line vector cost ~32 bytes a line (32x this text); normalising
+    // bare LFs to CR LF may hold one copy of up to twice the text.
+    CHECK(growth < 4 * text.size());
 }
