@@ -4,6 +4,8 @@
 #include "harness.h"
 #include "stalling_server.h"
 
+#include "eventually.h"
+
 #include <catch.hpp>
 
 #include <chrono>
@@ -24,13 +26,6 @@ std::string big_body() {
     b.reserve(32u << 20);
     while (b.size() < (32u << 20)) b += line;
     return b;
-}
-template <typename F> bool eventually(F f, std::chrono::seconds limit) {
-    for (auto end = std::chrono::steady_clock::now() + limit; std::chrono::steady_clock::now() < end;) {
-        if (f()) return true;
-        std::this_thread::sleep_for(20ms);
-    }
-    return f();
 }
 } // namespace
 

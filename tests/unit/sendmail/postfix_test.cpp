@@ -11,6 +11,8 @@
 
 #include "skip.h"
 
+#include "eventually.h"
+
 #include <catch.hpp>
 
 #include <algorithm>
@@ -27,11 +29,7 @@ namespace {
 // its smtpd has finished with the connection, which may be a moment after our
 // side is done: wait for the line rather than race it (at most 10 s).
 bool postfix_logged(const PostfixServer& server, const std::string& text) {
-    for (int i = 0; i < 200; ++i) {
-        if (server.log().find(text) != std::string::npos) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
+    return test::eventually([&] { return server.log().find(text) != std::string::npos; }, std::chrono::seconds(10));
 }
 
 const char* kZone =

@@ -3,6 +3,8 @@
 
 #include "sendmail/sendmail_thread.h"
 
+#include "eventually.h"
+
 #include <catch.hpp>
 #include <chrono>
 #include <thread>
@@ -10,17 +12,6 @@
 using namespace sbbs;
 using namespace sbbs::test;
 using namespace std::chrono_literals;
-
-namespace {
-template <class F>
-bool eventually(F f) {
-    for (int i = 0; i < 200; ++i) {
-        if (f()) return true;
-        std::this_thread::sleep_for(10ms);
-    }
-    return false;
-}
-} // namespace
 
 TEST_CASE("SEND-7 SEND-11 the first scan happens at start; SEND-12 new mail triggers the next", "[sendmail]") {
     Harness h;

@@ -2,6 +2,8 @@
 // a capturing logger, a temp ctrl directory and a small line client.
 #pragma once
 
+#include "eventually.h"
+
 #include "config/settings.h"
 #include "log/logger.h"
 #include "net/socket.h"
@@ -123,16 +125,6 @@ inline std::string first_line(const Socket& s) {
     for (int i = 0; i < 50 && got.find("\r\n") == std::string::npos; ++i)
         got += read_all(s, std::chrono::milliseconds(100));
     return got.substr(0, got.find("\r\n") + 2);
-}
-
-// Polls `pred` for up to 5 s.
-template <class Pred>
-bool eventually(Pred pred) {
-    for (int i = 0; i < 500; ++i) {
-        if (pred()) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return pred();
 }
 
 } // inline namespace server_support
