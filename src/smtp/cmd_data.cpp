@@ -52,7 +52,7 @@ static std::string bare_cr_as_crlf(std::string line) {
 
 SmtpSession::Flow SmtpSession::receive_data(Spool& s) {
     bool in_header = tx_.kind == MailKind::Mail;                                      // SMTP-169
-    // MaxMsgSize 0 is "unlimited" (SMTP-2), but an SMB data field holds at most
+    // MaxMsgSize 0 is "unlimited" (CFG-65), but an SMB data field holds at most
     // 2 GiB (FMT-136: bit 31 of a length is invalid): past that, refuse (552).
     uint64_t max = cfg_->mail.max_msg_size ? cfg_->mail.max_msg_size : kSmbMaxBody;
     bool after_crlf = true;
