@@ -48,3 +48,44 @@ TEST_CASE("tls setup: configured files are relative to ctrl/ and never generated
     REQUIRE(generate_self_signed(files.cert, files.key, "x.example").ok());
     CHECK(prepare_tls(*cfg, log).ok());
 }
+
+TEST_CASE("ISSUE13-7 SMTP-85 tls setup: a generated certificate lives at most 398 days (testssl.sh grades longer as HIGH)") {
+    test::TempDir dir;
+    test::CaptureLogger log;
+    auto cfg = test::loopback_config(dir.path(), true);
+    REQUIRE(prepare_tls(*cfg, log).ok());
+    auto facts = read_certificate_facts(dir.path() + "tls-cert.pem");
+    REQUIRE(facts.ok());
+    CHECK(facts->self_signed);
+    CHECK(facts->days_left >= kSelfSignedDays - 1);
+    CHECK(facts->days_left <= 398);
+}
+
+TEST_CASE("ISSUE13-7 tls setup: a generated pair near its end or with a 10-year life is renewed at start or reload") {
+    test::TempDir dir;
+    test::CaptureLogger log;
+    auto cfg = test::loopback_config(dir.path(), true);
+    auto files = tls_files(*cfg);
+    int days = GENERATE(5, 3650);
+    REQUIRE(generate_self_signed(files.cert, files.key, "old.example", days).ok());
+    std::string old_cert = slurp(files.cert);
+    REQUIRE(prepare_tls(*cfg, log).ok());
+    CHECK(slurp(files.cert) != old_cert);
+    CHECK(log.contains("renewed the self-signed certificate"));
+    auto facts = read_certificate_facts(files.cert);
+    REQUIRE(facts.ok());
+    CHECK(facts->days_left >= kSelfSignedDays - 1);
+}
+
+TEST_CASE("ISSUE13-7 tls setup: a configured pair is never renewed, however close to its end") {
+    test::TempDir dir;
+    test::CaptureLogger log;
+    auto cfg = test::loopback_config(dir.path(), true);
+    cfg->mail.tls_cert_file = "mine.pem";
+    cfg->mail.tls_key_file = "mine.key";
+    auto files = tls_files(*cfg);
+    REQUIRE(generate_self_signed(files.cert, files.key, "mine.example", 5).ok());
+    std::string cert = slurp(files.cert);
+    REQUIRE(prepare_tls(*cfg, log).ok());
+    CHECK(slurp(files.cert) == cert);
+}
