@@ -40,7 +40,12 @@ def peer_fingerprint(tls_sock):
 
 
 def start_testssl(json_file, target, groups, starttls=None):
-    """testssl.sh in its own process group (so a timeout kills every child)."""
+    """testssl.sh in its own process group (so a timeout kills every child).
+    --fast only makes -f (forward secrecy), BEAST and -P use the local openssl
+    instead of raw sockets and list one preferred cipher: protocols (-p), the
+    weak cipher categories (-s: NULL, EXPORT, RC4, DES, 3DES) and the other
+    vulnerability checks still go through testssl.sh's own sockets, so they
+    see what the local OpenSSL could not offer."""
     args = [TESTSSL, "--quiet", "--color", "0", "--warnings", "off", "--fast", "--sneaky",
             "--connect-timeout", "10", "--openssl-timeout", "10", "--jsonfile", json_file] + list(groups)
     if starttls:

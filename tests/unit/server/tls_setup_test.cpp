@@ -1,9 +1,11 @@
 // TLS material: generated on first start under ctrl/, reused later, or configured.
 #include "server/tls_setup.h"
 #include "server_test_support.h"
+#include "skip.h"
 
 #include <catch.hpp>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -88,4 +90,25 @@ TEST_CASE("ISSUE13-7 tls setup: a configured pair is never renewed, however clos
     std::string cert = slurp(files.cert);
     REQUIRE(prepare_tls(*cfg, log).ok());
     CHECK(slurp(files.cert) == cert);
+}
+
+TEST_CASE("ISSUE13-7 tls setup: a CA-signed certificate at the default path is the sysop's and never renewed") {
+    test::TempDir dir;
+    test::CaptureLogger log;
+    auto cfg = test::loopback_config(dir.path(), true);
+    auto files = tls_files(*cfg);
+    REQUIRE(generate_self_signed(dir.path() + "ca.pem", dir.path() + "ca.key", "ca.example").ok());
+    // A leaf with 5 days left, signed by that CA: due for renewal were it ours.
+    std::string sign = "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=leaf -keyout '" +
+                       files.key + "' 2>/dev/null | openssl x509 -req -days 5 -CA '" + dir.path() + "ca.pem' -CAkey '" +
+                       dir.path() + "ca.key' -out '" + files.cert + "' >/dev/null 2>&1";
+    if (std::system(sign.c_str()) != 0) SBBS_SKIP("the openssl command cannot sign a test certificate");
+    auto facts = read_certificate_facts(files.cert);
+    REQUIRE(facts.ok());
+    CHECK_FALSE(facts->self_signed);
+    CHECK(facts->days_left < 6);
+    std::string cert = slurp(files.cert);
+    REQUIRE(prepare_tls(*cfg, log).ok());
+    CHECK(slurp(files.cert) == cert);
+    CHECK_FALSE(log.contains("renewed"));
 }
