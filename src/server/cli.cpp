@@ -48,8 +48,9 @@ std::string usage_text() {
            "\n"
            "TLS: [Mail] TLSCertFile and TLSKeyFile in ctrl/sbbs.ini name a PEM certificate\n"
            "(chain) and key, relative to ctrl/; without them a self-signed pair is created\n"
-           "as ctrl/tls-cert.pem and ctrl/tls-key.pem on first start.\n"
-           "Signals: SIGTERM/SIGINT stop the server, SIGHUP re-reads the configuration.\n";
+           "as ctrl/tls-cert.pem and ctrl/tls-key.pem on first start (renewed near its end).\n"
+           "Signals: SIGTERM/SIGINT stop the server, SIGHUP re-reads the configuration\n"
+           "and the TLS certificate and key (open sessions keep theirs).\n";
 }
 
 } // namespace sbbs

@@ -105,11 +105,26 @@ void Server::listen_on(Bound bound) {
     plan_ = std::move(bound.plan);
 }
 
+// ISSUE13-7: a reload (SIGHUP) re-reads the certificate and key, so new
+// sessions get a renewed pair while open ones keep the context they started
+// with. A pair that does not load leaves the one in use serving: a botched
+// renewal must not take TLS (and its listeners) away. The log names the file.
+std::shared_ptr<TlsContext> Server::reload_tls(const Config& next) {
+    auto fresh = prepare_tls(next, log_);
+    if (fresh) return *fresh;
+    auto running = tls();
+    if (running)
+        log_.log(LogLevel::Error, "!TLS: keeping the certificate in use, the new one does not load: " +
+                                      fresh.error().message);
+    else
+        log_.log(LogLevel::Critical, "!TLS support disabled: " + fresh.error().message);
+    return running;
+}
+
 Status Server::reload(ConfigPtr next) {
     ConfigPtr old = config();
-    auto tls = prepare_tls(*next, log_);
-    if (!tls) log_.log(LogLevel::Critical, "!TLS support disabled: " + tls.error().message);
-    auto plan = plan_listeners(next->mail, tls.ok());
+    std::shared_ptr<TlsContext> tls = reload_tls(*next);
+    auto plan = plan_listeners(next->mail, tls != nullptr);
     auto clash = check_listener_plan(plan, next->paths.sbbs_ini);
     if (!clash.empty()) return make_error(clash.front().text(), ErrorCode::Invalid);
     if (plan != requested_) {
@@ -129,7 +144,7 @@ Status Server::reload(ConfigPtr next) {
     sockopts_ = std::move(sockopts);
     config_ = std::move(next);
     lists_ = std::move(lists);
-    tls_ = tls ? *tls : nullptr;
+    tls_ = std::move(tls);
     return {};
 }
 

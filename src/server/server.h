@@ -39,7 +39,8 @@ public:
     bool start_cancelled() const { return stop_flag_.requested(); }
     // Swaps in a new snapshot; open sessions keep theirs. Listeners are
     // rebuilt only when the plan changed; on failure the old configuration
-    // and listeners stay (CFG-170).
+    // and listeners stay (CFG-170). The TLS pair is re-read; one that does
+    // not load leaves the running one in place (ISSUE13-7).
     Status reload(ConfigPtr next);
     // Stops accepting, tells sessions to end, joins every thread.
     void stop();
@@ -68,6 +69,7 @@ private:
     void run_session(SessionIo& io, const SessionContext& ctx);
     std::unique_ptr<SessionHandler> make_handler(ListenerKind kind) const;
     std::shared_ptr<TlsContext> tls() const;
+    std::shared_ptr<TlsContext> reload_tls(const Config& next);
 
     SessionHandlers handlers_;
     Logger& log_;

@@ -17,6 +17,23 @@ bool exists(const std::string& path) {
     return std::filesystem::exists(path, ec);
 }
 
+// A generated pair is renewed this long before it expires, so a server that
+// is restarted or reloaded (SIGHUP) now and then never serves a lapsed one.
+constexpr long kRenewDays = 30;
+
+// Why the default pair must be made now ("" = keep it). Only a self-signed
+// certificate is ever replaced: a sysop's own one at the default path stays.
+std::string default_pair_action(const TlsFiles& files) {
+    if (!(exists(files.cert) && exists(files.key))) return "generated a self-signed certificate";
+    auto facts = read_certificate_facts(files.cert);
+    if (!facts || !facts->self_signed) return "";   // an unreadable one is reported by the load
+    if (facts->days_left < kRenewDays)
+        return "renewed the self-signed certificate (" + std::to_string(facts->days_left) + " days left)";
+    if (facts->days_left > kSelfSignedDays)   // made by an older release with a 10-year life
+        return "renewed the self-signed certificate (" + std::to_string(facts->days_left) + " days left, too long)";
+    return "";
+}
+
 } // namespace
 
 TlsFiles tls_files(const Config& config) {
@@ -30,10 +47,11 @@ TlsFiles tls_files(const Config& config) {
 
 Result<std::shared_ptr<TlsContext>> prepare_tls(const Config& config, Logger& log) {
     TlsFiles files = tls_files(config);
-    if (!files.configured && !(exists(files.cert) && exists(files.key))) {
+    std::string action = files.configured ? "" : default_pair_action(files);
+    if (!action.empty()) {
         auto made = generate_self_signed(files.cert, files.key, config.mail.host_name);
         if (!made) return made.error();
-        log.log(LogLevel::Notice, "TLS: generated a self-signed certificate " + files.cert + " (key " +
+        log.log(LogLevel::Notice, "TLS: " + action + " " + files.cert + " (key " +
                                       files.key + "); configure TLSCertFile/TLSKeyFile to use your own");
     }
     auto ctx = TlsContext::from_pem(files.cert, files.key);

@@ -1,9 +1,11 @@
 // TLS material: generated on first start under ctrl/, reused later, or configured.
 #include "server/tls_setup.h"
 #include "server_test_support.h"
+#include "skip.h"
 
 #include <catch.hpp>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -47,4 +49,66 @@ TEST_CASE("tls setup: configured files are relative to ctrl/ and never generated
     CHECK(missing.error().message.find("mine.pem") != std::string::npos);
     REQUIRE(generate_self_signed(files.cert, files.key, "x.example").ok());
     CHECK(prepare_tls(*cfg, log).ok());
+}
+
+TEST_CASE("ISSUE13-7 SMTP-85 tls setup: a generated certificate lives at most 398 days (testssl.sh grades longer as HIGH)") {
+    test::TempDir dir;
+    test::CaptureLogger log;
+    auto cfg = test::loopback_config(dir.path(), true);
+    REQUIRE(prepare_tls(*cfg, log).ok());
+    auto facts = read_certificate_facts(dir.path() + "tls-cert.pem");
+    REQUIRE(facts.ok());
+    CHECK(facts->self_signed);
+    CHECK(facts->days_left >= kSelfSignedDays - 1);
+    CHECK(facts->days_left <= 398);
+}
+
+TEST_CASE("ISSUE13-7 tls setup: a generated pair near its end or with a 10-year life is renewed at start or reload") {
+    test::TempDir dir;
+    test::CaptureLogger log;
+    auto cfg = test::loopback_config(dir.path(), true);
+    auto files = tls_files(*cfg);
+    int days = GENERATE(5, 3650);
+    REQUIRE(generate_self_signed(files.cert, files.key, "old.example", days).ok());
+    std::string old_cert = slurp(files.cert);
+    REQUIRE(prepare_tls(*cfg, log).ok());
+    CHECK(slurp(files.cert) != old_cert);
+    CHECK(log.contains("renewed the self-signed certificate"));
+    auto facts = read_certificate_facts(files.cert);
+    REQUIRE(facts.ok());
+    CHECK(facts->days_left >= kSelfSignedDays - 1);
+}
+
+TEST_CASE("ISSUE13-7 tls setup: a configured pair is never renewed, however close to its end") {
+    test::TempDir dir;
+    test::CaptureLogger log;
+    auto cfg = test::loopback_config(dir.path(), true);
+    cfg->mail.tls_cert_file = "mine.pem";
+    cfg->mail.tls_key_file = "mine.key";
+    auto files = tls_files(*cfg);
+    REQUIRE(generate_self_signed(files.cert, files.key, "mine.example", 5).ok());
+    std::string cert = slurp(files.cert);
+    REQUIRE(prepare_tls(*cfg, log).ok());
+    CHECK(slurp(files.cert) == cert);
+}
+
+TEST_CASE("ISSUE13-7 tls setup: a CA-signed certificate at the default path is the sysop's and never renewed") {
+    test::TempDir dir;
+    test::CaptureLogger log;
+    auto cfg = test::loopback_config(dir.path(), true);
+    auto files = tls_files(*cfg);
+    REQUIRE(generate_self_signed(dir.path() + "ca.pem", dir.path() + "ca.key", "ca.example").ok());
+    // A leaf with 5 days left, signed by that CA: due for renewal were it ours.
+    std::string sign = "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=leaf -keyout '" +
+                       files.key + "' 2>/dev/null | openssl x509 -req -days 5 -CA '" + dir.path() + "ca.pem' -CAkey '" +
+                       dir.path() + "ca.key' -out '" + files.cert + "' >/dev/null 2>&1";
+    if (std::system(sign.c_str()) != 0) SBBS_SKIP("the openssl command cannot sign a test certificate");
+    auto facts = read_certificate_facts(files.cert);
+    REQUIRE(facts.ok());
+    CHECK_FALSE(facts->self_signed);
+    CHECK(facts->days_left < 6);
+    std::string cert = slurp(files.cert);
+    REQUIRE(prepare_tls(*cfg, log).ok());
+    CHECK(slurp(files.cert) == cert);
+    CHECK_FALSE(log.contains("renewed"));
 }
