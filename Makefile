@@ -143,26 +143,22 @@ check-asan:
 	@$(MAKE) --no-print-directory MODE=asan test
 
 # libFuzzer targets: tests/fuzz/<name>.cpp, each run for FUZZ_SECONDS on its
-# seeds (tests/fuzz/seeds/<name>/) and the corpus it grew before; any crash,
-# leak, sanitizer report or timeout fails the run, its input kept under
-# build/fuzz/crash/. Each target's log is build/fuzz/logs/<name>.log.
+# seeds (tests/fuzz/seeds/<name>/) and the corpus it grew before, FUZZ_JOBS
+# at a time (default: one per core, so CI's pass costs FUZZ_SECONDS x targets
+# / cores); any crash, leak, sanitizer report or timeout fails the run, its
+# input kept under build/fuzz/crash/. Each target's log is
+# build/fuzz/logs/<name>.log; scripts/fuzz-target.sh runs one.
 FUZZ_SECONDS ?= 20
+FUZZ_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.cpp,%,$(wildcard tests/fuzz/*.cpp))
 fuzz:
 	@scripts/deps.sh fuzz
 	@$(MAKE) --no-print-directory MODE=fuzz fuzz-build
-	@failed=; mkdir -p build/fuzz/crash build/fuzz/logs; for t in $(FUZZ_TARGETS); do \
-	  mkdir -p build/fuzz/corpus/$$t; \
-	  log=build/fuzz/logs/$$t.log; \
-	  if build/fuzz/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=1024 \
-	       -artifact_prefix=build/fuzz/crash/$$t- -print_final_stats=1 \
-	       build/fuzz/corpus/$$t $$(test -d tests/fuzz/seeds/$$t && echo tests/fuzz/seeds/$$t) >$$log 2>&1; then \
-	    echo "fuzz $$t: $$(sed -n 's/^stat::number_of_executed_units: *//p' $$log) runs in $(FUZZ_SECONDS)s, clean"; \
-	  else \
-	    tail -n 60 $$log; echo "fuzz $$t: FAILED (log $$log)"; failed="$$failed $$t"; \
-	  fi; \
-	done; \
-	if [ -n "$$failed" ]; then echo "fuzz: failures in$$failed"; exit 1; fi
+	@mkdir -p build/fuzz/logs; rm -f build/fuzz/logs/*.failed; \
+	printf '%s\n' $(FUZZ_TARGETS) | xargs -P $(FUZZ_JOBS) -I{} \
+	  sh -c 'scripts/fuzz-target.sh "$$1" $(FUZZ_SECONDS) || touch "build/fuzz/logs/$$1.failed"' _ {}; \
+	failed=$$(cd build/fuzz/logs && ls *.failed 2>/dev/null | sed 's/\.failed$$//' | tr '\n' ' '); \
+	if [ -n "$$failed" ]; then echo "fuzz: failures in $${failed% }"; exit 1; fi
 fuzz-build: $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_TARGETS))
 $(BUILD)/fuzz/%: tests/fuzz/%.cpp $(wildcard tests/fuzz/*.h) $(call linklibs,server)
 	@mkdir -p $(dir $@)

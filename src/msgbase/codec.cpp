@@ -173,9 +173,9 @@ std::string encode_fixed_part(const MessageHeader& h, uint16_t length) {
 
 Result<std::string> encode_header(const MessageHeader& h) {
     uint32_t len = computed_header_length(h);
-    if (len > 0xFFFF) return make_error("message header exceeds 64 KiB", ErrorCode::Invalid);
+    if (len > 0xFFFF) return make_error("message header exceeds 64 KiB", ErrorCode::TooLarge);
     for (auto& f : h.fields)
-        if (f.data.size() > 0xFFFF) return make_error("header field exceeds 64 KiB", ErrorCode::Invalid);
+        if (f.data.size() > 0xFFFF) return make_error("header field exceeds 64 KiB", ErrorCode::TooLarge);
     std::string o = encode_fixed_part(h, uint16_t(len));
     for (auto& d : h.dfields) { put16(o, d.type); put32(o, d.offset); put32(o, d.length); }
     for (auto& f : h.fields) { put16(o, f.type); put16(o, uint16_t(f.data.size())); o += f.data; }

@@ -33,7 +33,8 @@ public:
     // Send bytes as given (callers add CR LF).
     virtual bool write(std::string_view bytes) = 0;
     // True when unread input is already buffered (PIPELINING: flush replies
-    // only when the client waits; RFC 2920).
+    // only when the client waits; RFC 2920). The rest of a line reported
+    // TooLong does not count: its reply must not wait for that line's end.
     virtual bool input_pending() = 0;
     virtual Status start_tls() = 0;  // server side handshake
     virtual bool is_tls() const = 0;

@@ -176,6 +176,13 @@ bool SocketSessionIo::write_tls(std::string_view bytes) {
 
 bool SocketSessionIo::input_pending() {
     if (!socket_.valid()) return false;
+    // The rest of a line reported TooLong is dropped, not a command: a client
+    // still sending it is owed its reply now (issue #13), so input counts only
+    // once that line has ended and more follows it.
+    if (skipping_) {
+        size_t nl = buffer_.find('\n', head_);
+        return nl != std::string::npos && nl + 1 < buffer_.size();
+    }
     if (buffer_.size() > head_ || (ssl_ && SSL_pending(ssl_) > 0)) return true;
     return wait_for(socket_.fd(), POLLIN, 0) == Wait::Ready;
 }

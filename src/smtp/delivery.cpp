@@ -199,7 +199,10 @@ SmtpSession::Flow SmtpSession::store_mail(const ParsedHeader& p, const TextPiece
     if (!stored.ok()) {
         const Error& e = stored.error();
         log_client(LogLevel::Error, "!ERROR saving message: " + e.message);
-        if (e.code == ErrorCode::DiskFull) reply({452, "4.3.1", "Insufficient system storage"});
+        // SMTP-184: a header too large for the SMB header (with each field's
+        // overhead, so it can pass the 65535-byte check on the received text).
+        if (e.code == ErrorCode::DiskFull || e.code == ErrorCode::TooLarge)
+            reply({452, "4.3.1", "Insufficient system storage"});
         else reply({451, "4.3.0", "ERROR (" + e.message + ") saving message"});
         return Flow::Continue;
     }

@@ -12,7 +12,8 @@ namespace sbbs {
 // What failed, in words a sysop can act on ("data/mail.shd: bad header id").
 // `code` is an optional machine-readable kind for callers that must branch
 // on it (e.g. ErrorCode::Locked to retry, ErrorCode::DiskFull for 452).
-enum class ErrorCode { Generic, NotFound, Locked, Corrupt, DiskFull, Io, Invalid, Denied };
+// TooLarge: over a limit of the format (an SMB header's 64 KiB), not of the disk.
+enum class ErrorCode { Generic, NotFound, Locked, Corrupt, DiskFull, Io, Invalid, Denied, TooLarge };
 
 struct Error {
     std::string message;

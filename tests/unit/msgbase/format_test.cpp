@@ -55,6 +55,14 @@ TEST_CASE("FMT-1 FMT-2 FMT-3 FMT-4 FMT-5 FMT-18 FMT-20 FMT-21 an encoded header 
     CHECK_FALSE(encode_header(big).ok());
 }
 
+TEST_CASE("ISSUE13-8 SMTP-184 a header over the SMB 64 KiB is refused as too large, not as invalid") {
+    MessageHeader big;
+    for (int i = 0; i < 5000; ++i) big.add(hf::RFC822HEADER, "X-F: 123456");   // 11 bytes + 4 per field
+    auto encoded = encode_header(big);
+    REQUIRE_FALSE(encoded.ok());
+    CHECK(encoded.error().code == ErrorCode::TooLarge);
+}
+
 TEST_CASE("FMT-38 FMT-39 FMT-40 FMT-41 FMT-42 FMT-14 FMT-35 attribute, net and agent values") {
     CHECK(attr::DELETE == 0x0010);
     CHECK(attr::KILLREAD == 0x0040);

@@ -74,6 +74,25 @@ TEST_CASE("ISSUE13-2 line reader: a line over the limit that never ends is repor
     CHECK(p.io->read_line(1000, 5).line == "NEXT");
 }
 
+TEST_CASE("ISSUE13-8 SMTP-84 line reader: the rest of an over-long line is not pending input, so its reply is not held back") {
+    Pair p;
+    p.send(std::string(8 * 1024, 'x'));      // an AUTH response far over its limit, still coming
+    REQUIRE(p.io->read_line(1000, 5).status == ReadStatus::TooLong);
+    CHECK_FALSE(p.io->input_pending());       // the session flushes its 501 now
+    p.send(std::string(4 * 1024, 'x'));
+    CHECK_FALSE(p.io->input_pending());
+    p.send("\r\nNOOP\r\n");
+    CHECK(p.io->read_line(1000, 5).line == "NOOP");
+}
+
+TEST_CASE("ISSUE13-8 line reader: commands pipelined behind the end of an over-long line are pending input") {
+    Pair p;
+    p.send(std::string(2000, 'x') + "\r\nNOOP\r\n");
+    REQUIRE(p.io->read_line(1000, 5).status == ReadStatus::TooLong);
+    CHECK(p.io->input_pending());
+    CHECK(p.io->read_line(1000, 5).line == "NOOP");
+}
+
 TEST_CASE("SEC-2 line reader: tells a CR LF line end from a bare LF") {
     Pair p;
     p.send("a\r\nb\nc\r\r\n\n");

@@ -243,6 +243,15 @@ TEST_CASE("SMTP-184 a header over 65535 bytes is refused with 452", "[smtp][data
     CHECK(h.store.mail.empty());
 }
 
+TEST_CASE("ISSUE13-8 SMTP-184 a header the SMB header cannot hold (fields' overhead included) is refused with 452", "[smtp][data]") {
+    Harness h;
+    h.store.fail_next_add = true;
+    h.store.fail_code = ErrorCode::TooLarge;   // what encode_header says past 64 KiB
+    auto r = h.run(mail_script("<a@remote.org>", {"<mary@example.com>"}));
+    CHECK(has_line(r, "452 4.3.1 Insufficient system storage"));
+    CHECK(h.store.mail.empty());
+}
+
 TEST_CASE("SMTP-187 SMTP-199 SPAM and KILLREAD attributes", "[smtp][data]") {
     Harness h;
     h.cfg->mail.options |= mail_opt::KILL_READ_SPAM;
