@@ -3,6 +3,7 @@
 #pragma once
 
 #include "msgbase/commit_queue.h"
+#include "msgbase/fair_gate.h"
 #include "msgbase/mail_store.h"
 #include "msgbase/reader_pool.h"
 #include "msgbase/smb_base.h"
@@ -55,12 +56,24 @@ private:
     Result<SmbBase*> mail();
     // Runs `read(SmbBase&)` on a lent read-only handle; on the writer handle
     // when there is none (the base does not exist yet: mail() creates it).
+    // `locked` reads take their turn at the gate; unlocked ones (FMT-86)
+    // take no fcntl lock, so they neither wait for nor hold up a writer.
     template <class Read>
-    auto with_reader(Read read) -> decltype(read(std::declval<SmbBase&>())) {
+    auto with_reader(Read read, bool locked = true) -> decltype(read(std::declval<SmbBase&>())) {
+        std::optional<FairGate::Pass> turn;
+        if (locked) turn.emplace(gate_.enter_shared());
         if (auto lease = readers_.lease()) return read(**lease);
         auto b = mail();
         if (!b) return b.error();
         return read(**b);
+    }
+    // The writer handle for a change, after the readers queued before it.
+    template <class Write>
+    auto with_writer(Write write) -> decltype(write(std::declval<SmbBase&>())) {
+        auto turn = gate_.enter_exclusive();
+        auto b = mail();
+        if (!b) return b.error();
+        return write(**b);
     }
     template <class Counts>
     Result<uint32_t> count_index(Counts counts);
@@ -70,6 +83,7 @@ private:
     BaseOptions mail_options_;
     SubResolver subs_;
     std::mutex mu_;                       // guards the handles below, not the I/O
+    FairGate gate_;                       // our readers and writers take turns (issue #13 item 1)
     std::unique_ptr<SmbBase> mail_;
     CommitQueue mail_queue_;              // concurrent add_mail calls share one transaction
     ReaderPool readers_;                  // message reads run side by side, not on mail_'s mutex
