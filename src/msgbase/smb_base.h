@@ -52,6 +52,9 @@ public:
     Result<IndexRecord> find(uint32_t number);
     Result<MessageHeader> read_header(uint32_t header_offset);
     Result<Message> read_message(uint32_t number, bool with_text);
+    // MailStore::read_many on this handle: one base-header lock for the
+    // whole prefix read, each header under its own message-header lock.
+    std::vector<Result<Message>> read_messages(const std::vector<uint32_t>& numbers, size_t text_budget);
     // Decoded TEXT_BODY and TEXT_TAIL fields of a header (FMT-43..60).
     Result<std::pair<std::string, std::string>> read_text(const MessageHeader& h);
 

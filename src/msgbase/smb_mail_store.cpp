@@ -92,6 +92,15 @@ Result<Message> SmbMailStore::read(uint32_t number, bool with_text) {
     return with_reader([&](SmbBase& b) { return b.read_message(number, with_text); });
 }
 
+std::vector<Result<Message>> SmbMailStore::read_many(const std::vector<uint32_t>& numbers, size_t text_budget) {
+    auto turn = gate_.enter_shared();         // one turn for the batch: its hold is bounded by text_budget
+    auto lease = readers_.lease();
+    if (lease) return (*lease)->read_messages(numbers, text_budget);
+    auto b = mail();
+    if (!b) return {Result<Message>(b.error())};
+    return (*b)->read_messages(numbers, text_budget);
+}
+
 Result<MailSummary> SmbMailStore::summary(uint32_t number) {
     // index only, under the base-header lock
     auto r = with_reader([&](SmbBase& b) { return b.find(number); });

@@ -82,11 +82,15 @@ private:
     bool authenticate(Auth method, const std::string& id, const std::string& secret);
     bool refuse_login(const std::string& name, const std::string& tried, bool count);
     bool open_mailbox();
+    bool mailbox_failed(const Error& e);                 // replies and logs; false
+    bool measure_failed(const pop3::MeasureError& failed);
+    std::string mailbox_summary() const;
 
     // TRANSACTION and UPDATE (pop3_transaction.cpp).
     void transact();
     Next command(const std::string& line);
-    void list(const std::string& line, bool uidl);
+    Next list(const std::string& line, bool uidl);
+    bool measure(size_t first, size_t end);
     void retrieve(const std::string& line, bool top);
     void send_message(pop3::MailboxEntry& e, long lines);
     void mark_retrieved(pop3::MailboxEntry& e, uint16_t attr, uint16_t auxattr,
