@@ -78,6 +78,17 @@ public:
         }
         return out;
     }
+    // The headers (no text) of `numbers`, in order, under one hold of the
+    // base's locks: what a POP3 session checks its remembered sizes against.
+    virtual std::vector<Result<smb::MessageHeader>> read_headers(const std::vector<uint32_t>& numbers) {
+        std::vector<Result<smb::MessageHeader>> out;
+        for (uint32_t n : numbers) {
+            auto m = read(n, false);
+            if (m) out.push_back(std::move(m->hdr));
+            else out.push_back(m.error());
+        }
+        return out;
+    }
     // The index entry of one message, no header read (a POP3 RETR of text
     // it rendered at login checks only that it is still there and unread).
     virtual Result<MailSummary> summary(uint32_t number) {

@@ -101,6 +101,15 @@ std::vector<Result<Message>> SmbMailStore::read_many(const std::vector<uint32_t>
     return (*b)->read_messages(numbers, text_budget);
 }
 
+std::vector<Result<MessageHeader>> SmbMailStore::read_headers(const std::vector<uint32_t>& numbers) {
+    auto turn = gate_.enter_shared();
+    auto lease = readers_.lease();
+    if (lease) return (*lease)->read_headers(numbers);
+    auto b = mail();
+    if (!b) return {Result<MessageHeader>(b.error())};
+    return (*b)->read_headers(numbers);
+}
+
 Result<MailSummary> SmbMailStore::summary(uint32_t number) {
     // index only, under the base-header lock
     auto r = with_reader([&](SmbBase& b) { return b.find(number); });

@@ -45,6 +45,7 @@ public:
     Result<uint32_t> count_sent(uint32_t user) override;
     Result<Message> read(uint32_t number, bool with_text) override;
     std::vector<Result<Message>> read_many(const std::vector<uint32_t>& numbers, size_t text_budget) override;
+    std::vector<Result<MessageHeader>> read_headers(const std::vector<uint32_t>& numbers) override;
     Result<MailSummary> summary(uint32_t number) override;
     Status change_attr(uint32_t number, uint16_t set, uint16_t clear) override;
     Status change_attr_many(const std::vector<uint32_t>& numbers, uint16_t set, uint16_t clear) override;

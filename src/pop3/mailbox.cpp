@@ -34,6 +34,35 @@ void Mailbox::keep_for_retr(MailboxEntry& e, const RenderedMessage& r, const smb
 
 std::optional<MeasureError> Mailbox::measure(MailStore& store, const RenderContext& ctx, size_t first, size_t end) {
     end = std::min(end, entries_.size());
+    if (memo_ && memo_->size() > 0)
+        if (auto failed = recall(store, ctx, first, end)) return failed;
+    return render_batches(store, ctx, first, end);
+}
+
+// Sizes remembered for these very headers; what is not found is left unmeasured.
+std::optional<MeasureError> Mailbox::recall(MailStore& store, const RenderContext& ctx, size_t first, size_t end) {
+    for (size_t next = first; next < end;) {
+        std::vector<size_t> todo;
+        for (; next < end && todo.size() < BATCH_HEADERS; ++next)
+            if (!entries_[next].size) todo.push_back(next);
+        if (todo.empty()) break;
+        std::vector<uint32_t> numbers;
+        for (size_t i : todo) numbers.push_back(entries_[i].number);
+        auto headers = store.read_headers(numbers);
+        for (size_t k = 0; k < headers.size() && k < todo.size(); ++k) {
+            if (!headers[k]) {
+                if (headers[k].error().code == ErrorCode::Locked) return MeasureError{numbers[k], headers[k].error()};
+                continue;                             // the text pass reports it (or finds it vanished)
+            }
+            auto key = size_key(*headers[k], ctx);
+            if (auto octets = key ? memo_->find(*key) : std::nullopt) entries_[todo[k]].size = *octets;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<MeasureError> Mailbox::render_batches(MailStore& store, const RenderContext& ctx, size_t first,
+                                                    size_t end) {
     size_t next = first;
     while (next < end) {
         std::vector<size_t> todo;                     // entry positions of this batch
@@ -54,6 +83,8 @@ std::optional<MeasureError> Mailbox::measure(MailStore& store, const RenderConte
             if (!got[k]) return MeasureError{e.number, got[k].error()};
             RenderedMessage r = render_message(*got[k], ctx);
             e.size = r.octets();
+            if (memo_ && r.attachments.empty())
+                if (auto key = size_key(got[k]->hdr, ctx)) memo_->remember(*key, *e.size);
             keep_for_retr(e, r, *got[k]);
         }
         if (got.size() < todo.size()) next = todo[got.size()];   // the rest in the next batch

@@ -6,6 +6,7 @@
 #include "mailfmt/render.h"
 #include "msgbase/mail_store.h"
 #include "pop3/retr_text.h"
+#include "pop3/size_memo.h"
 
 #include <cstdint>
 #include <memory>
@@ -47,6 +48,8 @@ public:
     // batch's lock hold, and so what a writer may wait for, stays short.
     static constexpr size_t BATCH_MESSAGES = 64;
     static constexpr size_t BATCH_TEXT_BYTES = size_t(1) << 20;
+    // Headers read per hold when checking remembered sizes (no text: cheap).
+    static constexpr size_t BATCH_HEADERS = 512;
 
     // POP3-49..51 from one index snapshot: not deleted, index order, number
     // 0 skipped, SPAM left out with `no_spam`. No header or text is read.
@@ -60,6 +63,9 @@ public:
         return measure(store, ctx, 0, entries_.size());
     }
     void set_cache_budget(size_t bytes) { cache_budget_ = bytes; }
+    // Sizes remembered across sessions; measure() looks there first (by
+    // header, BATCH_HEADERS per hold) and remembers what it renders.
+    void set_size_memo(SizeMemo* memo) { memo_ = memo; }
     // A message rendered for RETR before it was measured: its size is known now.
     static void learn_size(MailboxEntry& e, size_t octets) { if (!e.size) e.size = octets; }
 
@@ -74,10 +80,13 @@ public:
 
 private:
     void keep_for_retr(MailboxEntry& e, const RenderedMessage& r, const smb::Message& msg);
+    std::optional<MeasureError> recall(MailStore& store, const RenderContext& ctx, size_t first, size_t end);
+    std::optional<MeasureError> render_batches(MailStore& store, const RenderContext& ctx, size_t first, size_t end);
 
     std::vector<MailboxEntry> entries_;
     size_t cache_budget_ = 0;
     size_t cached_bytes_ = 0;
+    SizeMemo* memo_ = nullptr;
 };
 
 } // namespace sbbs::pop3

@@ -21,6 +21,7 @@ bool Pop3Session::open_mailbox() {
     if (!box) return mailbox_failed(box.error());
     mailbox_ = std::move(*box);
     mailbox_.set_cache_budget(retr_cache_budget_);
+    mailbox_.set_size_memo(size_memo_);
     // A small mailbox is measured now (one batch), so its greeting carries
     // the exact octets as before; a large one is measured when a command
     // needs the sizes, and a client that only polls UIDL never pays for it.

@@ -58,6 +58,8 @@ public:
     void set_exact_text(bool exact) { exact_text_ = exact; }
     // Bytes of rendered messages kept from the login for RETR (0 = none).
     void set_retr_cache_budget(size_t bytes) { retr_cache_budget_ = bytes; }
+    // Exact sizes remembered across sessions (issue #13 item 1); none by default.
+    void set_size_memo(pop3::SizeMemo* memo) { size_memo_ = memo; }
     // Told once a login succeeds: a logged-in connection stops counting
     // against MaxConcurrentConnections (POP3-9).
     void set_login_hook(std::function<void()> hook) { on_login_ = std::move(hook); }
@@ -127,6 +129,7 @@ private:
     bool tls_available_ = true;
     bool exact_text_ = true;
     size_t retr_cache_budget_ = size_t(8) << 20;   // per session: MaxClients of them may run
+    pop3::SizeMemo* size_memo_ = nullptr;
     LogoutRecorder record_logout_;
     std::function<void()> on_login_;
     RequestGate request_gate_;

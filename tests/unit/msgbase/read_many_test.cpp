@@ -77,3 +77,18 @@ TEST_CASE("ISSUE13-1 POP3-55 read_many: a base header held by another program is
     shd->unlock(0, BASE_HEADER_LEN);
     CHECK(store.read_many({1, 2}, size_t(1) << 20).size() == 2);
 }
+
+TEST_CASE("ISSUE13-1 read_headers: the headers read one by one, a missing one its own NotFound") {
+    TempDir dir;
+    SmbMailStore store(dir.prefix("mail"), quick(), nullptr);
+    fill(store, 3, 10);
+    auto got = store.read_headers({2, 99, 3});
+    REQUIRE(got.size() == 3);
+    REQUIRE(got[0].ok());
+    CHECK(got[0]->number == 2);
+    CHECK(got[0]->get(hf::SUBJECT) == store.read(2, false)->hdr.get(hf::SUBJECT));
+    CHECK(got[0]->header_offset == store.read(2, false)->hdr.header_offset);
+    REQUIRE_FALSE(got[1].ok());
+    CHECK(got[1].error().code == ErrorCode::NotFound);
+    CHECK(got[2].ok());
+}

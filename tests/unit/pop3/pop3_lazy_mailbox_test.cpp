@@ -15,15 +15,20 @@ namespace {
 
 // Counts what the session reads from the store.
 struct CountingStore : test::MemoryMailStore {
-    int index_reads = 0, message_reads = 0, batches = 0;
+    int index_reads = 0, message_reads = 0, text_reads = 0, batches = 0, header_batches = 0;
     std::map<uint32_t, int> reads_of;          // per message number
-    std::optional<ErrorCode> fail_batches;   // set: every batch fails with it
+    std::optional<ErrorCode> fail_batches;
+    void reset_counts() {
+        index_reads = message_reads = text_reads = batches = header_batches = 0;
+        reads_of.clear();
+    }   // set: every batch fails with it
     Result<std::vector<MailSummary>> list_mailbox(uint32_t user) override {
         ++index_reads;
         return test::MemoryMailStore::list_mailbox(user);
     }
     Result<smb::Message> read(uint32_t number, bool with_text) override {
         ++message_reads;
+        text_reads += with_text;
         ++reads_of[number];
         return test::MemoryMailStore::read(number, with_text);
     }
@@ -32,6 +37,10 @@ struct CountingStore : test::MemoryMailStore {
         if (fail_batches)
             return {Result<smb::Message>(make_error("mail.shd: timeout locking base header", *fail_batches))};
         return MailStore::read_many(numbers, budget);   // counts through read()
+    }
+    std::vector<Result<smb::MessageHeader>> read_headers(const std::vector<uint32_t>& numbers) override {
+        ++header_batches;
+        return MailStore::read_headers(numbers);
     }
 };
 
@@ -47,12 +56,12 @@ void fill(CountingStore& store, int n) {
         c.append.push_back({smb::hf::RECIPIENTEXT, "2"});
         (void)store.add_mail(m, {c});
     }
-    store.index_reads = store.message_reads = store.batches = 0;
-    store.reads_of.clear();
+    store.reset_counts();
 }
 
 std::vector<std::string> run(Pop3Fixture& f, MailStore& store, const std::vector<std::string>& cmds,
-                             size_t budget = size_t(8) << 20) {
+                             size_t budget = size_t(8) << 20, pop3::SizeMemo* memo = nullptr,
+                             bool exact_text = true) {
     f.io.output.clear();
     f.io.input.clear();
     for (auto& l : {"USER Alice", "PASS Secret"}) f.io.send(l);
@@ -60,6 +69,8 @@ std::vector<std::string> run(Pop3Fixture& f, MailStore& store, const std::vector
     Pop3Session s(f.cfg, f.users, store, f.log, f.attempts, false);
     s.set_mailbox_locks(&f.locks);
     s.set_retr_cache_budget(budget);
+    s.set_size_memo(memo);
+    s.set_exact_text(exact_text);
     s.run(f.io);
     return f.io.lines();
 }
@@ -179,4 +190,59 @@ TEST_CASE("ISSUE13-1 POP3-77 a message deleted by another program before it was 
     CHECK(out[7].rfind("4 ", 0) == 0);
     CHECK(out[8].rfind("6 ", 0) == 0);
     CHECK(out[104] == "-ERR message deleted");
+}
+
+TEST_CASE("ISSUE13-1 a repeat login + STAT of an unchanged mailbox reads headers only, no text", "[pop3]") {
+    Pop3Fixture f;
+    CountingStore store;
+    pop3::SizeMemo memo;
+    fill(store, 300);
+    auto first = run(f, store, {"STAT", "QUIT"}, 0, &memo);
+    CHECK(store.text_reads == 300);
+    CHECK(memo.size() == 300);
+    store.reset_counts();
+    auto again = run(f, store, {"STAT", "LIST", "QUIT"}, 0, &memo);
+    CHECK(again[3] == first[3]);
+    CHECK(store.text_reads == 0);
+    CHECK(store.batches == 0);
+    CHECK(store.header_batches == 1);          // 300 headers in one hold
+    // The remembered sizes are still what RETR sends.
+    store.reset_counts();
+    auto retr = run(f, store, {"LIST 7", "RETR 7", "QUIT"}, 0, &memo);
+    CHECK(retr[3] == "+OK 7 " + std::to_string(retrieved_sizes(f.io.output).at(0)));
+}
+
+TEST_CASE("ISSUE13-1 remembered sizes are not used for a changed message or changed render settings", "[pop3]") {
+    Pop3Fixture f;
+    CountingStore store;
+    pop3::SizeMemo memo;
+    fill(store, 100);
+    run(f, store, {"STAT", "QUIT"}, 0, &memo);
+    // Another program rewrites message 5's header (a longer subject).
+    for (auto& fld : store.mail[5].hdr.fields)
+        if (fld.type == smb::hf::SUBJECT) fld.data = "A much longer subject than before";
+    store.reset_counts();
+    auto out = run(f, store, {"LIST 5", "RETR 5", "QUIT"}, 0, &memo);
+    CHECK(out[3] == "+OK 5 " + std::to_string(retrieved_sizes(f.io.output).at(0)));
+    CHECK(store.reads_of[5] >= 2);               // measured again (and read for RETR)
+    // A READ mark does not change the rendering: still remembered.
+    store.mail[6].hdr.attr |= smb::attr::READ;
+    store.reset_counts();
+    run(f, store, {"LIST 6", "QUIT"}, 0, &memo);
+    CHECK(store.text_reads == 0);
+    // Other render settings: everything is measured again.
+    store.reset_counts();
+    auto original = run(f, store, {"LIST 9", "RETR 9", "QUIT"}, 0, &memo, false);
+    CHECK(store.text_reads >= 2);
+    CHECK(original[3] == "+OK 9 " + std::to_string(retrieved_sizes(f.io.output).at(0)));
+}
+
+TEST_CASE("ISSUE13-1 the size memo is bounded: the oldest sizes go first", "[pop3]") {
+    pop3::SizeMemo memo(2);
+    memo.remember("a", 1);
+    memo.remember("b", 2);
+    memo.remember("c", 3);
+    CHECK(memo.size() == 2);
+    CHECK_FALSE(memo.find("a"));
+    CHECK(memo.find("c") == std::optional<size_t>(3));
 }
