@@ -73,6 +73,7 @@ std::optional<MeasureError> Mailbox::render_batches(MailStore& store, const Rend
         for (size_t i : todo) numbers.push_back(entries_[i].number);
         auto got = store.read_many(numbers, BATCH_TEXT_BYTES);   // may cover a prefix only
         if (got.empty()) return MeasureError{numbers[0], make_error("nothing read", ErrorCode::Io)};
+        if (got.size() > todo.size()) got.erase(got.begin() + long(todo.size()), got.end());   // never more than asked
         for (size_t k = 0; k < got.size(); ++k) {
             MailboxEntry& e = entries_[todo[k]];
             if (!got[k] && got[k].error().code == ErrorCode::NotFound) {   // deleted by another program

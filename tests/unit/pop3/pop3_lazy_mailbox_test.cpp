@@ -205,7 +205,7 @@ TEST_CASE("ISSUE13-1 a repeat login + STAT of an unchanged mailbox reads headers
     CHECK(again[3] == first[3]);
     CHECK(store.text_reads == 0);
     CHECK(store.batches == 0);
-    CHECK(store.header_batches == 1);          // 300 headers in one hold
+    CHECK(store.header_batches == 1);          // 300 headers in one hold (BATCH_HEADERS)
     // The remembered sizes are still what RETR sends.
     store.reset_counts();
     auto retr = run(f, store, {"LIST 7", "RETR 7", "QUIT"}, 0, &memo);
