@@ -5,8 +5,13 @@
 
 namespace sbbs::smb {
 
-CommitQueue::CommitQueue(BatchWriter writer, size_t max_batch)
-    : writer_(std::move(writer)), max_batch_(max_batch ? max_batch : 1) {}
+CommitQueue::CommitQueue(BatchWriter writer, size_t max_batch, size_t max_batch_bytes)
+    : writer_(std::move(writer)), max_batch_(max_batch ? max_batch : 1), max_batch_bytes_(max_batch_bytes) {}
+
+namespace {
+// What a delivery writes: its text once (the copies share it, FMT-64).
+size_t text_bytes(const Delivery& d) { return d.msg ? d.msg->body.size() + d.msg->tail.size() : 0; }
+} // namespace
 
 DeliveryResult CommitQueue::deliver(const Delivery& d) {
     Waiter me{d};
@@ -19,12 +24,21 @@ DeliveryResult CommitQueue::deliver(const Delivery& d) {
     return std::move(me.result);
 }
 
+size_t CommitQueue::waiting() const {
+    std::lock_guard lk(mu_);
+    return waiting_.size();
+}
+
 // Called with the lock held and no batch in progress; the I/O runs unlocked
 // so that the next callers can queue up behind it.
 void CommitQueue::write_next_batch(std::unique_lock<std::mutex>& lk) {
     writing_ = true;
     std::vector<Waiter*> batch;
+    size_t bytes = 0;
     while (!waiting_.empty() && batch.size() < max_batch_) {
+        size_t next = text_bytes(waiting_.front()->delivery);
+        if (!batch.empty() && bytes + next > max_batch_bytes_) break;   // the next batch takes it
+        bytes += next;
         batch.push_back(waiting_.front());
         waiting_.pop_front();
     }

@@ -26,12 +26,18 @@ using BatchWriter = std::function<std::vector<DeliveryResult>(const std::vector<
 
 class CommitQueue {
 public:
-    // `max_batch` bounds one transaction (and so the wait of its last caller).
-    explicit CommitQueue(BatchWriter writer, size_t max_batch = 64);
+    // `max_batch` deliveries and `max_batch_bytes` of text bound one
+    // transaction, so its time too: its last caller, and the readers queued
+    // behind it at the base's gate (issue #13 item 1), wait for the writes
+    // and fsyncs of that much at most. A delivery larger than the byte bound
+    // goes alone.
+    explicit CommitQueue(BatchWriter writer, size_t max_batch = 64, size_t max_batch_bytes = size_t(8) << 20);
 
     // Blocks until `d` is written (by this thread or by another one's batch)
     // and returns its own result.
     DeliveryResult deliver(const Delivery& d);
+    // Deliveries waiting for a batch (not the one being written); for tests.
+    size_t waiting() const;
 
 private:
     struct Waiter {
@@ -43,7 +49,8 @@ private:
 
     BatchWriter writer_;
     size_t max_batch_;
-    std::mutex mu_;
+    size_t max_batch_bytes_;
+    mutable std::mutex mu_;
     std::condition_variable turn_;
     std::deque<Waiter*> waiting_;                 // oldest first
     bool writing_ = false;

@@ -52,6 +52,11 @@ public:
     Result<IndexRecord> find(uint32_t number);
     Result<MessageHeader> read_header(uint32_t header_offset);
     Result<Message> read_message(uint32_t number, bool with_text);
+    // MailStore::read_many on this handle: one base-header lock for the
+    // whole prefix read, each header under its own message-header lock.
+    std::vector<Result<Message>> read_messages(const std::vector<uint32_t>& numbers, size_t text_budget);
+    // MailStore::read_headers on this handle, the same way.
+    std::vector<Result<MessageHeader>> read_headers(const std::vector<uint32_t>& numbers);
     // Decoded TEXT_BODY and TEXT_TAIL fields of a header (FMT-43..60).
     Result<std::pair<std::string, std::string>> read_text(const MessageHeader& h);
 

@@ -80,6 +80,8 @@ struct SmbBase::Impl {
     static Status recover_locked(SmbBase& b, BaseStatus& s);
     static Result<IndexRecord> find_locked(SmbBase& b, const BaseStatus& s, uint32_t number, uint32_t* pos);
     static Result<MessageHeader> read_header_unlocked(SmbBase& b, uint32_t offset);
+    // The same under the header's own lock (FMT-81); the caller holds mu_.
+    static Result<MessageHeader> read_header_message_locked(SmbBase& b, uint32_t offset);
     static Status sync(SmbBase& b, File& f) { return b.opt_.durable ? f.sync() : Status(); }
 };
 

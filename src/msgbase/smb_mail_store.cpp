@@ -29,6 +29,7 @@ Result<std::vector<uint32_t>> SmbMailStore::add_mail(const NewMessage& msg, cons
 }
 
 std::vector<DeliveryResult> SmbMailStore::write_batch(const std::vector<Delivery>& batch) {
+    auto turn = gate_.enter_exclusive();   // after the readers that queued during the last batch
     auto b = mail();
     if (!b) return std::vector<DeliveryResult>(batch.size(), b.error());
     std::vector<SmbBase::AddRequest> reqs;
@@ -71,7 +72,7 @@ Result<std::vector<MailSummary>> SmbMailStore::list_mailbox(uint32_t user) {
 // on a lent handle, so it never waits for a batch being written.
 template <class Counts>
 Result<uint32_t> SmbMailStore::count_index(Counts counts) {
-    auto idx = with_reader([](SmbBase& b) { return b.read_index(false); });
+    auto idx = with_reader([](SmbBase& b) { return b.read_index(false); }, false);
     if (!idx) return idx.error();
     uint32_t n = 0;
     for (auto& r : *idx)
@@ -91,6 +92,24 @@ Result<Message> SmbMailStore::read(uint32_t number, bool with_text) {
     return with_reader([&](SmbBase& b) { return b.read_message(number, with_text); });
 }
 
+std::vector<Result<Message>> SmbMailStore::read_many(const std::vector<uint32_t>& numbers, size_t text_budget) {
+    auto turn = gate_.enter_shared();         // one turn for the batch: its hold is bounded by text_budget
+    auto lease = readers_.lease();
+    if (lease) return (*lease)->read_messages(numbers, text_budget);
+    auto b = mail();
+    if (!b) return {Result<Message>(b.error())};
+    return (*b)->read_messages(numbers, text_budget);
+}
+
+std::vector<Result<MessageHeader>> SmbMailStore::read_headers(const std::vector<uint32_t>& numbers) {
+    auto turn = gate_.enter_shared();
+    auto lease = readers_.lease();
+    if (lease) return (*lease)->read_headers(numbers);
+    auto b = mail();
+    if (!b) return {Result<MessageHeader>(b.error())};
+    return (*b)->read_headers(numbers);
+}
+
 Result<MailSummary> SmbMailStore::summary(uint32_t number) {
     // index only, under the base-header lock
     auto r = with_reader([&](SmbBase& b) { return b.find(number); });
@@ -99,21 +118,15 @@ Result<MailSummary> SmbMailStore::summary(uint32_t number) {
 }
 
 Status SmbMailStore::change_attr(uint32_t number, uint16_t set, uint16_t clear) {
-    auto b = mail();
-    if (!b) return b.error();
-    return (*b)->change_attr(number, set, clear);
+    return with_writer([&](SmbBase& b) { return b.change_attr(number, set, clear); });
 }
 
 Status SmbMailStore::change_attr_many(const std::vector<uint32_t>& numbers, uint16_t set, uint16_t clear) {
-    auto b = mail();
-    if (!b) return b.error();
-    return (*b)->change_attr_many(numbers, set, clear);
+    return with_writer([&](SmbBase& b) { return b.change_attr_many(numbers, set, clear); });
 }
 
 Status SmbMailStore::update_header(const MessageHeader& hdr) {
-    auto b = mail();
-    if (!b) return b.error();
-    return (*b)->update(hdr.number, [&](MessageHeader& h) {   // fixed part only; fields kept
+    return with_writer([&](SmbBase& b) { return b.update(hdr.number, [&](MessageHeader& h) {   // fixed part only; fields kept
         h.attr = hdr.attr;
         h.auxattr = hdr.auxattr;
         h.netattr = hdr.netattr;
@@ -124,10 +137,12 @@ Status SmbMailStore::update_header(const MessageHeader& hdr) {
         h.thread_next = hdr.thread_next;
         h.thread_first = hdr.thread_first;
         if (hdr.thread_id) h.thread_id = hdr.thread_id;
-    });
+    }); });
 }
 
 Result<std::vector<uint32_t>> SmbMailStore::queued_outbound(bool include_intransit) {
+    // The writer handle's locks are exclusive: it takes the writer's turn.
+    auto turn = gate_.enter_exclusive();
     auto b = mail();
     if (!b) return b.error();
     auto idx = (*b)->read_index(true);
@@ -149,17 +164,15 @@ Result<std::vector<uint32_t>> SmbMailStore::queued_outbound(bool include_intrans
 }
 
 Result<uint32_t> SmbMailStore::add_sharing_data(uint32_t original, const MessageHeader& hdr) {
-    auto b = mail();
-    if (!b) return b.error();
-    return (*b)->add_sharing_data(original, hdr);
+    return with_writer([&](SmbBase& b) { return b.add_sharing_data(original, hdr); });
 }
 
 Result<uint32_t> SmbMailStore::last_msg() {
-    auto b = mail();
-    if (!b) return b.error();
-    auto s = (*b)->status();
-    if (!s) return s.error();
-    return s->last_msg;
+    return with_writer([&](SmbBase& b) -> Result<uint32_t> {   // the base-header lock, exclusive
+        auto s = b.status();
+        if (!s) return s.error();
+        return s->last_msg;
+    });
 }
 
 } // namespace sbbs::smb

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "msgbase/commit_queue.h"
+#include "msgbase/fair_gate.h"
 #include "msgbase/mail_store.h"
 #include "msgbase/reader_pool.h"
 #include "msgbase/smb_base.h"
@@ -43,6 +44,8 @@ public:
     Result<uint32_t> count_waiting(uint32_t user) override;
     Result<uint32_t> count_sent(uint32_t user) override;
     Result<Message> read(uint32_t number, bool with_text) override;
+    std::vector<Result<Message>> read_many(const std::vector<uint32_t>& numbers, size_t text_budget) override;
+    std::vector<Result<MessageHeader>> read_headers(const std::vector<uint32_t>& numbers) override;
     Result<MailSummary> summary(uint32_t number) override;
     Status change_attr(uint32_t number, uint16_t set, uint16_t clear) override;
     Status change_attr_many(const std::vector<uint32_t>& numbers, uint16_t set, uint16_t clear) override;
@@ -55,12 +58,24 @@ private:
     Result<SmbBase*> mail();
     // Runs `read(SmbBase&)` on a lent read-only handle; on the writer handle
     // when there is none (the base does not exist yet: mail() creates it).
+    // `locked` reads take their turn at the gate; unlocked ones (FMT-86)
+    // take no fcntl lock, so they neither wait for nor hold up a writer.
     template <class Read>
-    auto with_reader(Read read) -> decltype(read(std::declval<SmbBase&>())) {
+    auto with_reader(Read read, bool locked = true) -> decltype(read(std::declval<SmbBase&>())) {
+        std::optional<FairGate::Pass> turn;
+        if (locked) turn.emplace(gate_.enter_shared());
         if (auto lease = readers_.lease()) return read(**lease);
         auto b = mail();
         if (!b) return b.error();
         return read(**b);
+    }
+    // The writer handle for a change, after the readers queued before it.
+    template <class Write>
+    auto with_writer(Write write) -> decltype(write(std::declval<SmbBase&>())) {
+        auto turn = gate_.enter_exclusive();
+        auto b = mail();
+        if (!b) return b.error();
+        return write(**b);
     }
     template <class Counts>
     Result<uint32_t> count_index(Counts counts);
@@ -70,6 +85,7 @@ private:
     BaseOptions mail_options_;
     SubResolver subs_;
     std::mutex mu_;                       // guards the handles below, not the I/O
+    FairGate gate_;                       // our readers and writers take turns (issue #13 item 1)
     std::unique_ptr<SmbBase> mail_;
     CommitQueue mail_queue_;              // concurrent add_mail calls share one transaction
     ReaderPool readers_;                  // message reads run side by side, not on mail_'s mutex

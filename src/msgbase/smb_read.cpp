@@ -130,11 +130,15 @@ Result<MessageHeader> SmbBase::Impl::read_header_unlocked(SmbBase& b, uint32_t o
     return h;
 }
 
+Result<MessageHeader> SmbBase::Impl::read_header_message_locked(SmbBase& b, uint32_t offset) {
+    auto ml = lock(b, b.shd_, offset, FIXED_HEADER_LEN, "message header");   // FMT-81
+    if (!ml) return ml.error();
+    return read_header_unlocked(b, offset);
+}
+
 Result<MessageHeader> SmbBase::read_header(uint32_t offset) {
     std::lock_guard g(mu_);
-    auto ml = Impl::lock(*this, shd_, offset, FIXED_HEADER_LEN, "message header");   // FMT-81
-    if (!ml) return ml.error();
-    return Impl::read_header_unlocked(*this, offset);
+    return Impl::read_header_message_locked(*this, offset);
 }
 
 Result<std::pair<std::string, std::string>> SmbBase::read_text(const MessageHeader& h) {

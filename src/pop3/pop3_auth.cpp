@@ -1,5 +1,5 @@
 // POP3 start-up and AUTHORIZATION state: bans, throttling, greeting, USER/PASS,
-// APOP, AUTH PLAIN, CAPA, STLS and opening the mailbox (pop3.md sections 3-7).
+// APOP, AUTH PLAIN, CAPA and STLS (pop3.md sections 3-6).
 #include "pop3/pop3_session.h"
 
 #include "pop3/apop.h"
@@ -194,46 +194,6 @@ bool Pop3Session::refuse_login(const std::string& name, const std::string& tried
     pause_ms(cfg_->mail.login_attempt.delay_ms);   // POP3-45
     reply("-ERR Authentication failure");
     return false;
-}
-
-bool Pop3Session::open_mailbox() {
-    if (base_locked()) {
-        log_client(LogLevel::Warning, "<" + user_->alias + "> !MAIL BASE LOCKED: " + cfg_->mail_base() + ".lock exists");
-        reply("-ERR database locked, try again later");
-        return false;
-    }
-    lock_ = pop3::MailboxLock::acquire(locks_, cfg_->paths.data, user_->number);
-    if (!lock_) {                        // RFC 1939 8 / RFC 2449 8.1.2
-        log_user(LogLevel::Notice, "!MAILBOX IN USE by another session");
-        reply("-ERR [IN-USE] mailbox in use by another session, try again later");
-        return false;
-    }
-    auto box = pop3::Mailbox::load(store_, user_->number, no_spam_, render_context(), retr_cache_budget_);
-    if (!box && box.error().code == ErrorCode::Locked && !base_locked()) {
-        // POP3-55 ours: the base header lock could not be had in time (a busy
-        // writer). The original shows an empty mailbox; a client would then
-        // believe there is no mail, so say so and let it come back (RFC 3206).
-        log_user(LogLevel::Warning, "!ERROR " + box.error().message + " (mailbox busy, try again later)");
-        reply("-ERR [SYS/TEMP] mailbox busy, try again later");
-        return false;
-    }
-    if (!box) {
-        const Error& e = box.error();
-        if (e.code == ErrorCode::Locked) {   // POP3-47: maintenance began while loading
-            log_client(LogLevel::Warning, "<" + user_->alias + "> !MAIL BASE LOCKED: " + e.message);
-            reply("-ERR database locked, try again later");
-        } else {
-            log_user(LogLevel::Error, "!ERROR " + e.message);
-            reply("-ERR " + e.message);
-        }
-        return false;
-    }
-    mailbox_ = std::move(*box);
-    log_user(LogLevel::Debug, "Loaded " + std::to_string(mailbox_.count()) + " messages");
-    in_transaction_ = true;
-    reply("+OK " + std::to_string(mailbox_.live_count()) + " messages (" + std::to_string(mailbox_.live_bytes()) +
-          " bytes)");
-    return true;
 }
 
 } // namespace sbbs

@@ -58,6 +58,8 @@ public:
     void set_exact_text(bool exact) { exact_text_ = exact; }
     // Bytes of rendered messages kept from the login for RETR (0 = none).
     void set_retr_cache_budget(size_t bytes) { retr_cache_budget_ = bytes; }
+    // Exact sizes remembered across sessions (issue #13 item 1); none by default.
+    void set_size_memo(pop3::SizeMemo* memo) { size_memo_ = memo; }
     // Told once a login succeeds: a logged-in connection stops counting
     // against MaxConcurrentConnections (POP3-9).
     void set_login_hook(std::function<void()> hook) { on_login_ = std::move(hook); }
@@ -82,11 +84,15 @@ private:
     bool authenticate(Auth method, const std::string& id, const std::string& secret);
     bool refuse_login(const std::string& name, const std::string& tried, bool count);
     bool open_mailbox();
+    bool mailbox_failed(const Error& e);                 // replies and logs; false
+    bool measure_failed(const pop3::MeasureError& failed);
+    std::string mailbox_summary() const;
 
     // TRANSACTION and UPDATE (pop3_transaction.cpp).
     void transact();
     Next command(const std::string& line);
-    void list(const std::string& line, bool uidl);
+    Next list(const std::string& line, bool uidl);
+    bool measure(size_t first, size_t end);
     void retrieve(const std::string& line, bool top);
     void send_message(pop3::MailboxEntry& e, long lines);
     void mark_retrieved(pop3::MailboxEntry& e, uint16_t attr, uint16_t auxattr,
@@ -123,6 +129,7 @@ private:
     bool tls_available_ = true;
     bool exact_text_ = true;
     size_t retr_cache_budget_ = size_t(8) << 20;   // per session: MaxClients of them may run
+    pop3::SizeMemo* size_memo_ = nullptr;
     LogoutRecorder record_logout_;
     std::function<void()> on_login_;
     RequestGate request_gate_;

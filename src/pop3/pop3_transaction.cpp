@@ -71,12 +71,13 @@ Pop3Session::Next Pop3Session::command(const std::string& line) {
     if (iequals(line, "CAPA")) { send_capa(false); return Next::Continue; }
     if (iequals(line, "QUIT")) { update(); return Next::End; }
     if (iequals(line, "STAT")) {
-        reply("+OK " + std::to_string(mailbox_.live_count()) + " " + std::to_string(mailbox_.live_bytes()));
+        if (!measure(0, mailbox_.count())) return Next::End;
+        reply("+OK " + std::to_string(mailbox_.live_count()) + " " + std::to_string(*mailbox_.live_bytes()));
         return Next::Continue;
     }
     if (iequals(line, "RSET")) { rset(); return Next::Continue; }
-    if (istarts_with(line, "LIST")) { list(line, false); return Next::Continue; }
-    if (istarts_with(line, "UIDL")) { list(line, true); return Next::Continue; }
+    if (istarts_with(line, "LIST")) return list(line, false);
+    if (istarts_with(line, "UIDL")) return list(line, true);
     activity_ = true;
     if (istarts_with(line, "RETR ")) retrieve(line, false);
     else if (istarts_with(line, "TOP ")) retrieve(line, true);
@@ -94,9 +95,16 @@ bool Pop3Session::still_present(const pop3::MailboxEntry& e) {
     return m && !(m->hdr.attr & smb::attr::DELETE);
 }
 
-void Pop3Session::list(const std::string& line, bool uidl) {
+// Sizes of entries [first, end) measured, in batches (issue #13 item 1); on
+// failure the client has its -ERR and the session ends, as at login.
+bool Pop3Session::measure(size_t first, size_t end) {
+    if (auto failed = mailbox_.measure(store_, render_context(), first, end)) return measure_failed(*failed);
+    return true;
+}
+
+Pop3Session::Next Pop3Session::list(const std::string& line, bool uidl) {
     std::string_view arg = skip_blanks(std::string_view(line).substr(4));
-    auto value = [&](const pop3::MailboxEntry& e) { return std::to_string(uidl ? e.number : e.size); };
+    auto value = [&](const pop3::MailboxEntry& e) { return std::to_string(uidl ? e.number : e.size.value_or(0)); };
     if (!arg.empty() && std::isdigit(static_cast<unsigned char>(arg[0]))) {
         uint64_t n = number_prefix(arg);
         pop3::MailboxEntry* e = mailbox_.at(n);
@@ -104,33 +112,36 @@ void Pop3Session::list(const std::string& line, bool uidl) {
             log_user(LogLevel::Notice, "!INVALID message #" + std::to_string(n) + " of " +
                                            std::to_string(mailbox_.count()) + " with command: " + line);
             reply("-ERR no such message");
-        } else if (e->deleted || !still_present(*e)) {
+        } else if (e->deleted || e->vanished || !still_present(*e)) {
             log_user(LogLevel::Notice, "!ATTEMPT to list DELETED message");
             reply("-ERR message deleted");
+        } else if (!uidl && !measure(size_t(n - 1), size_t(n))) {
+            return Next::End;
         } else {
             reply("+OK " + std::to_string(n) + " " + value(*e));
         }
-        return;
+        return Next::Continue;
     }
+    if (!uidl && !measure(0, mailbox_.count())) return Next::End;   // UIDL needs the numbers only
     // One index scan tells which messages another program deleted meanwhile.
     std::set<uint32_t> present;
     auto current = store_.list_mailbox(user_->number);
     if (current)
         for (auto& s : *current) present.insert(s.number);
-    std::string out = "+OK " + std::to_string(mailbox_.live_count()) + " messages (" +
-                      std::to_string(mailbox_.live_bytes()) + " bytes)\r\n";
+    std::string out = "+OK " + mailbox_summary() + "\r\n";
     if (!current) {                         // POP3-73: the listing stops early, "." still sent
         log_user(LogLevel::Error, "!ERROR " + current.error().message + " listing messages");
         reply(out + ".");
-        return;
+        return Next::Continue;
     }
     size_t n = 0;
     for (auto& e : mailbox_.entries()) {
         ++n;
-        if (e.deleted || !present.count(e.number)) continue;
+        if (e.deleted || e.vanished || !present.count(e.number)) continue;
         out += std::to_string(n) + " " + value(e) + "\r\n";
     }
     reply(out + ".");
+    return Next::Continue;
 }
 
 void Pop3Session::retrieve(const std::string& line, bool top) {
@@ -195,6 +206,7 @@ void Pop3Session::send_message(pop3::MailboxEntry& e, long lines) {
         fresh->text = pop3::retr_text(r, lines < 0 ? r.text.size() : size_t(lines), lines < 0);
         fresh->sender = msg->hdr.get(smb::hf::SENDER);
         fresh->text_bytes = r.text_bytes;
+        if (lines < 0) pop3::Mailbox::learn_size(e, r.octets());   // measured on the way
         attachments = std::move(r.attachments);
         unreadable = std::move(r.unreadable);
         c = std::move(fresh);
@@ -270,8 +282,7 @@ void Pop3Session::rset() {
         e.deleted = false;
         e.read_pending = false;             // undo our read marking, as the original's RSET does
     }
-    reply("+OK " + std::to_string(mailbox_.live_count()) + " messages (" + std::to_string(mailbox_.live_bytes()) +
-          " bytes)");
+    reply("+OK " + mailbox_summary());
 }
 
 // Read marks (POP3-88) wait for the end of the session and are written in one

@@ -58,12 +58,14 @@ public:
     bool first_failure(const std::string& reason);
     LoginAttempts& login_attempts() { return attempts_; }
     pop3::MailboxLockRegistry& mailbox_locks() { return locks_; }
+    pop3::SizeMemo& pop3_sizes() { return sizes_; }
     RequestRateLimiter& request_rates() { return rates_; }
 
 private:
     std::shared_ptr<Database> db_;
     LoginAttempts attempts_;
     pop3::MailboxLockRegistry locks_;
+    pop3::SizeMemo sizes_;              // POP3 sizes across sessions (issue #13 item 1)
     RequestRateLimiter rates_;          // SMTP-52: shared by SMTP and POP3
     std::mutex mu_;
     std::shared_ptr<MailServices> current_;

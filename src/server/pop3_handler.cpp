@@ -24,6 +24,7 @@ void run_pop3_session(SessionIo& io, const SessionContext& ctx, MailServices& se
     session.set_socket(ctx.socket_id);
     session.set_client_host(client_host_name(services.resolver.get(), io.peer_ip()));
     session.set_mailbox_locks(&cache.mailbox_locks());
+    session.set_size_memo(&cache.pop3_sizes());
     session.set_tls_available(ctx.tls_available);
     session.set_access_lists(services.pop3_lists.get());
     session.set_request_gate(

@@ -2,11 +2,13 @@
 // caller gets its own result, and a failing writer never strands a caller.
 #include "msgbase/commit_queue.h"
 #include "msgbase/platform.h"
+#include "eventually.h"
 #include "owned_message.h"
 
 #include <catch.hpp>
 
 #include <atomic>
+#include <condition_variable>
 #include <stdexcept>
 #include <thread>
 
@@ -108,4 +110,44 @@ TEST_CASE("group commit: a writer that throws fails its batch only, later delive
     auto second = q.deliver({&m, &copies});
     REQUIRE(second.ok());
     CHECK(*second == std::vector<uint32_t>{7});
+}
+
+TEST_CASE("ISSUE13-1 group commit: a batch is bounded by its text bytes as well as its count") {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool release = false;
+    std::vector<size_t> sizes;
+    CommitQueue q(
+        [&](const std::vector<Delivery>& b) {
+            std::unique_lock g(mu);
+            sizes.push_back(b.size());
+            cv.wait(g, [&] { return release; });   // the first batch waits until the rest queued
+            return std::vector<DeliveryResult>(b.size(), std::vector<uint32_t>{1});
+        },
+        64, 100);
+    auto deliver = [&](size_t bytes) {
+        test::OwnedMessage m(std::string(bytes, 'x'));
+        std::vector<RecipientCopy> copies(1);
+        return q.deliver({&m, &copies}).ok();
+    };
+    std::vector<std::thread> threads;
+    threads.emplace_back([&] { deliver(10); });
+    REQUIRE(test::eventually([&] { std::lock_guard g(mu); return sizes.size() == 1; }));
+    for (int i = 0; i < 5; ++i) threads.emplace_back([&] { deliver(40); });   // two fit in 100 bytes
+    REQUIRE(test::eventually([&] { return q.waiting() == 5; }));
+    {
+        std::lock_guard g(mu);
+        release = true;
+    }
+    cv.notify_all();
+    for (auto& t : threads) t.join();
+    size_t total = 0;
+    for (size_t s : sizes) total += s;
+    CHECK(total == 6);
+    CHECK(sizes == std::vector<size_t>{1, 2, 2, 1});   // 64 would fit by count
+
+    // A delivery larger than the bound still goes, alone.
+    sizes.clear();
+    CHECK(deliver(500));
+    CHECK(sizes == std::vector<size_t>{1});
 }
