@@ -14,6 +14,10 @@ SmbBase::SmbBase(std::string prefix, BaseOptions opt)
 
 SmbBase::~SmbBase() = default;
 
+bool SmbBase::files_at_path() const {
+    return shd_.still_at_path() && sdt_.still_at_path() && sid_.still_at_path();
+}
+
 void SmbBase::Impl::pause(SmbBase& b, unsigned attempt) {
     uint32_t delay = b.opt_.retry_delay_ms;
     if (delay > b.opt_.retry_time_s * 100) delay = 100;                 // FMT-82
