@@ -100,7 +100,9 @@ RecipientMatch resolve_recipient(const Config& cfg, UserDirectory& users,
     auto u = users.get(m.user);
     if (!u || !u->usable()) {
         m.user = 0;
-        m.reason = u ? RecipientReason::Unusable : RecipientReason::Unknown;
+        m.reason = u ? RecipientReason::Unusable
+                 : u.error().code == ErrorCode::NotFound ? RecipientReason::Unknown
+                                                         : RecipientReason::Unavailable;
     }
     return m;
 }
