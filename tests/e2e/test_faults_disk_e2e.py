@@ -58,6 +58,22 @@ class DiskFaults(ServerCase):
         self.assert_base_clean(srv)
         self.assertIsNone(srv.proc.poll())
 
+    def test_base_created_on_a_full_disk(self):
+        """ISSUE13-6 SMTP-207 FMT-7: the first message of an install arriving on a full disk gets 452 while the mail base cannot be created, and once space returns the base is created clean and the message accepted"""
+        srv = ns.start_server(self, "tmpfs", size="2m")
+        filler = ns.seen_by(srv, "data", "filler")
+        ns.fill(filler)
+        s = self.smtp()
+        s.ehlo("client.example.org")
+        for i in range(2):                      # the half-created base must not make it worse
+            code, text = transaction(s, "no room %d" % i)
+            self.assertEqual(code, 452, text)
+        os.unlink(filler)
+        self.assertEqual(transaction(s, "first stored")[0], 250)
+        s.quit()
+        self.assertEqual(self.base_subjects(srv), [b"first stored"])
+        self.assert_base_clean(srv)
+
     def test_full_disk_pop3_quit_loses_nothing(self):
         """ISSUE13-6 POP3-55 POP3-60: QUIT's deletions on a full disk either all happen with +OK or none with -ERR; the base checks clean and the mailbox is readable after"""
         srv = ns.start_server(self, "tmpfs", size="2m")
