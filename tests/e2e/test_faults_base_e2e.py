@@ -154,33 +154,36 @@ class BaseFaults(ServerCase):
         p.quit()
         self.assertIsNone(srv.proc.poll())
 
-    def test_user_tab_missing(self):
-        """ISSUE13-6 USER-1 SMTP-207: with data/user/user.tab gone, RCPT to a local user gets a 4xx (never 550 Unknown User) and POP3 login -ERR without a failed-login count; once it is back both work"""
+    def test_user_base_files_missing(self):
+        """ISSUE13-6 USER-1 USER-2 SMTP-146 POP3-35: with data/user/user.tab or name.dat gone, RCPT to a local user gets 451 (never 550 Unknown User) and a POP3 login fails without counting a failed login; once the file is back both work"""
         srv = self.start()
-        tab = srv.install.path("data", "user", "user.tab")
-        os.rename(tab, tab + ".away")
-        s = self.smtp()
-        s.ehlo("client.example.org")
-        s.mail("alice@example.org")
-        code, text = s.rcpt("sysop@testbbs.example")
-        self.assertTrue(400 <= code < 500, (code, text))
-        s.rset()
-        p = poplib.POP3("127.0.0.1", srv.ports["POP3Port"], timeout=20)
-        self.addCleanup(p.close)
-        p.user("Sysop")
-        with self.assertRaises(poplib.error_proto):
-            p.pass_("SYSOP-PASS")
-        os.rename(tab + ".away", tab)
-        self.assertEqual(transaction(s, "user base back")[0], 250)
-        s.quit()
-        p = poplib.POP3("127.0.0.1", srv.ports["POP3Port"], timeout=20)
-        self.addCleanup(p.close)
-        p.user("Sysop")
-        p.pass_("SYSOP-PASS")
-        self.assertEqual(p.stat()[0], 2)
-        p.quit()
-        self.assertNotIn("FAILED LOGIN", srv.output.upper())
-
+        stored = 1
+        for name in ("user.tab", "name.dat"):
+            with self.subTest(missing=name):
+                path = srv.install.path("data", "user", name)
+                os.rename(path, path + ".away")
+                s = self.smtp()
+                s.ehlo("client.example.org")
+                s.mail("alice@example.org")
+                code, text = s.rcpt("sysop@testbbs.example")
+                self.assertEqual(code, 451, text)
+                s.rset()
+                p = poplib.POP3("127.0.0.1", srv.ports["POP3Port"], timeout=20)
+                self.addCleanup(p.close)
+                p.user("Sysop")
+                with self.assertRaises(poplib.error_proto):
+                    p.pass_("SYSOP-PASS")
+                os.rename(path + ".away", path)
+                self.assertEqual(transaction(s, "%s back" % name)[0], 250)
+                stored += 1
+                s.quit()
+                p = poplib.POP3("127.0.0.1", srv.ports["POP3Port"], timeout=20)
+                self.addCleanup(p.close)
+                p.user("Sysop")
+                p.pass_("SYSOP-PASS")
+                self.assertEqual(p.stat()[0], stored)
+                p.quit()
+        self.assertNotRegex(srv.output, "FAILED|UNKNOWN USER")
 
 if __name__ == "__main__":
     unittest.main()
