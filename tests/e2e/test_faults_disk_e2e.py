@@ -75,7 +75,7 @@ class DiskFaults(ServerCase):
         self.assert_base_clean(srv)
 
     def test_full_disk_pop3_quit_loses_nothing(self):
-        """ISSUE13-6 POP3-55 POP3-60: QUIT's deletions on a full disk either all happen with +OK or none with -ERR; the base checks clean and the mailbox is readable after"""
+        """ISSUE13-6 POP3-100 POP3-104: QUIT's deletions on a full disk either all happen with +OK or none with -ERR; the base checks clean and the mailbox is readable after"""
         srv = ns.start_server(self, "tmpfs", size="2m")
         s = self.smtp()
         s.ehlo("client.example.org")
@@ -108,7 +108,7 @@ class DiskFaults(ServerCase):
         p.quit()
 
     def test_full_disk_sendmail_loses_nothing(self):
-        """ISSUE13-6 SEND-1: SendMail recording a delivery on a full disk loses nothing: the message reaches the receiving server, the base checks clean and the server keeps running"""
+        """ISSUE13-6 SEND-81: SendMail recording a delivery on a full disk loses nothing: the message reaches the receiving server, the base checks clean and the server keeps running"""
         sink = HoldingSink()
         self.addCleanup(sink.stop)
         srv = ns.start_server(self, "tmpfs", size="2m", options=RELAY_OPTIONS,
@@ -169,7 +169,7 @@ class ReadOnlyBase(ServerCase):
         return install
 
     def test_read_only_data_gets_temporary_failures(self):
-        """ISSUE13-6 SMTP-207 POP3-55: with data/ read-only, DATA gets a 4xx, POP3 still reads and a QUIT with deletions answers -ERR; the server stays up and the base is unchanged"""
+        """ISSUE13-6 SMTP-207 POP3-102: with the mail base files read-only, DATA gets 451, POP3 still reads and a QUIT with deletions answers -ERR; the server stays up and the base is unchanged"""
         install = self.seeded_install()
         base = glob.glob(install.path("data", "mail.*"))
         self.assertIn(install.path("data", "mail.shd"), base)
@@ -177,7 +177,7 @@ class ReadOnlyBase(ServerCase):
         s = self.smtp()
         s.ehlo("client.example.org")
         code, text = transaction(s, "read-only")
-        self.assertTrue(400 <= code < 500, (code, text))
+        self.assertEqual(code, 451, text)
         s.quit()
         p = poplib.POP3("127.0.0.1", srv.ports["POP3Port"], timeout=20)
         self.addCleanup(p.close)
