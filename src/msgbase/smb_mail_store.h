@@ -54,10 +54,14 @@ public:
 private:
     Result<SmbBase*> mail();
     // Runs `read(SmbBase&)` on a lent read-only handle; on the writer handle
-    // when there is none (the base does not exist yet: mail() creates it).
+    // when there is none (the base does not exist yet or is empty: mail()
+    // creates it). A lock held past smb_retry_time is the answer itself: a
+    // second try on the writer handle would only wait as long again.
     template <class Read>
     auto with_reader(Read read) -> decltype(read(std::declval<SmbBase&>())) {
-        if (auto lease = readers_.lease()) return read(**lease);
+        auto lease = readers_.lease();
+        if (lease) return read(**lease);
+        if (lease.error().code == ErrorCode::Locked) return lease.error();
         auto b = mail();
         if (!b) return b.error();
         return read(**b);

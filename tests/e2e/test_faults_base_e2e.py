@@ -14,7 +14,7 @@ from e2e_common import ServerCase, message
 from harness import Install, run_cli
 import smbdump
 
-RETRY_TIME_S = 2      # msgs.ini smb_retry_time for these tests: the lock timeout (FMT-82)
+RETRY_TIME_S = 1      # msgs.ini smb_retry_time for these tests: the lock timeout (FMT-82)
 
 # Another process holding the base-header lock (.shd bytes [0, 32), FMT-80) with
 # an OFD lock as the BBS does (FMT-79) until its stdin closes.
