@@ -24,6 +24,7 @@ public:
     void close() { file_.close(); }
 
     Result<uint64_t> size() const;
+    bool still_at_path() const { return file_.still_at_path(); }
     // Reads up to n bytes at off; returns how many were read (short at EOF).
     Result<size_t> read_at(uint64_t off, void* buf, size_t n) const;
     Status read_exact(uint64_t off, void* buf, size_t n) const;

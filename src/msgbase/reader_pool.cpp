@@ -12,10 +12,11 @@ ReaderPool::ReaderPool(std::string prefix, BaseOptions options, size_t keep)
 Result<ReaderPool::Lease> ReaderPool::lease() {
     {
         std::lock_guard g(mu_);
-        if (!idle_.empty()) {
+        while (!idle_.empty()) {
             auto base = std::move(idle_.back());
             idle_.pop_back();
-            return Lease(*this, std::move(base));
+            // one whose files were deleted or replaced would show stale mail
+            if (base->files_at_path()) return Lease(*this, std::move(base));
         }
     }
     auto base = SmbBase::open(prefix_, options_);

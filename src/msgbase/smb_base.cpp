@@ -14,6 +14,10 @@ SmbBase::SmbBase(std::string prefix, BaseOptions opt)
 
 SmbBase::~SmbBase() = default;
 
+bool SmbBase::files_at_path() const {
+    return shd_.still_at_path() && sdt_.still_at_path() && sid_.still_at_path();
+}
+
 void SmbBase::Impl::pause(SmbBase& b, unsigned attempt) {
     uint32_t delay = b.opt_.retry_delay_ms;
     if (delay > b.opt_.retry_time_s * 100) delay = 100;                 // FMT-82
@@ -92,7 +96,7 @@ Status SmbBase::Impl::write_status(SmbBase& b, const BaseStatus& s) {
 namespace {
 
 // FMT-10 on already open files (the caller holds the base-header lock).
-Status init_files(const std::string& prefix, File& shd, File& sdt, File& sid, const BaseStatus& status) {
+Status write_new_base(const std::string& prefix, File& shd, File& sdt, File& sid, const BaseStatus& status) {
     BaseStatus s = status;
     s.version = FORMAT_VERSION;
     s.last_msg = s.total_msgs = 0;
@@ -113,6 +117,15 @@ Status init_files(const std::string& prefix, File& shd, File& sdt, File& sid, co
     if (auto st = inif->truncate(0); !st) return st;
     if (auto st = inif->write_at(0, ini, std::char_traits<char>::length(ini)); !st) return st;
     return shd.sync();
+}
+
+// A creation cut short (disk full) must not leave a .shd of zeros behind:
+// every later open would call it "not an SMB message base" and refuse all
+// mail for good. An empty .shd is created afresh by the next open (FMT-7).
+Status init_files(const std::string& prefix, File& shd, File& sdt, File& sid, const BaseStatus& status) {
+    Status st = write_new_base(prefix, shd, sdt, sid, status);
+    if (!st) (void)shd.truncate(0);
+    return st;
 }
 
 } // namespace

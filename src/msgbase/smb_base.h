@@ -41,6 +41,10 @@ public:
     ~SmbBase();
 
     const std::string& prefix() const { return prefix_; }
+    // False once a file this handle keeps open was deleted or replaced under
+    // it (a sysop restoring a backup, a tool rebuilding the base): the handle
+    // would read stale data and write into files no one will ever read.
+    bool files_at_path() const;
     std::string file(const char* ext) const { return prefix_ + "." + ext; }
     void set_write_hook(WriteHook hook) { hook_ = std::move(hook); }
 

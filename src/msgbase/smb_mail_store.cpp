@@ -13,6 +13,9 @@ SmbMailStore::SmbMailStore(std::string mail_prefix, BaseOptions mail_options, Su
 
 Result<SmbBase*> SmbMailStore::mail() {
     std::lock_guard g(mu_);
+    // A base deleted or replaced under the open handle is opened again (and
+    // created when gone), or the 250 would be given for mail in unlinked files.
+    if (mail_ && !mail_->files_at_path()) mail_.reset();
     if (!mail_) {
         BaseOptions o = mail_options_;
         o.create = true;                                       // the mail server creates data/mail

@@ -57,14 +57,18 @@ public:
 private:
     Result<SmbBase*> mail();
     // Runs `read(SmbBase&)` on a lent read-only handle; on the writer handle
-    // when there is none (the base does not exist yet: mail() creates it).
-    // `locked` reads take their turn at the gate; unlocked ones (FMT-86)
-    // take no fcntl lock, so they neither wait for nor hold up a writer.
+    // when there is none (the base does not exist yet or is empty: mail()
+    // creates it). `locked` reads take their turn at the gate; unlocked ones
+    // (FMT-86) take no fcntl lock, so they neither wait for nor hold up a
+    // writer. A lock held past smb_retry_time is the answer itself: a second
+    // try on the writer handle would only wait as long again.
     template <class Read>
     auto with_reader(Read read, bool locked = true) -> decltype(read(std::declval<SmbBase&>())) {
         std::optional<FairGate::Pass> turn;
         if (locked) turn.emplace(gate_.enter_shared());
-        if (auto lease = readers_.lease()) return read(**lease);
+        auto lease = readers_.lease();
+        if (lease) return read(**lease);
+        if (lease.error().code == ErrorCode::Locked) return lease.error();
         auto b = mail();
         if (!b) return b.error();
         return read(**b);

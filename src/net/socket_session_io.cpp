@@ -58,6 +58,7 @@ void SocketSessionIo::close() {
 
 ReadLine SocketSessionIo::read_line(size_t max_len, unsigned timeout_s) {
     if (!socket_.valid()) return {ReadStatus::Closed, {}};
+    if (broken_) return {ReadStatus::Error, {}};
     for (;;) {
         if (auto line = take_line(max_len)) return std::move(*line);
         switch (fill(timeout_s)) {
@@ -141,8 +142,9 @@ SocketSessionIo::Fill SocketSessionIo::fill_tls(unsigned timeout_s) {
 }
 
 bool SocketSessionIo::write(std::string_view bytes) {
-    if (!socket_.valid()) return false;
-    return ssl_ ? write_tls(bytes) : write_plain(bytes);
+    if (!socket_.valid() || broken_) return false;
+    broken_ = !(ssl_ ? write_tls(bytes) : write_plain(bytes));
+    return !broken_;
 }
 
 bool SocketSessionIo::write_plain(std::string_view bytes) {
@@ -175,7 +177,7 @@ bool SocketSessionIo::write_tls(std::string_view bytes) {
 }
 
 bool SocketSessionIo::input_pending() {
-    if (!socket_.valid()) return false;
+    if (!socket_.valid() || broken_) return false;
     // The rest of a line reported TooLong is dropped, not a command: a client
     // still sending it is owed its reply now (issue #13), so input counts only
     // once that line has ended and more follows it.

@@ -66,6 +66,11 @@ private:
     std::string buffer_;         // received; bytes before head_ are already taken
     size_t head_ = 0;            // so taking a line never moves the bytes after it
     bool skipping_ = false;      // dropping the rest of a line reported TooLong
+    // A write failed or timed out: the client no longer reads what we send,
+    // so nothing it sent after that may be acted on (a pipelined POP3 QUIT
+    // must not delete mail, and every further command would wait another
+    // write timeout, holding the slot). Reads report Error from then on.
+    bool broken_ = false;
 };
 
 } // namespace sbbs

@@ -371,25 +371,29 @@ SendMail::Done SendMail::bounce(MessageHeader h, const std::string& error, bool 
         retry_->failed(h.number, h.delivery_attempts, period_, error);
         return Done::Failed;
     }
+    if (wants_notice(h)) {   // SEND-92
+        std::string to = notice_recipient(h);
+        log(LogLevel::Notice, sk + " SEND !Bouncing message back to " + to);
+        BounceContext ctx{s_.helo_host, s_.delete_read_mail, time(nullptr)};
+        auto added = d_.store.add_sharing_data(h.number, make_notice(h, error, ctx));
+        if (!added) {
+            // Ours: the original is deleted only once its notice exists, so a
+            // full disk delays the notice (the bounce is tried again later)
+            // instead of losing the message and the news of its failure.
+            log(LogLevel::Error, "!BOUNCE ERROR (" + added.error().message + ") adding message header");
+            retry_->failed(h.number, h.delivery_attempts, period_, error);
+            return Done::Failed;
+        }
+        log(LogLevel::Notice, sk + " SEND !Delivery failure notification (message #" + std::to_string(*added) +
+                                  ") created for " + to);
+    } else {
+        log(LogLevel::Notice, sk + " SEND !Deleted undeliverable message from " + h.get(hf::SENDER));
+    }
     retry_->finished(h.number, false);
     h.attr |= attr::DELETE;   // SEND-91
     if (Status st = d_.store.update_header(h); !st)
         log(LogLevel::Error, "!BOUNCE ERROR (" + st.error().message + ") deleting message");
     remove_attachments(h);
-    if (!wants_notice(h)) {   // SEND-92
-        log(LogLevel::Notice, sk + " SEND !Deleted undeliverable message from " + h.get(hf::SENDER));
-        return Done::Bounced;
-    }
-    std::string to = notice_recipient(h);
-    log(LogLevel::Notice, sk + " SEND !Bouncing message back to " + to);
-    BounceContext ctx{s_.helo_host, s_.delete_read_mail, time(nullptr)};
-    auto added = d_.store.add_sharing_data(h.number, make_notice(h, error, ctx));
-    if (!added) {
-        log(LogLevel::Error, "!BOUNCE ERROR (" + added.error().message + ") adding message header");
-        return Done::Bounced;
-    }
-    log(LogLevel::Notice, sk + " SEND !Delivery failure notification (message #" + std::to_string(*added) +
-                              ") created for " + to);
     return Done::Bounced;
 }
 

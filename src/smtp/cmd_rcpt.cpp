@@ -60,6 +60,16 @@ void SmtpSession::spam_log_refused(const std::string& reason, const std::string&
         log_client(LogLevel::Error, "!ERROR " + st.error().message + " writing spam.log");
 }
 
+// Ours (SMTP-146 answers 550): a user record that cannot be read (user.tab
+// missing or failing) is a fault here, not an unknown user; a 550 would make
+// the sender bounce mail that a retry would deliver (RFC 5321 4.2.5: 451 for
+// a local error in processing).
+SmtpSession::Flow SmtpSession::refuse_unreadable_user(const std::string& raw) {
+    log_client(LogLevel::Error, "!ERROR reading the user base for user-recipient (" + raw + ")");
+    reply({451, "4.3.0", "Requested action aborted: local error in processing, try again later"});
+    return Flow::Continue;
+}
+
 void SmtpSession::accept_rcpt(Recipient r) {                                            // SMTP-157
     tx_.last_rcpt = r.to;
     tx_.rcpts.push_back(std::move(r));
@@ -253,6 +263,8 @@ SmtpSession::Flow SmtpSession::route_local(std::string address, const std::strin
         log_client(LogLevel::Warning, "!DELETED or INACTIVE user-recipient (" + name + ")");
         reply({550, "5.1.1", "Unknown User: " + raw});
         return Flow::Continue;
+    case RecipientReason::Unavailable:                                                  // ours, not SMTP-146
+        return refuse_unreadable_user(raw);
     case RecipientReason::UnknownDefault:
         log_client(LogLevel::Warning, "!UNKNOWN DEFAULT USER-RECIPIENT: '" + cfg_->mail.default_user + "'");
         [[fallthrough]];
@@ -262,6 +274,7 @@ SmtpSession::Flow SmtpSession::route_local(std::string address, const std::strin
         return Flow::Continue;
     }
     auto u = users_.get(m.user);
+    if (!u.ok() && u.error().code != ErrorCode::NotFound) return refuse_unreadable_user(raw);
     if (!u.ok() || !u->usable()) {                                                      // SMTP-146
         log_client(LogLevel::Warning, "!DELETED OR INACTIVE USER-RECIPIENT #" + std::to_string(m.user) + ": '" + raw + "'");
         reply({550, "5.1.1", "Unknown User: " + raw});

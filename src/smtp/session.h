@@ -129,6 +129,7 @@ private:
     std::string alias_address(const User& u) const;
     // cmd_rcpt.cpp
     Flow cmd_rcpt(const std::string& line);
+    Flow refuse_unreadable_user(const std::string& raw);
     std::optional<Reply> check_rcpt_limits(const std::string& address);   // spam.log names `address`
     Flow route_rcpt(std::string address, const std::string& raw, bool forward_prefix, bool local_prefix);
     Flow route_remote(const std::string& address, const std::string& dest, const std::string& raw, bool forced);

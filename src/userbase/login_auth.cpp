@@ -65,7 +65,14 @@ bool password_accepted(const Credentials& c, const User& u) {
 AuthResult authenticate(const Config& cfg, UserDirectory& users, const Credentials& c) {
     AuthResult r;
     const uint32_t number = find_login_user(cfg, users, c.login_id);
-    if (number == 0) return r;
+    if (number == 0) {
+        // not a failed login when the user base itself is gone: no ban
+        if (!users.available()) {
+            r.outcome = AuthOutcome::ReadError;
+            r.detail = "user base unavailable";
+        }
+        return r;
+    }
     auto user = users.get(number);
     if (!user) {
         r.outcome = AuthOutcome::ReadError;

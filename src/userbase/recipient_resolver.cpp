@@ -89,18 +89,22 @@ RecipientMatch resolve_recipient(const Config& cfg, UserDirectory& users,
     if (aliased && !lp.empty() && lp[0] >= '0' && lp[0] <= '9') {
         // atoi: the leading digits; valid only with a non-empty name.dat slot
         uint32_t n = static_cast<uint32_t>(std::strtoul(std::string(lp).c_str(), nullptr, 10));
-        if (n == 0 || !users.has_name_slot(n)) return m;
-        m = found(users, n, {});
+        if (n != 0 && users.has_name_slot(n)) m = found(users, n, {});
     } else {
         m = by_name(cfg, users, lp);
         if (m.reason == RecipientReason::Unknown && !cfg.mail.default_user.empty())
             m = default_user(cfg, users);
     }
-    if (!m.ok()) return m;
+    if (!m.ok()) {
+        if (m.reason == RecipientReason::Unknown && !users.available()) m.reason = RecipientReason::Unavailable;
+        return m;
+    }
     auto u = users.get(m.user);
     if (!u || !u->usable()) {
         m.user = 0;
-        m.reason = u ? RecipientReason::Unusable : RecipientReason::Unknown;
+        m.reason = u ? RecipientReason::Unusable
+                 : u.error().code == ErrorCode::NotFound ? RecipientReason::Unknown
+                                                         : RecipientReason::Unavailable;
     }
     return m;
 }

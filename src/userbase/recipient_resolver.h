@@ -17,6 +17,7 @@ enum class RecipientReason {
     BlockedTag,       // name#tag with a tag in NNNN.smtpblock: 550 Unknown User (USER-53)
     Unusable,         // DELETED or INACTIVE: 550 Unknown User (USER-20)
     UnknownDefault,   // DefaultUser set but not found (log it; refuse)
+    Unavailable,      // the user base could not be read: a temporary failure
 };
 
 struct RecipientMatch {

@@ -71,6 +71,10 @@ uint32_t TabUserDirectory::find_by_alias(std::string_view name) {
     return NameIndex(std::move(*bytes)).find(name);
 }
 
+bool TabUserDirectory::available() {
+    return platform::file_exists(user_dir_ + "user.tab") && platform::file_exists(user_dir_ + "name.dat");
+}
+
 bool TabUserDirectory::has_name_slot(uint32_t number) {
     auto bytes = read_name_dat();
     if (!bytes) return false;

@@ -42,6 +42,7 @@ public:
     uint32_t find_by_netmail(std::string_view address) override;
     uint32_t find_by_ip(std::string_view ip) override;
     bool has_name_slot(uint32_t number) override;
+    bool available() override;
     Status record_login(uint32_t number, const LoginRecord& login) override;
     Status count_email_sent(uint32_t number, bool to_sysop) override;
     Status count_post(uint32_t number) override;

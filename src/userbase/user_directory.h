@@ -33,6 +33,10 @@ public:
     virtual uint32_t find_by_ip(std::string_view ip) = 0;           // USER-23
     // Is `number`'s name.dat slot non-empty (USER-21, alias.cfg numbers)?
     virtual bool has_name_slot(uint32_t number) = 0;
+    // False when the user base's own files are gone (a restore in progress):
+    // a name not found then says nothing about the user, so callers answer
+    // a temporary failure instead of "unknown user".
+    virtual bool available() { return true; }
 
     virtual Status record_login(uint32_t number, const LoginRecord& login) = 0; // USER-31
     // USER-42: +1 EMAILS (or FBACKS when to_sysop) and +1 ETODAY.

@@ -12,10 +12,20 @@ Status check_number(uint32_t number, uint64_t size, const std::string& path) {
     return {};
 }
 
+// user.tab itself missing (a restore in progress, a slip of the sysop) is
+// a fault of the install, not "no such user": callers answer it as a
+// temporary failure, never as a permanent 550 Unknown User.
+Result<platform::File> open_tab(const std::string& path, platform::OpenMode mode) {
+    auto f = platform::File::open(path, mode);
+    if (!f && f.error().code == ErrorCode::NotFound)
+        return make_error(path + ": user base file missing", ErrorCode::Io);
+    return f;
+}
+
 } // namespace
 
 Result<uint32_t> UserTabFile::last_user() const {
-    auto f = platform::File::open(path_, platform::OpenMode::Read);
+    auto f = open_tab(path_, platform::OpenMode::Read);
     if (!f) return f.error();
     auto size = f->size();
     if (!size) return size.error();
@@ -23,7 +33,7 @@ Result<uint32_t> UserTabFile::last_user() const {
 }
 
 Result<UserRecord> UserTabFile::read(uint32_t number) const {
-    auto f = platform::File::open(path_, platform::OpenMode::Read);
+    auto f = open_tab(path_, platform::OpenMode::Read);
     if (!f) return f.error();
     auto size = f->size();
     if (!size) return size.error();
@@ -37,7 +47,7 @@ Result<UserRecord> UserTabFile::read(uint32_t number) const {
 }
 
 Status UserTabFile::update(uint32_t number, const Edit& edit) const {
-    auto f = platform::File::open(path_, platform::OpenMode::ReadWrite);
+    auto f = open_tab(path_, platform::OpenMode::ReadWrite);
     if (!f) return f.error();
     auto size = f->size();
     if (!size) return size.error();
@@ -57,7 +67,7 @@ Status UserTabFile::update(uint32_t number, const Edit& edit) const {
 }
 
 Result<std::vector<UserRecord>> UserTabFile::read_all() const {
-    auto f = platform::File::open(path_, platform::OpenMode::Read);
+    auto f = open_tab(path_, platform::OpenMode::Read);
     if (!f) return f.error();
     auto bytes = f->read_all();
     if (!bytes) return bytes.error();

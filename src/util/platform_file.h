@@ -41,6 +41,9 @@ public:
     void close();
 
     Result<uint64_t> size() const;
+    // False when the path no longer names this open file (deleted, or
+    // replaced by another file): writes through it would reach no one.
+    bool still_at_path() const;
     // Up to n bytes at off; fewer only at the end of the file.
     Result<size_t> read_at(uint64_t off, void* buf, size_t n) const;
     Status write_at(uint64_t off, const void* buf, size_t n);

@@ -78,6 +78,12 @@ Result<uint64_t> PlatformFile::size() const {
     return uint64_t(st.st_size);
 }
 
+bool PlatformFile::still_at_path() const {
+    struct stat open_st, path_st;
+    if (fstat(int(h_), &open_st) != 0 || ::stat(path_.c_str(), &path_st) != 0) return false;
+    return open_st.st_dev == path_st.st_dev && open_st.st_ino == path_st.st_ino;
+}
+
 Result<size_t> PlatformFile::read_at(uint64_t off, void* buf, size_t n) const {
     size_t got = 0;
     while (got < n) {

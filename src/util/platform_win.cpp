@@ -104,6 +104,10 @@ Result<uint64_t> PlatformFile::size() const {
     return uint64_t(n.QuadPart);
 }
 
+// Windows refuses to delete or replace a file another handle has open
+// without FILE_SHARE_DELETE, which open() never grants.
+bool PlatformFile::still_at_path() const { return true; }
+
 Result<size_t> PlatformFile::read_at(uint64_t off, void* buf, size_t n) const {
     size_t got = 0;
     while (got < n) {

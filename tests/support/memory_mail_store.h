@@ -101,6 +101,7 @@ public:
     }
     Result<uint32_t> add_sharing_data(uint32_t original, const smb::MessageHeader& hdr) override {
         std::lock_guard lk(mu_);
+        if (fail_next_add) { fail_next_add = false; return make_error("simulated failure", fail_code); }
         auto it = mail.find(original);
         if (it == mail.end()) return make_error("no message", ErrorCode::NotFound);
         smb::Message m{hdr, it->second.body, it->second.tail};

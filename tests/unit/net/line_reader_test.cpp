@@ -147,6 +147,22 @@ TEST_CASE("session io: write sends bytes as given") {
     CHECK(std::string(buf, 11) == "220 ready\r\n");
 }
 
+TEST_CASE("ISSUE13-6 POP3-63 session io: after a write times out, commands the client had already sent are never read") {
+    ignore_sigpipe();
+    auto pair = socket_pair();
+    REQUIRE(pair.ok());
+    Socket client = std::move(pair->first);
+    SessionIoOptions opts;
+    opts.write_timeout_s = 1;
+    SocketSessionIo io(std::move(pair->second), nullptr, opts);
+    REQUIRE(send_all(client, "RETR 1\r\nQUIT\r\n"));   // and never reads
+    CHECK(io.read_line(100, 5).line == "RETR 1");
+    CHECK_FALSE(io.write(std::string(16 << 20, 'x')));     // more than any socket buffer holds
+    CHECK(io.read_line(100, 5).status == ReadStatus::Error);   // the QUIT stays unread
+    CHECK_FALSE(io.input_pending());
+    CHECK_FALSE(io.write("+OK\r\n"));
+}
+
 TEST_CASE("session io: interrupt() from another thread ends a blocked read") {
     Pair p;
     std::thread stopper([&] {
