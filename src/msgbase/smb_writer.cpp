@@ -13,7 +13,10 @@
 //      status (last_msg, total_msgs), fsync .sha and .shd, so that a base
 //      left alone by us after add() returns is complete for the BBS too.
 // A crash before step 4 leaves only free-marked garbage header blocks and
-// leaked data counts (invisible, chksmb-clean); a crash after it leaves index
+// data counts no header names (invisible, chksmb-clean); each message's run
+// is written to the pending-add journal right after its counts, and the
+// header places before the headers are, so recovery gives them back (issue
+// #13, pending_add.h: only ours, never another writer's); a crash after it leaves index
 // records beyond status.total_msgs that recover_locked() rolls forward (and
 // that the original rolls back, FMT-89 step 11, when it gets there first).
 //
@@ -197,6 +200,7 @@ Status AddTxn::rollback(File& sdt, File& shd) {
     if (current(shd) > shd_size) (void)shd.truncate(shd_size);
     if (hash_file) (void)hash_file->truncate(hash_size);
     if (sch_file) (void)sch_file->truncate(sch_size);
+    SmbBase::Impl::clear_pending(*this);          // after the counts are restored
     return {};
 }
 
@@ -229,6 +233,11 @@ Status store_data(SmbBase& b, AddTxn& t, File& sdt, DataRun& d, uint32_t copies,
         for (uint32_t i = 0; i < blocks; ++i) t.sda->set(offset / BLOCK_LEN + i, 1);
         if (copies > 1) add_refs(*t.sda, offset, d.dfields, uint16_t(copies - 1));   // FMT-91
         if (auto st = t.sda->flush(); !st) return st;
+        // Journaled only once counted (never before): a run in the journal is
+        // ours, so recovery can never give back blocks another writer took.
+        t.pending.data.push_back({offset / BLOCK_LEN, blocks, uint16_t(copies), d.dfields});
+        t.pending.sda_entries = t.sda->entries.size();
+        if (auto st = SmbBase::Impl::note_pending(b, t); !st) return st;
         SmbBase::Impl::step(b, "sda");
     }
     return {};
@@ -513,6 +522,10 @@ Result<std::vector<uint32_t>> SmbBase::Impl::commit_headers(SmbBase& b, AddTxn& 
         std::memcpy(bytes->data(), PENDING_ID, 4);
         runs.add(h.header_offset, *bytes);
     }
+    for (size_t i = 0; i < hdrs.size(); ++i)
+        t.pending.headers.push_back({hdrs[i].number, hdrs[i].header_offset, blocks_for(computed_header_length(hdrs[i])),
+                                     hdrs[i].offset, !hdrs[i].dfields.empty()});
+    if (auto st = Impl::note_pending(b, t); !st) return fail(st.error());
     if (auto st = runs.write(b, shd, "header"); !st) return fail(st.error());
     if (!t.hyper) t.sha->entries = t.sha_before;                 // the reservation is not written yet
     // Step 3: everything the index will point at reaches the disk first.
@@ -545,7 +558,7 @@ Result<std::vector<uint32_t>> SmbBase::Impl::commit_headers(SmbBase& b, AddTxn& 
     std::vector<uint32_t> numbers;
     for (auto& h : hdrs) numbers.push_back(h.number);
     runs.set_ids(HEADER_ID);
-    (void)finish_headers(b, shd, durable, t, hdrs, first_block, runs);
+    if (finish_headers(b, shd, durable, t, hdrs, first_block, runs)) Impl::clear_pending(t);
     return numbers;
 }
 
