@@ -35,7 +35,6 @@ std::string encode_pending(const PendingAdd& p) {
     std::string out(MAGIC, 4);
     put32(out, p.last_msg);
     put32(out, p.total_msgs);
-    put32(out, uint32_t(p.sda_entries));
     put32(out, uint32_t(p.data.size()));
     for (auto& d : p.data) {
         put32(out, d.first_block);
@@ -46,6 +45,8 @@ std::string encode_pending(const PendingAdd& p) {
             put32(out, f.offset);
             put32(out, f.length);
         }
+        put32(out, d.first_crc);
+        put32(out, d.last_crc);
     }
     put32(out, uint32_t(p.headers.size()));
     for (auto& h : p.headers) {
@@ -66,7 +67,6 @@ std::optional<PendingAdd> decode_pending(std::string_view bytes) {
     PendingAdd p;
     p.last_msg = r.u32();
     p.total_msgs = r.u32();
-    p.sda_entries = r.u32();
     for (uint32_t n = r.u32(); r.ok && n > 0; --n) {
         PendingData d;
         d.first_block = r.u32();
@@ -80,6 +80,8 @@ std::optional<PendingAdd> decode_pending(std::string_view bytes) {
             f.length = r.u32();
             d.dfields.push_back(f);
         }
+        d.first_crc = r.u32();
+        d.last_crc = r.u32();
         p.data.push_back(std::move(d));
     }
     for (uint32_t n = r.u32(); r.ok && n > 0; --n) {

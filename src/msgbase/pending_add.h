@@ -10,12 +10,19 @@
 // evidence of a crash. Only blocks we counted ourselves, in an add that never
 // finished, are ours to give back.
 //
-// Life of an entry, all under the base-header lock: after each message's
-// .sda counts are written the journal is rewritten with that data run
-// (steps 1 in smb_writer.cpp), after the headers are placed with their
-// copies, and it is emptied when the add finishes or rolls back. It is never
-// fsynced: it guards against a killed process, not a lost disk cache (after
-// a power loss a leak is reported by --check-base, not reclaimed).
+// Life of an entry, all under the base-header lock: once a message's text
+// is in .sdt and before its .sda counts are written, the journal is
+// rewritten with that data run (step 1 in smb_writer.cpp), again once the
+// headers are placed, and it is emptied when the add finishes or rolls
+// back. Journaling before counting leaves no instant at which counts exist
+// that the journal does not name; recovery then gives a run back only when
+// its counts are still the ones we wrote *and* its first and last blocks
+// still hold our text (CRC-32 of each): if the kill came before our counts
+// were written, another writer (the original's first-fit or fast
+// allocation, which always takes a run's first block when it overlaps it)
+// may have taken the blocks and written its own text there. The journal is
+// never fsynced: it guards against a killed process, not a lost disk cache
+// (after a power loss a leak is reported by --check-base, not reclaimed).
 #pragma once
 
 #include "msgbase/message.h"
@@ -34,6 +41,7 @@ struct PendingData {
     uint32_t first_block = 0, blocks = 0;
     uint16_t copies = 1;
     std::vector<DataField> dfields;
+    uint32_t first_crc = 0, last_crc = 0;         // of the run's first and last 256 bytes in .sdt
 };
 
 // One header (copy) the add is placing.
@@ -45,7 +53,6 @@ struct PendingHeader {
 
 struct PendingAdd {
     uint32_t last_msg = 0, total_msgs = 0;        // status before the add
-    uint64_t sda_entries = 0;                     // .sda length after the last run counted
     std::vector<PendingData> data;
     std::vector<PendingHeader> headers;
 };

@@ -5,6 +5,8 @@
 // there since. Design and the reason for a journal: pending_add.h.
 #include "msgbase/smb_internal.h"
 
+#include "msgbase/checksum.h"
+
 #include <cstring>
 
 namespace sbbs::smb {
@@ -32,11 +34,25 @@ bool header_is_ours(File& shd, const PendingHeader& h) {
 }
 
 // The base is as the killed add left it, plus at most its own roll-forward:
-// nobody has added a message since, so its blocks can have no other owner.
-bool untouched_since(const PendingAdd& p, const BaseStatus& s) {
+// every message numbered since is one of the add's committed copies, so
+// nobody else has added one (and allocated) in between.
+bool untouched_since(const PendingAdd& p, const BaseStatus& s, const std::vector<bool>& committed) {
     if (s.last_msg < p.last_msg || s.total_msgs < p.total_msgs) return false;
-    uint32_t added = s.last_msg - p.last_msg;
-    return added <= p.headers.size() && s.total_msgs - p.total_msgs == added;
+    uint32_t added = s.last_msg - p.last_msg, ours = 0;
+    for (size_t i = 0; i < p.headers.size(); ++i)
+        if (committed[i] && p.headers[i].number > p.last_msg && p.headers[i].number <= s.last_msg) ++ours;
+    return ours == added && s.total_msgs - p.total_msgs == added;
+}
+
+// The run's first and last blocks in .sdt still hold the text we wrote.
+bool text_is_ours(File& sdt, const PendingData& run) {
+    char block[BLOCK_LEN];
+    auto crc_at = [&](uint32_t b) -> std::optional<uint32_t> {
+        if (!sdt.read_exact(uint64_t(b) * BLOCK_LEN, block, BLOCK_LEN)) return std::nullopt;
+        return crc32(std::string_view(block, BLOCK_LEN));
+    };
+    return run.blocks > 0 && crc_at(run.first_block) == run.first_crc &&
+           crc_at(run.first_block + run.blocks - 1) == run.last_crc;
 }
 
 // Data counts of each run back to what its committed copies need.
@@ -44,7 +60,6 @@ Status reclaim_data(SmbBase& b, File& sdt, const PendingAdd& p, const std::vecto
     if (p.data.empty()) return {};
     auto sda = SmbBase::Impl::open_table(b, "sda", true);
     if (!sda) return sda.error();
-    if (sda->entries.size() != p.sda_entries) return {};        // resized since: not the state we journaled
     for (auto& run : p.data) {
         uint32_t copies = 0;
         for (size_t i = 0; i < p.headers.size(); ++i)
@@ -53,7 +68,7 @@ Status reclaim_data(SmbBase& b, File& sdt, const PendingAdd& p, const std::vecto
         bool as_written = uint64_t(run.first_block) + run.blocks <= sda->entries.size();
         for (uint32_t k = 0; k < run.blocks && as_written; ++k)
             as_written = sda->entries[run.first_block + k] == expected_count(run, run.first_block + k, run.copies);
-        if (!as_written) continue;                               // changed since: not ours alone any more
+        if (!as_written || !text_is_ours(sdt, run)) continue;   // not (or no longer) counted by us alone
         for (uint32_t k = 0; k < run.blocks; ++k)
             sda->set(run.first_block + k, expected_count(run, run.first_block + k, copies));
     }
@@ -122,12 +137,13 @@ Status SmbBase::Impl::reclaim_pending_locked(SmbBase& b, const BaseStatus& s) {
     std::string bytes(size_t(std::min<uint64_t>(*size, 1 << 24)), '\0');
     if (auto st = f->read_exact(0, bytes.data(), bytes.size()); !st) return st;
     auto p = decode_pending(bytes);
-    if (p && !(s.attr & status_attr::HYPERALLOC) && untouched_since(*p, s)) {
+    if (p && !(s.attr & status_attr::HYPERALLOC)) {
         std::vector<bool> committed(p->headers.size());
         for (size_t i = 0; i < p->headers.size(); ++i) {
             auto idx = find_locked(b, s, p->headers[i].number, nullptr);
             committed[i] = idx && idx->offset == p->headers[i].header_offset && header_is_ours(b.shd_, p->headers[i]);
         }
+        if (!untouched_since(*p, s, committed)) return f->truncate(0);   // left for --check-base to report
         if (auto st = reclaim_data(b, b.sdt_, *p, committed, b.opt_.durable); !st) return st;
         if (auto st = reclaim_headers(b, b.shd_, s, *p, committed, b.opt_.durable); !st) return st;
     }

@@ -105,6 +105,21 @@ Status write_pieces(File& f, uint64_t offset, const std::vector<std::string_view
     return gathered.empty() ? Status{} : write(gathered);
 }
 
+// CRC-32 of bytes [from, from + n) of the pieces written one after another.
+uint32_t crc_of(const std::vector<std::string_view>& pieces, uint64_t from, uint64_t n) {
+    uint32_t crc = 0;
+    uint64_t at = 0;
+    for (auto p : pieces) {
+        uint64_t end = at + p.size();
+        if (end > from && at < from + n) {
+            uint64_t lo = std::max(at, from), hi = std::min(end, from + n);
+            crc = crc32(p.substr(size_t(lo - at), size_t(hi - lo)), crc);
+        }
+        at = end;
+    }
+    return crc;
+}
+
 // Adds k references for every block of every field (FMT-68 per-field counting).
 void add_refs(AllocTable& sda, uint32_t offset, const std::vector<DataField>& dfields, uint16_t k) {
     for (auto& d : dfields) {
@@ -230,14 +245,15 @@ Status store_data(SmbBase& b, AddTxn& t, File& sdt, DataRun& d, uint32_t copies,
     if (auto st = write_pieces(sdt, offset, d.pieces); !st) return st;
     SmbBase::Impl::step(b, "data");
     if (!t.hyper) {
+        // Journaled before the counts (pending_add.h), with our text's
+        // fingerprint, so no kill can leave counts the journal does not name.
+        t.pending.data.push_back({offset / BLOCK_LEN, blocks, uint16_t(copies), d.dfields,
+                                  crc_of(d.pieces, 0, BLOCK_LEN), crc_of(d.pieces, d.length - BLOCK_LEN, BLOCK_LEN)});
+        if (auto st = SmbBase::Impl::note_pending(b, t); !st) return st;
+        SmbBase::Impl::step(b, "journal");
         for (uint32_t i = 0; i < blocks; ++i) t.sda->set(offset / BLOCK_LEN + i, 1);
         if (copies > 1) add_refs(*t.sda, offset, d.dfields, uint16_t(copies - 1));   // FMT-91
         if (auto st = t.sda->flush(); !st) return st;
-        // Journaled only once counted (never before): a run in the journal is
-        // ours, so recovery can never give back blocks another writer took.
-        t.pending.data.push_back({offset / BLOCK_LEN, blocks, uint16_t(copies), d.dfields});
-        t.pending.sda_entries = t.sda->entries.size();
-        if (auto st = SmbBase::Impl::note_pending(b, t); !st) return st;
         SmbBase::Impl::step(b, "sda");
     }
     return {};

@@ -66,7 +66,7 @@ void verify(const std::string& prefix, const std::map<uint32_t, int>& expected, 
 } // namespace
 
 TEST_CASE("ISSUE13-3 durability: SIGKILL at every write step of an add leaves a fully clean base (no leaked space) with earlier messages intact") {
-    const char* steps[] = {"hash", "data", "sda", "header", "synced", "index", "index-synced",
+    const char* steps[] = {"hash", "data", "journal", "sda", "header", "synced", "index", "index-synced",
                            "sha", "id", "status", "done"};
     for (bool sub : {false, true}) {
         for (const char* step : steps) {
@@ -165,7 +165,7 @@ TEST_CASE("durability: random SIGKILLs over many adds lose no returned message")
 
 TEST_CASE("ISSUE13-3 durability: SIGKILL at every write step of a batched add commits all of the batch or none of it, leaking nothing") {
     struct Kill { const char* step; int nth; };
-    const Kill kills[] = {{"hash", 1}, {"data", 1}, {"data", 2}, {"sda", 2}, {"header", 1}, {"header", 3},
+    const Kill kills[] = {{"hash", 1}, {"data", 1}, {"data", 2}, {"journal", 2}, {"sda", 2}, {"header", 1}, {"header", 3},
                           {"synced", 1}, {"index", 1}, {"index-synced", 1}, {"sha", 1}, {"id", 1},
                           {"id", 3}, {"status", 1}, {"done", 1}};
     for (bool sub : {false, true}) {
