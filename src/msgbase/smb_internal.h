@@ -91,6 +91,11 @@ struct SmbBase::Impl {
     static Status note_pending(SmbBase& b, AddTxn& t);
     static void clear_pending(AddTxn& t);
     static Status reclaim_pending_locked(SmbBase& b, const BaseStatus& s);
+    // The update journal (smb_update_journal.cpp): written before an update
+    // rewrites headers, emptied after their index records; recovery brings
+    // the index records of a killed update in line with their headers.
+    static Result<File> note_updating(SmbBase& b, const std::vector<uint32_t>& numbers);
+    static Status repair_updating_locked(SmbBase& b, const BaseStatus& s);
     static Result<IndexRecord> find_locked(SmbBase& b, const BaseStatus& s, uint32_t number, uint32_t* pos);
     static Result<MessageHeader> read_header_unlocked(SmbBase& b, uint32_t offset);
     static Status sync(SmbBase& b, File& f) { return b.opt_.durable ? f.sync() : Status(); }

@@ -88,6 +88,7 @@ Status SmbBase::Impl::recover_locked(SmbBase& b, BaseStatus& s) {
     }
     // Blocks a killed add of ours counted but never committed (issue #13).
     if (auto st = reclaim_pending_locked(b, s); !st) return st;
+    if (auto st = repair_updating_locked(b, s); !st) return st;
     if (hyper) return {};
     // Header blocks past the end of .sha that hold no header: an add that
     // never reached its commit point appended them.
