@@ -82,7 +82,7 @@ def deletion_bounds(sessions):
 
 class Pop3CrashCampaign(unittest.TestCase):
     def test_pop3_kill_9_campaign_deletes_only_after_quit(self):
-        """ISSUE13-5 POP3-55 POP3-99: 40 SIGKILLs (16 under ASan) while a client deletes mail, half of them just after QUIT: no deletion without a QUIT, every deletion after a QUIT +OK, base clean"""
+        """ISSUE13-5 POP3-104 (ours, RFC 1939): 40 SIGKILLs (16 under ASan) while a client deletes mail, half of them just after QUIT: no deletion without a QUIT, every deletion after a QUIT +OK, base clean"""
         if not os.path.exists(BBS_WRITER):
             self.skipTest("tests/tools/bbs_writer not built (make %s)" % BBS_WRITER)
         rng = campaign_rng("pop3 campaign")
