@@ -14,7 +14,7 @@
 //      left alone by us after add() returns is complete for the BBS too.
 // A crash before step 4 leaves only free-marked garbage header blocks and
 // data counts no header names (invisible, chksmb-clean); each message's run
-// is written to the pending-add journal right after its counts, and the
+// is written to the pending-add journal just before its counts, and the
 // header places before the headers are, so recovery gives them back (issue
 // #13, pending_add.h: only ours, never another writer's); a crash after it leaves index
 // records beyond status.total_msgs that recover_locked() rolls forward (and
