@@ -101,6 +101,8 @@ class BbsWriter:
 
     def finish(self, timeout=30):
         """SIGTERM: ends after the add in progress. Returns (exit code, stderr)."""
+        if self.proc.stdout.closed:
+            return self.proc.returncode, ""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
         try:
@@ -109,4 +111,7 @@ class BbsWriter:
             self.proc.kill()
             self.proc.wait(timeout=5)
         self._reader.join(timeout=5)
-        return self.proc.returncode, self.proc.stderr.read().decode(errors="replace")
+        err = self.proc.stderr.read().decode(errors="replace")
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+        return self.proc.returncode, err
