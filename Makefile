@@ -80,9 +80,11 @@ linklibs = $(foreach m,$(MODULES),$(if $(filter $(m),$(1) $(DEPS_$(1))),$(if $(c
 TEST_MODULES := $(foreach m,$(MODULES),$(if $(wildcard tests/unit/$(m)/*.cpp),$(m)))
 TEST_BINS := $(foreach m,$(TEST_MODULES),$(BUILD)/tests/$(m)_test)
 SERVER := $(BUILD)/sbbsmail
+# Test-only programs the end-to-end tests start (tests/tools/<name>.cpp).
+TEST_TOOLS := $(patsubst tests/tools/%.cpp,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.cpp))
 
 .PHONY: all deps run test unit e2e check-asan fuzz bench win clean $(addprefix unit-,$(TEST_MODULES))
-all: deps $(SERVER) $(TEST_BINS)
+all: deps $(SERVER) $(TEST_BINS) $(TEST_TOOLS)
 
 deps:
 	@scripts/deps.sh build
@@ -121,19 +123,24 @@ $(foreach m,$(MODULES),$(eval $(call module_rules,$(m))))
 $(SERVER): $(BUILD)/obj/main.o $(call linklibs,server)
 	$(CXX) $(LDFLAGS_MODE) -o $@ $^ $(LDLIBS)
 
+# Each links the libraries the server does (only what it uses is pulled in).
+$(TEST_TOOLS): $(BUILD)/tests/tools/%: tests/tools/%.cpp $(call linklibs,server) | deps
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -Itests -Itests/support -o $@ $< $(call linklibs,server) $(LDLIBS)
+
 # Start the server on the repo's own sample install (ctrl/, data/, text/).
 run: deps $(SERVER)
 	@scripts/run-sample.sh $(SERVER)
 
 # Every test, unit and end-to-end; the last line is "N passed, N failed".
-test: deps $(SERVER) $(TEST_BINS)
+test: deps $(SERVER) $(TEST_BINS) $(TEST_TOOLS)
 	@scripts/deps.sh test
 	@python3 tests/run.py --build $(BUILD)
 
 unit: deps $(TEST_BINS)
 	@python3 tests/run.py --build $(BUILD) --unit-only
 
-e2e: deps $(SERVER)
+e2e: deps $(SERVER) $(TEST_TOOLS)
 	@scripts/deps.sh test
 	@python3 tests/run.py --build $(BUILD) --e2e-only
 

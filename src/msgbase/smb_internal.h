@@ -2,6 +2,7 @@
 // table files, status I/O, allocation tables. Not for other modules.
 #pragma once
 
+#include "msgbase/pending_add.h"
 #include "msgbase/smb_base.h"
 
 #include <optional>
@@ -45,7 +46,10 @@ struct AllocTable {
 // Everything a write changes before its commit point, so a failure can
 // undo it (FMT-90) while the locks are still held.
 struct AddTxn {
-    AddTxn(BaseStatus& s, bool hyper_alloc) : status(s), hyper(hyper_alloc) {}
+    AddTxn(BaseStatus& s, bool hyper_alloc) : status(s), hyper(hyper_alloc) {
+        pending.last_msg = s.last_msg;
+        pending.total_msgs = s.total_msgs;
+    }
     BaseStatus& status;
     bool hyper;
     std::optional<AllocTable> sda, sha;
@@ -53,6 +57,9 @@ struct AddTxn {
     uint64_t sdt_size = 0, shd_size = 0;
     std::optional<File> hash_file, sch_file;
     uint64_t hash_size = 0, sch_size = 0;
+    // What this add has counted and placed, mirrored in <base>.pending.
+    PendingAdd pending;
+    std::optional<File> journal;
 
     Status rollback(File& sdt, File& shd);
     static uint64_t current(File& f);
@@ -78,6 +85,17 @@ struct SmbBase::Impl {
     // .lock check + base-header lock + fresh status + crash recovery.
     static Result<RangeLock> begin_write(SmbBase& b, BaseStatus& s);
     static Status recover_locked(SmbBase& b, BaseStatus& s);
+    // The pending-add journal (pending_add.h; smb_pending.cpp): rewritten
+    // after each allocation of an add, emptied when it ends, and applied by
+    // recovery to give back what a killed add left counted.
+    static Status note_pending(SmbBase& b, AddTxn& t);
+    static void clear_pending(AddTxn& t);
+    static Status reclaim_pending_locked(SmbBase& b, const BaseStatus& s);
+    // The update journal (smb_update_journal.cpp): written before an update
+    // rewrites headers, emptied after their index records; recovery brings
+    // the index records of a killed update in line with their headers.
+    static Result<File> note_updating(SmbBase& b, const std::vector<uint32_t>& numbers);
+    static Status repair_updating_locked(SmbBase& b, const BaseStatus& s);
     static Result<IndexRecord> find_locked(SmbBase& b, const BaseStatus& s, uint32_t number, uint32_t* pos);
     static Result<MessageHeader> read_header_unlocked(SmbBase& b, uint32_t offset);
     // The same under the header's own lock (FMT-81); the caller holds mu_.

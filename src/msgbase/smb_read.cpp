@@ -24,9 +24,16 @@ Result<std::vector<IndexRecord>> SmbBase::read_index(bool locked) {
         if (!l) return l.error();
         hl = std::move(*l);
     }
+    // Records past status.total_msgs belong to an add that has not finished
+    // (or was killed after its commit point, until recovery rolls it
+    // forward): their headers may still carry the pending id, so they are
+    // not messages yet, as the original's mail reader (getmail.c) also
+    // reads no further than total_msgs (issue #13: nothing half-visible).
+    auto status = Impl::read_status(*this);
+    if (!status) return status.error();
     auto size = sid_.size();
     if (!size) return size.error();
-    size_t n = size_t(*size / INDEX_LEN);                     // FMT-86: whole records only
+    size_t n = size_t(std::min<uint64_t>(*size / INDEX_LEN, status->total_msgs));   // FMT-86: whole records only
     std::string raw(n * INDEX_LEN, '\0');
     auto got = sid_.read_at(0, raw.data(), raw.size());
     if (!got) return got.error();

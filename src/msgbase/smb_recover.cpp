@@ -1,6 +1,8 @@
 // Crash recovery, run under the base-header lock before every write and on
 // open: rolls forward adds whose index records are on disk (see the design
-// in smb_writer.cpp) and trims what an unfinished add left past the tables.
+// in smb_writer.cpp), gives back what a killed add of ours counted but never
+// committed (the pending-add journal, smb_pending.cpp) and trims what an
+// unfinished add left past the tables.
 #include "msgbase/smb_internal.h"
 
 #include "msgbase/hash_record.h"
@@ -84,6 +86,9 @@ Status SmbBase::Impl::recover_locked(SmbBase& b, BaseStatus& s) {
             if (auto st = b.shd_.sync(); !st) return st;
         }
     }
+    // Blocks a killed add of ours counted but never committed (issue #13).
+    if (auto st = reclaim_pending_locked(b, s); !st) return st;
+    if (auto st = repair_updating_locked(b, s); !st) return st;
     if (hyper) return {};
     // Header blocks past the end of .sha that hold no header: an add that
     // never reached its commit point appended them.

@@ -3,9 +3,11 @@
 // parent side of thread linkage (FMT-89 step 8).
 //
 // Durability of updates: the header is written before its index record and
-// both are fsynced before returning. A crash between the two writes leaves the index attr
-// one change behind the header (chksmb: "attributes mismatch") until the next
-// update of that message. Unlike an add, nothing is lost or hidden by it.
+// both are fsynced before returning. A kill between the two writes would
+// leave the index one change behind the header (chksmb: "attributes
+// mismatch"); the update journal (smb_update_journal.cpp) names the messages
+// being rewritten, so recovery matches their index records up. Unlike an
+// add, nothing is lost or hidden by it.
 // A grown header is written and synced at its new place before the index
 // points there, and only then is the old copy flagged deleted and freed.
 #include "msgbase/smb_internal.h"
@@ -53,6 +55,7 @@ Status SmbBase::Impl::rewrite_locked(SmbBase& b, BaseStatus& s, uint32_t pos, co
     }
     if (new_blocks <= old_blocks) {                              // in place (FMT-94)
         if (auto st = b.shd_.write_at(old_offset, bytes->data(), bytes->size()); !st) return st;
+        step(b, "update-header");
         if (sha && new_blocks < old_blocks)                      // ours frees the surplus
             if (auto st = free_header_blocks(*sha, b.shd_, s, old_first + new_blocks, old_blocks - new_blocks); !st)
                 return st;
@@ -111,7 +114,11 @@ Status SmbBase::update(uint32_t number, const std::function<void(MessageHeader&)
     uint32_t old_blocks = blocks_for(computed_header_length(*h));
     change(*h);
     h->number = number;
-    return Impl::rewrite_locked(*this, s, pos, *h, old_blocks);
+    auto journal = Impl::note_updating(*this, {number});
+    if (!journal) return journal.error();
+    auto st = Impl::rewrite_locked(*this, s, pos, *h, old_blocks);
+    if (st) (void)journal->truncate(0);                          // else left for recovery to match up
+    return st;
 }
 
 Status SmbBase::change_attr(uint32_t number, uint16_t set, uint16_t clear) {

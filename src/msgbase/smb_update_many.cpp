@@ -15,6 +15,8 @@ Status SmbBase::change_attr_many(const std::vector<uint32_t>& numbers, uint16_t 
     Status first_error;
     auto note = [&](const Error& e) { if (first_error.ok()) first_error = e; };   // keep going
     bool wrote = false;
+    auto journal = Impl::note_updating(*this, numbers);
+    if (!journal) return journal.error();
     for (uint32_t number : numbers) {
         uint32_t pos = 0;
         auto idx = Impl::find_locked(*this, s, number, &pos);
@@ -43,6 +45,7 @@ Status SmbBase::change_attr_many(const std::vector<uint32_t>& numbers, uint16_t 
         if (auto st = shd_.sync(); !st) return st;
         if (auto st = sid_.sync(); !st) return st;
     }
+    (void)journal->truncate(0);                                  // every index record matches its header
     return first_error;
 }
 

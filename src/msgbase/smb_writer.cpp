@@ -13,7 +13,10 @@
 //      status (last_msg, total_msgs), fsync .sha and .shd, so that a base
 //      left alone by us after add() returns is complete for the BBS too.
 // A crash before step 4 leaves only free-marked garbage header blocks and
-// leaked data counts (invisible, chksmb-clean); a crash after it leaves index
+// data counts no header names (invisible, chksmb-clean); each message's run
+// is written to the pending-add journal just before its counts, and the
+// header places before the headers are, so recovery gives them back (issue
+// #13, pending_add.h: only ours, never another writer's); a crash after it leaves index
 // records beyond status.total_msgs that recover_locked() rolls forward (and
 // that the original rolls back, FMT-89 step 11, when it gets there first).
 //
@@ -100,6 +103,21 @@ Status write_pieces(File& f, uint64_t offset, const std::vector<std::string_view
         }
     }
     return gathered.empty() ? Status{} : write(gathered);
+}
+
+// CRC-32 of bytes [from, from + n) of the pieces written one after another.
+uint32_t crc_of(const std::vector<std::string_view>& pieces, uint64_t from, uint64_t n) {
+    uint32_t crc = 0;
+    uint64_t at = 0;
+    for (auto p : pieces) {
+        uint64_t end = at + p.size();
+        if (end > from && at < from + n) {
+            uint64_t lo = std::max(at, from), hi = std::min(end, from + n);
+            crc = crc32(p.substr(size_t(lo - at), size_t(hi - lo)), crc);
+        }
+        at = end;
+    }
+    return crc;
 }
 
 // Adds k references for every block of every field (FMT-68 per-field counting).
@@ -197,6 +215,7 @@ Status AddTxn::rollback(File& sdt, File& shd) {
     if (current(shd) > shd_size) (void)shd.truncate(shd_size);
     if (hash_file) (void)hash_file->truncate(hash_size);
     if (sch_file) (void)sch_file->truncate(sch_size);
+    SmbBase::Impl::clear_pending(*this);          // after the counts are restored
     return {};
 }
 
@@ -226,6 +245,12 @@ Status store_data(SmbBase& b, AddTxn& t, File& sdt, DataRun& d, uint32_t copies,
     if (auto st = write_pieces(sdt, offset, d.pieces); !st) return st;
     SmbBase::Impl::step(b, "data");
     if (!t.hyper) {
+        // Journaled before the counts (pending_add.h), with our text's
+        // fingerprint, so no kill can leave counts the journal does not name.
+        t.pending.data.push_back({offset / BLOCK_LEN, blocks, uint16_t(copies), d.dfields,
+                                  crc_of(d.pieces, 0, BLOCK_LEN), crc_of(d.pieces, d.length - BLOCK_LEN, BLOCK_LEN)});
+        if (auto st = SmbBase::Impl::note_pending(b, t); !st) return st;
+        SmbBase::Impl::step(b, "journal");
         for (uint32_t i = 0; i < blocks; ++i) t.sda->set(offset / BLOCK_LEN + i, 1);
         if (copies > 1) add_refs(*t.sda, offset, d.dfields, uint16_t(copies - 1));   // FMT-91
         if (auto st = t.sda->flush(); !st) return st;
@@ -513,6 +538,10 @@ Result<std::vector<uint32_t>> SmbBase::Impl::commit_headers(SmbBase& b, AddTxn& 
         std::memcpy(bytes->data(), PENDING_ID, 4);
         runs.add(h.header_offset, *bytes);
     }
+    for (size_t i = 0; i < hdrs.size(); ++i)
+        t.pending.headers.push_back({hdrs[i].number, hdrs[i].header_offset, blocks_for(computed_header_length(hdrs[i])),
+                                     hdrs[i].offset, !hdrs[i].dfields.empty()});
+    if (auto st = Impl::note_pending(b, t); !st) return fail(st.error());
     if (auto st = runs.write(b, shd, "header"); !st) return fail(st.error());
     if (!t.hyper) t.sha->entries = t.sha_before;                 // the reservation is not written yet
     // Step 3: everything the index will point at reaches the disk first.
@@ -545,7 +574,7 @@ Result<std::vector<uint32_t>> SmbBase::Impl::commit_headers(SmbBase& b, AddTxn& 
     std::vector<uint32_t> numbers;
     for (auto& h : hdrs) numbers.push_back(h.number);
     runs.set_ids(HEADER_ID);
-    (void)finish_headers(b, shd, durable, t, hdrs, first_block, runs);
+    if (finish_headers(b, shd, durable, t, hdrs, first_block, runs)) Impl::clear_pending(t);
     return numbers;
 }
 

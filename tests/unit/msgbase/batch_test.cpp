@@ -180,5 +180,7 @@ TEST_CASE("FMT-86 an unlocked index read does not wait for the handle's writer i
     REQUIRE(reader.valid());
     size_t seen = reader.get();                                // a blocked reader gets in after the add
     CHECK(answered);
-    if (answered) CHECK(seen == 2);                            // the committed record counts already
+    // Committed but not finished: its header still has the pending id, so
+    // it is not a message to readers until status covers it (issue #13).
+    if (answered) CHECK(seen == 1);
 }

@@ -28,16 +28,6 @@ inline std::string problems(const std::string& prefix) {
     return out;
 }
 
-// The same, less "leaked space": blocks an add killed before its commit point
-// counted but no message references. Invisible to readers and writers; the
-// checker names them (issue #13), recovery does not reclaim them yet.
-inline std::string problems_but_leaks(const std::string& prefix) {
-    std::string out;
-    for (auto& p : smb::check_base(prefix))
-        if (p.what.find("(leaked space)") == std::string::npos) out += smb::describe(p) + "\n";
-    return out;
-}
-
 // $SBBSMAIL_FIXTURES, else the first shared/fixtures above the working directory.
 inline fs::path fixtures_dir() {
     if (const char* e = getenv("SBBSMAIL_FIXTURES")) return e;

@@ -1,0 +1,117 @@
+"""Crash campaigns (issue #13 item 5): one sbbsmail install restarted on the
+same ports after every SIGKILL, and the figures every campaign checks.
+
+    r = Restartable(test, options="NO_HOST_LOOKUP | NO_RECYCLE | NO_SENDMAIL")
+    r.start(); ...; r.kill()
+
+Under an ASan build (~3x slower to start and run) the campaigns scale their
+kill counts down; each test says by how much."""
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import zlib
+
+from harness import BIN, LISTENER_PORT_KEYS, Install, SbbsMail, free_ports, run_cli, sanitized_binary
+
+SANITIZED = sanitized_binary()
+# A bound, never expected to be reached: a campaign that has not done its
+# kills by then stops and fails rather than run on.
+CAMPAIGN_CAP_S = 240
+BBS_WRITER = os.path.join(os.path.dirname(BIN), "tests", "tools", "bbs_writer")
+
+
+def campaign_rng(name):
+    """Random but repeatable per run: the seed is printed so a failure can be replayed."""
+    seed = int(os.environ.get("CRASH_SEED", random.randrange(1 << 30)))
+    print("%s: CRASH_SEED=%d" % (name, seed), file=sys.stderr)
+    return random.Random(seed)
+
+
+def text_for(subject):
+    """A body unique to `subject`, 1 to 12 blocks long, so reading it back proves the text."""
+    filler = zlib.crc32(subject) % 3000
+    return b"Crash campaign message " + subject + b".\r\n" + (b"x" * 70 + b"\r\n") * (filler // 72) + b"end\r\n"
+
+
+class Restartable:
+    """sbbsmail on one temporary install, started again on the same ports
+    after each kill. Always stopped and removed when the test ends."""
+
+    def __init__(self, test, options, mail=None):
+        self.install = Install()
+        test.addCleanup(self.install.cleanup)
+        self.ports = free_ports(LISTENER_PORT_KEYS)
+        self.settings = dict({"Options": options}, **(mail or {}))
+        self.srv = None
+        self.starts = 0
+        test.addCleanup(self.stop)
+
+    @property
+    def prefix(self):
+        return self.install.path("data", "mail")
+
+    def start(self):
+        srv = SbbsMail(install=self.install, mail=self.settings)
+        srv.ports = dict(self.ports)
+        for key, port in self.ports.items():
+            self.install.set_ini("Mail", key, str(port))
+        self.srv = srv
+        self.starts += 1
+        return srv.start()
+
+    def kill(self):
+        self.srv.stop(sig=signal.SIGKILL)
+
+    def stop(self):
+        """SIGTERM (SIGKILL after 5 s); the exit code."""
+        return self.srv.stop() if self.srv else None
+
+    def check_base(self):
+        """(exit code, output) of --check-base on the mail base."""
+        r = run_cli(["--check-base", self.prefix])
+        return r.returncode, r.stdout
+
+
+class BbsWriter:
+    """tests/tools/bbs_writer as a separate process: the BBS adding mail to
+    the same base with the same locks. `added` fills as it reports adds."""
+
+    def __init__(self, prefix, tag, count, pause_ms):
+        self.added = []
+        self.proc = subprocess.Popen([BBS_WRITER, prefix, tag, str(count), str(pause_ms)],
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self):
+        for line in iter(self.proc.stdout.readline, b""):
+            if line.startswith(b"added "):
+                self.added.append(line[6:].rstrip(b"\n"))
+
+    def wait(self, timeout):
+        """Lets it add all COUNT messages. Returns (exit code, stderr)."""
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            pass
+        return self.finish()
+
+    def finish(self, timeout=30):
+        """SIGTERM: ends after the add in progress. Returns (exit code, stderr)."""
+        if self.proc.stdout.closed:
+            return self.proc.returncode, ""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=5)
+        self._reader.join(timeout=5)
+        err = self.proc.stderr.read().decode(errors="replace")
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+        return self.proc.returncode, err
