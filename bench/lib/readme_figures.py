@@ -1,4 +1,4 @@
-"""Rewrites the block between <!-- bench-figures:begin --> and
+"""Rewrites the block between the lines <!-- bench-figures:begin --> and
 <!-- bench-figures:end --> in each README given, from latest.json: the date
 and machine of the run, every sbbsmail ÷ peer ratio with its goal, the floors,
 and links to the plots, so the READMEs quote the figures the JSON holds.
@@ -43,8 +43,12 @@ def block(results, json_path, readme):
     floors = report.floors_of(results)
     if floors:
         lines += ["", "Floors in the same run: " + ", ".join("%s %.4g" % kv for kv in sorted(floors.items())) + "."]
-    if notes:
-        lines += ["", "Not measured in that run: " + "; ".join(notes) + "."]
+    missing = [n.split(":")[0] for n in notes if n.endswith("not in this run")]
+    other = [n for n in notes if not n.endswith("not in this run")]
+    if missing:
+        lines += ["", "Not in that run: %s." % ", ".join("`%s`" % m for m in missing)]
+    if other:
+        lines += ["", "Failed or empty in that run: " + "; ".join(other) + "."]
     out_dir = os.path.dirname(os.path.abspath(json_path))
     pngs = sorted(glob.glob(os.path.join(out_dir, "*.png")))
     if pngs:
@@ -56,7 +60,8 @@ def block(results, json_path, readme):
 def rewrite(readme, text):
     with open(readme) as f:
         old = f.read()
-    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.S)
+    # markers on lines of their own: prose may quote them inline
+    pattern = re.compile("^" + re.escape(BEGIN) + "$.*?^" + re.escape(END) + "$", re.S | re.M)
     if not pattern.search(old):
         raise ValueError("%s has no %s ... %s block" % (readme, BEGIN, END))
     with open(readme, "w") as f:

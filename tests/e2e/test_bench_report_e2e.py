@@ -133,13 +133,15 @@ class BenchReport(unittest.TestCase):
     def test_issue14_6_readme_block_rewritten_from_json(self):
         readme = os.path.join(self.tmp, "README.md")
         with open(readme, "w") as f:
-            f.write("# x\n\nbefore\n<!-- bench-figures:begin -->\nstale 9.99\n<!-- bench-figures:end -->\nafter\n")
+            f.write("# x\n\nbefore `<!-- bench-figures:begin -->` and `<!-- bench-figures:end -->` quoted\n"
+                    "<!-- bench-figures:begin -->\nstale 9.99\n<!-- bench-figures:end -->\nafter\n")
         rc, out = self.run_lib("readme_figures.py", self.json, readme)
         self.assertEqual(rc, 0, out)
         with open(readme) as f:
             text = f.read()
         self.assertNotIn("stale 9.99", text)
-        self.assertTrue(text.startswith("# x\n\nbefore\n<!-- bench-figures:begin -->"))
+        self.assertTrue(text.startswith("# x\n\nbefore `<!-- bench-figures:begin -->` and "
+                                        "`<!-- bench-figures:end -->` quoted\n<!-- bench-figures:begin -->\n"))
         self.assertTrue(text.endswith("<!-- bench-figures:end -->\nafter\n"))
         self.assertIn("2026-12-07T19:15:00Z; 2 x Test CPU, Linux 6.1.0, temp dir on ext4", text)
         self.assertIn("| smtp | rcpt1 | 2500 [2000-2600] | postfix 600 [500-700] | **4.17** | >=4x Postfix | yes |",
