@@ -223,6 +223,9 @@ def main():
         print("report: %s is not a JSON object" % path)
         return 1
     rows, notes = collect(results)
+    run = results.get("_run") if isinstance(results.get("_run"), dict) else {}
+    if (run.get("machine") or {}).get("tmpfs") or "warning" in (results.get("floors") or {}):
+        print("*** WARNING: the temp dir was on tmpfs: durable-write figures and floors are a RAM disk's")
     print("\n".join(table(rows)))
     for n in notes:
         print("note: " + n)

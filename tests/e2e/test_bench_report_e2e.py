@@ -55,7 +55,12 @@ SYNTHETIC = {
                                              "unit": "messages/s",
                                              "series": {"sbbsmail": [fig(1800.0, 1900.0, 2000.0),
                                                                      fig(1000.0, 1100.0, 1200.0)]}}}},
-    "pop3_fair": {"error": "sbbsmail did not become ready"},
+    "pop3_fair": {"bench": "pop3_fair", "unit": "ms", "load_avg_start": 1, "load_avg_end": 1,
+                  "sbbsmail": {"10000": {"idle": {"n": 10, "login": {"p50": 1.0, "p99": 2.0, "max": 2.0}},
+                                         "under_writers": {"n": 99, "login": {"p50": 3.0, "p99": 40.0,
+                                                                              "max": 50.0}}},
+                               "1000": {"error": "filling failed"}}},
+    "outbound_tuned": {"error": "sbbsmail did not become ready"},
     "_run": {"started": "2026-12-07T19:00:00Z", "ended": "2026-12-07T19:15:00Z",
              "machine": {"fs": "ext4", "tmpfs": False, "kernel": "6.1.0", "cpu": "Test CPU", "cores": 2}},
 }
@@ -106,7 +111,9 @@ class BenchReport(unittest.TestCase):
         self.assertIn("NO", self.line(out, "curve", "dovecot: 1 -> 9"))
         self.assertIn("yes", self.line(out, "curve", "sbbsmail: 1 -> 1.3"))
         self.assertIn("NO", self.line(out, "accept_vs_base", "1900 -> 1100"))
-        self.line(out, "note: pop3_fair: failed (sbbsmail did not become ready)")
+        self.line(out, "note: outbound_tuned: failed (sbbsmail did not become ready)")
+        self.assertIn("yes", self.line(out, "pop3_fair", "10000.under_writers.login", "p99 40.0"))
+        self.assertNotIn("<=100", self.line(out, "pop3_fair", "10000.idle.login"))
         self.line(out, "note: msgbase: not in this run")
 
     def test_issue14_6_plots_or_a_clear_skip(self):
@@ -129,6 +136,37 @@ class BenchReport(unittest.TestCase):
         self.assertEqual(rc, 0, out)
         self.line(out, "note: smtp: failed")
         self.line(out, "note: floors: not in this run")
+
+    def test_issue14_5_tmpfs_run_is_marked_loudly(self):
+        SYNTHETIC_TMPFS = json.loads(json.dumps(SYNTHETIC))
+        SYNTHETIC_TMPFS["_run"]["machine"]["tmpfs"] = True
+        with open(self.json, "w") as f:
+            json.dump(SYNTHETIC_TMPFS, f)
+        rc, out = self.run_lib("report.py", self.json)
+        self.assertEqual(rc, 0, out)
+        self.line(out, "WARNING: the temp dir was on tmpfs")
+        rc, out = self.run_lib("report.py", self.json.replace("latest", "other"))
+        self.assertNotEqual(rc, 0)  # no JSON: said, not a traceback
+        self.line(out, "report: cannot read")
+
+    def test_issue14_5_machine_refuses_tmpfs(self):
+        with open("/proc/mounts") as f:
+            tmpfs = [ln.split()[1] for ln in f if ln.split()[2:3] == ["tmpfs"]]
+        if not tmpfs:
+            self.skipTest("no tmpfs mounted anywhere")
+        where = tmpfs[0]
+        env = dict(os.environ)
+        env.pop("BENCH_ALLOW_TMPFS", None)
+        refused = subprocess.run([sys.executable, os.path.join(LIB, "machine.py"), where], env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        self.assertEqual(refused.returncode, 3)
+        self.assertIn(b"BENCH_ALLOW_TMPFS=1", refused.stderr)
+        self.assertTrue(json.loads(refused.stdout)["tmpfs"])
+        env["BENCH_ALLOW_TMPFS"] = "1"
+        allowed = subprocess.run([sys.executable, os.path.join(LIB, "machine.py"), where], env=env,
+                                 stdout=subprocess.PIPE, timeout=60)
+        self.assertEqual(allowed.returncode, 0)
+        self.assertEqual(json.loads(allowed.stdout)["fs"], "tmpfs")
 
     def test_issue14_6_readme_block_rewritten_from_json(self):
         readme = os.path.join(self.tmp, "README.md")
