@@ -68,8 +68,17 @@ def walk(bench, node, path=""):
         if isinstance(node.get("ratios"), dict):
             rows += [Row(bench, path or "-", None, k, None, num(v)) for k, v in node["ratios"].items()
                      if k not in peers and num(v) is not None]
+    else:
+        # ratios given without a sbbsmail figure beside them (the bench's own summary)
+        if num(node.get("ratio")) is not None:
+            rows.append(Row(bench, path or "-", None, "peer", None, node["ratio"]))
+        if isinstance(node.get("ratios"), dict):
+            rows += [Row(bench, ("%s.%s" % (path, k)) if path else k, None, "peer", None, num(v))
+                     for k, v in node["ratios"].items() if num(v) is not None]
     for key, value in node.items():
         sub = "%s.%s" % (path, key) if path else key
+        if key in ("ratio", "ratios"):
+            continue
         if key in SKIP_KEYS or key.startswith("_") or \
                 (is_figure(node.get("sbbsmail")) and is_figure(value) and "_per_" not in key):
             continue

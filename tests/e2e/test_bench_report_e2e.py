@@ -47,6 +47,7 @@ SYNTHETIC = {
                            "pop3_login": {"p50": 4.0, "p99": 150.0, "n": 200}},
               "postfix_dovecot": {"accepted_per_s": fig(1.0, 1.5, 2.0)}},
     "curves": {"bench": "curves", "load_avg_start": 1, "load_avg_end": 1,
+               "ratios": {"cpu_per_accepted_vs_postfix": 1.8, "broken": None},
                "curves": {"pop3_login_vs_mailbox": {"x": [10, 100, 1000, 10000], "x_unit": "messages",
                                                     "unit": "ms",
                                                     "series": {"sbbsmail": [1.0, 1.1, 1.2, 1.3],
@@ -115,6 +116,7 @@ class BenchReport(unittest.TestCase):
         self.assertIn("yes", self.line(out, "pop3_fair", "10000.under_writers.login", "p99 40.0"))
         self.assertNotIn("<=100", self.line(out, "pop3_fair", "10000.idle.login"))
         self.line(out, "note: msgbase: not in this run")
+        self.assertIn("1.80", self.line(out, "curves", "cpu_per_accepted_vs_postfix"))
 
     def test_issue14_6_plots_or_a_clear_skip(self):
         rc, out = self.run_lib("report.py", self.json)
