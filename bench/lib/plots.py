@@ -1,6 +1,7 @@
 """PNGs of a bench run (issue #14 item 6), drawn by report.py next to
 latest.json: <bench>-<curve>.png per curve (median with min-max bars when a
-point is a figure) and ratios.png, every sbbsmail ÷ peer ratio as a bar.
+point is a figure) and ratios.png, every sbbsmail ÷ peer ratio as a bar with
+the issue's goal marked on it.
 Without Debian's python3-matplotlib it says so and draws nothing."""
 import os
 import re
@@ -52,8 +53,9 @@ def _curve_png(plt, bench, name, curve, out_dir):
 
 
 def _ratios_png(plt, rows, out_dir):
-    bars = [("%s%s vs %s" % (r.bench, "" if r.path == "-" else " " + r.path, r.peer_name), r.ratio) for r in rows
-            if r.ratio is not None and r.peer_name]
+    shown = [r for r in rows if r.ratio is not None and r.peer_name]
+    bars = [("%s%s vs %s" % (r.bench, "" if r.path == "-" else " " + r.path, r.peer_name), r.ratio)
+            for r in shown]
     if not bars:
         return None
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(bars) + 1.2))
@@ -66,6 +68,12 @@ def _ratios_png(plt, rows, out_dir):
     ax.set_xlabel("sbbsmail / peer (>1: sbbsmail faster)")
     for i, v in enumerate(values):
         ax.text(v, i, " %.2f" % v, va="center", fontsize=8)
+    goals = [(i, getattr(r, "goal_ratio", None)) for i, r in enumerate(shown)]
+    goals = [(i, g) for i, g in goals if g]
+    if goals:  # the issue's goal for that ratio, as a mark across its bar
+        ax.scatter([g for _, g in goals], [i for i, _ in goals], marker="|", s=400, color="black",
+                   zorder=3, label="goal")
+        ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     path = os.path.join(out_dir, "ratios.png")
     fig.savefig(path, dpi=90)

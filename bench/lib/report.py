@@ -126,6 +126,8 @@ def apply_goal(row):
         if row.bench != bench or not re.search(path_re, row.path) or not re.search(peer_re, row.peer_name):
             continue
         row.goal = text
+        if kind == "ratio":
+            row.goal_ratio = limit
         if kind == "ratio" and row.ratio is not None:
             row.met = "yes" if row.ratio >= limit else "NO"
         elif kind == "p99_ms" and hasattr(row, "p99"):
