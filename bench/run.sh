@@ -36,7 +36,12 @@ for name in "${names[@]}"; do
   else continue; fi
   json=$(grep '^{' "$log" | tail -n 1 || true)
   echo "== bench $name took $((SECONDS - t0))s"
-  [ -n "$json" ] || continue
+  # A bench that printed no JSON, or a broken line, is recorded as failed
+  # (the report says so) rather than lost or breaking latest.json.
+  if [ -z "$json" ]; then json="{\"error\": \"no JSON line (see $log)\"}"
+  elif ! printf '%s' "$json" | python3 -c 'import json, sys; json.load(sys.stdin)' 2>/dev/null; then
+    json="{\"error\": \"its last JSON line does not parse (see $log)\"}"
+  fi
   printf '  "%s": %s,\n' "$name" "$json" >> "$out"
 done
 printf '  "_run": {"started": "%s", "ended": "%s", "only": "%s", "machine": %s}\n}\n' \

@@ -3,6 +3,7 @@ latest.json: <bench>-<curve>.png per curve (median with min-max bars when a
 point is a figure) and ratios.png, every sbbsmail ÷ peer ratio as a bar with
 the issue's goal marked on it.
 Without Debian's python3-matplotlib it says so and draws nothing."""
+import glob
 import os
 import re
 
@@ -89,6 +90,9 @@ def draw(results, rows, out_dir):
         import matplotlib.pyplot as plt
     except ImportError:
         return ["plots skipped: python3-matplotlib is not installed (scripts/deps.sh bench installs it)"]
+    # PNGs of an earlier run would be linked from the READMEs as if current
+    for old in glob.glob(os.path.join(out_dir, "*.png")):
+        os.unlink(old)
     written = []
     for bench, data in results.items():
         if bench.startswith("_") or not isinstance(data, dict):

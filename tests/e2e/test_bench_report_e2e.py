@@ -126,6 +126,12 @@ class BenchReport(unittest.TestCase):
         except ImportError:
             self.line(out, "plots skipped: python3-matplotlib is not installed")
             return
+        stale = os.path.join(self.tmp, "curves-gone.png")
+        with open(stale, "wb") as f:
+            f.write(b"old run")
+        rc, out = self.run_lib("report.py", self.json)
+        self.assertEqual(rc, 0, out)
+        self.assertFalse(os.path.exists(stale))  # a curve no longer in the JSON is not left to be linked
         for png in ("curves-pop3_login_vs_mailbox.png", "curves-accept_vs_base.png", "ratios.png"):
             with open(os.path.join(self.tmp, png), "rb") as f:
                 self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n", png)
