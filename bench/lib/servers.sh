@@ -1,7 +1,7 @@
 # Sourced by bench/<name>/run.sh: a temp dir for the bench and an EXIT trap
 # that stops every server the bench recorded in $BENCH_TMP/pids (a backstop:
 # the Python side stops them itself) and removes the temp dir.
-BENCH_TMP=$(mktemp -d /tmp/sbbsmail-bench.XXXXXX)
+BENCH_TMP=$(mktemp -d "${BENCH_TMPDIR:-/tmp}/sbbsmail-bench.XXXXXX")
 chmod 755 "$BENCH_TMP"
 bench_stop_all() {
   if [ -f "$BENCH_TMP/pids" ]; then
