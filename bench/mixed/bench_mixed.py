@@ -61,7 +61,8 @@ def mixed_run(smtp_port, pop3_port):
         B.log("  only %d of %d messages retrieved within %ds of the senders' end" % (readers.retrieved, MSGS, DRAIN))
     run = {"ok": rc == 0 and stopped and drained, "accepted": None, "retrieved": None, "in_use": readers.in_use,
            "sessions": readers.sessions, "retrieved_msgs": readers.retrieved, "gone": readers.gone,
-           "reader_errors": len(readers.errors), "login_ms": readers.login_ms, "quit_ms": readers.quit_ms}
+           "reader_errors": len(readers.errors), "login_ms": readers.login_ms, "quit_ms": readers.quit_ms,
+           "wait_ms": readers.wait_ms}
     if rc != 0:
         B.log("  smtp-source failed (rc %s after %.1fs): %s" % (rc, secs, out.strip()[-300:]))
     if readers.errors:
@@ -132,12 +133,16 @@ def summary(runs):
     """Figures over the runs of one side; None-rates mark failed runs."""
     logins = [v for r in runs for v in r["login_ms"]]
     quits = [v for r in runs for v in r["quit_ms"]]
+    waits = [v for r in runs for v in r["wait_ms"]]
     return {
         "accepted_per_s": B.figures([r["accepted"] for r in runs]),
         "retrieved_per_s": B.figures([r["retrieved"] for r in runs]),
         "login_ms": {"p50": _r(percentile(logins, 50)), "p99": _r(percentile(logins, 99)),
                      "max": _r(max(logins) if logins else None), "samples": len(logins),
                      "p99_runs": [_r(percentile(r["login_ms"], 99)) for r in runs]},
+        "login_wait_ms": {"p50": _r(percentile(waits, 50)), "p99": _r(percentile(waits, 99)),
+                          "max": _r(max(waits) if waits else None), "samples": len(waits),
+                          "p99_runs": [_r(percentile(r["wait_ms"], 99)) for r in runs]},
         "quit_ms": {"p50": _r(percentile(quits, 50)), "p99": _r(percentile(quits, 99)),
                     "max": _r(max(quits) if quits else None), "samples": len(quits),
                     "p99_runs": [_r(percentile(r["quit_ms"], 99)) for r in runs]},
@@ -154,9 +159,10 @@ def _r(v):
 
 def log_run(n, name, r):
     B.log("  run %d %-17s accepted %s msg/s, retrieved %s msg/s (%d RETR, %d sessions), "
-          "login p50/p99 %s/%s ms, QUIT p50/p99 %s/%s ms, load %s"
+          "login p50/p99 %s/%s ms (wait %s/%s), QUIT p50/p99 %s/%s ms, load %s"
           % (n, name + ":", _fmt(r["accepted"]), _fmt(r["retrieved"]), r["retrieved_msgs"], r["sessions"],
              _fmt(percentile(r["login_ms"], 50)), _fmt(percentile(r["login_ms"], 99)),
+             _fmt(percentile(r["wait_ms"], 50)), _fmt(percentile(r["wait_ms"], 99)),
              _fmt(percentile(r["quit_ms"], 50)), _fmt(percentile(r["quit_ms"], 99)), B.load_average()))
 
 
@@ -165,14 +171,16 @@ def ratios(sb, peer):
     are faster); every figure None unless every run of both sides succeeded."""
     if not (sb["all_runs_ok"] and peer["all_runs_ok"]):
         B.log("!!! mixed: a run failed on one side: no ratio is reported")
-        return {"accepted": None, "retrieved": None, "login_p99": None, "quit_p99": None}
+        return {"accepted": None, "retrieved": None, "login_p99": None, "login_wait_p99": None,
+                "quit_p99": None}
 
     def inverse(key):
         a, b = sb[key]["p99"], peer[key]["p99"]
         return round(b / a, 2) if a and b else None
     return {"accepted": B.ratio(sb["accepted_per_s"], peer["accepted_per_s"]),
             "retrieved": B.ratio(sb["retrieved_per_s"], peer["retrieved_per_s"]),
-            "login_p99": inverse("login_ms"), "quit_p99": inverse("quit_ms")}
+            "login_p99": inverse("login_ms"), "login_wait_p99": inverse("login_wait_ms"),
+            "quit_p99": inverse("quit_ms")}
 
 
 def main():
@@ -208,9 +216,10 @@ def main():
     result["load_avg_end"] = B.load_average()
     for name in sides:
         s = result[name]
-        B.log("  %s: accepted %s msg/s, retrieved %s msg/s, login p50/p99 %s/%s ms, QUIT p50/p99 %s/%s ms"
-              % (name, _median(s["accepted_per_s"]), _median(s["retrieved_per_s"]), s["login_ms"]["p50"],
-                 s["login_ms"]["p99"], s["quit_ms"]["p50"], s["quit_ms"]["p99"]))
+        B.log("  %s: accepted %s msg/s, retrieved %s msg/s, login p50/p99 %s/%s ms (wait %s/%s), "
+              "QUIT p50/p99 %s/%s ms" % (name, _median(s["accepted_per_s"]), _median(s["retrieved_per_s"]),
+                                         s["login_ms"]["p50"], s["login_ms"]["p99"], s["login_wait_ms"]["p50"],
+                                         s["login_wait_ms"]["p99"], s["quit_ms"]["p50"], s["quit_ms"]["p99"]))
     B.log("  mixed ratios (sbbsmail / Postfix+Dovecot, >1 = sbbsmail faster): %s" % result["ratios"])
     print(json.dumps(result), flush=True)
 

@@ -3,7 +3,11 @@ shared mailbox (connect, USER/PASS, STAT, RETR+DELE of up to PER_SESSION of
 its share of the messages, QUIT) until told to stop or bounded by count.
 
 Login latency is connect -> the +OK after PASS; QUIT latency is QUIT -> its
-+OK (the server commits the DELEs there). Every session's two latencies are
++OK (the server commits the DELEs there). Login wait is from the reader's
+first attempt (after its previous session) to the +OK after PASS, [IN-USE]
+refusals and retries included: a server that makes the login wait for the
+other session's lock (Dovecot's pop3_lock_session) and one that refuses it
+at once (sbbsmail) compare on this one. Every session's two latencies are
 kept so p50/p99 come from all sessions. A RETR answered -ERR is a message
 another reader deleted first (deletions commit at QUIT) and is not counted.
 A login refused with [IN-USE] (one session per mailbox, as both servers are
@@ -65,7 +69,7 @@ class Readers:
         self.timeout = timeout
         self.stop_flag = threading.Event()
         self.lock = threading.Lock()
-        self.login_ms, self.quit_ms = [], []
+        self.login_ms, self.quit_ms, self.wait_ms = [], [], []
         self.retrieved = self.octets = self.gone = self.sessions = self.in_use = 0
         self.errors = []
         self.threads = []
@@ -84,11 +88,14 @@ class Readers:
         return not any(t.is_alive() for t in self.threads)
 
     def _loop(self, reader):
+        first_try = time.monotonic()
         for _ in range(self.max_sessions):
             if self.stop_flag.is_set():
                 return
             try:
-                if not self._session(reader):
+                if self._session(reader, first_try):
+                    first_try = time.monotonic()
+                else:
                     with self.lock:
                         self.in_use += 1
                     time.sleep(0.01)  # another reader holds the mailbox
@@ -97,7 +104,7 @@ class Readers:
                     self.errors.append("reader %d: %s" % (reader, e))
                 time.sleep(0.05)  # a refused session is not retried in a tight loop
 
-    def _session(self, reader):
+    def _session(self, reader, first_try):
         t0 = time.monotonic()
         s = Pop3Session(self.port, self.timeout)
         try:
@@ -108,6 +115,7 @@ class Readers:
                 return False
             _expect_ok(status, "PASS")
             login = (time.monotonic() - t0) * 1000.0
+            waited = (time.monotonic() - first_try) * 1000.0
             count = int(_expect_ok(s.command("STAT"), "STAT").split()[1])
             got, octets, gone = self._take(s, reader, count)
             t1 = time.monotonic()
@@ -117,6 +125,7 @@ class Readers:
             s.close()
         with self.lock:
             self.login_ms.append(login)
+            self.wait_ms.append(waited)
             self.quit_ms.append(quit_ms)
             self.retrieved += got
             self.octets += octets

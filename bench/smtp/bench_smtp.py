@@ -134,6 +134,7 @@ def run_postfix(tmp, msgs, rcpts, tuned):
             want = msgs * rcpts
             drained = B.wait_until(lambda: pf.delivered() >= want, DRAIN_TIMEOUT, 0.2)
             counted = pf.delivered()
+            B.log("  postfix: %d Maildir files %.1fs after the run" % (counted, time.monotonic() - ended[0]))
             if drained and rcpts == 1:
                 # from the start of the run until the last Maildir file
                 delivered_rate = msgs / (secs + (time.monotonic() - ended[0]))
