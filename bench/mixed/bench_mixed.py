@@ -37,7 +37,7 @@ MSG_BYTES = 4096
 PER_SESSION = 20         # RETR+DELE per POP3 session at most
 MAX_SESSIONS = 5000      # per reader and run
 RUN_TIMEOUT = 180        # seconds per smtp-source run; longer counts as failed
-BUDGET = float(os.environ.get("BENCH_MIXED_BUDGET", "240"))  # all runs; >= 1 run each
+BUDGET = float(os.environ.get("BENCH_MIXED_BUDGET", "180"))  # all runs; >= 1 run each
 DRAIN = 120             # seconds the readers may take after the senders end
 PAUSE = 2.0              # seconds after sync between servers
 LDA = "/usr/lib/dovecot/dovecot-lda"

@@ -30,7 +30,7 @@ MSG_BYTES = 4096
 RUN_TIMEOUT = 240  # seconds per smtp-source run; a run that takes longer counts as failed
 # Seconds per workload: a further run starts only when it should end within
 # this (keeps `make bench` well under 15 minutes); at least one run is made.
-WORKLOAD_BUDGET = float(os.environ.get("BENCH_SMTP_BUDGET", "240"))
+WORKLOAD_BUDGET = float(os.environ.get("BENCH_SMTP_BUDGET", "180"))
 DRAIN_TIMEOUT = 120
 # smtp-source -r N names the recipients 1<to> .. N<to>; 0..N are all made valid.
 MULTI_RCPTS = 100
