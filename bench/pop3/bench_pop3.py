@@ -1,6 +1,8 @@
 """POP3 retrieval benchmark: N parallel clients each fetch a 1,000-message
 mailbox (4 KiB messages) from sbbsmail and from Dovecot's POP3 server, the
-same messages in both, servers alternating run by run.
+same messages in all, and a tuned Dovecot beside the stock one; servers in
+ABBA order across runs, sync and a pause between them, every RETR compared
+byte for byte with the stored message (pop3_load --reference).
 
 sbbsmail (temp copy of the sample install, N users added) gets the messages
 through its own SMTP listener, one transaction per message with the N users
