@@ -6,10 +6,13 @@
 // --max-sessions sessions), never beyond --limit seconds. Every RETR's octet
 // count (after undoing dot-stuffing) must equal the LIST size and every
 // mailbox must hold --expect messages, so a server that answers short cannot
-// look fast. Prints one JSON line; exit status 0 only when nothing failed.
+// look fast. With --reference DIR every RETR's text (as sent, up to the
+// terminating dot) must equal, byte for byte, message n of DIR/<user>.ref,
+// which the bench wrote from the stored messages and checked against what it
+// sent. Prints one JSON line; exit status 0 only when nothing failed.
 //
 // Usage: pop3_load --port P --password PW --users u1,u2,... [--expect N]
-//                  [--seconds S] [--max-sessions M] [--limit L]
+//                  [--seconds S] [--max-sessions M] [--limit L] [--reference DIR]
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -23,6 +26,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -41,7 +46,11 @@ struct Options {
     double seconds = 3.0;    // a thread starts no new session after this
     long max_sessions = 1000;
     double limit = 120.0;    // hard bound for the whole run
+    std::string reference;   // directory of <user>.ref files; empty: no byte check
 };
+
+// The stored messages' texts per user, as the server must send them.
+using References = std::map<std::string, std::vector<std::string>>;
 
 struct Totals {
     std::atomic<long> messages{0};
@@ -158,7 +167,30 @@ std::vector<long long> list_sizes(const std::string& r) {
     return sizes;
 }
 
-void session(const Options& o, const std::string& user, Totals& t) {
+// DIR/<user>.ref: for each message "<octets>\n" then that many bytes.
+std::vector<std::string> read_reference(const std::string& dir, const std::string& user) {
+    std::ifstream in(dir + "/" + user + ".ref", std::ios::binary);
+    if (!in) throw std::runtime_error("no reference file for " + user);
+    std::vector<std::string> texts;
+    size_t len = 0;
+    while (in >> len) {
+        in.get();  // the newline after the length
+        std::string text(len, '\0');
+        if (!in.read(text.data(), static_cast<std::streamsize>(len)))
+            throw std::runtime_error(user + ".ref: short");
+        texts.push_back(std::move(text));
+    }
+    return texts;
+}
+
+// The reply's text as sent: after the status line, before the final ".\r\n".
+bool same_text(const std::string& r, const std::string& stored) {
+    size_t start = r.find("\r\n") + 2;
+    return r.size() >= start + 3 && r.size() - 3 - start == stored.size() &&
+           r.compare(start, stored.size(), stored) == 0;
+}
+
+void session(const Options& o, const std::string& user, const std::vector<std::string>* stored, Totals& t) {
     Connection c(o.port);
     c.reply("\r\n", "greeting");
     c.command("USER " + user, false, "USER");
@@ -166,6 +198,9 @@ void session(const Options& o, const std::string& user, Totals& t) {
     long count = 0;
     std::sscanf(c.command("STAT", false, "STAT").c_str(), "+OK %ld", &count);
     std::vector<long long> sizes = list_sizes(c.command("LIST", true, "LIST"));
+    if (stored && static_cast<long>(stored->size()) != count)
+        throw std::runtime_error(user + ": STAT " + std::to_string(count) + ", reference " +
+                                 std::to_string(stored->size()));
     if (static_cast<long>(sizes.size()) != count || (o.expect >= 0 && count != o.expect))
         throw std::runtime_error(user + ": STAT " + std::to_string(count) + ", LIST " +
                                  std::to_string(sizes.size()) + ", expected " + std::to_string(o.expect));
@@ -177,6 +212,8 @@ void session(const Options& o, const std::string& user, Totals& t) {
         if (got != sizes[n - 1])
             throw std::runtime_error(user + ": RETR " + std::to_string(n) + " gave " + std::to_string(got) +
                                      " octets, LIST said " + std::to_string(sizes[n - 1]));
+        if (stored && !same_text(r, (*stored)[n - 1]))
+            throw std::runtime_error(user + ": RETR " + std::to_string(n) + " differs from the stored message");
         octets += got;
     }
     c.command("QUIT", false, "QUIT");
@@ -185,12 +222,13 @@ void session(const Options& o, const std::string& user, Totals& t) {
     ++t.sessions;
 }
 
-void client(const Options& o, const std::string& user, Clock::time_point start, Totals& t) {
+void client(const Options& o, const std::string& user, const std::vector<std::string>* stored,
+            Clock::time_point start, Totals& t) {
     auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
     try {
         for (long s = 0; s < o.max_sessions && !t.failed && (s == 0 || elapsed() < o.seconds); ++s) {
             if (elapsed() > o.limit) throw std::runtime_error("time limit reached");
-            session(o, user, t);
+            session(o, user, stored, t);
         }
     } catch (const std::exception& e) {
         t.fail(e.what());
@@ -220,11 +258,12 @@ Options parse(int argc, char** argv) {
         else if (k == "--seconds") o.seconds = std::atof(v.c_str());
         else if (k == "--max-sessions") o.max_sessions = std::atol(v.c_str());
         else if (k == "--limit") o.limit = std::atof(v.c_str());
+        else if (k == "--reference") o.reference = v;
         else throw std::runtime_error("unknown option " + k);
     }
     if (o.port <= 0 || o.users.empty() || o.max_sessions < 1)
         throw std::runtime_error("usage: pop3_load --port P --password PW --users u1,u2 [--expect N] "
-                                 "[--seconds S] [--max-sessions M] [--limit L]");
+                                 "[--seconds S] [--max-sessions M] [--limit L] [--reference DIR]");
     return o;
 }
 
@@ -241,8 +280,11 @@ std::string json_string(const std::string& s) {
 
 int main(int argc, char** argv) {
     Options o;
+    References refs;
     try {
         o = parse(argc, argv);
+        if (!o.reference.empty())
+            for (const std::string& user : o.users) refs[user] = read_reference(o.reference, user);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "%s\n", e.what());
         return 2;
@@ -252,7 +294,10 @@ int main(int argc, char** argv) {
     {
         std::vector<std::jthread> threads;
         for (const std::string& user : o.users)
-            threads.emplace_back([&o, &t, &user, start] { client(o, user, start, t); });
+            threads.emplace_back([&o, &t, &user, &refs, start] {
+                auto found = refs.find(user);
+                client(o, user, found == refs.end() ? nullptr : &found->second, start, t);
+            });
     }
     double secs = std::chrono::duration<double>(Clock::now() - start).count();
     std::printf("{\"ok\": %s, \"clients\": %zu, \"sessions\": %ld, \"messages\": %ld, \"octets\": %lld, "
