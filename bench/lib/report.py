@@ -22,7 +22,7 @@ GOALS = (
     ("smtp", r"rcpt100", r"postfix", "ratio", 3.0, ">=3x Postfix"),
     ("pop3", r"^-$", r"tuned", "ratio", 2.0, ">=2x tuned Dovecot"),
     ("outbound", r"^-$", r"postfix", "ratio", 2.0, ">=2x Postfix"),
-    ("mixed", r"login", r"", "p99_ms", 100.0, "login p99 <=100 ms"),
+    ("mixed", r"^sbbsmail\.(pop3_)?login(_ms)?$", r"", "p99_ms", 100.0, "login p99 <=100 ms"),
     ("pop3_fair", r"10000.*under_writers.*login", r"", "p99_ms", 100.0, "login p99 <=100 ms"),
 )
 
