@@ -227,13 +227,12 @@ def base_curve(tmp, build):
             create_base(srv, SYSOP)
             srv.stop()
             fill_sbbs(build, srv, 1, base - 1)
-            srv.start()
-            sb.append(smtp_source_rate(srv.ports["SMTPPort"], BASE_MSGS))
-            srv.stop()
             if base in (BASES[0], BASES[-1]):  # the ends: callgrind costs ~30 s a run
                 instr.append(instructions_per_message(tmp, srv))
                 B.log("    base %d: %s instructions per accepted message (callgrind, %d msgs)" % (
                     base, instr[-1], CALLGRIND_MSGS))
+            srv.start()
+            sb.append(smtp_source_rate(srv.ports["SMTPPort"], BASE_MSGS))
         finally:
             srv.cleanup()
         pf = new_postfix(tmp)
@@ -247,7 +246,7 @@ def base_curve(tmp, build):
             pf.cleanup()
         B.log("    base %d: sbbsmail %s, postfix %s accepted/s (load %s)" % (
             base, sb[-1], pf_rates[-1], B.load_average()))
-    ends = [BASES[0], BASES[-1]] if len(BASES) > 1 else BASES[:1]
+    ends = [max(1, BASES[0]), BASES[-1]] if len(BASES) > 1 else [max(1, BASES[0])]
     return {"accept_rate_by_base": curve(BASES, "messages already stored",
                                          "accepted messages/s (smtp-source, 20 sessions, 4 KiB)",
                                          {"sbbsmail": sb, "postfix": pf_rates}),
@@ -327,6 +326,15 @@ def callgrind(pid, what):
         raise RuntimeError("callgrind_control %s: %s" % (what, out.strip()[-200:]))
 
 
+def ini_value(srv, section, key):
+    """A key's value in the install's sbbs.ini ("" when absent)."""
+    import configparser
+    ini = configparser.ConfigParser(strict=False, interpolation=None)
+    ini.optionxform = str
+    ini.read(os.path.join(srv.ctrl, "sbbs.ini"))
+    return ini.get(section, key, fallback="").strip()
+
+
 def have_callgrind():
     return subprocess.run(["which", "callgrind_control"], capture_output=True).returncode == 0
 
@@ -336,11 +344,16 @@ def instructions_per_message(tmp, srv):
     message accepted in one session, started again under callgrind on the
     same install and base: counters zeroed after a warm-up message, dumped
     after CALLGRIND_MSGS more, so start-up, shut-down and machine load do
-    not count. None when callgrind is missing or fails."""
+    not count. The SendMail thread is off for this run (NO_SENDMAIL): it
+    scans the base on a timer, and under callgrind's ~50x slowdown that
+    timer work would be charged to the messages. None when callgrind is
+    missing or fails."""
     if not have_callgrind():
         return None
     out = os.path.join(tmp, "callgrind-%d.out" % time.monotonic_ns())
     srv.prefix = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out]
+    options = ini_value(srv, "Mail", "Options")
+    srv.set_ini("Mail", "Options", (options + " | " if options else "") + "NO_SENDMAIL")
     try:
         srv.start(timeout=180)
         C.smtp_send_timed(srv.ports["SMTPPort"], SYSOP, 4096, 1)
@@ -353,13 +366,28 @@ def instructions_per_message(tmp, srv):
     finally:
         srv.stop()
         srv.prefix = []
+        srv.set_ini("Mail", "Options", options or "")
     dumps = sorted(f for f in os.listdir(tmp) if f.startswith(os.path.basename(out) + "."))
     for dump in dumps[:1]:
         with open(os.path.join(tmp, dump)) as f:
             for line in f:
                 if line.startswith(("totals:", "summary:")):
+                    log_top_functions(os.path.join(tmp, dump))
                     return round(int(line.split()[1]) / CALLGRIND_MSGS)
     return None
+
+
+def log_top_functions(dump, count=6):
+    """The functions that cost most (self instructions), into the log: what
+    a bent curve points at."""
+    import re
+    rc, _, out = B.run_bounded(["callgrind_annotate", "--inclusive=no", dump], 120)
+    rows = [m.group(1, 2) for m in (re.match(r"^\s*([\d,]+) \(\s*([\d.]+%)\)\s+\S", line)
+                                    for line in out.splitlines()) if m]
+    names = [line.split(")", 1)[1].strip()[:110] for line in out.splitlines()
+             if re.match(r"^\s*[\d,]+ \(\s*[\d.]+%\)\s+\S", line)]
+    for (_, share), name in list(zip(rows, names))[1:count + 1]:  # the first row is the total
+        B.log("      %6s  %s" % (share, name))
 
 
 def perf_works():
@@ -381,7 +409,10 @@ def main():
     steps = (("accept_ms_by_size", lambda: {"accept_ms_by_size": size_curve(tmp, build, figures)}),
              ("accept_rate_by_base", lambda: base_curve(tmp, build)),
              ("pop3", lambda: mailbox_curve(tmp, build, figures)))
+    only = [v for v in os.environ.get("BENCH_CURVES_ONLY", "").split(",") if v]
     for name, step in steps:
+        if only and name not in only:
+            continue
         t0 = time.monotonic()
         try:
             got = step()

@@ -46,8 +46,8 @@ int main(int argc, char** argv) {
     std::string user = argv[2];
     long count = std::atol(argv[3]);
     std::string body = body_of(size_t(std::atol(argv[4])));
-    // The base must exist already (created by the server itself, so its
-    // status is the one the configuration gives); this only appends.
+    // The bench lets the server create the base first, so its status is the
+    // one the configuration gives; a missing base would get the defaults.
     BaseOptions o;
     o.durable = false;
     SmbMailStore store(prefix, o, nullptr);
