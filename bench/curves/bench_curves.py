@@ -297,6 +297,14 @@ def mailbox_curve(tmp, build, figures):
             have = size
             srv.start()
             sb.append(pop3_points(srv.ports["POP3Port"], srv.proc.pid, "sbbsmail", size, figures, retr_at))
+            if size == retr_at:
+                srv.stop()
+                retrieve = lambda srv: C.pop3_retrieve_all(srv.ports["POP3Port"], POP_USER, PASSWORD)  # noqa: E731
+                figures["instructions_per_retrieved_msg"] = {"sbbsmail": instructions_per_message(
+                    tmp, srv, retrieve, retrieve)}
+                B.log("    %s instructions per retrieved message (callgrind, %d msgs)" % (
+                    figures["instructions_per_retrieved_msg"]["sbbsmail"], size))
+                srv.start()
         srv.cleanup()
         have = 0
         for size in MAILBOXES:
@@ -341,12 +349,18 @@ def have_callgrind():
     return subprocess.run(["which", "callgrind_control"], capture_output=True).returncode == 0
 
 
-def instructions_per_message(tmp, srv):
-    """Instructions the (stopped) server executes, all threads, per 4 KiB
-    message accepted in one session, started again under callgrind on the
-    same install and base: counters zeroed after a warm-up message, dumped
-    after CALLGRIND_MSGS more, so start-up, shut-down and machine load do
-    not count. The SendMail thread is off for this run (NO_SENDMAIL): it
+def send_4k(srv, count):
+    C.smtp_send_timed(srv.ports["SMTPPort"], SYSOP, 4096, count)
+    return count
+
+
+def instructions_per_message(tmp, srv, warm_up=lambda srv: send_4k(srv, 1),
+                             work=lambda srv: send_4k(srv, CALLGRIND_MSGS)):
+    """Instructions the (stopped) server executes, all threads, per message
+    of `work` (default: a 4 KiB message accepted in one session; it returns
+    its count), started again under callgrind on the same install and base:
+    counters zeroed after `warm_up`, dumped after `work`, so start-up,
+    shut-down and machine load do not count. The SendMail thread is off for this run (NO_SENDMAIL): it
     scans the base on a timer, and under callgrind's ~50x slowdown that
     timer work would be charged to the messages. None when callgrind is
     missing or fails."""
@@ -358,9 +372,9 @@ def instructions_per_message(tmp, srv):
     srv.set_ini("Mail", "Options", (options + " | " if options else "") + "NO_SENDMAIL")
     try:
         srv.start(timeout=180)
-        C.smtp_send_timed(srv.ports["SMTPPort"], SYSOP, 4096, 1)
+        warm_up(srv)
         callgrind(srv.proc.pid, "-z")
-        C.smtp_send_timed(srv.ports["SMTPPort"], SYSOP, 4096, CALLGRIND_MSGS)
+        count = work(srv)
         callgrind(srv.proc.pid, "-d")
     except (OSError, RuntimeError) as e:
         B.log("    callgrind run failed: %s" % e)
@@ -375,20 +389,20 @@ def instructions_per_message(tmp, srv):
             for line in f:
                 if line.startswith(("totals:", "summary:")):
                     log_top_functions(os.path.join(tmp, dump))
-                    return round(int(line.split()[1]) / CALLGRIND_MSGS)
+                    return round(int(line.split()[1]) / max(1, count))
     return None
 
 
 def log_top_functions(dump, count=8):
-    """The mail store's costliest functions (inclusive instructions) into the
-    log: what a bent curve points at. (Self costs are not usable here: in a
-    dump taken with callgrind_control, callgrind_annotate 3.19 charges them
-    all to clone.)"""
+    """The mail store's and POP3's costliest functions (inclusive
+    instructions) into the log: what a bent curve points at. (Self costs are
+    not usable here: in a dump taken with callgrind_control,
+    callgrind_annotate 3.19 charges them all to clone.)"""
     import re
     _, _, out = B.run_bounded(["callgrind_annotate", "--inclusive=yes", dump], 120)
     shown = []
     for line in out.splitlines():
-        m = re.match(r"^\s*[\d,]+ \(\s*([\d.]+%)\)\s+\S*src/msgbase/[^:]*:(.*)$", line)
+        m = re.match(r"^\s*[\d,]+ \(\s*([\d.]+%)\)\s+\S*src/(?:msgbase|pop3)/[^:]*:(.*)$", line)
         name = m and re.sub(r"\(.*", "", m.group(2).replace("sbbs::smb::", ""))
         if name and not name.startswith("std::") and name not in shown and len(shown) < count:
             B.log("      %7s  %s" % (m.group(1), name))
