@@ -279,41 +279,53 @@ def pop3_points(port, pid, label, size, figures, retr_at):
     return point
 
 
+def sbbs_mailbox_points(build, srv, figures, retr_at):
+    """sbbsmail's points, its one mailbox grown between them by the filler."""
+    points = []
+    user_number = _user_number(srv) - len(RSS_USERS)
+    create_base(srv, "%s@%s" % (POP_USER, DOMAIN))
+    have = 1
+    for size in MAILBOXES:
+        srv.stop()
+        fill_sbbs(build, srv, user_number, size - have)
+        have = size
+        srv.start()
+        points.append(pop3_points(srv.ports["POP3Port"], srv.proc.pid, "sbbsmail", size, figures, retr_at))
+        if size == retr_at:
+            srv.stop()
+            retrieve = lambda srv: C.pop3_retrieve_all(srv.ports["POP3Port"], POP_USER, PASSWORD)  # noqa: E731
+            per = instructions_per_message(srv.tmp, srv, retrieve, retrieve)
+            figures["instructions_per_retrieved_msg"] = {"sbbsmail": per}
+            B.log("    %s instructions per retrieved message (callgrind, %d msgs)" % (per, size))
+            srv.start()
+    return points
+
+
+def dovecot_mailbox_points(dc, figures, retr_at):
+    """Dovecot's points, its Maildir grown between them (files in new/)."""
+    points = []
+    have = 0
+    for size in MAILBOXES:
+        dc.stop()
+        fill_maildir(dc.maildir(POP_USER), have, size - have)
+        have = size
+        dc.chown_mail()
+        dc.start()
+        points.append(pop3_points(dc.port, dovecot_pid(dc), "dovecot", size, figures, retr_at))
+    return points
+
+
 def mailbox_curve(tmp, build, figures):
     B.log("== POP3 login/STAT/LIST vs mailbox size %s; CPU per retrieved message; POP3 RSS" % MAILBOXES)
     retr_at = max([m for m in MAILBOXES if m <= 1000] or MAILBOXES[:1])
-    sb, dv = [], []
     srv = new_sbbsmail(tmp, build)
     dc = B.Dovecot(tmp, [POP_USER] + RSS_USERS, PASSWORD)
     for u in RSS_USERS:
         fill_maildir(dc.maildir(u), 0, 0)
     try:
-        user_number = _user_number(srv) - len(RSS_USERS)
-        create_base(srv, "%s@%s" % (POP_USER, DOMAIN))
-        have = 1
-        for size in MAILBOXES:
-            srv.stop()
-            fill_sbbs(build, srv, user_number, size - have)
-            have = size
-            srv.start()
-            sb.append(pop3_points(srv.ports["POP3Port"], srv.proc.pid, "sbbsmail", size, figures, retr_at))
-            if size == retr_at:
-                srv.stop()
-                retrieve = lambda srv: C.pop3_retrieve_all(srv.ports["POP3Port"], POP_USER, PASSWORD)  # noqa: E731
-                figures["instructions_per_retrieved_msg"] = {"sbbsmail": instructions_per_message(
-                    tmp, srv, retrieve, retrieve)}
-                B.log("    %s instructions per retrieved message (callgrind, %d msgs)" % (
-                    figures["instructions_per_retrieved_msg"]["sbbsmail"], size))
-                srv.start()
+        sb = sbbs_mailbox_points(build, srv, figures, retr_at)
         srv.cleanup()
-        have = 0
-        for size in MAILBOXES:
-            dc.stop()
-            fill_maildir(dc.maildir(POP_USER), have, size - have)
-            have = size
-            dc.chown_mail()
-            dc.start()
-            dv.append(pop3_points(dc.port, dovecot_pid(dc), "dovecot", size, figures, retr_at))
+        dv = dovecot_mailbox_points(dc, figures, retr_at)
     finally:
         srv.cleanup()
         dc.cleanup()
