@@ -8,7 +8,7 @@ case "$group" in
   test)  pkgs=(python3 openssl swaks msmtp fetchmail dnsmasq-base postfix python3-dkim dovecot-core testssl.sh) ;;
   fuzz)  pkgs=(clang libclang-rt-14-dev) ;;
   win)   pkgs=(g++-mingw-w64-x86-64) ;;
-  bench) pkgs=(postfix dovecot-pop3d python3-matplotlib) ;;
+  bench) pkgs=(postfix dovecot-pop3d valgrind python3-matplotlib) ;;
   *) echo "deps.sh: unknown group '$group'" >&2; exit 2 ;;
 esac
 missing=()
