@@ -17,9 +17,13 @@ import zlib
 from harness import BIN, LISTENER_PORT_KEYS, Install, SbbsMail, free_ports, run_cli, sanitized_binary
 
 SANITIZED = sanitized_binary()
-# A bound, never expected to be reached: a campaign that has not done its
-# kills by then stops and fails rather than run on.
+# A bound on each campaign's kill loop: a machine too slow to do all its
+# kills by then (a busy CI, ASan) ends the campaign early with fewer kills
+# and still checks everything; the count is printed. Only fewer than
+# MIN_KILLS, far below what even a slow run reaches, fails: a campaign that
+# barely ran proves nothing.
 CAMPAIGN_CAP_S = 240
+MIN_KILLS = 5
 BBS_WRITER = os.path.join(os.path.dirname(BIN), "tests", "tools", "bbs_writer")
 
 
