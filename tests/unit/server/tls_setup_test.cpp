@@ -6,6 +6,7 @@
 #include <catch.hpp>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -111,4 +112,78 @@ TEST_CASE("ISSUE13-7 tls setup: a CA-signed certificate at the default path is t
     REQUIRE(prepare_tls(*cfg, log).ok());
     CHECK(slurp(files.cert) == cert);
     CHECK_FALSE(log.contains("renewed"));
+}
+
+namespace {
+
+// A sysop's own self-signed pair, made as the openssl command makes one.
+bool sysop_self_signed(const TlsFiles& files, int days) {
+    std::string make = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=mine.example "
+                       "-days " + std::to_string(days) + " -keyout '" + files.key + "' -out '" + files.cert +
+                       "' >/dev/null 2>&1";
+    return std::system(make.c_str()) == 0;
+}
+
+} // namespace
+
+TEST_CASE("ISSUE13-review SMTP-85 tls setup: a sysop's own self-signed certificate at the default path is never replaced") {
+    test::TempDir dir;
+    test::CaptureLogger log;
+    auto cfg = test::loopback_config(dir.path(), true);
+    auto files = tls_files(*cfg);
+    int days = GENERATE(5, 3650);   // near its end, or longer than ours: both renewed were it ours
+    if (!sysop_self_signed(files, days)) SBBS_SKIP("the openssl command cannot make a test certificate");
+    auto facts = read_certificate_facts(files.cert);
+    REQUIRE(facts.ok());
+    CHECK(facts->self_signed);
+    CHECK_FALSE(facts->generated);
+    std::string cert = slurp(files.cert), key = slurp(files.key);
+    REQUIRE(prepare_tls(*cfg, log).ok());
+    CHECK(slurp(files.cert) == cert);
+    CHECK(slurp(files.key) == key);
+    CHECK_FALSE(log.contains("renewed"));
+}
+
+TEST_CASE("ISSUE13-review SMTP-85 tls setup: a generated pair is marked as ours and written whole, no temporary left") {
+    test::TempDir dir;
+    test::CaptureLogger log;
+    auto cfg = test::loopback_config(dir.path(), true);
+    auto files = tls_files(*cfg);
+    REQUIRE(prepare_tls(*cfg, log).ok());
+    auto facts = read_certificate_facts(files.cert);
+    REQUIRE(facts.ok());
+    CHECK(facts->generated);
+    CHECK(slurp(files.cert).find("END CERTIFICATE") != std::string::npos);
+    CHECK(slurp(files.key).find("END PRIVATE KEY") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(files.cert + ".new"));
+    CHECK_FALSE(std::filesystem::exists(files.key + ".new"));
+}
+
+TEST_CASE("ISSUE13-review SMTP-85 tls setup: a generation cut between its renames (new key, old certificate) is made again") {
+    test::TempDir dir;
+    test::CaptureLogger log;
+    auto cfg = test::loopback_config(dir.path(), true);
+    auto files = tls_files(*cfg);
+    REQUIRE(prepare_tls(*cfg, log).ok());
+    // The key of another generated pair, as if a kill came after the key's rename.
+    REQUIRE(generate_self_signed(dir.path() + "other.pem", dir.path() + "other.key", "other.example").ok());
+    std::filesystem::copy_file(dir.path() + "other.key", files.key, std::filesystem::copy_options::overwrite_existing);
+    REQUIRE_FALSE(TlsContext::from_pem(files.cert, files.key).ok());
+    REQUIRE(prepare_tls(*cfg, log).ok());
+    CHECK(log.contains("made again the self-signed certificate whose pair did not load"));
+    CHECK(TlsContext::from_pem(files.cert, files.key).ok());
+}
+
+TEST_CASE("ISSUE13-review SMTP-85 tls setup: an unreadable certificate at the default path is left alone and named") {
+    test::TempDir dir;
+    test::CaptureLogger log;
+    auto cfg = test::loopback_config(dir.path(), true);
+    auto files = tls_files(*cfg);
+    REQUIRE(prepare_tls(*cfg, log).ok());
+    std::string half = slurp(files.cert).substr(0, 300);   // whose it was cannot be told any more
+    std::ofstream(files.cert, std::ios::trunc) << half;
+    auto loaded = prepare_tls(*cfg, log);
+    REQUIRE_FALSE(loaded.ok());
+    CHECK(loaded.error().message.find(files.cert) != std::string::npos);
+    CHECK(slurp(files.cert) == half);
 }
