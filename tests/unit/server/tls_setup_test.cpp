@@ -4,6 +4,8 @@
 #include "skip.h"
 
 #include <catch.hpp>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -186,4 +188,58 @@ TEST_CASE("ISSUE13-review SMTP-85 tls setup: an unreadable certificate at the de
     REQUIRE_FALSE(loaded.ok());
     CHECK(loaded.error().message.find(files.cert) != std::string::npos);
     CHECK(slurp(files.cert) == half);
+}
+
+namespace {
+
+// A pair as releases before the mark wrote it: subject a lone CN, valid
+// from an hour before it was made for `days` days.
+bool legacy_pair(const TlsFiles& files, int days) {
+    EVP_PKEY* key = EVP_RSA_gen(2048);
+    X509* cert = X509_new();
+    bool ok = key && cert;
+    if (ok) {
+        X509_set_version(cert, 2);
+        ASN1_INTEGER_set(X509_get_serialNumber(cert), 7);
+        X509_gmtime_adj(X509_getm_notBefore(cert), -3600);
+        X509_gmtime_adj(X509_getm_notAfter(cert), long{days} * 24 * 3600);
+        X509_set_pubkey(cert, key);
+        X509_NAME* name = X509_get_subject_name(cert);
+        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>("old.example"), -1,
+                                   -1, 0);
+        X509_set_issuer_name(cert, name);
+        ok = X509_sign(cert, key, EVP_sha256()) != 0;
+    }
+    if (ok) {
+        FILE* kf = std::fopen(files.key.c_str(), "w");
+        FILE* cf = std::fopen(files.cert.c_str(), "w");
+        ok = kf && cf && PEM_write_PrivateKey(kf, key, nullptr, nullptr, 0, nullptr, nullptr) == 1 &&
+             PEM_write_X509(cf, cert) == 1;
+        if (kf) ok = std::fclose(kf) == 0 && ok;
+        if (cf) ok = std::fclose(cf) == 0 && ok;
+    }
+    X509_free(cert);
+    EVP_PKEY_free(key);
+    return ok;
+}
+
+} // namespace
+
+TEST_CASE("ISSUE13-review ISSUE13-7 tls setup: an earlier release's unmarked 10-year pair is still recognised and renewed once") {
+    test::TempDir dir;
+    test::CaptureLogger log;
+    auto cfg = test::loopback_config(dir.path(), true);
+    auto files = tls_files(*cfg);
+    REQUIRE(legacy_pair(files, 3650));
+    auto facts = read_certificate_facts(files.cert);
+    REQUIRE(facts.ok());
+    CHECK(facts->generated);
+    std::string old_cert = slurp(files.cert);
+    REQUIRE(prepare_tls(*cfg, log).ok());
+    CHECK(slurp(files.cert) != old_cert);
+    CHECK(log.contains("too long"));
+    auto renewed = read_certificate_facts(files.cert);
+    REQUIRE(renewed.ok());
+    CHECK(renewed->generated);
+    CHECK(renewed->days_left <= kSelfSignedDays);
 }
