@@ -2,6 +2,7 @@
 #include "net/tls.h"
 
 #include <cstdio>
+#include <functional>
 #include <fcntl.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -61,6 +62,8 @@ X509Ptr make_certificate(EVP_PKEY* key, const std::string& host, int days) {
     X509_gmtime_adj(X509_getm_notAfter(cert.get()), long{days} * 24 * 3600);
     X509_set_pubkey(cert.get(), key);
     X509_NAME* name = X509_get_subject_name(cert.get());
+    X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
+                               reinterpret_cast<const unsigned char*>(kGeneratedMark), -1, -1, 0);
     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
                                reinterpret_cast<const unsigned char*>(host.c_str()), -1, -1, 0);
     X509_set_issuer_name(cert.get(), name);
@@ -68,13 +71,42 @@ X509Ptr make_certificate(EVP_PKEY* key, const std::string& host, int days) {
     return cert;
 }
 
-FilePtr open_for_write(const std::string& path, mode_t mode) {
+// Writes `path` whole and durable (flushed, fsynced, closed without error)
+// or not at all: a failure removes the partial file.
+Status write_synced(const std::string& path, mode_t mode, const std::function<bool(FILE*)>& write) {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-    if (fd < 0) return nullptr;
+    if (fd < 0) return make_error("cannot write " + path, ErrorCode::Io);
     ::fchmod(fd, mode);   // an existing file keeps its mode otherwise
     FILE* f = ::fdopen(fd, "w");
-    if (!f) ::close(fd);
-    return FilePtr(f);
+    if (!f) {
+        ::close(fd);
+        ::unlink(path.c_str());
+        return make_error("cannot write " + path, ErrorCode::Io);
+    }
+    bool ok = write(f) && std::fflush(f) == 0 && ::fsync(fd) == 0;
+    ok = std::fclose(f) == 0 && ok;
+    if (ok) return {};
+    ::unlink(path.c_str());
+    return make_error("cannot write " + path, ErrorCode::Io);
+}
+
+// The generator's own certificate: marked, or the exact shape earlier
+// releases wrote before the mark (subject a lone CN, valid from an hour
+// before it was made for 397 or 3650 days). `openssl req -x509` starts
+// validity at the moment it signs, so a sysop's own never matches.
+bool made_by_us(X509* cert) {
+    X509_NAME* subject = X509_get_subject_name(cert);
+    int o = X509_NAME_get_index_by_NID(subject, NID_organizationName, -1);
+    if (o >= 0) {
+        ASN1_STRING* value = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, o));
+        return value && std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(value)),
+                                    size_t(ASN1_STRING_length(value))) == kGeneratedMark;
+    }
+    if (X509_NAME_entry_count(subject) != 1 || X509_NAME_get_index_by_NID(subject, NID_commonName, -1) != 0)
+        return false;
+    int days = 0, seconds = 0;
+    if (ASN1_TIME_diff(&days, &seconds, X509_get0_notBefore(cert), X509_get0_notAfter(cert)) != 1) return false;
+    return seconds == 3600 && (days == 397 || days == 3650);
 }
 
 } // namespace
@@ -114,12 +146,31 @@ Status generate_self_signed(const std::string& cert_file, const std::string& key
     if (!key) return tls_error("RSA key generation");
     X509Ptr cert = make_certificate(key.get(), host_name.empty() ? "localhost" : host_name, days);
     if (!cert) return tls_error("certificate generation");
-    FilePtr kf = open_for_write(key_file, 0600);
-    if (!kf || PEM_write_PrivateKey(kf.get(), key.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1)
-        return make_error("cannot write " + key_file, ErrorCode::Io);
-    FilePtr cf = open_for_write(cert_file, 0644);
-    if (!cf || PEM_write_X509(cf.get(), cert.get()) != 1)
-        return make_error("cannot write " + cert_file, ErrorCode::Io);
+    // Both written whole to temporary names first, then renamed into place:
+    // a kill or a full disk never leaves a half-written file, and a new key
+    // meets the old certificate only if the process dies between the two
+    // renames, which the next start repairs (prepare_tls: a generated pair
+    // that does not load is made again).
+    std::string key_tmp = key_file + ".new", cert_tmp = cert_file + ".new";
+    auto key_written = write_synced(key_tmp, 0600, [&](FILE* f) {
+        return PEM_write_PrivateKey(f, key.get(), nullptr, nullptr, 0, nullptr, nullptr) == 1;
+    });
+    if (!key_written) return key_written;
+    auto cert_written = write_synced(cert_tmp, 0644, [&](FILE* f) { return PEM_write_X509(f, cert.get()) == 1; });
+    if (!cert_written) {
+        ::unlink(key_tmp.c_str());
+        return cert_written;
+    }
+    if (std::rename(key_tmp.c_str(), key_file.c_str()) != 0) {
+        ::unlink(key_tmp.c_str());
+        ::unlink(cert_tmp.c_str());
+        return make_error("cannot replace " + key_file, ErrorCode::Io);
+    }
+    if (std::rename(cert_tmp.c_str(), cert_file.c_str()) != 0) {
+        ::unlink(cert_tmp.c_str());
+        return make_error("cannot replace " + cert_file + " (its new key is in place: the next start makes both again)",
+                          ErrorCode::Io);
+    }
     return {};
 }
 
@@ -136,6 +187,7 @@ Result<CertificateFacts> read_certificate_facts(const std::string& cert_file) {
     EVP_PKEY* key = X509_get0_pubkey(cert.get());
     facts.self_signed = X509_NAME_cmp(X509_get_subject_name(cert.get()), X509_get_issuer_name(cert.get())) == 0 &&
                         key && X509_verify(cert.get(), key) == 1;
+    facts.generated = facts.self_signed && made_by_us(cert.get());
     ERR_clear_error();   // a failed self-verification is an answer, not an error to report later
     return facts;
 }

@@ -32,8 +32,13 @@ private:
 // ceiling less a day, so a TLS grader (testssl.sh) sees no over-long life.
 constexpr int kSelfSignedDays = 397;
 
+// The subject O of every certificate generate_self_signed makes: what marks
+// it as ours to renew (a sysop's own certificate never carries it).
+constexpr const char* kGeneratedMark = "sbbsmail generated";
+
 // Writes a new self-signed certificate for `host_name` (RSA 2048, SHA-256,
-// valid `days`) and its key (mode 0600) as PEM files.
+// valid `days`, subject O = kGeneratedMark) and its key (mode 0600) as PEM
+// files, each written and fsynced under a temporary name, then renamed.
 Status generate_self_signed(const std::string& cert_file, const std::string& key_file,
                            const std::string& host_name, int days = kSelfSignedDays);
 
@@ -42,6 +47,7 @@ Status generate_self_signed(const std::string& cert_file, const std::string& key
 struct CertificateFacts {
     long days_left = 0;        // whole days until it expires; negative once it has
     bool self_signed = false;  // issuer == subject and its own key verifies it
+    bool generated = false;    // self-signed and made by generate_self_signed (now or by an earlier release)
 };
 Result<CertificateFacts> read_certificate_facts(const std::string& cert_file);
 

@@ -355,6 +355,14 @@ SendMail::Done SendMail::succeed(Message& msg, int sock, const SessionOutcome& o
     return Done::Sent;
 }
 
+namespace {
+// Storage failures that may clear by the next retry; any other error would
+// recur on every try.
+bool notice_failure_is_temporary(ErrorCode code) {
+    return code == ErrorCode::DiskFull || code == ErrorCode::Locked || code == ErrorCode::Io;
+}
+} // namespace
+
 SendMail::Done SendMail::bounce(MessageHeader h, const std::string& error, bool immediate, int sock) {
     std::string sk = sock_text(sock);
     h.netattr = uint16_t(h.netattr & ~netattr::INTRANSIT);   // FMT-121/122: always cleared
@@ -377,15 +385,21 @@ SendMail::Done SendMail::bounce(MessageHeader h, const std::string& error, bool 
         BounceContext ctx{s_.helo_host, s_.delete_read_mail, time(nullptr)};
         auto added = d_.store.add_sharing_data(h.number, make_notice(h, error, ctx));
         if (!added) {
-            // Ours: the original is deleted only once its notice exists, so a
-            // full disk delays the notice (the bounce is tried again later)
-            // instead of losing the message and the news of its failure.
             log(LogLevel::Error, "!BOUNCE ERROR (" + added.error().message + ") adding message header");
-            retry_->failed(h.number, h.delivery_attempts, period_, error);
-            return Done::Failed;
+            // Ours: a full disk, a lock or an I/O error can clear, so the
+            // original waits for its notice (tried again later) instead of
+            // losing both. A notice that can never be stored (too large, a
+            // corrupt or invalid base) would otherwise be re-sent to the
+            // remote on every retry forever: as the original, the message is
+            // deleted with the error logged.
+            if (notice_failure_is_temporary(added.error().code)) {
+                retry_->failed(h.number, h.delivery_attempts, period_, error);
+                return Done::Failed;
+            }
+        } else {
+            log(LogLevel::Notice, sk + " SEND !Delivery failure notification (message #" + std::to_string(*added) +
+                                      ") created for " + to);
         }
-        log(LogLevel::Notice, sk + " SEND !Delivery failure notification (message #" + std::to_string(*added) +
-                                  ") created for " + to);
     } else {
         log(LogLevel::Notice, sk + " SEND !Deleted undeliverable message from " + h.get(hf::SENDER));
     }

@@ -2,6 +2,10 @@
 // blocks the accept thread.
 #include "server/session_registry.h"
 
+#ifdef __linux__
+#include <pthread.h>
+#endif
+
 namespace sbbs {
 
 SessionRegistry::~SessionRegistry() {
@@ -13,6 +17,12 @@ void SessionRegistry::start(std::function<void()> body, std::function<void()> in
     auto done = std::make_shared<std::atomic<bool>>(false);
     std::lock_guard<std::mutex> lock(mutex_);
     entries_.push_back(Entry{std::thread([body = std::move(body), done] {
+#ifdef __linux__
+                                 // A name of its own, so a sysop (top -H) and the
+                                 // tests (/proc/<pid>/task/*/comm) can tell a
+                                 // session from the server's own threads.
+                                 pthread_setname_np(pthread_self(), "mail-session");
+#endif
                                  body();
                                  done->store(true);
                              }),

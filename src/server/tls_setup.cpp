@@ -21,16 +21,24 @@ bool exists(const std::string& path) {
 // is restarted or reloaded (SIGHUP) now and then never serves a lapsed one.
 constexpr long kRenewDays = 30;
 
-// Why the default pair must be made now ("" = keep it). Only a self-signed
-// certificate is ever replaced: a sysop's own one at the default path stays.
+// Why the default pair must be made now ("" = keep it). Only a certificate
+// we generated (read_certificate_facts: marked, or an earlier release's
+// shape) is ever replaced: a sysop's own at the default path stays, even
+// self-signed, and so does one that cannot be read: we cannot tell whose
+// it is (our writes are atomic, so we never leave one truncated) and the
+// load names the file; deleting it has a new pair made.
 std::string default_pair_action(const TlsFiles& files) {
     if (!(exists(files.cert) && exists(files.key))) return "generated a self-signed certificate";
     auto facts = read_certificate_facts(files.cert);
-    if (!facts || !facts->self_signed) return "";   // an unreadable one is reported by the load
+    if (!facts || !facts->generated) return "";
     if (facts->days_left < kRenewDays)
         return "renewed the self-signed certificate (" + std::to_string(facts->days_left) + " days left)";
     if (facts->days_left > kSelfSignedDays)   // made by an older release with a 10-year life
         return "renewed the self-signed certificate (" + std::to_string(facts->days_left) + " days left, too long)";
+    // A new key beside the old certificate: a generation cut between its
+    // two renames.
+    if (auto loaded = TlsContext::from_pem(files.cert, files.key); !loaded)
+        return "made again the self-signed certificate whose pair did not load (" + loaded.error().message + ")";
     return "";
 }
 

@@ -212,6 +212,33 @@ def cpu_ticks(pid):
     return int(fields[11]) + int(fields[12])
 
 
+def session_threads(pid):
+    """Session threads (named "mail-session" by the server) still running in `pid`."""
+    count = 0
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/comm" % (pid, tid)) as f:
+                count += f.read().strip() == "mail-session"
+        except FileNotFoundError:       # ended while we looked
+            pass
+    return count
+
+
+def wait_reaped(pid, idle_vm_kib, limit=20):
+    """Waits (at most `limit` s) until no session thread runs in `pid` and its
+    address space is back within glibc's stack cache (40 MiB) of
+    `idle_vm_kib`: the main loop joins finished threads every 2 s, and only
+    a join unmaps the stacks of the threads that have already exited. Under
+    ASan (no RSS measured; its allocator keeps what it maps) threads only."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        joined = not MEASURES or proc_status(pid, "VmSize") <= idle_vm_kib + 48 * MIB // KIB
+        if session_threads(pid) == 0 and joined:
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def settle(pid, quiet=0.3, limit=10):
     """Waits (at most `limit` s) until `pid` has used no CPU for `quiet` s:
     the server has read and handled whatever the clients sent it."""
@@ -306,6 +333,7 @@ class HostileSessions(AbuseCase):
         """Opens SESSIONS hostile sessions at once, checks a newcomer is still
         served, closes them; RSS (KiB) with them open and once they are gone."""
         pid = self.srv.proc.pid
+        idle_vm = proc_status(pid, "VmSize")
         socks = [kinds[i % len(kinds)]() for i in range(self.SESSIONS)]
         settle(pid)
         during = proc_status(pid, "VmRSS")
@@ -316,9 +344,8 @@ class HostileSessions(AbuseCase):
         for s in socks:
             s.close()
         self.assertTrue(self.sessions_ended(ended_before + self.SESSIONS + 1, 20))
-        # The main loop joins finished session threads every 2 s; until then
-        # their stacks are still mapped, even once gone from /proc Threads.
-        time.sleep(2.5)
+        self.assertTrue(wait_reaped(pid, idle_vm), "session threads not joined: %d running, VmSize %d KiB, "
+                        "%d KiB idle" % (session_threads(pid), proc_status(pid, "VmSize"), idle_vm))
         settle(pid)
         return during, proc_status(pid, "VmRSS")
 

@@ -1,9 +1,12 @@
 """Crash campaign, SMTP (issue #13 item 5): sbbsmail SIGKILLed at random
-moments while 10 clients submit and the BBS (tests/tools/bbs_writer, a
-second process with the BBS's locks) adds mail to the same base. Every
-message that got 250 is stored exactly once, one whose 250 the kill cut off
-at most once, nothing else is stored or half-visible, and the base checks
-clean; nothing the BBS added is lost."""
+moments while 10 clients submit and two BBS writers add mail to the same
+base: tests/tools/bbs_writer (our SmbBase with the BBS's locks) and
+tests/tools/foreign_bbs_writer (the original's smblib as far as our
+reclaim depends on it: no recovery, none of our journals, first-fit blocks,
+bulk adds whose text stays counted without a header between two lock
+holds). Every message that got 250 is stored exactly once, one whose 250
+the kill cut off at most once, nothing else is stored or half-visible, and
+the base checks clean; nothing either writer added is lost or overwritten."""
 import os
 import smtplib
 import sys
@@ -11,7 +14,8 @@ import threading
 import time
 import unittest
 
-from crash_campaign import (BBS_WRITER, CAMPAIGN_CAP_S, SANITIZED, BbsWriter, Restartable, campaign_rng,
+from crash_campaign import (BBS_WRITER, CAMPAIGN_CAP_S, FOREIGN_WRITER, MIN_KILLS, SANITIZED, BbsWriter,
+                            ForeignBbsWriter, Restartable, campaign_rng, leaked_blocks, problems_besides_leaks,
                             text_for)
 from e2e_common import message
 from harness import run_cli
@@ -61,9 +65,10 @@ class Submitter(threading.Thread):
 
 class SmtpCrashCampaign(unittest.TestCase):
     def test_smtp_kill_9_campaign_with_bbs_writer(self):
-        """ISSUE13-5 SMTP-202 SMTP-208: 200 SIGKILLs (60 under ASan) while 10 clients submit and the BBS writes the same base: every 250 stored once, nothing half-visible, base clean, the BBS loses nothing"""
-        if not os.path.exists(BBS_WRITER):
-            self.skipTest("tests/tools/bbs_writer not built (make %s)" % BBS_WRITER)
+        """ISSUE13-5 SMTP-202 SMTP-208: ISSUE13-review 200 SIGKILLs (60 under ASan) while 10 clients submit and our and a foreign BBS writer write the same base: every 250 stored once, nothing half-visible, the base clean but for leaked space, neither writer loses anything nor has its blocks freed"""
+        for tool in (BBS_WRITER, FOREIGN_WRITER):
+            if not os.path.exists(tool):
+                self.skipTest("%s not built (make %s)" % (os.path.basename(tool), tool))
         rng = campaign_rng("smtp campaign")
         r = Restartable(self, OPTIONS, {"MaxMsgsWaiting": "0", "MaxConcurrentConnections": "0", "MaxClients": "0"})
         r.start()
@@ -74,6 +79,10 @@ class SmtpCrashCampaign(unittest.TestCase):
             c.start()
         bbs = BbsWriter(r.prefix, "bbs", 100000, 15)
         self.addCleanup(bbs.finish)
+        code, err = BbsWriter(r.prefix, "init", 0, 0).wait(30)   # the base exists: the original creates none
+        self.assertEqual(code, 0, err)
+        foreign = ForeignBbsWriter(r.prefix, "far", 100000, 3, 15)
+        self.addCleanup(foreign.finish)
         started = time.monotonic()
         kills, half_visible_checks = 0, 0
         while kills < KILLS and time.monotonic() - started < CAMPAIGN_CAP_S:
@@ -91,8 +100,11 @@ class SmtpCrashCampaign(unittest.TestCase):
         for c in clients:
             c.join(30)
         bbs_code, bbs_err = bbs.finish()
-        self.assertEqual(kills, KILLS, "the campaign hit its %d s bound" % CAMPAIGN_CAP_S)
+        foreign_code, foreign_err = foreign.finish()     # after its add in progress: both holds done
+        self.assertGreaterEqual(kills, MIN_KILLS, "only %d kills within the %d s bound" % (kills, CAMPAIGN_CAP_S))
         self.assertEqual(bbs_code, 0, bbs_err)
+        self.assertEqual(foreign_code, 0, foreign_err)
+        self.assertGreater(len(foreign.added), 0)
         # One more message through a server that has recovered from the last kill, then a clean stop.
         last = smtplib.SMTP("127.0.0.1", r.ports["SMTPPort"], timeout=20)
         last.sendmail("peer@example.org", [RECIPIENT], message("crash final", text_for(b"crash final"),
@@ -101,7 +113,13 @@ class SmtpCrashCampaign(unittest.TestCase):
         self.assertEqual(r.stop(), 0)
 
         code, report = r.check_base()
-        self.assertEqual(code, 0, report)
+        # Leaked space only (blocks counted that nothing references), never a
+        # freed or shared block or a broken message. Known: an add of ours
+        # killed before the foreign writer adds a message is not reclaimed
+        # (the .pending guard gives up once anyone else has added), so with
+        # a foreign writer some of our blocks stay leaked; counted below.
+        self.assertEqual(problems_besides_leaks(report), [], report[-3000:])
+        leaked = leaked_blocks(report) if code else 0
         stored = smbdump.dump(r.prefix)
         subjects = [m.get(smbdump.SUBJECT) for m in stored]
         counts = {}
@@ -111,21 +129,24 @@ class SmtpCrashCampaign(unittest.TestCase):
         tried = set(s for c in clients for s in c.tried) | {b"crash final"}
         for s in acked:
             self.assertEqual(counts.get(s), 1, s)
-        for s in bbs.added:
+        for s in bbs.added + foreign.added:
             self.assertEqual(counts.get(s), 1, s)
         for m in stored:
             s = m.get(smbdump.SUBJECT)
             self.assertEqual(counts[s], 1, s)
             if s.startswith(b"bbs "):
                 self.assertTrue(m.body.startswith(b"Written by the BBS: " + s), s)
+            elif s.startswith(b"far "):                 # "far <n>.<copy>": each copy shares its text
+                self.assertTrue(m.body.startswith(b"Written by the foreign BBS: " + s.rsplit(b".", 1)[0] + b"\r\n"), s)
             else:
                 self.assertIn(s, tried)             # nothing the clients never sent
                 self.assertEqual(m.body, text_for(s), s)
         lost_250 = len([s for s in subjects if s in tried]) - len(acked)
-        print("smtp campaign: %d kills in %.1f s, %d messages got 250, %d stored whose 250 was cut off, "
-              "%d of %d tried never stored, %d added by the BBS writer, %d half-visible checks"
-              % (kills, elapsed, len(acked), lost_250, len(tried) - len(acked) - lost_250, len(tried),
-                 len(bbs.added), half_visible_checks), file=sys.stderr)
+        print("smtp campaign: %d kills (of %d planned) in %.1f s, %d messages got 250, %d stored whose 250 was cut off, "
+              "%d of %d tried never stored, %d added by the BBS writer, %d by the foreign one, %d half-visible checks, "
+              "%d data blocks leaked"
+              % (kills, KILLS, elapsed, len(acked), lost_250, len(tried) - len(acked) - lost_250, len(tried),
+                 len(bbs.added), len(foreign.added), half_visible_checks, leaked), file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,18 @@ def proc_counts(pid):
     return fds, threads
 
 
+def session_threads(pid):
+    """Session threads (named "mail-session" by the server) still running in `pid`."""
+    count = 0
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/comm" % (pid, tid)) as f:
+                count += f.read().strip() == "mail-session"
+        except FileNotFoundError:       # ended while we looked
+            pass
+    return count
+
+
 def eventually(predicate, timeout=20):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -72,7 +84,8 @@ def baseline(srv):
     p.pass_("SYSOP-PASS")
     p.retr(1)
     p.quit()
-    time.sleep(0.3)                 # the sessions' threads end after their last reply
+    # The sessions' threads end a moment after their last reply.
+    eventually(lambda: session_threads(srv.proc.pid) == 0)
     return proc_counts(srv.proc.pid)
 
 

@@ -1,5 +1,5 @@
 // Test-only stand-in for the BBS writing the mail base while sbbsmail runs
-// (issue #13 crash campaigns, tests/e2e/test_crash_campaign_e2e.py): adds
+// (issue #13 crash campaigns, tests/e2e/test_crash_*_e2e.py): adds
 // mail for user 1 with our SmbBase writer, which takes the same locks as the
 // BBS's smblib, and prints "added <subject>" once each add has returned.
 //

@@ -159,6 +159,25 @@ TEST_CASE("ISSUE13-6 SEND-91 SEND-93 a notice that cannot be written (disk full)
     CHECK((h.hdr(n).attr & smb::attr::DELETE));
 }
 
+TEST_CASE("ISSUE13-review SEND-91 SEND-93 a notice that can never be stored (too large, corrupt) does not keep the original queued", "[sendmail]") {
+    for (ErrorCode code : {ErrorCode::TooLarge, ErrorCode::Corrupt, ErrorCode::Invalid}) {
+        Harness h;
+        FakeSmtpServer f;
+        f.replies["MAIL"] = {"553 sender rejected"};
+        h.start_relay(f);
+        auto n = h.queue("bob@remote.example", "Original body\r\n", 7);
+        h.store.fail_next_add = true;
+        h.store.fail_code = code;
+        auto sm = h.make();
+        CHECK(sm.scan(true).bounced == 1);
+        CHECK(h.notices().empty());
+        CHECK((h.hdr(n).attr & smb::attr::DELETE));   // as the original: deleted, the error logged
+        CHECK(h.log.has(LogLevel::Error, "!BOUNCE ERROR (simulated failure) adding message header"));
+        (void)sm.scan(true);                          // nothing left to send the remote again
+        CHECK(f.sessions().size() == 1);
+    }
+}
+
 TEST_CASE("SEND-93 a notice for relayed mail goes back to the reverse path over the Internet", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
