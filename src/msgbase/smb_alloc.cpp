@@ -2,14 +2,34 @@
 // (append) runs, written back as one dirty range (FMT-62..71).
 #include "msgbase/smb_internal.h"
 
+#include <cstring>
+
 namespace sbbs::smb {
 
+namespace {
+
+// First free (zero) entry at or after `i`, or the table's end. A packed base
+// has no free entry at all, so this walks the whole table on every add: four
+// entries per step (issue #14).
+size_t next_free(const std::vector<uint16_t>& entries, size_t i) {
+    const size_t size = entries.size();
+    for (; i + 4 <= size; i += 4) {
+        uint64_t w;
+        std::memcpy(&w, entries.data() + i, sizeof w);
+        if ((w - 0x0001000100010001ull) & ~w & 0x8000800080008000ull) break;   // some 16-bit lane is 0
+    }
+    while (i < size && entries[i] != 0) ++i;
+    return i;
+}
+
+} // namespace
+
 uint32_t AllocTable::find_run(uint32_t n, AllocMode mode) const {
-    if (mode == AllocMode::SelfPack && n > 0) {
-        uint32_t run = 0;
-        for (size_t i = 0; i < entries.size(); ++i) {
-            run = entries[i] == 0 ? run + 1 : 0;
-            if (run == n) return uint32_t(i + 1 - n);
+    if (mode == AllocMode::SelfPack && n > 0) {   // first fit: the first run of n free entries
+        for (size_t i = next_free(entries, 0); i < entries.size(); i = next_free(entries, i)) {
+            size_t start = i;
+            while (i < entries.size() && entries[i] == 0 && i - start < n) ++i;
+            if (i - start == n) return uint32_t(start);
         }
     }
     return uint32_t(entries.size());              // a short free run at the end is not extended
