@@ -36,6 +36,7 @@ uint32_t AllocTable::find_run(uint32_t n, AllocMode mode) const {
 }
 
 void AllocTable::set(size_t i, uint16_t v) {
+    if (i < undo_size_ && i < entries.size()) undo_log_.push_back({i, entries[i]});
     if (i >= entries.size()) entries.resize(i + 1, 0);
     entries[i] = v;
     first_dirty = std::min(first_dirty, i);
@@ -53,6 +54,21 @@ Status AllocTable::flush() {
     first_dirty = SIZE_MAX;
     end_dirty = 0;
     return st;
+}
+
+void AllocTable::begin_undo() {
+    undo_log_.clear();
+    undo_size_ = entries.size();
+}
+
+void AllocTable::undo() {
+    if (undo_size_ == SIZE_MAX) return;
+    size_t size = undo_size_;
+    undo_size_ = SIZE_MAX;                        // the restoring writes are not logged
+    for (auto o = undo_log_.rbegin(); o != undo_log_.rend(); ++o) set(o->at, o->old);
+    undo_log_.clear();
+    (void)flush();
+    if (entries.size() > size) (void)truncate_to(size);
 }
 
 Status AllocTable::truncate_to(size_t n) {
