@@ -2,13 +2,16 @@
 // base with our writer, then does what one accepted message costs the store
 // (count_sent, count_waiting for its recipient, the durable add) M times, so
 // `valgrind --tool=callgrind` can count instructions per message at any size.
-// Usage: basecurve fill PREFIX N | basecurve accept PREFIX M
+// `headers` reads every header of user 2's mailbox in batches of 64, what a
+// repeat POP3 STAT costs the store once sizes are remembered.
+// Usage: basecurve fill PREFIX N | basecurve accept PREFIX M | basecurve headers PREFIX ROUNDS
 #include "msgbase/smb_mail_store.h"
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 using namespace sbbs;
 using namespace sbbs::smb;
@@ -40,6 +43,22 @@ int main(int argc, char** argv) {
     BaseOptions o;
     o.durable = !fill;                              // filling is set-up, not what is measured
     SmbMailStore store(argv[2], o, nullptr);
+    if (std::strcmp(argv[1], "headers") == 0) {
+        for (int round = 0; round < count; ++round) {
+            auto list = store.list_mailbox(2);
+            if (!list) { std::fprintf(stderr, "list failed\n"); return 1; }
+            std::vector<uint32_t> batch;
+            for (size_t i = 0; i < list->size(); ++i) {
+                batch.push_back((*list)[i].number);
+                if (batch.size() == 64 || i + 1 == list->size()) {
+                    for (auto& h : store.read_headers(batch))
+                        if (!h) { std::fprintf(stderr, "header failed\n"); return 1; }
+                    batch.clear();
+                }
+            }
+        }
+        return 0;
+    }
     std::string body;
     while (body.size() < 2048) body += "The quick brown fox jumps over the lazy dog, again and again.\r\n";
     for (int i = 0; i < count; ++i) {

@@ -107,8 +107,13 @@ struct SmbBase::Impl {
     static Status repair_updating_locked(SmbBase& b, const BaseStatus& s);
     static Result<IndexRecord> find_locked(SmbBase& b, const BaseStatus& s, uint32_t number, uint32_t* pos);
     static Result<MessageHeader> read_header_unlocked(SmbBase& b, uint32_t offset);
+    // The same with the status the caller read under the base-header lock it
+    // still holds (header_offset cannot change under it): a batch of headers
+    // then reads the base header once, not once per message (issue #14).
+    static Result<MessageHeader> read_header_unlocked(SmbBase& b, uint32_t offset, const BaseStatus& s);
     // The same under the header's own lock (FMT-81); the caller holds mu_.
     static Result<MessageHeader> read_header_message_locked(SmbBase& b, uint32_t offset);
+    static Result<MessageHeader> read_header_message_locked(SmbBase& b, uint32_t offset, const BaseStatus& s);
     static Status sync(SmbBase& b, File& f) { return b.opt_.durable ? f.sync() : Status(); }
 };
 

@@ -101,3 +101,36 @@ TEST_CASE("ISSUE14-perf FMT-65 FMT-66 the word-at-a-time first fit finds the run
         }
     }
 }
+
+TEST_CASE("ISSUE14-perf FMT-99 FMT-81 headers shorter and longer than the first 1 KiB read come back whole in a batch") {
+    TempDir dir;
+    std::string mail = dir.prefix("mail");
+    SmbMailStore store(mail, BaseOptions{}, nullptr);
+    std::vector<std::string> subjects = {"short", std::string(900, 's'), std::string(1100, 'm'), std::string(5000, 'l')};
+    for (size_t i = 0; i < subjects.size(); ++i) {
+        NewMessage m = mail_from(1, int(i));
+        m.hdr.add(hf::SUBJECT, subjects[i]);                  // the last SUBJECT is the one read back
+        REQUIRE(store.add_mail(m, to(2)).ok());
+    }
+    auto headers = store.read_headers({1, 2, 3, 4});
+    REQUIRE(headers.size() == 4);
+    for (size_t i = 0; i < subjects.size(); ++i) {
+        REQUIRE(headers[i].ok());
+        CHECK(headers[i]->number == i + 1);
+        const std::string* subject = headers[i]->last(hf::SUBJECT);
+        REQUIRE(subject);
+        CHECK(*subject == subjects[i]);
+    }
+    // Cut into the last header: its read reports the short file, the others still come back.
+    auto idx = SmbBase::open(mail, BaseOptions{});
+    REQUIRE(idx.ok());
+    auto rec = (*idx)->find(4);
+    REQUIRE(rec.ok());
+    idx->reset();
+    fs::resize_file(mail + ".shd", rec->offset + 2000);
+    headers = store.read_headers({3, 4});
+    REQUIRE(headers.size() == 2);
+    CHECK(headers[0].ok());
+    REQUIRE(!headers[1].ok());
+    CHECK(headers[1].error().message.find("runs past end of file") != std::string::npos);
+}
