@@ -2,20 +2,41 @@
 // (append) runs, written back as one dirty range (FMT-62..71).
 #include "msgbase/smb_internal.h"
 
+#include <cstring>
+
 namespace sbbs::smb {
 
+namespace {
+
+// First free (zero) entry at or after `i`, or the table's end. A packed base
+// has no free entry at all, so this walks the whole table on every add: four
+// entries per step (issue #14).
+size_t next_free(const std::vector<uint16_t>& entries, size_t i) {
+    const size_t size = entries.size();
+    for (; i + 4 <= size; i += 4) {
+        uint64_t w;
+        std::memcpy(&w, entries.data() + i, sizeof w);
+        if ((w - 0x0001000100010001ull) & ~w & 0x8000800080008000ull) break;   // some 16-bit lane is 0
+    }
+    while (i < size && entries[i] != 0) ++i;
+    return i;
+}
+
+} // namespace
+
 uint32_t AllocTable::find_run(uint32_t n, AllocMode mode) const {
-    if (mode == AllocMode::SelfPack && n > 0) {
-        uint32_t run = 0;
-        for (size_t i = 0; i < entries.size(); ++i) {
-            run = entries[i] == 0 ? run + 1 : 0;
-            if (run == n) return uint32_t(i + 1 - n);
+    if (mode == AllocMode::SelfPack && n > 0) {   // first fit: the first run of n free entries
+        for (size_t i = next_free(entries, 0); i < entries.size(); i = next_free(entries, i)) {
+            size_t start = i;
+            while (i < entries.size() && entries[i] == 0 && i - start < n) ++i;
+            if (i - start == n) return uint32_t(start);
         }
     }
     return uint32_t(entries.size());              // a short free run at the end is not extended
 }
 
 void AllocTable::set(size_t i, uint16_t v) {
+    if (i < undo_size_ && i < entries.size()) undo_log_.push_back({i, entries[i]});
     if (i >= entries.size()) entries.resize(i + 1, 0);
     entries[i] = v;
     first_dirty = std::min(first_dirty, i);
@@ -33,6 +54,21 @@ Status AllocTable::flush() {
     first_dirty = SIZE_MAX;
     end_dirty = 0;
     return st;
+}
+
+void AllocTable::begin_undo() {
+    undo_log_.clear();
+    undo_size_ = entries.size();
+}
+
+void AllocTable::undo() {
+    if (undo_size_ == SIZE_MAX) return;
+    size_t size = undo_size_;
+    undo_size_ = SIZE_MAX;                        // the restoring writes are not logged
+    for (auto o = undo_log_.rbegin(); o != undo_log_.rend(); ++o) set(o->at, o->old);
+    undo_log_.clear();
+    (void)flush();
+    if (entries.size() > size) (void)truncate_to(size);
 }
 
 Status AllocTable::truncate_to(size_t n) {

@@ -3,6 +3,7 @@
 #include "msgbase/smb_internal.h"
 
 #include <algorithm>
+#include <bit>
 #include <cinttypes>
 #include <cstdio>
 
@@ -64,9 +65,13 @@ Result<AllocTable> SmbBase::Impl::open_table(SmbBase& b, const char* ext, bool w
     auto size = t.file.size();
     if (!size) return size.error();
     size_t n = wide ? size_t(*size / 2) : size_t(*size);
+    t.entries.resize(n);
+    if (wide && std::endian::native == std::endian::little) {   // .sda is little-endian u16: read in place
+        if (auto st = t.file.read_exact(0, t.entries.data(), n * 2); !st) return st.error();
+        return t;
+    }
     std::string raw(wide ? n * 2 : n, '\0');
     if (auto st = t.file.read_exact(0, raw.data(), raw.size()); !st) return st.error();
-    t.entries.resize(n);
     for (size_t i = 0; i < n; ++i) t.entries[i] = wide ? get16(raw.data() + 2 * i) : uint8_t(raw[i]);
     return t;
 }

@@ -52,6 +52,12 @@ public:
     Result<BaseStatus> status();                  // fresh, under the base-header lock
     // Whole index; `locked` takes the base-header lock for a stable snapshot.
     Result<std::vector<IndexRecord>> read_index(bool locked);
+    // Live (not deleted) index records whose `to` (or, with by_sender, `from`)
+    // is `user`, counted straight from the raw records, an unlocked read like
+    // read_index(false): SMTP asks on every RCPT (SMTP-108, SMTP-148), so it
+    // builds no record list (issue #14).
+    enum class CountBy { Recipient, Sender };
+    Result<uint32_t> count_live(CountBy by, uint32_t user);
     // Binary search by number (FMT-72, FMT-98); error NotFound when absent.
     Result<IndexRecord> find(uint32_t number);
     Result<MessageHeader> read_header(uint32_t header_offset);

@@ -41,6 +41,16 @@ struct AllocTable {
     void set(size_t i, uint16_t v);
     Status flush();                               // dirty range back to the file
     Status truncate_to(size_t n);                 // drops entries from n on
+    // From here on set() remembers what it overwrites, so a failed write can
+    // put the table back (FMT-90) without a copy of the whole table: a copy
+    // per add cost as much as the base is large (issue #14).
+    void begin_undo();
+    void undo();                                  // back to begin_undo(), in the file too
+
+private:
+    struct Overwritten { size_t at; uint16_t old; };
+    std::vector<Overwritten> undo_log_;
+    size_t undo_size_ = SIZE_MAX;                 // entries when begin_undo() ran; SIZE_MAX: not logging
 };
 
 // Everything a write changes before its commit point, so a failure can
@@ -52,8 +62,7 @@ struct AddTxn {
     }
     BaseStatus& status;
     bool hyper;
-    std::optional<AllocTable> sda, sha;
-    std::vector<uint16_t> sda_before, sha_before;
+    std::optional<AllocTable> sda, sha;           // logging what they overwrite (begin_undo)
     uint64_t sdt_size = 0, shd_size = 0;
     std::optional<File> hash_file, sch_file;
     uint64_t hash_size = 0, sch_size = 0;
@@ -98,8 +107,13 @@ struct SmbBase::Impl {
     static Status repair_updating_locked(SmbBase& b, const BaseStatus& s);
     static Result<IndexRecord> find_locked(SmbBase& b, const BaseStatus& s, uint32_t number, uint32_t* pos);
     static Result<MessageHeader> read_header_unlocked(SmbBase& b, uint32_t offset);
+    // The same with the status the caller read under the base-header lock it
+    // still holds (header_offset cannot change under it): a batch of headers
+    // then reads the base header once, not once per message (issue #14).
+    static Result<MessageHeader> read_header_unlocked(SmbBase& b, uint32_t offset, const BaseStatus& s);
     // The same under the header's own lock (FMT-81); the caller holds mu_.
     static Result<MessageHeader> read_header_message_locked(SmbBase& b, uint32_t offset);
+    static Result<MessageHeader> read_header_message_locked(SmbBase& b, uint32_t offset, const BaseStatus& s);
     static Status sync(SmbBase& b, File& f) { return b.opt_.durable ? f.sync() : Status(); }
 };
 

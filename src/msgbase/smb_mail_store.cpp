@@ -71,24 +71,15 @@ Result<std::vector<MailSummary>> SmbMailStore::list_mailbox(uint32_t user) {
     return out;
 }
 
-// Index records, not deleted, that `counts` accepts; an unlocked read (FMT-86)
-// on a lent handle, so it never waits for a batch being written.
-template <class Counts>
-Result<uint32_t> SmbMailStore::count_index(Counts counts) {
-    auto idx = with_reader([](SmbBase& b) { return b.read_index(false); }, false);
-    if (!idx) return idx.error();
-    uint32_t n = 0;
-    for (auto& r : *idx)
-        if (!(r.attr & attr::DELETE) && counts(r)) ++n;
-    return n;
+// Unlocked reads (FMT-86) on a lent handle, so they never wait for a batch
+// being written; counted from the raw records (SmbBase::count_live).
+Result<uint32_t> SmbMailStore::count_waiting(uint32_t user) {                              // FMT-108
+    return with_reader([&](SmbBase& b) { return b.count_live(SmbBase::CountBy::Recipient, user); }, false);
 }
 
-Result<uint32_t> SmbMailStore::count_waiting(uint32_t user) {
-    return count_index([&](const IndexRecord& r) { return r.to == user; });                 // FMT-108
-}
-
-Result<uint32_t> SmbMailStore::count_sent(uint32_t user) {
-    return count_index([&](const IndexRecord& r) { return user != 0 && r.from == user; });  // FMT-76: from = SENDEREXT
+Result<uint32_t> SmbMailStore::count_sent(uint32_t user) {                                 // FMT-76: from = SENDEREXT
+    if (user == 0) return 0u;
+    return with_reader([&](SmbBase& b) { return b.count_live(SmbBase::CountBy::Sender, user); }, false);
 }
 
 Result<Message> SmbMailStore::read(uint32_t number, bool with_text) {

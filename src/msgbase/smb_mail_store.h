@@ -81,8 +81,6 @@ private:
         if (!b) return b.error();
         return write(**b);
     }
-    template <class Counts>
-    Result<uint32_t> count_index(Counts counts);
     std::vector<DeliveryResult> write_batch(const std::vector<Delivery>& batch);
 
     std::string mail_prefix_;

@@ -114,25 +114,34 @@ Result<MessageHeader> SmbBase::Impl::read_header_unlocked(SmbBase& b, uint32_t o
     if (!got) return got.error();
     auto s = decode_base_header(std::string_view(base, *got), b.shd_.path());
     if (!s) return s.error();
-    std::string where = b.shd_.path() + " at offset " + std::to_string(offset);
-    if (offset < s->header_offset)                            // FMT-99
-        return make_error(where + ": header offset before the first header block", ErrorCode::Corrupt);
-    std::string fixed(FIXED_HEADER_LEN, '\0');
-    auto n = b.shd_.read_at(offset, fixed.data(), fixed.size());
+    return read_header_unlocked(b, offset, *s);
+}
+
+Result<MessageHeader> SmbBase::Impl::read_header_unlocked(SmbBase& b, uint32_t offset, const BaseStatus& s) {
+    auto where = [&] { return b.shd_.path() + " at offset " + std::to_string(offset); };   // errors only
+    if (offset < s.header_offset)                            // FMT-99
+        return make_error(where() + ": header offset before the first header block", ErrorCode::Corrupt);
+    // Most headers fit in the first read; a longer one costs a second.
+    constexpr size_t FIRST_READ = 1024;
+    std::string rec(FIRST_READ, '\0');
+    auto n = b.shd_.read_at(offset, rec.data(), rec.size());
     if (!n) return n.error();
-    if (*n < FIXED_HEADER_LEN) return make_error(where + ": truncated message header", ErrorCode::Corrupt);
-    uint16_t len = stored_header_length(fixed);
+    if (*n < FIXED_HEADER_LEN) return make_error(where() + ": truncated message header", ErrorCode::Corrupt);
+    uint16_t len = stored_header_length(std::string_view(rec.data(), FIXED_HEADER_LEN));
     if (len < FIXED_HEADER_LEN) {
-        auto h = decode_header(fixed);                        // for its precise complaint
-        return make_error(where + ": " + (h ? std::string("bad header length") : h.error().message),
+        auto h = decode_header(std::string_view(rec.data(), FIXED_HEADER_LEN));   // for its precise complaint
+        return make_error(where() + ": " + (h ? std::string("bad header length") : h.error().message),
                           ErrorCode::Corrupt);
     }
-    std::string rec(len, '\0');
-    auto m = b.shd_.read_at(offset, rec.data(), rec.size());
-    if (!m) return m.error();
-    if (*m < len) return make_error(where + ": message header runs past end of file", ErrorCode::Corrupt);
+    size_t have = *n;
+    rec.resize(len);
+    if (have < len) {
+        auto m = b.shd_.read_at(offset, rec.data(), rec.size());
+        if (!m) return m.error();
+        if (*m < len) return make_error(where() + ": message header runs past end of file", ErrorCode::Corrupt);
+    }
     auto h = decode_header(rec);
-    if (!h) return make_error(where + ": " + h.error().message, ErrorCode::Corrupt);
+    if (!h) return make_error(where() + ": " + h.error().message, ErrorCode::Corrupt);
     h->header_offset = offset;
     return h;
 }
@@ -141,6 +150,12 @@ Result<MessageHeader> SmbBase::Impl::read_header_message_locked(SmbBase& b, uint
     auto ml = lock(b, b.shd_, offset, FIXED_HEADER_LEN, "message header");   // FMT-81
     if (!ml) return ml.error();
     return read_header_unlocked(b, offset);
+}
+
+Result<MessageHeader> SmbBase::Impl::read_header_message_locked(SmbBase& b, uint32_t offset, const BaseStatus& s) {
+    auto ml = lock(b, b.shd_, offset, FIXED_HEADER_LEN, "message header");   // FMT-81
+    if (!ml) return ml.error();
+    return read_header_unlocked(b, offset, s);
 }
 
 Result<MessageHeader> SmbBase::read_header(uint32_t offset) {

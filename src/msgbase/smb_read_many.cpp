@@ -12,7 +12,7 @@ namespace {
 Result<MessageHeader> header_locked(SmbBase& b, const BaseStatus& s, uint32_t number) {
     auto idx = SmbBase::Impl::find_locked(b, s, number, nullptr);
     if (!idx) return idx.error();
-    auto h = SmbBase::Impl::read_header_message_locked(b, idx->offset);   // FMT-81
+    auto h = SmbBase::Impl::read_header_message_locked(b, idx->offset, s);   // FMT-81
     if (!h) return h.error();
     if (h->number != number)
         return make_error(b.file("shd") + ": index of message " + std::to_string(number) +

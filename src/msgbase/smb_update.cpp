@@ -154,7 +154,7 @@ Result<uint32_t> SmbBase::add_sharing_data(uint32_t original, const MessageHeade
         auto sda = Impl::open_table(*this, "sda", true);
         if (!sda) return sda.error();
         t.sda = std::move(*sda);
-        t.sda_before = t.sda->entries;
+        t.sda->begin_undo();
         for (auto& d : h.dfields) {
             uint32_t first = (h.offset + d.offset) / BLOCK_LEN;
             for (uint32_t i = 0; i < blocks_for(d.length); ++i) {

@@ -42,6 +42,7 @@
 #include "msgbase/checksum.h"
 #include "msgbase/hash_record.h"
 
+#include <algorithm>
 #include <cstring>
 #include <initializer_list>
 #include <thread>
@@ -196,21 +197,11 @@ struct HeaderRuns {
 
 } // namespace
 
-namespace {
-void restore(AllocTable& t, const std::vector<uint16_t>& before) {
-    size_t n = std::min(before.size(), t.entries.size());
-    for (size_t i = 0; i < n; ++i)
-        if (t.entries[i] != before[i]) t.set(i, before[i]);
-    (void)t.flush();
-    if (t.entries.size() > before.size()) (void)t.truncate_to(before.size());
-}
-} // namespace
-
 uint64_t AddTxn::current(File& f) { auto s = f.size(); return s ? *s : 0; }
 
 Status AddTxn::rollback(File& sdt, File& shd) {
-    if (sda) restore(*sda, sda_before);
-    if (sha) restore(*sha, sha_before);
+    if (sda) sda->undo();
+    if (sha) sha->undo();
     if (current(sdt) > sdt_size) (void)sdt.truncate(sdt_size);
     if (current(shd) > shd_size) (void)shd.truncate(shd_size);
     if (hash_file) (void)hash_file->truncate(hash_size);
@@ -448,7 +439,7 @@ std::vector<Result<std::vector<uint32_t>>> SmbBase::add_batch(const std::vector<
         auto sda = Impl::open_table(*this, "sda", true);        // FMT-71, FMT-83
         if (!sda) return fail(sda.error());
         t.sda = std::move(*sda);
-        t.sda_before = t.sda->entries;
+        t.sda->begin_undo();
     }
     std::vector<MessageHeader> all;
     for (auto& a : accepted) {
@@ -513,10 +504,12 @@ Result<std::vector<uint32_t>> SmbBase::Impl::commit_headers(SmbBase& b, AddTxn& 
         auto sha = Impl::open_table(b, "sha", false);
         if (!sha) return fail(sha.error());
         t.sha = std::move(*sha);
-        t.sha_before = t.sha->entries;
+        t.sha->begin_undo();
     }
     // Step 2: headers with the pending id, in blocks still free in .sha.
     std::vector<uint32_t> first_block(hdrs.size());
+    std::vector<std::pair<uint32_t, uint32_t>> reserved;         // (first block, blocks) taken in memory
+    size_t sha_entries = t.sha ? t.sha->entries.size() : 0;
     HeaderRuns runs;
     uint64_t end = AddTxn::current(shd);                      // hyper: headers go after the file's end
     for (size_t i = 0; i < hdrs.size(); ++i) {
@@ -532,6 +525,7 @@ Result<std::vector<uint32_t>> SmbBase::Impl::commit_headers(SmbBase& b, AddTxn& 
             block = t.sha->find_run(blocks, mode);
             if (t.sha->entries.size() < block + blocks) t.sha->entries.resize(block + blocks, 0);
             for (uint32_t k = 0; k < blocks; ++k) t.sha->entries[block + k] = 1;   // reserved in memory only
+            reserved.push_back({block, blocks});
         }
         first_block[i] = block;
         h.header_offset = s.header_offset + block * BLOCK_LEN;
@@ -543,7 +537,11 @@ Result<std::vector<uint32_t>> SmbBase::Impl::commit_headers(SmbBase& b, AddTxn& 
                                      hdrs[i].offset, !hdrs[i].dfields.empty()});
     if (auto st = Impl::note_pending(b, t); !st) return fail(st.error());
     if (auto st = runs.write(b, shd, "header"); !st) return fail(st.error());
-    if (!t.hyper) t.sha->entries = t.sha_before;                 // the reservation is not written yet
+    if (!t.hyper) {                                               // the reservation is not written yet
+        for (auto [block, blocks] : reserved)
+            std::fill_n(t.sha->entries.begin() + long(block), blocks, uint16_t(0));   // free before (find_run)
+        t.sha->entries.resize(sha_entries);
+    }
     // Step 3: everything the index will point at reaches the disk first.
     if (durable)
         if (auto st = sync_together({&sdt, &shd, t.sda ? &t.sda->file : nullptr, t.hash_file ? &*t.hash_file : nullptr,
