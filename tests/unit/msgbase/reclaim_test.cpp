@@ -175,6 +175,38 @@ TEST_CASE("ISSUE13-3 the original's roll-back of one index record leaves our hea
     CHECK(problems(p) == "");
 }
 
+TEST_CASE("ISSUE13-3 a kill mid-add, then another writer's adds, then recovery leaves no leaked space") {
+    // The BBS often adds mail between our kill and our restart; its adds do
+    // not know our journal (simulated by hiding it while another handle adds).
+    for (bool mail : {true, false}) {
+        uint16_t attr = mail ? status_attr::EMAIL : 0;
+        for (const char* step : {"sda", "header", "synced"}) {
+            DYNAMIC_SECTION((mail ? "mail " : "sub ") << step) {
+                TempDir d;
+                auto p = d.prefix("base");
+                {
+                    auto b = SmbBase::open(p, reclaim_options(attr));
+                    REQUIRE(b.ok());
+                    for (int seq = 1; seq <= 2; ++seq) REQUIRE((*b)->add(reclaim_message(seq), copies_for(mail)).ok());
+                }
+                killed_add(p, attr, 3, step);
+                fs::rename(p + ".pending", p + ".pending.kept");
+                {
+                    auto other = SmbBase::open(p, reclaim_options(attr));
+                    REQUIRE(other.ok());
+                    for (int seq = 4; seq <= 5; ++seq)
+                        REQUIRE((*other)->add(reclaim_message(seq), copies_for(mail)).ok());
+                }
+                REQUIRE(problems(p).find("leaked space") != std::string::npos);   // the kill's blocks, still counted
+                fs::rename(p + ".pending.kept", p + ".pending");
+                CHECK(index_size(p, attr) == (mail ? 8u : 4u));
+                CHECK(problems(p) == "");
+                CHECK(fs::file_size(p + ".pending") == 0);
+            }
+        }
+    }
+}
+
 TEST_CASE("ISSUE13-3 data another writer counted without a header is never reclaimed") {
     // The original's bulk mail and multi-recipient adds hold counted data
     // between smb_addmsg and smb_addmsghdr without the base-header lock.
