@@ -36,13 +36,16 @@ bool header_is_ours(File& shd, const PendingHeader& h) {
 // Data blocks the headers numbered since the journal was written reference,
 // as [first, end) runs, skipping our own committed copies (their references
 // are what `copies` counts). Only records past the journal's last_msg are
-// read, so the cost is bounded by what was added since; nullopt (reclaim
-// nothing) when there are too many, an index record is out of order or a
-// header cannot be read.
+// read (the index is in number order), so the cost is bounded by what was
+// added since; nullopt (reclaim nothing) when there are too many, or an
+// index record or a header cannot be read.
 //
 // Why these headers are the only ones to check: the original's allocators
-// (smb_allocdat, smb_fallocdat, smb_hallocdat in smballoc.c) only hand out
-// blocks whose count is 0 or past the end of .sda, so while our counts stand
+// (smb_allocdat, smb_fallocdat in smballoc.c; smb_hallocdat only in hyper
+// bases, which keep no journal) only hand out blocks whose count is 0 or
+// past the end of .sda, and smb_freemsgdat only lowers the counts of a
+// header being deleted (one of our committed copies, whose deletion leaves
+// counts not as written), so while our counts stand
 // the BBS cannot allocate a block of our run itself; the one way it takes a
 // reference to counted blocks it did not allocate is sharing an existing
 // message's data (smb_incdat for a copy or forward, smb_addmsghdr with a
