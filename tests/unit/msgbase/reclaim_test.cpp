@@ -175,7 +175,7 @@ TEST_CASE("ISSUE13-3 the original's roll-back of one index record leaves our hea
     CHECK(problems(p) == "");
 }
 
-TEST_CASE("ISSUE13-3 a kill mid-add, then another writer's adds, then recovery leaves no leaked space") {
+TEST_CASE("ISSUE13-3 recovery after a kill mid-add and another writer's adds leaves no leaked space") {
     // The BBS often adds mail between our kill and our restart; its adds do
     // not know our journal (simulated by hiding it while another handle adds).
     for (bool mail : {true, false}) {
