@@ -16,11 +16,13 @@
 // headers are placed, and it is emptied when the add finishes or rolls
 // back. Journaling before counting leaves no instant at which counts exist
 // that the journal does not name; recovery then gives a run back only when
-// its counts are still the ones we wrote *and* its first and last blocks
-// still hold our text (CRC-32 of each): if the kill came before our counts
-// were written, another writer (the original's first-fit or fast
-// allocation, which always takes a run's first block when it overlaps it)
-// may have taken the blocks and written its own text there. The journal is
+// its counts are still the ones we wrote, its first and last blocks still
+// hold our text (CRC-32 of each) *and* no header added since the journal
+// names it (smb_pending.cpp argues why no other header can): if the kill
+// came before our counts were written, another writer (the original's
+// first-fit or fast allocation, which always takes a run's first block
+// when it overlaps it) may have taken the blocks and written its own text
+// there. The journal is
 // never fsynced: it guards against a killed process, not a lost disk cache
 // (after a power loss a leak is reported by --check-base, not reclaimed).
 #pragma once

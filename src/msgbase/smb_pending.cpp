@@ -1,8 +1,8 @@
 // Writing the pending-add journal during an add, and applying it in
 // recovery: a killed add's data counts and header blocks are given back when
-// the base is still as the kill left it, and left alone (for --check-base to
-// report as leaked space) when anything suggests another writer has been
-// there since. Design and the reason for a journal: pending_add.h.
+// they are still exactly as the add left them, even if another writer has
+// added messages since, and left alone (for --check-base to report as
+// leaked space) when anything suggests another writer holds them. Design and the reason for a journal: pending_add.h.
 #include "msgbase/smb_internal.h"
 
 #include "msgbase/checksum.h"
@@ -33,15 +33,61 @@ bool header_is_ours(File& shd, const PendingHeader& h) {
     return hdr && hdr->number == h.number && hdr->offset == h.data_offset && !hdr->dfields.empty() == h.has_data;
 }
 
-// The base is as the killed add left it, plus at most its own roll-forward:
-// every message numbered since is one of the add's committed copies, so
-// nobody else has added one (and allocated) in between.
-bool untouched_since(const PendingAdd& p, const BaseStatus& s, const std::vector<bool>& committed) {
-    if (s.last_msg < p.last_msg || s.total_msgs < p.total_msgs) return false;
-    uint32_t added = s.last_msg - p.last_msg, ours = 0;
-    for (size_t i = 0; i < p.headers.size(); ++i)
-        if (committed[i] && p.headers[i].number > p.last_msg && p.headers[i].number <= s.last_msg) ++ours;
-    return ours == added && s.total_msgs - p.total_msgs == added;
+// Data blocks the headers numbered since the journal was written reference,
+// as [first, end) runs, skipping our own committed copies (their references
+// are what `copies` counts). Only records past the journal's last_msg are
+// read (the index is in number order), so the cost is bounded by what was
+// added since; nullopt (reclaim nothing) when there are too many, or an
+// index record or a header cannot be read.
+//
+// Why these headers are the only ones to check: the original's allocators
+// (smb_allocdat, smb_fallocdat in smballoc.c; smb_hallocdat only in hyper
+// bases, which keep no journal) only hand out blocks whose count is 0 or
+// past the end of .sda, and smb_freemsgdat only lowers the counts of a
+// header being deleted (one of our committed copies, whose deletion leaves
+// counts not as written), so while our counts stand
+// the BBS cannot allocate a block of our run itself; the one way it takes a
+// reference to counted blocks it did not allocate is sharing an existing
+// message's data (smb_incdat for a copy or forward, smb_addmsghdr with a
+// given offset), and that always comes with a new header, numbered past our
+// last_msg. Headers numbered before it were there before our add counted
+// anything. A run the BBS allocated before our counts were written carries
+// its counts but (checked by text_is_ours) not our text, unless it wrote the
+// same bytes, in which case its header shows here once it is in the index.
+using BlockRuns = std::vector<std::pair<uint32_t, uint32_t>>;
+constexpr uint32_t MAX_HEADERS_SINCE = 4096;
+
+std::optional<BlockRuns> referenced_since(SmbBase& b, File& sid, const BaseStatus& s, const PendingAdd& p,
+                                          const std::vector<bool>& committed) {
+    if (s.last_msg < p.last_msg) return std::nullopt;              // renumbered or recreated base
+    auto sid_size = sid.size();
+    if (!sid_size) return std::nullopt;
+    uint64_t n = std::min<uint64_t>(s.total_msgs, *sid_size / INDEX_LEN);
+    BlockRuns runs;
+    for (uint64_t k = n, seen = 0; k > 0; --k) {
+        char rec[INDEX_LEN];
+        if (!sid.read_exact((k - 1) * INDEX_LEN, rec, INDEX_LEN)) return std::nullopt;
+        IndexRecord r = decode_index(rec);
+        if (r.number <= p.last_msg) break;                         // sorted: all older from here
+        if (++seen > MAX_HEADERS_SINCE) return std::nullopt;
+        bool ours = false;
+        for (size_t i = 0; i < p.headers.size() && !ours; ++i)
+            ours = committed[i] && p.headers[i].number == r.number && p.headers[i].header_offset == r.offset;
+        if (ours) continue;
+        auto h = SmbBase::Impl::read_header_unlocked(b, r.offset);
+        if (!h) return std::nullopt;
+        uint64_t end = 0;
+        for (auto& f : h->dfields) end = std::max<uint64_t>(end, uint64_t(f.offset) + f.length);
+        if (end > 0)
+            runs.emplace_back(h->offset / BLOCK_LEN, uint32_t((uint64_t(h->offset) + end + BLOCK_LEN - 1) / BLOCK_LEN));
+    }
+    return runs;
+}
+
+bool overlaps(const BlockRuns& refs, const PendingData& run) {
+    for (auto& [first, end] : refs)
+        if (first < run.first_block + run.blocks && run.first_block < end) return true;
+    return false;
 }
 
 // The run's first and last blocks in .sdt still hold the text we wrote.
@@ -56,7 +102,8 @@ bool text_is_ours(File& sdt, const PendingData& run) {
 }
 
 // Data counts of each run back to what its committed copies need.
-Status reclaim_data(SmbBase& b, File& sdt, const PendingAdd& p, const std::vector<bool>& committed, bool durable) {
+Status reclaim_data(SmbBase& b, File& sdt, const PendingAdd& p, const std::vector<bool>& committed,
+                    const BlockRuns& refs, bool durable) {
     if (p.data.empty()) return {};
     auto sda = SmbBase::Impl::open_table(b, "sda", true);
     if (!sda) return sda.error();
@@ -68,7 +115,7 @@ Status reclaim_data(SmbBase& b, File& sdt, const PendingAdd& p, const std::vecto
         bool as_written = uint64_t(run.first_block) + run.blocks <= sda->entries.size();
         for (uint32_t k = 0; k < run.blocks && as_written; ++k)
             as_written = sda->entries[run.first_block + k] == expected_count(run, run.first_block + k, run.copies);
-        if (!as_written || !text_is_ours(sdt, run)) continue;   // not (or no longer) counted by us alone
+        if (!as_written || !text_is_ours(sdt, run) || overlaps(refs, run)) continue;   // not (or no longer) ours alone
         for (uint32_t k = 0; k < run.blocks; ++k)
             sda->set(run.first_block + k, expected_count(run, run.first_block + k, copies));
     }
@@ -86,7 +133,12 @@ Status reclaim_data(SmbBase& b, File& sdt, const PendingAdd& p, const std::vecto
 }
 
 // Header blocks an uncommitted copy still holds in .sha (only once the index
-// had them, which the original's roll-back of one record can undo).
+// had them, which the original's roll-back of one record can undo). Sound
+// whatever was added since: smb_allochdr only takes blocks counted 0, so
+// while our counts stand the BBS cannot have put a header there, and a
+// header it placed in those blocks before our counts (then ours could not
+// be there) would be its own, either committed in the index under our
+// number (so `committed`) or deleted again (counts 0: not `held`).
 Status reclaim_headers(SmbBase& b, File& shd, const BaseStatus& s, const PendingAdd& p,
                        const std::vector<bool>& committed, bool durable) {
     std::optional<AllocTable> sha;
@@ -143,8 +195,9 @@ Status SmbBase::Impl::reclaim_pending_locked(SmbBase& b, const BaseStatus& s) {
             auto idx = find_locked(b, s, p->headers[i].number, nullptr);
             committed[i] = idx && idx->offset == p->headers[i].header_offset && header_is_ours(b.shd_, p->headers[i]);
         }
-        if (!untouched_since(*p, s, committed)) return f->truncate(0);   // left for --check-base to report
-        if (auto st = reclaim_data(b, b.sdt_, *p, committed, b.opt_.durable); !st) return st;
+        auto refs = referenced_since(b, b.sid_, s, *p, committed);
+        if (!refs) return f->truncate(0);                          // left for --check-base to report
+        if (auto st = reclaim_data(b, b.sdt_, *p, committed, *refs, b.opt_.durable); !st) return st;
         if (auto st = reclaim_headers(b, b.shd_, s, *p, committed, b.opt_.durable); !st) return st;
     }
     return f->truncate(0);
