@@ -3,7 +3,9 @@ destination domains, queued in sbbsmail's mail base by our writer (as the
 BBS queues them) and held in Postfix's queue, each side's daemon started at
 t0 with the full queue; timed until the sinks hold every message. See
 bench/README.md, section "outbound". Last line: one JSON object."""
+import glob
 import os
+import shutil
 import smtplib
 import subprocess
 import sys
@@ -22,7 +24,7 @@ DELAY_MS = float(os.environ.get("BENCH_OUT_DELAY_MS", "10"))
 BODY_BYTES = int(os.environ.get("BENCH_OUT_BODY", "4096"))
 RUNS = int(os.environ.get("BENCH_OUT_RUNS", "3"))
 THREADS = os.environ.get("BENCH_OUT_THREADS", "32")
-BUDGET_S = float(os.environ.get("BENCH_OUT_BUDGET", "360"))
+BUDGET_S = float(os.environ.get("BENCH_OUT_BUDGET", "420"))
 DRAIN_CAP_S = float(os.environ.get("BENCH_OUT_DRAIN_CAP", "120"))
 SBBS_OPTIONS = "ALLOW_POP3 | USE_SUBMISSION_PORT | NO_HOST_LOOKUP | NO_RECYCLE"
 
@@ -70,6 +72,12 @@ class SinkRun:
                                                                    len(want & set(got)), n)
 
 
+def settle():
+    """Before t0 on both sides: the set-up's dirty pages on disk, a pause."""
+    subprocess.run(["sync"], timeout=120)
+    time.sleep(1)
+
+
 def text_for(n):
     """Message n as Postfix gets it: the headers our renderer writes from the
     SMB header, the body queue_outbound.cpp stores."""
@@ -84,21 +92,33 @@ def text_for(n):
     return to, head + body
 
 
-def run_sbbsmail(tmp, build, addrs, dns_addr):
-    """One run: queue, start sbbsmail at t0, drain. (seconds or None, note)."""
+def queue_once(tmp, build):
+    """The N messages queued once by our writer into <tmp>/queued/mail.*;
+    every sbbsmail run starts from a copy of these files."""
+    prefix = os.path.join(tmp, "queued", "mail")
+    os.makedirs(os.path.dirname(prefix), exist_ok=True)
+    rc, secs, out = benchlib.run_bounded([os.path.join(build, "bench", "outbound"), prefix, str(MSGS),
+                                          str(DOMAINS), str(BODY_BYTES)], 300)
+    if rc != 0:
+        raise RuntimeError("queue writer failed: " + out[-300:])
+    log("sbbsmail: %d messages queued by the writer in %.1f s" % (MSGS, secs))
+    return prefix
+
+
+def run_sbbsmail(tmp, build, addrs, dns_addr, queued):
+    """One run: a copy of the queued base, start sbbsmail at t0, drain. (seconds or None, note)."""
     srv = benchlib.SbbsMail(tmp, build, mail={"Options": SBBS_OPTIONS, "DNSServer": dns_addr,
                                               "DeliveryThreads": THREADS, "RescanFrequency": "1m"},
                             global_={"LogLevel": "Info"})
     sink = None
     try:
-        rc, secs, out = benchlib.run_bounded([os.path.join(build, "bench", "outbound"),
-                                              os.path.join(srv.root, "data", "mail"), str(MSGS),
-                                              str(DOMAINS), str(BODY_BYTES)], 300)
-        if rc != 0:
-            return None, "queue writer failed: " + out[-300:]
-        log("  sbbsmail: %d queued in %.1f s" % (MSGS, secs))
+        for f in glob.glob(os.path.join(srv.root, "data", "mail.*")):
+            os.remove(f)
+        for f in glob.glob(queued + ".*"):
+            shutil.copy(f, os.path.join(srv.root, "data", os.path.basename(f)))
         sink = SinkRun(tmp, "sbbs", addrs)
         os.environ["SBBSMAIL_TEST_ALLOW_LOOPBACK_MX"] = "1"   # the sinks are on 127.x (SEND-41)
+        settle()
         t0 = time.monotonic()
         srv.start()
         t1 = sink.wait_all(MSGS, DRAIN_CAP_S)
@@ -114,12 +134,19 @@ def run_sbbsmail(tmp, build, addrs, dns_addr):
         srv.cleanup()
 
 
-def inject_held(pf):
-    """The N messages into Postfix through its smtpd (one session), all held."""
-    with smtplib.SMTP("127.0.0.1", pf.port, timeout=60) as c:
-        for n in range(1, MSGS + 1):
-            to, text = text_for(n)
-            c.sendmail("sysop@" + BBS_DOMAIN, [to], text.encode())
+def inject_held(pf, sessions=4):
+    """The N messages into Postfix through its smtpd (`sessions` at once), all held."""
+    import concurrent.futures
+
+    def inject(first):
+        with smtplib.SMTP("127.0.0.1", pf.port, timeout=60) as c:
+            for n in range(first, MSGS + 1, sessions):
+                to, text = text_for(n)
+                c.sendmail("sysop@" + BBS_DOMAIN, [to], text.encode())
+
+    with concurrent.futures.ThreadPoolExecutor(sessions) as pool:
+        for f in [pool.submit(inject, k) for k in range(1, sessions + 1)]:
+            f.result()
     return benchlib.wait_until(lambda: pf.queue_count("hold") >= MSGS, 60, 0.2)
 
 
@@ -138,6 +165,7 @@ def run_postfix(tmp, addrs, dns):
         if pf.queue_count("deferred") < MSGS:
             return None, "postsuper -H failed: " + out[-300:]
         sink = SinkRun(tmp, "postfix", addrs)
+        settle()
         t0 = time.monotonic()
         pf.start()
         t1 = sink.wait_all(MSGS, DRAIN_CAP_S)
@@ -162,17 +190,16 @@ def main():
     dns = peers.Dnsmasq(tmp, dns_addr, addrs)
     secs = {"sbbsmail": [], "postfix": []}
     try:
+        queued = queue_once(tmp, build)
         for i in range(RUNS):
             order = ("sbbsmail", "postfix") if i % 2 == 0 else ("postfix", "sbbsmail")   # ABBA
             for side in order:
                 if time.monotonic() - started > BUDGET_S:
                     log("budget of %.0f s spent: no further runs" % BUDGET_S)
                     break
-                subprocess.run(["sync"])
-                time.sleep(1)
                 log("run %d %s (load %s)" % (i + 1, side, benchlib.load_average()))
                 if side == "sbbsmail":
-                    s, note = run_sbbsmail(tmp, build, addrs, dns_addr)
+                    s, note = run_sbbsmail(tmp, build, addrs, dns_addr, queued)
                 else:
                     s, note = run_postfix(tmp, addrs, dns)
                 secs[side].append(s)
