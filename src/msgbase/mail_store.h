@@ -111,6 +111,16 @@ public:
     // Rewrite the fixed part of an existing header (netattr, attr,
     // delivery_attempts) keeping its fields; header then index.
     virtual Status update_header(const smb::MessageHeader& hdr) = 0;
+    // update_header of each, durable as a whole when it returns; goes on past
+    // a failing message and returns the first error (then which ones were
+    // written is unknown: a caller that must know updates them one by one).
+    // The SMB store does it under one lock with one fsync pair.
+    virtual Status update_headers(const std::vector<smb::MessageHeader>& hdrs) {
+        Status first;
+        for (auto& h : hdrs)
+            if (auto st = update_header(h); !st && first.ok()) first = st;
+        return first;
+    }
 
     // Outbound Internet mail ready for SendMail (FMT-118), by number.
     virtual Result<std::vector<uint32_t>> queued_outbound(bool include_intransit) = 0;

@@ -92,6 +92,10 @@ public:
     // change_attr on each of `numbers` under one lock, one fsync pair at the
     // end; goes on past a failing message and returns the first error.
     Status change_attr_many(const std::vector<uint32_t>& numbers, uint16_t set, uint16_t clear);
+    // update() of each of `numbers` (change gets its position in `numbers`)
+    // the same way: one lock, one fsync pair, first error returned.
+    Status update_many(const std::vector<uint32_t>& numbers,
+                       const std::function<void(size_t, MessageHeader&)>& change);
     // Finishes or undoes an add interrupted by a crash (see smb_recover.cpp).
     Status recover();
 

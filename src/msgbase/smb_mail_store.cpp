@@ -119,19 +119,33 @@ Status SmbMailStore::change_attr_many(const std::vector<uint32_t>& numbers, uint
     return with_writer([&](SmbBase& b) { return b.change_attr_many(numbers, set, clear); });
 }
 
+namespace {
+// What update_header rewrites: the fixed part only, the fields are kept.
+void copy_fixed_part(const MessageHeader& from, MessageHeader& h) {
+    h.attr = from.attr;
+    h.auxattr = from.auxattr;
+    h.netattr = from.netattr;
+    h.delivery_attempts = from.delivery_attempts;
+    h.votes = from.votes;
+    h.priority = from.priority;
+    h.thread_back = from.thread_back;
+    h.thread_next = from.thread_next;
+    h.thread_first = from.thread_first;
+    if (from.thread_id) h.thread_id = from.thread_id;
+}
+} // namespace
+
 Status SmbMailStore::update_header(const MessageHeader& hdr) {
-    return with_writer([&](SmbBase& b) { return b.update(hdr.number, [&](MessageHeader& h) {   // fixed part only; fields kept
-        h.attr = hdr.attr;
-        h.auxattr = hdr.auxattr;
-        h.netattr = hdr.netattr;
-        h.delivery_attempts = hdr.delivery_attempts;
-        h.votes = hdr.votes;
-        h.priority = hdr.priority;
-        h.thread_back = hdr.thread_back;
-        h.thread_next = hdr.thread_next;
-        h.thread_first = hdr.thread_first;
-        if (hdr.thread_id) h.thread_id = hdr.thread_id;
-    }); });
+    return with_writer([&](SmbBase& b) { return b.update(hdr.number, [&](MessageHeader& h) { copy_fixed_part(hdr, h); }); });
+}
+
+Status SmbMailStore::update_headers(const std::vector<MessageHeader>& hdrs) {
+    std::vector<uint32_t> numbers;
+    numbers.reserve(hdrs.size());
+    for (auto& h : hdrs) numbers.push_back(h.number);
+    return with_writer([&](SmbBase& b) {
+        return b.update_many(numbers, [&](size_t i, MessageHeader& h) { copy_fixed_part(hdrs[i], h); });
+    });
 }
 
 Result<std::vector<uint32_t>> SmbMailStore::queued_outbound(bool include_intransit) {

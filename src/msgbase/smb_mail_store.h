@@ -50,6 +50,7 @@ public:
     Status change_attr(uint32_t number, uint16_t set, uint16_t clear) override;
     Status change_attr_many(const std::vector<uint32_t>& numbers, uint16_t set, uint16_t clear) override;
     Status update_header(const MessageHeader& hdr) override;
+    Status update_headers(const std::vector<MessageHeader>& hdrs) override;
     Result<std::vector<uint32_t>> queued_outbound(bool include_intransit) override;
     Result<uint32_t> add_sharing_data(uint32_t original, const MessageHeader& hdr) override;
     Result<uint32_t> last_msg() override;

@@ -1,11 +1,17 @@
-// Attribute changes of many messages under one base-header lock with one
-// fsync pair at the end (a POP3 session marking what it retrieved, or its
-// deletions at QUIT), instead of two fsyncs per message.
+// Changes to the fixed part of many headers under one base-header lock with
+// one fsync pair at the end (a POP3 session marking what it retrieved, its
+// deletions at QUIT, SendMail claiming a round of messages), instead of two
+// fsyncs per message.
 #include "msgbase/smb_internal.h"
 
 namespace sbbs::smb {
 
 Status SmbBase::change_attr_many(const std::vector<uint32_t>& numbers, uint16_t set, uint16_t clear) {
+    return update_many(numbers, [&](size_t, MessageHeader& h) { h.attr = uint16_t((h.attr | set) & ~clear); });
+}
+
+Status SmbBase::update_many(const std::vector<uint32_t>& numbers,
+                            const std::function<void(size_t, MessageHeader&)>& change) {
     if (numbers.empty()) return {};
     std::lock_guard g(mu_);
     BaseStatus s;
@@ -17,7 +23,8 @@ Status SmbBase::change_attr_many(const std::vector<uint32_t>& numbers, uint16_t 
     bool wrote = false;
     auto journal = Impl::note_updating(*this, numbers);
     if (!journal) return journal.error();
-    for (uint32_t number : numbers) {
+    for (size_t i = 0; i < numbers.size(); ++i) {
+        const uint32_t number = numbers[i];
         uint32_t pos = 0;
         auto idx = Impl::find_locked(*this, s, number, &pos);
         if (!idx) { note(idx.error()); continue; }
@@ -31,10 +38,10 @@ Status SmbBase::change_attr_many(const std::vector<uint32_t>& numbers, uint16_t 
             continue;
         }
         uint32_t old_blocks = blocks_for(computed_header_length(*h));
-        h->attr = uint16_t((h->attr | set) & ~clear);
+        change(i, *h);
         h->number = number;
         // Same size: written in place, synced below with the rest. A header
-        // that would change size (not from an attribute) goes the durable way.
+        // that would change size (not from the fixed part) goes the durable way.
         opt_.durable = durable && blocks_for(computed_header_length(*h)) != old_blocks;
         Status st = Impl::rewrite_locked(*this, s, pos, *h, old_blocks);
         opt_.durable = durable;

@@ -70,60 +70,60 @@ ScanStats SendMail::scan(bool periodic) {
     st.candidates = unsigned(queue->size());
     // Claimed a round at a time, so a long queue is neither held in memory
     // at once nor all marked in transit before the first message leaves.
-    size_t round = s_.claim_round ? s_.claim_round : 1;
+    size_t round_size = s_.claim_round ? s_.claim_round : 1;
     bool ended = false;
     for (size_t i = 0; i < queue->size() && !ended;) {
-        std::vector<OutboundJob> jobs;
-        for (; i < queue->size() && jobs.size() < round; ++i) {
+        std::vector<Candidate> round;
+        for (; i < queue->size() && round.size() < round_size; ++i) {
             if (must_end()) {                                                    // SEND-9, SEND-21
                 ended = true;
                 break;
             }
-            if (auto done = prepare((*queue)[i], i + 1, queue->size(), jobs)) tally(st, *done);
+            if (auto h = eligible((*queue)[i])) round.push_back({std::move(*h), i + 1});
+            else tally(st, Done::Skipped);
         }
+        std::vector<OutboundJob> jobs;
+        for (const Candidate& c : claim(std::move(round), st))
+            if (auto done = prepare(c, queue->size(), jobs)) tally(st, *done);
         if (!jobs.empty()) dispatch(jobs, st);
         if (stop_) break;
     }
     return st;
 }
 
-std::optional<SendMail::Done> SendMail::prepare(uint32_t number, size_t index, size_t count,
-                                                std::vector<OutboundJob>& jobs) {
+std::optional<MessageHeader> SendMail::eligible(uint32_t number) {
     auto r = d_.store.read(number, false);
     if (!r) {
         log(LogLevel::Error, "0000 !SEND ERROR (" + r.error().message + ") reading message header #" +
                                  std::to_string(number));
-        return Done::Skipped;
+        return std::nullopt;
     }
     MessageHeader& h = r->hdr;
     if ((h.attr & attr::DELETE) || (h.netattr & netattr::SENT) ||
         h.get_u16(hf::RECIPIENTNETTYPE).value_or(net::NONE) != net::INTERNET || h.get(hf::RECIPIENTNETADDR).empty())
-        return Done::Skipped;   // SEND-16
+        return std::nullopt;   // SEND-16
     if ((h.netattr & netattr::INTRANSIT) && !s_.has(mail_opt::SEND_INTRANSIT) && !stale_intransit(h)) {
         log(LogLevel::Notice, "0000 SEND Message #" + std::to_string(number) + " from " + envelope::sender_info(h) +
                                   " to " + envelope::recipient_info(h) + " - in transit");
-        return Done::Skipped;
+        return std::nullopt;
     }
     if (!retry_->due(number, period_)) {
         log(LogLevel::Debug, "0000 SEND Message #" + std::to_string(number) + " waiting for its next retry");
-        return Done::Skipped;
+        return std::nullopt;
     }
-    // The claim is durable (SMB flag and, with a BookRetrySchedule, the state
-    // database) before any network activity (SEND-19): after a crash the
-    // message is sent again at most once, never lost.
-    h.netattr |= netattr::INTRANSIT;
-    retry_->started(number);
-    if (Status st = d_.store.update_header(h); !st) {
-        log(LogLevel::Error, "0000 !SEND ERROR (" + st.error().message + ") marking message #" +
-                                 std::to_string(number) + " in transit");
-        return Done::Skipped;
-    }
-    log(LogLevel::Info, "0000 SEND Message #" + std::to_string(number) + " (" + std::to_string(index) + " of " +
+    return std::move(h);
+}
+
+std::optional<SendMail::Done> SendMail::prepare(const Candidate& c, size_t count, std::vector<OutboundJob>& jobs) {
+    const MessageHeader& h = c.hdr;
+    const uint32_t number = h.number;
+    log(LogLevel::Info, "0000 SEND Message #" + std::to_string(number) + " (" + std::to_string(c.index) + " of " +
                             std::to_string(count) + ") from " + envelope::sender_info(h) + " to " +
                             envelope::recipient_info(h));
     auto full = d_.store.read(number, true);
     if (!full) {   // SEND-22: no attempt counted
-        clear_intransit(h);
+        MessageHeader claimed = h;
+        clear_intransit(claimed);
         log(LogLevel::Error, "0000 !SEND ERROR (" + full.error().message + ") retrieving message text");
         return Done::Skipped;
     }

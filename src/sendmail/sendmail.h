@@ -78,8 +78,17 @@ private:
         int sock = 0;
     };
 
-    // Claims message `number` and appends it to `jobs`, or says why not.
-    std::optional<Done> prepare(uint32_t number, size_t index, size_t count, std::vector<OutboundJob>& jobs);
+    // A message found ready to send, and its place in the queue (for the log).
+    struct Candidate {
+        smb::MessageHeader hdr;
+        size_t index = 0;
+    };
+    // SEND-16..18: message `number`'s header when it is to be claimed now.
+    std::optional<smb::MessageHeader> eligible(uint32_t number);
+    // SEND-19: marks a round in transit, durable, in one write (sendmail_claim.cpp).
+    std::vector<Candidate> claim(std::vector<Candidate> round, ScanStats& st);
+    // Reads, routes and renders a claimed message into `jobs`, or says why not.
+    std::optional<Done> prepare(const Candidate& c, size_t count, std::vector<OutboundJob>& jobs);
     bool stale_intransit(const smb::MessageHeader& h);
     void dispatch(std::vector<OutboundJob>& jobs, ScanStats& st);
     void deliver_group(const OutboundGroup& g, std::vector<OutboundJob>& jobs, ScanStats& st);

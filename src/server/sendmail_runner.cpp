@@ -4,6 +4,7 @@
 
 #include "config/options.h"
 #include "msgbase/smb_mail_store.h"
+#include "sendmail/bench_switch.h"
 #include "sendmail/book_retry_schedule.h"
 #include "sendmail/dns_setup.h"
 #include "sendmail/renderer.h"
@@ -11,6 +12,8 @@
 #include "state/database.h"
 #include "state/delivery_book.h"
 #include "userbase/tab_user_directory.h"
+
+#include <cstdlib>
 
 namespace sbbs {
 
@@ -35,6 +38,11 @@ std::unique_ptr<SendMailRunner> SendMailRunner::start(ConfigPtr config, std::sha
     p->config = config;
     p->db = std::move(db);
     p->settings = sendmail_settings(*config, &log);
+    // Benches deliver to sinks on 127.x (bench/outbound): said at every
+    // start so that a real install running with it cannot go unnoticed.
+    if (apply_loopback_mx_switch(p->settings, std::getenv(kAllowLoopbackMxEnv)))
+        log.log(LogLevel::Warning, std::string("SendMail: ") + kAllowLoopbackMxEnv +
+                                       "=1: MX hosts on this machine are contacted (SEND-41 off; tests and benches only)");
     p->store = smb::SmbMailStore::from_config(*config);
     auto users = TabUserDirectory::open(*config);
     if (users) p->users = std::move(*users);
