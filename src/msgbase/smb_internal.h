@@ -73,6 +73,10 @@ struct SmbBase::Impl {
     static Status rewrite_locked(SmbBase& b, BaseStatus& s, uint32_t pos, const MessageHeader& h, uint32_t old_blocks);
     // Non-blocking lock retried per FMT-82; error Locked on timeout.
     static Result<RangeLock> lock(SmbBase& b, File& f, uint64_t off, uint64_t len, const std::string& what);
+    // The base-header lock (FMT-80), then a check that the files are still
+    // the base: a pack or restore may have renamed new files into place
+    // while we waited (FMT-84's .lock, the lock itself). Error Stale then.
+    static Result<RangeLock> lock_base_header(SmbBase& b);
     // Opens (creating) a table/hash file with its whole-file lock, retried.
     static Result<AllocTable> open_table(SmbBase& b, const char* ext, bool wide);
     static Result<File> open_locked(SmbBase& b, const char* ext);
