@@ -98,7 +98,11 @@ struct SmbBase::Impl {
     // The update journal (smb_update_journal.cpp): written before an update
     // rewrites headers, emptied after their index records; recovery brings
     // the index records of a killed update in line with their headers.
-    static Result<File> note_updating(SmbBase& b, const std::vector<uint32_t>& numbers);
+    // No file (nullopt) when the disk is too full to write the entry: the
+    // update then runs unjournaled, logged (see smb_update_journal.cpp).
+    static Result<std::optional<File>> note_updating(SmbBase& b, const std::vector<uint32_t>& numbers);
+    // Marks the entry done in place, keeping the file's blocks.
+    static void clear_updating(File& journal);
     static Status repair_updating_locked(SmbBase& b, const BaseStatus& s);
     static Result<IndexRecord> find_locked(SmbBase& b, const BaseStatus& s, uint32_t number, uint32_t* pos);
     static Result<MessageHeader> read_header_unlocked(SmbBase& b, uint32_t offset);
