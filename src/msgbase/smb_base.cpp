@@ -38,6 +38,14 @@ Result<RangeLock> SmbBase::Impl::lock(SmbBase& b, File& f, uint64_t off, uint64_
     }
 }
 
+Result<RangeLock> SmbBase::Impl::lock_base_header(SmbBase& b) {
+    auto hl = lock(b, b.shd_, 0, BASE_HEADER_LEN, "base header");
+    if (!hl) return hl.error();
+    if (!b.files_at_path())
+        return make_error(b.prefix_ + ": base replaced while waiting for its lock", ErrorCode::Stale);
+    return hl;
+}
+
 Result<File> SmbBase::Impl::open_locked(SmbBase& b, const char* ext) {
     std::string path = b.file(ext);
     uint64_t start = monotonic_ms();
@@ -163,7 +171,7 @@ Result<std::unique_ptr<SmbBase>> SmbBase::open(const std::string& prefix, BaseOp
         if (!r) return r.error();
         *f = std::move(*r);
     }
-    auto hl = Impl::lock(*b, b->shd_, 0, BASE_HEADER_LEN, "base header");     // FMT-80
+    auto hl = Impl::lock_base_header(*b);                                  // FMT-80
     if (!hl) return hl.error();
     auto size = b->shd_.size();
     if (!size) return size.error();

@@ -82,6 +82,10 @@ struct SmbBase::Impl {
     static Status rewrite_locked(SmbBase& b, BaseStatus& s, uint32_t pos, const MessageHeader& h, uint32_t old_blocks);
     // Non-blocking lock retried per FMT-82; error Locked on timeout.
     static Result<RangeLock> lock(SmbBase& b, File& f, uint64_t off, uint64_t len, const std::string& what);
+    // The base-header lock (FMT-80), then a check that the files are still
+    // the base: a pack or restore may have renamed new files into place
+    // while we waited (FMT-84's .lock, the lock itself). Error Stale then.
+    static Result<RangeLock> lock_base_header(SmbBase& b);
     // Opens (creating) a table/hash file with its whole-file lock, retried.
     static Result<AllocTable> open_table(SmbBase& b, const char* ext, bool wide);
     static Result<File> open_locked(SmbBase& b, const char* ext);
@@ -103,7 +107,11 @@ struct SmbBase::Impl {
     // The update journal (smb_update_journal.cpp): written before an update
     // rewrites headers, emptied after their index records; recovery brings
     // the index records of a killed update in line with their headers.
-    static Result<File> note_updating(SmbBase& b, const std::vector<uint32_t>& numbers);
+    // No file (nullopt) when the disk is too full to write the entry: the
+    // update then runs unjournaled, logged (see smb_update_journal.cpp).
+    static Result<std::optional<File>> note_updating(SmbBase& b, const std::vector<uint32_t>& numbers);
+    // Marks the entry done in place, keeping the file's blocks.
+    static void clear_updating(File& journal);
     static Status repair_updating_locked(SmbBase& b, const BaseStatus& s);
     static Result<IndexRecord> find_locked(SmbBase& b, const BaseStatus& s, uint32_t number, uint32_t* pos);
     static Result<MessageHeader> read_header_unlocked(SmbBase& b, uint32_t offset);

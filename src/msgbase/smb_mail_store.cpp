@@ -6,15 +6,18 @@ namespace sbbs::smb {
 
 SmbMailStore::SmbMailStore(std::string mail_prefix, BaseOptions mail_options, SubResolver subs)
     : mail_prefix_(std::move(mail_prefix)), mail_options_(mail_options), subs_(std::move(subs)),
+      gate_(gate_for_base(mail_prefix_)),
       mail_queue_([this](const std::vector<Delivery>& batch) { return write_batch(batch); }),
       readers_(mail_prefix_, mail_options_) {
     mail_options_.create_status.attr |= status_attr::EMAIL;
 }
 
-Result<SmbBase*> SmbMailStore::mail() {
+Result<std::shared_ptr<SmbBase>> SmbMailStore::mail() {
     std::lock_guard g(mu_);
     // A base deleted or replaced under the open handle is opened again (and
     // created when gone), or the 250 would be given for mail in unlinked files.
+    // Another thread may still be inside the old handle (an unlocked count
+    // takes no gate turn): it holds its own shared_ptr, so this only lets go.
     if (mail_ && !mail_->files_at_path()) mail_.reset();
     if (!mail_) {
         BaseOptions o = mail_options_;
@@ -23,7 +26,7 @@ Result<SmbBase*> SmbMailStore::mail() {
         if (!b) return b.error();
         mail_ = std::move(*b);
     }
-    return mail_.get();
+    return mail_;
 }
 
 Result<std::vector<uint32_t>> SmbMailStore::add_mail(const NewMessage& msg, const std::vector<RecipientCopy>& copies) {
@@ -32,12 +35,19 @@ Result<std::vector<uint32_t>> SmbMailStore::add_mail(const NewMessage& msg, cons
 }
 
 std::vector<DeliveryResult> SmbMailStore::write_batch(const std::vector<Delivery>& batch) {
-    auto turn = gate_.enter_exclusive();   // after the readers that queued during the last batch
-    auto b = mail();
-    if (!b) return std::vector<DeliveryResult>(batch.size(), b.error());
+    auto turn = gate_->enter_exclusive();  // after the readers that queued during the last batch
     std::vector<SmbBase::AddRequest> reqs;
     for (auto& d : batch) reqs.push_back({d.msg, d.copies});
-    return (*b)->add_batch(reqs);
+    auto once = [&] {
+        auto b = mail();
+        if (!b) return std::vector<DeliveryResult>(batch.size(), b.error());
+        return (*b)->add_batch(reqs);
+    };
+    // A Stale batch wrote nothing (begin_write checks before any write): the
+    // base was replaced while it waited, so it goes into the new files.
+    auto out = once();
+    if (!out.empty() && !out.front() && out.front().error().code == ErrorCode::Stale) return once();
+    return out;
 }
 
 Result<uint32_t> SmbMailStore::post_to_sub(const std::string& code, const NewMessage& msg) {
@@ -86,22 +96,40 @@ Result<Message> SmbMailStore::read(uint32_t number, bool with_text) {
     return with_reader([&](SmbBase& b) { return b.read_message(number, with_text); });
 }
 
+namespace {
+// A batch read's whole answer is one error when its lock failed.
+template <class T>
+bool stale(const std::vector<Result<T>>& v) {
+    return v.size() == 1 && !v.front() && v.front().error().code == ErrorCode::Stale;
+}
+} // namespace
+
 std::vector<Result<Message>> SmbMailStore::read_many(const std::vector<uint32_t>& numbers, size_t text_budget) {
-    auto turn = gate_.enter_shared();         // one turn for the batch: its hold is bounded by text_budget
-    auto lease = readers_.lease();
-    if (lease) return (*lease)->read_messages(numbers, text_budget);
-    auto b = mail();
-    if (!b) return {Result<Message>(b.error())};
-    return (*b)->read_messages(numbers, text_budget);
+    auto turn = gate_->enter_shared();        // one turn for the batch: its hold is bounded by text_budget
+    auto once = [&]() -> std::vector<Result<Message>> {
+        auto lease = readers_.lease();
+        if (lease) return (*lease)->read_messages(numbers, text_budget);
+        if (lease.error().code == ErrorCode::Locked) return {Result<Message>(lease.error())};   // as with_reader
+        auto b = mail();
+        if (!b) return {Result<Message>(b.error())};
+        return (*b)->read_messages(numbers, text_budget);
+    };
+    auto out = once();
+    return stale(out) ? once() : out;
 }
 
 std::vector<Result<MessageHeader>> SmbMailStore::read_headers(const std::vector<uint32_t>& numbers) {
-    auto turn = gate_.enter_shared();
-    auto lease = readers_.lease();
-    if (lease) return (*lease)->read_headers(numbers);
-    auto b = mail();
-    if (!b) return {Result<MessageHeader>(b.error())};
-    return (*b)->read_headers(numbers);
+    auto turn = gate_->enter_shared();
+    auto once = [&]() -> std::vector<Result<MessageHeader>> {
+        auto lease = readers_.lease();
+        if (lease) return (*lease)->read_headers(numbers);
+        if (lease.error().code == ErrorCode::Locked) return {Result<MessageHeader>(lease.error())};
+        auto b = mail();
+        if (!b) return {Result<MessageHeader>(b.error())};
+        return (*b)->read_headers(numbers);
+    };
+    auto out = once();
+    return stale(out) ? once() : out;
 }
 
 Result<MailSummary> SmbMailStore::summary(uint32_t number) {
@@ -150,10 +178,15 @@ Status SmbMailStore::update_headers(const std::vector<MessageHeader>& hdrs) {
 
 Result<std::vector<uint32_t>> SmbMailStore::queued_outbound(bool include_intransit) {
     // The writer handle's locks are exclusive: it takes the writer's turn.
-    auto turn = gate_.enter_exclusive();
+    auto turn = gate_->enter_exclusive();
     auto b = mail();
     if (!b) return b.error();
     auto idx = (*b)->read_index(true);
+    if (!idx && idx.error().code == ErrorCode::Stale) {        // replaced while waiting: the new files
+        b = mail();
+        if (!b) return b.error();
+        idx = (*b)->read_index(true);
+    }
     if (!idx) return idx.error();
     std::vector<uint32_t> out;
     for (auto& r : *idx) {                                     // FMT-118

@@ -4,6 +4,7 @@
 
 #include "msgbase/commit_queue.h"
 #include "msgbase/fair_gate.h"
+#include "msgbase/gate_registry.h"
 #include "msgbase/mail_store.h"
 #include "msgbase/reader_pool.h"
 #include "msgbase/smb_base.h"
@@ -56,31 +57,46 @@ public:
     Result<uint32_t> last_msg() override;
 
 private:
-    Result<SmbBase*> mail();
+    // The writer handle, shared: a caller keeps its copy alive while mail()
+    // replaces mail_ for another thread (a base replaced under it).
+    Result<std::shared_ptr<SmbBase>> mail();
     // Runs `read(SmbBase&)` on a lent read-only handle; on the writer handle
     // when there is none (the base does not exist yet or is empty: mail()
     // creates it). `locked` reads take their turn at the gate; unlocked ones
     // (FMT-86) take no fcntl lock, so they neither wait for nor hold up a
     // writer. A lock held past smb_retry_time is the answer itself: a second
-    // try on the writer handle would only wait as long again.
+    // try on the writer handle would only wait as long again. A base
+    // replaced while the read waited for its lock (Stale) is read once more
+    // on fresh handles.
     template <class Read>
     auto with_reader(Read read, bool locked = true) -> decltype(read(std::declval<SmbBase&>())) {
         std::optional<FairGate::Pass> turn;
-        if (locked) turn.emplace(gate_.enter_shared());
-        auto lease = readers_.lease();
-        if (lease) return read(**lease);
-        if (lease.error().code == ErrorCode::Locked) return lease.error();
-        auto b = mail();
-        if (!b) return b.error();
-        return read(**b);
+        if (locked) turn.emplace(gate_->enter_shared());
+        auto once = [&]() -> decltype(read(std::declval<SmbBase&>())) {
+            auto lease = readers_.lease();
+            if (lease) return read(**lease);
+            if (lease.error().code == ErrorCode::Locked) return lease.error();
+            auto b = mail();
+            if (!b) return b.error();
+            return read(**b);
+        };
+        auto r = once();
+        if (!r && r.error().code == ErrorCode::Stale) return once();
+        return r;
     }
-    // The writer handle for a change, after the readers queued before it.
+    // The writer handle for a change, after the readers queued before it;
+    // once more on a reopened handle when the base was replaced meanwhile.
     template <class Write>
     auto with_writer(Write write) -> decltype(write(std::declval<SmbBase&>())) {
-        auto turn = gate_.enter_exclusive();
-        auto b = mail();
-        if (!b) return b.error();
-        return write(**b);
+        auto turn = gate_->enter_exclusive();
+        auto once = [&]() -> decltype(write(std::declval<SmbBase&>())) {
+            auto b = mail();
+            if (!b) return b.error();
+            return write(**b);
+        };
+        auto r = once();
+        if (!r && r.error().code == ErrorCode::Stale) return once();
+        return r;
     }
     std::vector<DeliveryResult> write_batch(const std::vector<Delivery>& batch);
 
@@ -88,8 +104,8 @@ private:
     BaseOptions mail_options_;
     SubResolver subs_;
     std::mutex mu_;                       // guards the handles below, not the I/O
-    FairGate gate_;                       // our readers and writers take turns (issue #13 item 1)
-    std::unique_ptr<SmbBase> mail_;
+    std::shared_ptr<FairGate> gate_;      // our readers and writers take turns (issue #13 item 1), process-wide per base
+    std::shared_ptr<SmbBase> mail_;
     CommitQueue mail_queue_;              // concurrent add_mail calls share one transaction
     ReaderPool readers_;                  // message reads run side by side, not on mail_'s mutex
 };

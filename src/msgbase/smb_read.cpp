@@ -6,7 +6,7 @@ namespace sbbs::smb {
 
 Result<BaseStatus> SmbBase::status() {
     std::lock_guard g(mu_);
-    auto hl = Impl::lock(*this, shd_, 0, BASE_HEADER_LEN, "base header");
+    auto hl = Impl::lock_base_header(*this);
     if (!hl) return hl.error();
     return Impl::read_status(*this);
 }
@@ -20,7 +20,7 @@ Result<std::vector<IndexRecord>> SmbBase::read_index(bool locked) {
     RangeLock hl;
     if (locked) {
         g.lock();
-        auto l = Impl::lock(*this, shd_, 0, BASE_HEADER_LEN, "base header");
+        auto l = Impl::lock_base_header(*this);
         if (!l) return l.error();
         hl = std::move(*l);
     }
@@ -101,7 +101,7 @@ Result<IndexRecord> SmbBase::Impl::find_locked(SmbBase& b, const BaseStatus& s, 
 
 Result<IndexRecord> SmbBase::find(uint32_t number) {
     std::lock_guard g(mu_);
-    auto hl = Impl::lock(*this, shd_, 0, BASE_HEADER_LEN, "base header");
+    auto hl = Impl::lock_base_header(*this);
     if (!hl) return hl.error();
     auto s = Impl::read_status(*this);
     if (!s) return s.error();

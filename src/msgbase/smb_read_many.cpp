@@ -40,7 +40,7 @@ std::vector<Result<Message>> SmbBase::read_messages(const std::vector<uint32_t>&
     std::vector<Result<Message>> out;
     if (numbers.empty()) return out;
     std::lock_guard g(mu_);
-    auto hl = Impl::lock(*this, shd_, 0, BASE_HEADER_LEN, "base header");   // FMT-80, once
+    auto hl = Impl::lock_base_header(*this);   // FMT-80, once
     if (!hl) return {Result<Message>(hl.error())};
     auto s = Impl::read_status(*this);
     if (!s) return {Result<Message>(s.error())};
@@ -57,7 +57,7 @@ std::vector<Result<MessageHeader>> SmbBase::read_headers(const std::vector<uint3
     std::vector<Result<MessageHeader>> out;
     if (numbers.empty()) return out;
     std::lock_guard g(mu_);
-    auto hl = Impl::lock(*this, shd_, 0, BASE_HEADER_LEN, "base header");
+    auto hl = Impl::lock_base_header(*this);
     if (!hl) return {Result<MessageHeader>(hl.error())};
     auto s = Impl::read_status(*this);
     if (!s) return {Result<MessageHeader>(s.error())};

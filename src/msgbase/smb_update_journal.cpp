@@ -5,47 +5,80 @@
 // index lacks) until that message's next update. Recovery now rewrites the
 // index records of the journaled messages from their headers. Like the
 // add journal it is never fsynced: it guards against a killed process.
+//
+// The file keeps its blocks between updates: an entry is cleared by
+// overwriting its magic in place, never by truncating, and a new file is
+// made KEEP_BYTES long. So on a full disk the usual update (up to ~1,000
+// messages) still journals without allocating; one that cannot (a larger
+// one, or the very first on a full disk) runs unjournaled with a log line,
+// since refusing it would refuse the POP3 deletions that free space and
+// the SendMail SENT mark that prevents a second delivery.
 #include "msgbase/smb_internal.h"
 
 #include "msgbase/checksum.h"
+#include "msgbase/notice.h"
 
 namespace sbbs::smb {
 
 namespace {
 
-const char MAGIC[4] = {'U', 'P', 'D', '1'};
+const char MAGIC[4] = {'U', 'P', 'D', '2'};       // magic, count, numbers, crc32 of what precedes
+const char OLD_MAGIC[4] = {'U', 'P', 'D', '1'};   // earlier releases: magic, numbers, crc32; the whole file
+const char CLEAR[4] = {'U', 'P', 'D', '0'};       // nothing pending
+constexpr size_t KEEP_BYTES = 4096;
+
+std::optional<std::vector<uint32_t>> decode_numbers(std::string_view bytes, size_t first, size_t end) {
+    if (crc32(bytes.substr(0, end)) != get32(bytes.data() + end)) return std::nullopt;
+    std::vector<uint32_t> numbers;
+    for (size_t at = first; at < end; at += 4) numbers.push_back(get32(bytes.data() + at));
+    return numbers;
+}
 
 std::optional<std::vector<uint32_t>> decode_updating(const std::string& bytes) {
-    if (bytes.size() < 12 || bytes.compare(0, 4, MAGIC, 4) != 0 || (bytes.size() - 8) % 4) return std::nullopt;
-    if (crc32(std::string_view(bytes).substr(0, bytes.size() - 4)) != get32(bytes.data() + bytes.size() - 4))
-        return std::nullopt;
-    std::vector<uint32_t> numbers;
-    for (size_t at = 4; at + 4 < bytes.size(); at += 4) numbers.push_back(get32(bytes.data() + at));
-    return numbers;
+    if (bytes.size() >= 12 && bytes.compare(0, 4, MAGIC, 4) == 0) {
+        uint64_t end = 8 + uint64_t(get32(bytes.data() + 4)) * 4;
+        if (end + 4 > bytes.size()) return std::nullopt;
+        return decode_numbers(bytes, 8, size_t(end));
+    }
+    if (bytes.size() >= 12 && bytes.compare(0, 4, OLD_MAGIC, 4) == 0 && (bytes.size() - 8) % 4 == 0)
+        return decode_numbers(bytes, 4, bytes.size() - 4);
+    return std::nullopt;                                         // cleared, cut short or damaged
 }
 
 } // namespace
 
-Result<File> SmbBase::Impl::note_updating(SmbBase& b, const std::vector<uint32_t>& numbers) {
+Result<std::optional<File>> SmbBase::Impl::note_updating(SmbBase& b, const std::vector<uint32_t>& numbers) {
     auto f = File::open(b.file("updating"), true);
     if (!f) return f.error();
     std::string bytes(MAGIC, 4);
+    put32(bytes, uint32_t(numbers.size()));
     for (uint32_t n : numbers) put32(bytes, n);
     put32(bytes, crc32(bytes));
-    if (auto st = f->write_at(0, bytes.data(), bytes.size()); !st) return st.error();
-    return f;
+    auto size = f->size();
+    if (size && *size < KEEP_BYTES) bytes.resize(KEEP_BYTES, '\0');   // room kept for later updates
+    auto st = f->write_at(0, bytes.data(), bytes.size());
+    if (st) return std::optional<File>(std::move(*f));
+    if (st.error().code != ErrorCode::DiskFull) return st.error();
+    (void)f->write_at(0, CLEAR, 4);                              // a part-written entry must not be replayed
+    notice(b.file("updating") + ": disk full, updating " + std::to_string(numbers.size()) +
+           " message(s) without the update journal");
+    return std::optional<File>();
 }
+
+void SmbBase::Impl::clear_updating(File& journal) { (void)journal.write_at(0, CLEAR, 4); }
 
 Status SmbBase::Impl::repair_updating_locked(SmbBase& b, const BaseStatus& s) {
     auto f = File::open(b.file("updating"), false);
     if (!f) return {};                                           // never written: nothing pending
     auto size = f->size();
-    if (!size || *size == 0) return {};
+    if (!size || *size < 12) return {};
     std::string bytes(size_t(std::min<uint64_t>(*size, 1 << 24)), '\0');
     if (auto st = f->read_exact(0, bytes.data(), bytes.size()); !st) return st;
+    auto numbers = decode_updating(bytes);
+    if (!numbers) return {};
     bool email = s.attr & status_attr::EMAIL;
     bool repaired = false;
-    for (uint32_t number : decode_updating(bytes).value_or(std::vector<uint32_t>{})) {
+    for (uint32_t number : *numbers) {
         uint32_t pos = 0;
         auto idx = find_locked(b, s, number, &pos);
         if (!idx) continue;                                      // gone since: nothing to match
@@ -58,7 +91,7 @@ Status SmbBase::Impl::repair_updating_locked(SmbBase& b, const BaseStatus& s) {
     }
     if (repaired && b.opt_.durable)
         if (auto st = b.sid_.sync(); !st) return st;
-    return f->truncate(0);
+    return f->write_at(0, CLEAR, 4);
 }
 
 } // namespace sbbs::smb

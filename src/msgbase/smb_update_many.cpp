@@ -52,7 +52,9 @@ Status SmbBase::update_many(const std::vector<uint32_t>& numbers,
         if (auto st = shd_.sync(); !st) return st;
         if (auto st = sid_.sync(); !st) return st;
     }
-    (void)journal->truncate(0);                                  // every index record matches its header
+    // Cleared only when every index record matches its header; after a
+    // failed rewrite the entry stays for recovery to match up, as update() does.
+    if (first_error.ok() && *journal) Impl::clear_updating(**journal);
     return first_error;
 }
 

@@ -213,7 +213,7 @@ Status AddTxn::rollback(File& sdt, File& shd) {
 Result<RangeLock> SmbBase::Impl::begin_write(SmbBase& b, BaseStatus& s) {
     if (b.opt_.read_only) return make_error(b.prefix_ + ": opened read-only", ErrorCode::Denied);
     if (auto st = wait_for_lockfile(b); !st) return st.error();                   // FMT-84
-    auto hl = lock(b, b.shd_, 0, BASE_HEADER_LEN, "base header");                 // FMT-80
+    auto hl = lock_base_header(b);   // FMT-80; Stale if a pack replaced the base meanwhile
     if (!hl) return hl.error();
     auto st = read_status(b);                                                     // FMT-16
     if (!st) return st.error();

@@ -93,16 +93,18 @@ std::optional<MeasureError> Mailbox::render_batches(MailStore& store, const Rend
     return std::nullopt;
 }
 
+// Neither counts a message another program purged before it was measured:
+// LIST leaves it out, so STAT must too (RFC 1939: STAT and LIST agree).
 size_t Mailbox::live_count() const {
     size_t n = 0;
-    for (auto& e : entries_) n += !e.deleted;
+    for (auto& e : entries_) n += !e.deleted && !e.vanished;
     return n;
 }
 
 std::optional<uint64_t> Mailbox::live_bytes() const {
     uint64_t n = 0;
     for (auto& e : entries_) {
-        if (e.deleted) continue;
+        if (e.deleted || e.vanished) continue;
         if (!e.size) return std::nullopt;
         n += *e.size;
     }

@@ -43,12 +43,12 @@ std::optional<size_t> SizeMemo::find(const std::string& key) const {
 void SizeMemo::remember(const std::string& key, size_t octets) {
     std::lock_guard g(mu_);
     auto [it, added] = sizes_.insert_or_assign(key, octets);
-    (void)it;
     if (!added) return;
-    order_.push_back(key);
+    order_.push_back(&it->first);
     while (sizes_.size() > capacity_) {
-        sizes_.erase(order_.front());
+        auto oldest = sizes_.find(*order_.front());   // found before the erase frees the key it points at
         order_.pop_front();
+        sizes_.erase(oldest);
     }
 }
 

@@ -5,6 +5,7 @@
 #include "config/check_install.h"
 #include "config/install_paths.h"
 #include "msgbase/checker.h"
+#include "msgbase/notice.h"
 #include "net/signals.h"
 #include "server/install_loader.h"
 #include "server/listener_plan.h"
@@ -108,6 +109,8 @@ int run_server(const CliOptions& options) {
         return 1;
     }
     log.attach(**cfg);
+    smb::set_notice_sink([&log](const std::string& line) { log.logger().log(LogLevel::Warning, "!" + line); });
+    struct SinkReset { ~SinkReset() { smb::set_notice_sink(nullptr); } } sink_reset;   // `log` ends with this scope
     Diagnostics users;
     check_user_base((*cfg)->paths, users);   // said once here, not once per refused session
     for (const auto& d : users) log.logger().log(d.level, "!" + d.text());

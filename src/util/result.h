@@ -13,7 +13,9 @@ namespace sbbs {
 // `code` is an optional machine-readable kind for callers that must branch
 // on it (e.g. ErrorCode::Locked to retry, ErrorCode::DiskFull for 452).
 // TooLarge: over a limit of the format (an SMB header's 64 KiB), not of the disk.
-enum class ErrorCode { Generic, NotFound, Locked, Corrupt, DiskFull, Io, Invalid, Denied, TooLarge };
+// Stale: the files an open handle uses are no longer the ones at its path
+// (replaced or deleted while it waited for a lock); reopen and try again.
+enum class ErrorCode { Generic, NotFound, Locked, Corrupt, DiskFull, Io, Invalid, Denied, TooLarge, Stale };
 
 struct Error {
     std::string message;

@@ -5,6 +5,7 @@ space returns."""
 import glob
 import os
 import threading
+import time
 import poplib
 import smtplib
 import unittest
@@ -15,6 +16,7 @@ import fault_namespace as ns
 import smbdump
 
 BIG_BODY = b"A line of a message that no longer fits on the disk.\r\n" * 4000   # ~220 KB
+SENT = 0x0004                       # netattr: delivered (FMT-118)
 RELAY_OPTIONS = "ALLOW_POP3 | USE_SUBMISSION_PORT | NO_HOST_LOOKUP | RELAY_TX | ALLOW_RELAY | NO_RECYCLE"
 
 
@@ -74,53 +76,84 @@ class DiskFaults(ServerCase):
         self.assertEqual(self.base_subjects(srv), [b"first stored"])
         self.assert_base_clean(srv)
 
+    def pop3_quit(self, srv, retr=(), dele=()):
+        """A POP3 session of the Sysop that retrieves and deletes (by message
+        number) and quits; the number of messages STAT gave."""
+        p = poplib.POP3("127.0.0.1", srv.ports["POP3Port"], timeout=20)
+        self.addCleanup(p.close)
+        p.user("Sysop")
+        p.pass_("SYSOP-PASS")
+        count = p.stat()[0]
+        for n in retr:
+            p.retr(n)
+        for n in dele:
+            p.dele(n)
+        self.assertTrue(p.quit().startswith(b"+OK"))        # raises on -ERR
+        return count
+
     def test_full_disk_pop3_quit_loses_nothing(self):
-        """ISSUE13-6 POP3-100 POP3-104: QUIT's deletions on a full disk either all happen with +OK or none with -ERR; the base checks clean and the mailbox is readable after"""
+        """ISSUE13-review ISSUE13-6 POP3-100 POP3-104: QUIT's deletions on a full disk get +OK and happen: the update journal rewrites its kept blocks in place, and with no journal file yet the update runs unjournaled and says so in the log; the base checks clean"""
         srv = ns.start_server(self, "tmpfs", size="2m")
         s = self.smtp()
         s.ehlo("client.example.org")
-        for i in range(3):
+        for i in range(4):
             self.assertEqual(transaction(s, "kept %d" % i)[0], 250)
         s.quit()
+        self.assertEqual(self.pop3_quit(srv, dele=[4]), 4)   # an update while there is room
+        journal = ns.seen_by(srv, "data", "mail.updating")
+        with open(journal, "rb") as f:
+            kept = f.read()
+        # The full-disk QUIT below must find its journal's blocks (earlier
+        # releases truncated it to 0, so that QUIT had to allocate and failed).
+        self.assertGreaterEqual(len(kept), 4096)
+        self.assertEqual(kept[:4], b"UPD0")
         filler = ns.seen_by(srv, "data", "filler")
-        ns.fill(filler)
-        p = poplib.POP3("127.0.0.1", srv.ports["POP3Port"], timeout=20)
-        self.addCleanup(p.close)
-        p.user("Sysop")
-        p.pass_("SYSOP-PASS")
-        self.assertEqual(p.stat()[0], 3)
-        p.retr(1)
-        p.dele(2)
-        try:
-            p.quit()
-            quit_ok = True
-        except poplib.error_proto:
-            quit_ok = False
-        live = self.base_subjects(srv)
-        self.assertEqual(sorted(live), [b"kept 0", b"kept 2"] if quit_ok else [b"kept 0", b"kept 1", b"kept 2"])
+        self.assertGreater(ns.fill(filler), 0)
+        self.assertEqual(self.pop3_quit(srv, retr=[1], dele=[2]), 3)
+        self.assertEqual(sorted(self.base_subjects(srv)), [b"kept 0", b"kept 2"])
+        self.assertEqual(os.path.getsize(journal), len(kept))
+        self.assert_base_clean(srv)
+        # No journal file and no room to make one: the deletion still happens.
+        os.unlink(journal)
+        self.assertEqual(self.pop3_quit(srv, dele=[1]), 2)
+        self.assertEqual(self.base_subjects(srv), [b"kept 2"])
+        self.assertTrue(srv.wait_output(r"mail\.updating: disk full, updating 1 message\(s\) without the update journal"),
+                        srv.output[-3000:])
         self.assert_base_clean(srv)
         os.unlink(filler)
-        p = poplib.POP3("127.0.0.1", srv.ports["POP3Port"], timeout=20)
-        self.addCleanup(p.close)
-        p.user("Sysop")
-        p.pass_("SYSOP-PASS")
-        self.assertEqual(p.stat()[0], len(live))
-        p.quit()
+        self.assertEqual(self.pop3_quit(srv), 1)
+
+    def outbound(self, srv, subject):
+        return [m for m in smbdump.dump(ns.seen_by(srv, "data", "mail")) if m.get(smbdump.SUBJECT) == subject]
 
     def test_full_disk_sendmail_loses_nothing(self):
-        """ISSUE13-6 SEND-81: SendMail recording a delivery on a full disk loses nothing: the message reaches the receiving server, the base checks clean and the server keeps running"""
+        """ISSUE13-review ISSUE13-6 SEND-81: SendMail recording a delivery on a full disk marks it SENT: the message reaches the receiving server exactly once, the base checks clean and the server keeps running"""
         sink = HoldingSink()
         self.addCleanup(sink.stop)
         srv = ns.start_server(self, "tmpfs", size="2m", options=RELAY_OPTIONS,
                               mail={"RelayPort": str(sink.port), "RescanFrequency": "1s"})
         self.submit_outbound(b"Outbound on a full disk.\r\n", "full disk outbound")
         self.assertTrue(sink.in_data.wait(20), srv.output[-3000:])
+        # The IN-TRANSIT mark made the journal; the SENT mark below must find
+        # its blocks (earlier releases truncated it to 0 and had to allocate).
+        journal = ns.seen_by(srv, "data", "mail.updating")
+        self.assertGreaterEqual(os.path.getsize(journal), 4096)
         filler = ns.seen_by(srv, "data", "filler")
         ns.fill(filler)                     # the 250 arrives with the disk full
         sink.release.set()
         self.assertTrue(sink.received.wait(20), srv.output[-3000:])
+        # Done once the base says so; a mark the full disk refused would leave
+        # it queued, and the next rescan (1 s, space back) would send it again.
         os.unlink(filler)
-        self.assertGreaterEqual(len(sink.messages), 1)
+        for _ in range(200):
+            msgs = self.outbound(srv, b"full disk outbound")
+            if msgs and all(m.netattr & SENT or m.attr & smbdump.ATTR_DELETE for m in msgs):
+                break
+            time.sleep(0.1)
+        else:
+            self.fail("never marked sent: " + srv.output[-3000:])
+        self.assertEqual(len(sink.messages), 1)
+        self.assertNotRegex(srv.output, r"!ERROR \(.*\) deleting message")
         self.assertIn(b"Outbound on a full disk.", sink.messages[0][2])
         self.assert_base_clean(srv)
         self.assertIsNone(srv.proc.poll())

@@ -186,10 +186,30 @@ TEST_CASE("ISSUE13-1 POP3-77 a message deleted by another program before it was 
     };
     auto out = run(f, store, {"LIST", "RETR 5", "QUIT"});
     REQUIRE(out.size() == 3 + 101 + 2);
-    CHECK(out[3].rfind("+OK 100 messages (", 0) == 0);
+    CHECK(out[3].rfind("+OK 99 messages (", 0) == 0);      // counts what it lists
     CHECK(out[7].rfind("4 ", 0) == 0);
     CHECK(out[8].rfind("6 ", 0) == 0);
     CHECK(out[104] == "-ERR message deleted");
+}
+
+TEST_CASE("ISSUE13-review POP3-53 POP3-77 RFC1939 STAT and LIST agree on a message purged before it was measured",
+          "[pop3]") {
+    Pop3Fixture f;
+    CountingStore store;
+    fill(store, 100);
+    size_t listed_bytes = 0;
+    f.io.before_read = [&](const std::string& line) {
+        if (line == "STAT") store.mail.erase(5);   // purged by another program meanwhile
+    };
+    auto out = run(f, store, {"STAT", "LIST", "QUIT"});
+    REQUIRE(out.size() == 3 + 1 + 101 + 1);
+    size_t listed = 0;
+    for (size_t i = 5; i < 5 + 99; ++i) {
+        ++listed;
+        listed_bytes += std::stoul(out[i].substr(out[i].find(' ') + 1));
+    }
+    CHECK(out[104] == ".");
+    CHECK(out[3] == "+OK " + std::to_string(listed) + " " + std::to_string(listed_bytes));
 }
 
 TEST_CASE("ISSUE13-1 a repeat login + STAT of an unchanged mailbox reads headers only, no text", "[pop3]") {
