@@ -68,6 +68,7 @@ std::optional<BlockRuns> referenced_since(SmbBase& b, File& sid, const BaseStatu
         char rec[INDEX_LEN];
         if (!sid.read_exact((k - 1) * INDEX_LEN, rec, INDEX_LEN)) return std::nullopt;
         IndexRecord r = decode_index(rec);
+        if (r.number == 0) continue;                               // FMT-78: an unused record, skipped
         if (r.number <= p.last_msg) break;                         // sorted: all older from here
         if (++seen > MAX_HEADERS_SINCE) return std::nullopt;
         bool ours = false;

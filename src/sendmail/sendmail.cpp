@@ -82,6 +82,7 @@ ScanStats SendMail::scan(bool periodic) {
             if (auto h = eligible((*queue)[i])) round.push_back({std::move(*h), i + 1});
             else tally(st, Done::Skipped);
         }
+        if (ended) break;            // a round cut short by a stop is not claimed: it stays queued
         std::vector<OutboundJob> jobs;
         for (const Candidate& c : claim(std::move(round), st))
             if (auto done = prepare(c, queue->size(), jobs)) tally(st, *done);
@@ -358,8 +359,11 @@ SendMail::Done SendMail::succeed(Message& msg, int sock, const SessionOutcome& o
 namespace {
 // Storage failures that may clear by the next retry; any other error would
 // recur on every try.
+// A base replaced under the write (Stale, after its one retry) is as
+// temporary as a full disk or a held lock: the notice is tried again later.
 bool notice_failure_is_temporary(ErrorCode code) {
-    return code == ErrorCode::DiskFull || code == ErrorCode::Locked || code == ErrorCode::Io;
+    return code == ErrorCode::DiskFull || code == ErrorCode::Locked || code == ErrorCode::Io ||
+           code == ErrorCode::Stale;
 }
 } // namespace
 

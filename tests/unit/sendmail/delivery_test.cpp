@@ -159,6 +159,24 @@ TEST_CASE("ISSUE13-6 SEND-91 SEND-93 a notice that cannot be written (disk full)
     CHECK((h.hdr(n).attr & smb::attr::DELETE));
 }
 
+TEST_CASE("ISSUE13-review SEND-91 a notice failing because the base was replaced under it (Stale) leaves the original queued for the next try", "[sendmail]") {
+    Harness h;
+    FakeSmtpServer f;
+    f.replies["MAIL"] = {"553 sender rejected"};
+    h.start_relay(f);
+    auto n = h.queue("bob@remote.example", "Original body\r\n", 7);
+    h.store.fail_next_add = true;
+    h.store.fail_code = ErrorCode::Stale;
+    auto sm = h.make();
+    (void)sm.scan(true);
+    CHECK(h.notices().empty());
+    CHECK_FALSE((h.hdr(n).attr & smb::attr::DELETE));          // not lost: still queued
+    CHECK(h.log.has(LogLevel::Error, "!BOUNCE ERROR (simulated failure) adding message header"));
+    (void)sm.scan(true);                                       // space is back
+    CHECK(h.notices().size() == 1);
+    CHECK((h.hdr(n).attr & smb::attr::DELETE));
+}
+
 TEST_CASE("ISSUE13-review SEND-91 SEND-93 a notice that can never be stored (too large, corrupt) does not keep the original queued", "[sendmail]") {
     for (ErrorCode code : {ErrorCode::TooLarge, ErrorCode::Corrupt, ErrorCode::Invalid}) {
         Harness h;
