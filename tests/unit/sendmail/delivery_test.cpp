@@ -141,40 +141,24 @@ TEST_CASE("SEND-93 SEND-94 the failure notice: fields, attributes and shared tex
     CHECK(h.log.has(LogLevel::Notice, "!Delivery failure notification (message #"));
 }
 
-TEST_CASE("ISSUE13-6 SEND-91 SEND-93 a notice that cannot be written (disk full) leaves the original queued; the next try bounces it", "[sendmail]") {
-    Harness h;
-    FakeSmtpServer f;
-    f.replies["MAIL"] = {"553 sender rejected"};
-    h.start_relay(f);
-    auto n = h.queue("bob@remote.example", "Original body\r\n", 7);
-    h.store.fail_next_add = true;
-    h.store.fail_code = ErrorCode::DiskFull;
-    auto sm = h.make();
-    (void)sm.scan(true);
-    CHECK(h.notices().empty());
-    CHECK_FALSE((h.hdr(n).attr & smb::attr::DELETE));          // not lost: still queued
-    CHECK(h.log.has(LogLevel::Error, "!BOUNCE ERROR (simulated failure) adding message header"));
-    (void)sm.scan(true);                                       // space is back
-    CHECK(h.notices().size() == 1);
-    CHECK((h.hdr(n).attr & smb::attr::DELETE));
-}
-
-TEST_CASE("ISSUE13-review SEND-91 a notice failing because the base was replaced under it (Stale) leaves the original queued for the next try", "[sendmail]") {
-    Harness h;
-    FakeSmtpServer f;
-    f.replies["MAIL"] = {"553 sender rejected"};
-    h.start_relay(f);
-    auto n = h.queue("bob@remote.example", "Original body\r\n", 7);
-    h.store.fail_next_add = true;
-    h.store.fail_code = ErrorCode::Stale;
-    auto sm = h.make();
-    (void)sm.scan(true);
-    CHECK(h.notices().empty());
-    CHECK_FALSE((h.hdr(n).attr & smb::attr::DELETE));          // not lost: still queued
-    CHECK(h.log.has(LogLevel::Error, "!BOUNCE ERROR (simulated failure) adding message header"));
-    (void)sm.scan(true);                                       // space is back
-    CHECK(h.notices().size() == 1);
-    CHECK((h.hdr(n).attr & smb::attr::DELETE));
+TEST_CASE("ISSUE13-6 ISSUE13-review SEND-91 SEND-93 a notice that cannot be written now (disk full; base replaced under it) leaves the original queued; the next try bounces it", "[sendmail]") {
+    for (ErrorCode code : {ErrorCode::DiskFull, ErrorCode::Stale}) {
+        Harness h;
+        FakeSmtpServer f;
+        f.replies["MAIL"] = {"553 sender rejected"};
+        h.start_relay(f);
+        auto n = h.queue("bob@remote.example", "Original body\r\n", 7);
+        h.store.fail_next_add = true;
+        h.store.fail_code = code;
+        auto sm = h.make();
+        (void)sm.scan(true);
+        CHECK(h.notices().empty());
+        CHECK_FALSE((h.hdr(n).attr & smb::attr::DELETE));      // not lost: still queued
+        CHECK(h.log.has(LogLevel::Error, "!BOUNCE ERROR (simulated failure) adding message header"));
+        (void)sm.scan(true);                                   // the store works again
+        CHECK(h.notices().size() == 1);
+        CHECK((h.hdr(n).attr & smb::attr::DELETE));
+    }
 }
 
 TEST_CASE("ISSUE13-review SEND-91 SEND-93 a notice that can never be stored (too large, corrupt) does not keep the original queued", "[sendmail]") {
