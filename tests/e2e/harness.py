@@ -263,6 +263,28 @@ class SbbsMail:
         return wrap_tls(self.connect(port_key, timeout))
 
 
+def session_threads(pid):
+    """Session threads (named "mail-session" by the server) still running in `pid`."""
+    count = 0
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/comm" % (pid, tid)) as f:
+                count += f.read().strip() == "mail-session"
+        except FileNotFoundError:       # ended while we looked
+            pass
+    return count
+
+
+def eventually(predicate, timeout=20):
+    """True once `predicate()` holds, polled every 0.1 s for at most `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()
+
+
 def connect(port, host="127.0.0.1", timeout=5):
     return socket.create_connection((host, port), timeout=timeout)
 

@@ -9,7 +9,7 @@ import time
 import unittest
 
 from e2e_common import ServerCase
-from harness import is_closed, read_line, sanitized_binary
+from harness import is_closed, read_line, sanitized_binary, session_threads
 import smbdump
 
 KIB = 1024
@@ -210,18 +210,6 @@ def cpu_ticks(pid):
     with open("/proc/%d/stat" % pid) as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return int(fields[11]) + int(fields[12])
-
-
-def session_threads(pid):
-    """Session threads (named "mail-session" by the server) still running in `pid`."""
-    count = 0
-    for tid in os.listdir("/proc/%d/task" % pid):
-        try:
-            with open("/proc/%d/task/%s/comm" % (pid, tid)) as f:
-                count += f.read().strip() == "mail-session"
-        except FileNotFoundError:       # ended while we looked
-            pass
-    return count
 
 
 def wait_reaped(pid, idle_vm_kib, limit=20):

@@ -13,7 +13,7 @@ import time
 import unittest
 
 from e2e_common import ServerCase, message
-from harness import read_line, run_cli, sanitized_binary
+from harness import eventually, read_line, run_cli, sanitized_binary, session_threads
 import smbdump
 
 ASAN = sanitized_binary()
@@ -32,27 +32,6 @@ def proc_counts(pid):
     with open("/proc/%d/status" % pid) as f:
         threads = int(next(l for l in f if l.startswith("Threads:")).split()[1])
     return fds, threads
-
-
-def session_threads(pid):
-    """Session threads (named "mail-session" by the server) still running in `pid`."""
-    count = 0
-    for tid in os.listdir("/proc/%d/task" % pid):
-        try:
-            with open("/proc/%d/task/%s/comm" % (pid, tid)) as f:
-                count += f.read().strip() == "mail-session"
-        except FileNotFoundError:       # ended while we looked
-            pass
-    return count
-
-
-def eventually(predicate, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
 
 
 def first_line(sock):
