@@ -103,8 +103,19 @@ class SmtpSink:
             finally:
                 conn.close()
 
+    session_timeout = 10   # seconds a read of the sender may wait
+
+    def answer_text(self, conn, f, mail_from, rcpts, data):
+        """Replies to one received message text (subclasses hold or drop the
+        reply); False ends the session."""
+        conn.sendall(self.final.encode() + b"\r\n")
+        if self.final.startswith("2"):
+            self.messages.append((mail_from, rcpts, data))
+            self.received.set()
+        return True
+
     def _session(self, conn):
-        conn.settimeout(10)
+        conn.settimeout(self.session_timeout)
         f = conn.makefile("rb")
         conn.sendall(b"220 sink.example ESMTP\r\n")
         mail_from, rcpts = None, []
@@ -129,10 +140,8 @@ class SmtpSink:
                     if not l or l == b".\r\n":
                         break
                     data += l[1:] if l.startswith(b".") else l
-                conn.sendall(self.final.encode() + b"\r\n")
-                if self.final.startswith("2"):
-                    self.messages.append((mail_from, rcpts, data))
-                    self.received.set()
+                if not self.answer_text(conn, f, mail_from, rcpts, data):
+                    return
             elif cmd == b"QUIT":
                 conn.sendall(b"221 bye\r\n")
                 return

@@ -40,40 +40,26 @@ class CampaignRelay(SmtpSink):
             self.mode = mode
             self.fired.clear()
 
-    def _session(self, conn):
-        conn.settimeout(30)
-        f = conn.makefile("rb")
-        conn.sendall(b"220 relay.example ESMTP\r\n")
-        for _ in range(1000):
-            cmd = f.readline().strip().upper()
-            if not cmd:
-                return
-            if cmd == b"QUIT":
-                conn.sendall(b"221 bye\r\n")
-                return
-            if cmd != b"DATA":
-                conn.sendall(b"250 OK\r\n")
-                continue
-            conn.sendall(b"354 go ahead\r\n")
-            text = b""
-            while (line := f.readline()) not in (b".\r\n", b""):
-                text += line
-            subject = [l[9:] for l in text.split(b"\r\n") if l.startswith(b"Subject: ")][0]
-            with self.lock:
-                mode = self.mode
-                if mode == "hold" or (mode == "after" and subject not in self.accepted):
-                    self.mode = None
-                if mode != "hold":
-                    self.accepted[subject] = self.accepted.get(subject, 0) + 1
-            if mode == "hold":
-                self.fired.set()
-                f.read()                           # no reply: wait for the sender to die
-                return
-            conn.sendall(b"250 OK\r\n")
-            if mode == "after" and self.mode is None and self.accepted[subject] == 1:
-                self.fired.set()
-                f.read()
-                return
+    session_timeout = 30
+
+    def answer_text(self, conn, f, mail_from, rcpts, data):
+        subject = [l[9:] for l in data.split(b"\r\n") if l.startswith(b"Subject: ")][0]
+        with self.lock:
+            mode = self.mode
+            if mode == "hold" or (mode == "after" and subject not in self.accepted):
+                self.mode = None
+            if mode != "hold":
+                self.accepted[subject] = self.accepted.get(subject, 0) + 1
+        if mode == "hold":
+            self.fired.set()
+            f.read()                           # no reply: wait for the sender to die
+            return False
+        conn.sendall(b"250 OK\r\n")
+        if mode == "after" and self.mode is None and self.accepted[subject] == 1:
+            self.fired.set()
+            f.read()                           # then wait for the sender to die
+            return False
+        return True
 
 
 class SendMailCrashCampaign(unittest.TestCase):

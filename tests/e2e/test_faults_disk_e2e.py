@@ -167,27 +167,12 @@ class HoldingSink(SmtpSink):
         self.release = threading.Event()
         super().__init__()
 
-    def _session(self, conn):
-        conn.settimeout(30)
-        f = conn.makefile("rb")
-        conn.sendall(b"220 hold.example ESMTP\r\n")
-        for _ in range(100):
-            cmd = f.readline().strip().upper()
-            if not cmd or cmd == b"QUIT":
-                conn.sendall(b"221 bye\r\n")
-                return
-            if cmd != b"DATA":
-                conn.sendall(b"250 OK\r\n")
-                continue
-            conn.sendall(b"354 go ahead\r\n")
-            text = b""
-            while (line := f.readline()) not in (b".\r\n", b""):
-                text += line
-            self.in_data.set()
-            self.release.wait(20)
-            conn.sendall(b"250 OK\r\n")
-            self.messages.append((None, [], text))
-            self.received.set()
+    session_timeout = 30
+
+    def answer_text(self, conn, f, mail_from, rcpts, data):
+        self.in_data.set()
+        self.release.wait(20)
+        return super().answer_text(conn, f, mail_from, rcpts, data)
 
 
 class ReadOnlyBase(ServerCase):
