@@ -80,7 +80,7 @@ size_t index_size(const std::string& p, uint16_t attr) {
 
 } // namespace
 
-TEST_CASE("ISSUE13-3 FMT-68 a SIGKILL before the commit point leaves no leaked space after reopen") {
+TEST_CASE("ISSUE13-3 FMT-68 FMT-69 a SIGKILL before the commit point leaves no leaked space after reopen and trims .sda and .sdt back") {
     for (bool mail : {true, false}) {
         uint16_t attr = mail ? status_attr::EMAIL : 0;
         for (const char* step : {"journal", "sda", "header", "synced"}) {
