@@ -1,5 +1,6 @@
 // MAIL FROM / SEND FROM / SOML FROM / SAML FROM (SMTP-92..SMTP-102) with the
 // SIZE parameter honoured (RFC 1870) and the submission-port rules.
+#include "dns/idna.h"
 #include "smtp/address.h"
 #include "smtp/session.h"
 
@@ -22,10 +23,26 @@ std::optional<Reply> SmtpSession::check_mail_params(const std::string& params) {
     return std::nullopt;
 }
 
-bool SmtpSession::is_local_domain(std::string_view domain) const {                 // SMTP-120
+// RFC 6531 3.4: the SMTPUTF8 parameter (no value) of MAIL FROM.
+bool SmtpSession::asks_smtputf8(const std::string& params) {
+    for (auto& p : split(params, ' '))
+        if (iequals(p, "SMTPUTF8")) return true;
+    return false;
+}
+
+// SMTP-120; ours (RFC 6531 3.3): an IDNA name matches in its U-label and
+// A-label forms, on either side (a configured "bücher.example" or "xn--...").
+bool SmtpSession::is_local_domain(std::string_view domain) const {
     if (domain.empty()) return false;
-    if (iequals(domain, cfg_->msgs.inet_addr) || iequals(domain, cfg_->mail.host_name)) return true;
-    return extras_.lists && extras_.lists->extra_local_domain(domain);
+    if (has_8bit(domain) && !tx_.smtputf8)           // without SMTPUTF8: byte-exact as before
+        return iequals(domain, cfg_->msgs.inet_addr) || iequals(domain, cfg_->mail.host_name) ||
+               (extras_.lists && extras_.lists->extra_local_domain(domain));
+    if (same_domain(domain, cfg_->msgs.inet_addr) || same_domain(domain, cfg_->mail.host_name)) return true;
+    if (!extras_.lists) return false;
+    if (extras_.lists->extra_local_domain(domain)) return true;
+    for (auto form : {domain_to_ascii(domain), domain_to_unicode(domain)})   // domains.cfg in either form
+        if (form && *form != domain && extras_.lists->extra_local_domain(*form)) return true;
+    return false;
 }
 
 std::string SmtpSession::alias_address(const User& u) const {                      // SMTP-97
@@ -84,6 +101,7 @@ SmtpSession::Flow SmtpSession::cmd_mail(const std::string& line, MailKind kind) 
     tx_ = Transaction{};                                                            // SMTP-101 (ours: telegram flag too)
     tx_.kind = kind;
     tx_.reverse_path = rp;
+    tx_.smtputf8 = asks_smtputf8(params);
     phase_ = Phase::HaveSender;
     bad_commands_ = 0;                                                              // SMTP-49
     reply(ok("2.1.0"));

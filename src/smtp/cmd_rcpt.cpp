@@ -12,7 +12,6 @@
 #include "userbase/recipient_resolver.h"
 #include "util/strings.h"
 
-#include <cctype>
 
 namespace sbbs::smtp {
 
@@ -202,11 +201,9 @@ SmtpSession::Flow SmtpSession::route_local(std::string address, const std::strin
         qwk_user = qwk_user.substr(0, qwk_user.find('"'));
         name.erase(bang);
     }
-    size_t start = 0;
-    while (start < name.size() && !std::isalnum((unsigned char)name[start])) ++start;
-    name = name.substr(start, name.find('"', start) - start);
+    name = local_name_start(name);
     if (!from_alias && extras_.lists) {                                                 // SMTP-127
-        if (auto a = extras_.lists->alias(name)) {
+        if (auto a = utf8_alias(name)) {
             log_client(LogLevel::Debug, "NAME ALIAS: " + *a + " (for " + address + ")");
             name = *a;
             from_alias = true;
@@ -247,7 +244,7 @@ SmtpSession::Flow SmtpSession::route_local(std::string address, const std::strin
             return Flow::Continue;
         }
     }
-    RecipientMatch m = resolve_recipient(*cfg_, users_, name, from_alias);              // CFG-120, USER-24
+    RecipientMatch m = resolve_local(name, from_alias);                                 // CFG-120, USER-24
     switch (m.reason) {
     case RecipientReason::Found:
         break;

@@ -2,6 +2,8 @@
 // only), alias (+ sysop built-ins), operator name, real names, DefaultUser.
 #include "userbase/recipient_resolver.h"
 
+#include "userbase/cp437.h"
+
 #include "config/settings.h"
 #include "util/strings.h"
 
@@ -107,6 +109,12 @@ RecipientMatch resolve_recipient(const Config& cfg, UserDirectory& users,
                                                          : RecipientReason::Unavailable;
     }
     return m;
+}
+
+RecipientMatch resolve_utf8_recipient(const Config& cfg, UserDirectory& users,
+                                      std::string_view lp, bool aliased) {
+    auto cp437 = utf8_to_cp437_exact(lp);
+    return resolve_recipient(cfg, users, cp437 ? std::string_view(*cp437) : lp, aliased);
 }
 
 } // namespace sbbs
