@@ -40,9 +40,13 @@ bool SmtpSession::is_local_domain(std::string_view domain) const {
     if (same_domain(domain, cfg_->msgs.inet_addr) || same_domain(domain, cfg_->mail.host_name)) return true;
     if (!extras_.lists) return false;
     if (extras_.lists->extra_local_domain(domain)) return true;
-    for (auto form : {domain_to_ascii(domain), domain_to_unicode(domain)})   // domains.cfg in either form
-        if (form && *form != domain && extras_.lists->extra_local_domain(*form)) return true;
-    return false;
+    // domains.cfg may list the name in either form: try its A-labels and its
+    // U-labels as IDNA maps them (lower case, NFC).
+    auto a_label = domain_to_ascii(domain);
+    if (!a_label) return false;
+    if (*a_label != domain && extras_.lists->extra_local_domain(*a_label)) return true;
+    auto u_label = domain_to_unicode(*a_label);
+    return u_label && *u_label != domain && extras_.lists->extra_local_domain(*u_label);
 }
 
 std::string SmtpSession::alias_address(const User& u) const {                      // SMTP-97
@@ -86,6 +90,10 @@ SmtpSession::Flow SmtpSession::cmd_mail(const std::string& line, MailKind kind) 
     std::string rp = arg.substr(0, sp);                                             // SMTP-95
     std::string params = sp == std::string::npos ? "" : arg.substr(sp + 1);
     if (auto r = check_mail_params(params)) {
+        reply(*r);
+        return Flow::Continue;
+    }
+    if (auto r = undeclared_utf8(without_angles(rp), asks_smtputf8(params))) {                            // ours: RFC 6531 3.7.4.1
         reply(*r);
         return Flow::Continue;
     }

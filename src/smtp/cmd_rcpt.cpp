@@ -91,6 +91,10 @@ SmtpSession::Flow SmtpSession::cmd_rcpt(const std::string& line) {
         reply({500, "5.1.3", "No recipient specified"});
         return Flow::Continue;
     }
+    if (auto r = undeclared_utf8(address, tx_.smtputf8)) {                                           // ours: RFC 6531 3.7.4.1
+        reply(*r);
+        return Flow::Continue;
+    }
     if (auto r = check_rcpt_limits(address)) {                                                 // SMTP-115 order
         reply(*r);
         return Flow::Continue;

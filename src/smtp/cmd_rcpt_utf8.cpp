@@ -31,6 +31,16 @@ std::optional<std::string> SmtpSession::utf8_alias(const std::string& name) cons
     return cp437 ? extras_.lists->alias(*cp437) : std::nullopt;
 }
 
+// RFC 6531 3.7.4.1: a UTF-8 address in a transaction that did not declare
+// SMTPUTF8 is refused (USER-19's folding would otherwise ignore its non-ASCII
+// letters and could deliver "jürgen" to "Jörgen"). 8-bit bytes that are not
+// UTF-8 (a legacy client's Latin-1 or CP437) are left to the original's rules.
+std::optional<Reply> SmtpSession::undeclared_utf8(const std::string& address, bool declared) {
+    if (declared || !is_non_ascii_utf8(address)) return std::nullopt;
+    log_client(LogLevel::Notice, "!UTF-8 address without SMTPUTF8: " + address);
+    return Reply{553, "5.6.7", "Non-ASCII address requires the SMTPUTF8 parameter"};
+}
+
 RecipientMatch SmtpSession::resolve_local(const std::string& name, bool from_alias) {   // CFG-120, USER-24
     if (tx_.smtputf8 && has_8bit(name)) return resolve_utf8_recipient(*cfg_, users_, name, from_alias);
     return resolve_recipient(*cfg_, users_, name, from_alias);

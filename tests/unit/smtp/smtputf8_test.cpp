@@ -42,10 +42,16 @@ TEST_CASE("RFC6531-2 USER-10 an SMTPUTF8 local part finds the CP437 real name", 
     auto d = harness();
     d->run(mail_script("<a@remote.org> SMTPUTF8", {"<J\xc3\xbcrgen.M\xc3\xbcller@example.com>"}));
     CHECK(only_message(*d).hdr.get(smb::hf::RECIPIENTEXT) == "4");
-    // Without the parameter the bytes are taken as they are, as before: unknown.
+    // Without the parameter a UTF-8 address is refused (RFC 6531 3.7.4.1) ...
     auto o = harness();
     CHECK(rcpt_reply(*o, "<j\xc3\xbcrgen.m\xc3\xbcller@example.com>", "") ==
-          "550 5.1.1 Unknown User: <j\xc3\xbcrgen.m\xc3\xbcller@example.com>");
+          "553 5.6.7 Non-ASCII address requires the SMTPUTF8 parameter");
+    CHECK(o->run({"EHLO x", "MAIL FROM:<j\xc3\xbcrgen@remote.org>"}).back() ==
+          "553 5.6.7 Non-ASCII address requires the SMTPUTF8 parameter");
+    // ... while 8-bit bytes that are not UTF-8 (a legacy client) keep the original's rules.
+    auto l = harness();
+    CHECK(rcpt_reply(*l, "<j\xfcrgen.m\xfcller@example.com>", "") ==
+          "550 5.1.1 Unknown User: <j\xfcrgen.m\xfcller@example.com>");
 }
 
 TEST_CASE("RFC6531-3 USER-10 a UTF-8 local part finds an alias.cfg entry written in CP437", "[smtp][utf8]") {
@@ -54,7 +60,7 @@ TEST_CASE("RFC6531-3 USER-10 a UTF-8 local part finds an alias.cfg entry written
     CHECK(rcpt_reply(h, "<s\xc3\xbc\xc3\x9f@example.com>", " SMTPUTF8") == "250 2.1.5 OK");
     Harness o;
     o.lists.aliases["s\x81\xe1"] = "Mary";
-    CHECK(rcpt_reply(o, "<s\xc3\xbc\xc3\x9f@example.com>", "").rfind("550 5.1.1", 0) == 0);
+    CHECK(rcpt_reply(o, "<s\xc3\xbc\xc3\x9f@example.com>", "").rfind("553 5.6.7", 0) == 0);
 }
 
 TEST_CASE("RFC6531-4 a name CP437 cannot write never matches through '?'", "[smtp][utf8]") {
@@ -77,9 +83,9 @@ TEST_CASE("RFC6531-5 our domains match in U-label and A-label form", "[smtp][utf
     Harness u;                                             // host name with upper-case U-labels
     u.cfg->mail.host_name = "B\xc3\x9c" "CHER.example";
     CHECK(rcpt_reply(u, "<mary@b\xc3\xbc" "cher.example>", " SMTPUTF8") == "250 2.1.5 OK");
-    Harness o;                                             // without SMTPUTF8: not ours, a relay attempt as before
+    Harness o;                                             // without SMTPUTF8: a UTF-8 domain is refused
     o.lists.domains.insert("xn--bcher-kva.example");
-    CHECK(rcpt_reply(o, "<mary@b\xc3\xbc" "cher.example>", "") == "550 5.7.1 Relay not allowed.");
+    CHECK(rcpt_reply(o, "<mary@b\xc3\xbc" "cher.example>", "").rfind("553 5.6.7", 0) == 0);
 }
 
 TEST_CASE("RFC6532-1 FMT-33 UTF-8 header fields are stored raw with MSG_HFIELDS_UTF8", "[smtp][utf8]") {
