@@ -32,9 +32,9 @@ bool SmtpSession::asks_smtputf8(const std::string& params) {
 
 // SMTP-120; ours (RFC 6531 3.3): an IDNA name matches in its U-label and
 // A-label forms, on either side (a configured "bücher.example" or "xn--...").
-bool SmtpSession::is_local_domain(std::string_view domain) const {
+bool SmtpSession::is_local_domain(std::string_view domain, bool utf8) const {
     if (domain.empty()) return false;
-    if (has_8bit(domain) && !tx_.smtputf8)           // without SMTPUTF8: byte-exact as before
+    if (has_8bit(domain) && !utf8)                   // without SMTPUTF8: byte-exact as before
         return iequals(domain, cfg_->msgs.inet_addr) || iequals(domain, cfg_->mail.host_name) ||
                (extras_.lists && extras_.lists->extra_local_domain(domain));
     if (same_domain(domain, cfg_->msgs.inet_addr) || same_domain(domain, cfg_->mail.host_name)) return true;
@@ -55,11 +55,11 @@ std::string SmtpSession::alias_address(const User& u) const {                   
     return a + "@" + (cfg_->msgs.inet_addr.empty() ? host() : cfg_->msgs.inet_addr);
 }
 
-bool SmtpSession::sender_address_allowed(const User& u, const std::string& address) {  // SMTP-99
+bool SmtpSession::sender_address_allowed(const User& u, const std::string& address, bool utf8) {  // SMTP-99
     if (address.empty()) return true;
     auto at = address.rfind('@');
     if (at == std::string::npos) return false;
-    if (!is_local_domain(address.substr(at + 1)))
+    if (!is_local_domain(address.substr(at + 1), utf8))
         return cfg_->mail.has(mail_opt::ALLOW_RELAY) && !u.restricted('M') && !u.restricted('G');
     std::string name = address.substr(0, at);
     bool from_alias = false;
@@ -72,7 +72,8 @@ bool SmtpSession::sender_address_allowed(const User& u, const std::string& addre
             from_alias = true;
         }
     }
-    RecipientMatch m = resolve_recipient(*cfg_, users_, name, from_alias);
+    RecipientMatch m = utf8 && has_8bit(name) ? resolve_utf8_recipient(*cfg_, users_, name, from_alias)
+                                               : resolve_recipient(*cfg_, users_, name, from_alias);
     return m.reason == RecipientReason::Found && m.user == u.number;
 }
 
@@ -100,7 +101,7 @@ SmtpSession::Flow SmtpSession::cmd_mail(const std::string& line, MailKind kind) 
     if (is_submission(listener_)) {                                                 // SMTP-97
         auto u = users_.get(auth_user_);
         std::string addr = without_angles(rp);
-        if (!u.ok() || !sender_address_allowed(*u, addr)) {
+        if (!u.ok() || !sender_address_allowed(*u, addr, asks_smtputf8(params))) {
             reply({550, "5.7.1", "Sender address <" + addr + "> not authorized for this account, try <" +
                                      (u.ok() ? alias_address(*u) : std::string()) + ">"});
             return Flow::Continue;

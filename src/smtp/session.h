@@ -128,7 +128,8 @@ private:
     Flow cmd_mail(const std::string& line, MailKind kind);
     std::optional<Reply> check_mail_params(const std::string& params);
     static bool asks_smtputf8(const std::string& params);
-    bool sender_address_allowed(const User& u, const std::string& address);
+    // `utf8`: the transaction declared SMTPUTF8 (a UTF-8 address names a user through CP437).
+    bool sender_address_allowed(const User& u, const std::string& address, bool utf8);
     std::string alias_address(const User& u) const;
     // cmd_rcpt.cpp
     Flow cmd_rcpt(const std::string& line);
@@ -140,7 +141,8 @@ private:
                      bool from_alias);
     bool relay_permitted(bool forced);
     std::string confirmed_host();
-    bool is_local_domain(std::string_view domain) const;
+    bool is_local_domain(std::string_view domain) const { return is_local_domain(domain, tx_.smtputf8); }
+    bool is_local_domain(std::string_view domain, bool utf8) const;
     // cmd_rcpt_utf8.cpp (RFC 6531, USER-10)
     std::string local_name_start(const std::string& name) const;
     std::optional<std::string> utf8_alias(const std::string& name) const;

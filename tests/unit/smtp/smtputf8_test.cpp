@@ -2,6 +2,8 @@
 // against CP437 user names, IDNA domains, UTF-8 header fields.
 #include "harness.h"
 
+#include "util/base64.h"
+
 #include <catch.hpp>
 
 using namespace smtptest;
@@ -101,4 +103,22 @@ TEST_CASE("RFC6532-1 FMT-33 UTF-8 header fields are stored raw with MSG_HFIELDS_
     s.run(mail_script("<a@remote.org> SMTPUTF8", {"<mary@example.com>"}, msg));
     CHECK(only_message(s).hdr.get(smb::hf::SUBJECT) == "Gr\xc3\xbc\xc3\x9f" "e");
     CHECK((only_message(s).hdr.auxattr & smb::auxattr::HFIELDS_UTF8) != 0);
+}
+
+TEST_CASE("RFC6531-11 SMTP-97 a submitter may use its own UTF-8 address, not a look-alike's", "[smtp][utf8]") {
+    auto harness = [] {
+        auto h = std::make_unique<Harness>();
+        h->listener = Listener::Submission;
+        h->users.add(4, "J\x81rgen", "pw4");                 // "Jürgen", first in the user base
+        h->users.add(5, "J\x94rgen", "pw5");                 // "Jörgen": USER-19 folds both to "jrgen"
+        return h;
+    };
+    const std::string auth = "AUTH PLAIN " + base64_encode(std::string("\0jrgen\0pw4", 10));
+    auto own = harness();
+    auto r = own->run({"EHLO x", auth, "MAIL FROM:<j\xc3\xbcrgen@example.com> SMTPUTF8"});
+    REQUIRE(own->auth_user == 4);
+    CHECK(r.back() == "250 2.1.0 OK");
+    auto other = harness();
+    r = other->run({"EHLO x", auth, "MAIL FROM:<j\xc3\xb6rgen@example.com> SMTPUTF8"});
+    CHECK(r.back().rfind("550 5.7.1 Sender address <j\xc3\xb6rgen@example.com> not authorized", 0) == 0);
 }
