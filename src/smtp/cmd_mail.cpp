@@ -94,14 +94,15 @@ SmtpSession::Flow SmtpSession::cmd_mail(const std::string& line, MailKind kind) 
         reply(*r);
         return Flow::Continue;
     }
-    if (auto r = undeclared_utf8(without_angles(rp), asks_smtputf8(params))) {                            // ours: RFC 6531 3.7.4.1
+    const bool utf8 = asks_smtputf8(params);
+    if (auto r = undeclared_utf8(without_angles(rp), utf8)) {                       // ours: RFC 6531 3.7.4.1
         reply(*r);
         return Flow::Continue;
     }
     if (is_submission(listener_)) {                                                 // SMTP-97
         auto u = users_.get(auth_user_);
         std::string addr = without_angles(rp);
-        if (!u.ok() || !sender_address_allowed(*u, addr, asks_smtputf8(params))) {
+        if (!u.ok() || !sender_address_allowed(*u, addr, utf8)) {
             reply({550, "5.7.1", "Sender address <" + addr + "> not authorized for this account, try <" +
                                      (u.ok() ? alias_address(*u) : std::string()) + ">"});
             return Flow::Continue;
@@ -110,7 +111,7 @@ SmtpSession::Flow SmtpSession::cmd_mail(const std::string& line, MailKind kind) 
     tx_ = Transaction{};                                                            // SMTP-101 (ours: telegram flag too)
     tx_.kind = kind;
     tx_.reverse_path = rp;
-    tx_.smtputf8 = asks_smtputf8(params);
+    tx_.smtputf8 = utf8;
     phase_ = Phase::HaveSender;
     bad_commands_ = 0;                                                              // SMTP-49
     reply(ok("2.1.0"));
