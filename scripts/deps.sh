@@ -4,7 +4,7 @@
 set -euo pipefail
 group=${1:-build}
 case "$group" in
-  build) pkgs=(g++ make catch2 libssl-dev libsqlite3-dev python3 openssl ccache) ;;
+  build) pkgs=(g++ make catch2 libssl-dev libsqlite3-dev libidn2-dev python3 openssl ccache) ;;
   test)  pkgs=(python3 openssl swaks msmtp fetchmail dnsmasq-base postfix python3-dkim dovecot-core testssl.sh) ;;
   fuzz)  pkgs=(clang libclang-rt-14-dev) ;;
   win)   pkgs=(g++-mingw-w64-x86-64) ;;

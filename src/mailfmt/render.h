@@ -22,6 +22,10 @@ struct RenderContext {
     // trailing blanks kept (format=flowed). false = the original (POP3-78,
     // POP3-97): CR LF after every field, trailing bytes <= 0x20 stripped.
     bool exact_text = true;
+    // Ours (RFC 6856 2, POP3 UTF8; RFC 6532): the fields the renderer makes
+    // from SMB name and subject fields go out as raw UTF-8, not as RFC 2047
+    // encoded-words. false = the original's rendering.
+    bool utf8_headers = false;
 };
 
 // A rendered message as lines without CR LF, NOT dot-stuffed. A line may hold

@@ -84,6 +84,11 @@ std::string encode_header_field(std::string_view value, bool hfields_utf8) {
     return out;
 }
 
+std::string utf8_header_field(std::string_view value, bool hfields_utf8) {
+    if (is_ascii(value) || hfields_utf8) return std::string(value);
+    return cp437_to_utf8(value);
+}
+
 std::string mail_local_form(std::string_view name) {
     std::string out;
     if (name.find('@') != std::string_view::npos) return std::string(name);

@@ -50,6 +50,12 @@ std::string user_address(const std::string& name, const RenderContext& ctx) {
 
 bool hfields_utf8(const MessageHeader& h) { return h.auxattr & smb::auxattr::HFIELDS_UTF8; }
 
+// A generated field's text: encoded-words (POP3-96), or raw UTF-8 for a
+// client that asked for it (RFC 6856 2).
+std::string header_text(std::string_view value, const MessageHeader& h, const RenderContext& ctx) {
+    return ctx.utf8_headers ? utf8_header_field(value, hfields_utf8(h)) : encode_header_field(value, hfields_utf8(h));
+}
+
 std::string from_line(const MessageHeader& h, const RenderContext& ctx) {
     if (auto p = first(h, hf::RFC822FROM)) return "From: " + text_of(p);
     std::string from = text_of(h.last(hf::SENDER));
@@ -71,14 +77,14 @@ std::string from_line(const MessageHeader& h, const RenderContext& ctx) {
     } else {
         addr = user_address(from, ctx);
     }
-    return "From: " + encode_header_field(name, hfields_utf8(h)) + " " + angle(addr);
+    return "From: " + header_text(name, h, ctx) + " " + angle(addr);
 }
 
 std::string to_line(const MessageHeader& h, const RenderContext& ctx) {
     if (auto p = first(h, hf::RFC822TO)) return "To: " + text_of(p);
     if (auto p = h.last(hf::RECIPIENTLIST)) return "To: " + text_of(p);
     std::string name = text_of(h.last(hf::RECIPIENT));
-    std::string to = encode_header_field(name, hfields_utf8(h));
+    std::string to = header_text(name, h, ctx);
     const std::string* net_addr = h.last(hf::RECIPIENTNETADDR);
     if (name.find('@') != std::string::npos || !net_addr) return "To: " + to;
     uint16_t type = net_type(h, hf::RECIPIENTNETTYPE);
@@ -166,10 +172,10 @@ std::vector<std::string> header_lines(const smb::Message& msg, const RenderConte
         out.push_back("Organization: " + text_of(p));
     } else if (h.last(hf::SENDERORG) || net_type(h, hf::SENDERNETTYPE) == smb::net::NONE) {
         auto org = h.last(hf::SENDERORG);
-        out.push_back("Organization: " + encode_header_field(org ? text_of(org) : ctx.system_name, hfields_utf8(h)));
+        out.push_back("Organization: " + header_text(org ? text_of(org) : ctx.system_name, h, ctx));
     }
     if (auto p = first(h, hf::RFC822SUBJECT)) out.push_back("Subject: " + text_of(p));
-    else out.push_back("Subject: " + encode_header_field(text_of(h.last(hf::SUBJECT)), hfields_utf8(h)));
+    else out.push_back("Subject: " + header_text(text_of(h.last(hf::SUBJECT)), h, ctx));
     out.push_back(to_line(h, ctx));
     const std::string* cc = first(h, hf::RFC822CC);
     if (!cc) cc = h.last(hf::SMB_CARBONCOPY);

@@ -21,6 +21,8 @@ std::vector<std::string> split_text_lines(std::string_view text, bool exact_text
 std::string cp437_to_utf8(std::string_view s);
 // POP3-96: MIME-encode the non-ASCII words of a generated header value.
 std::string encode_header_field(std::string_view value, bool hfields_utf8);
+// RFC 6532: the same value as raw UTF-8 (CP437 converted unless hfields_utf8).
+std::string utf8_header_field(std::string_view value, bool hfields_utf8);
 // POP3-84 local form of a user name (without "@host").
 std::string mail_local_form(std::string_view name);
 // POP3-83 item 3: "Tue, 1 Jan 2026 02:00:00 -0800".

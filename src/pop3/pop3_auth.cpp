@@ -98,6 +98,7 @@ bool Pop3Session::authorize() {
             return authenticate(Auth::Apop, arg.substr(0, sp), arg.substr(sp + 1));
         }
         if (iequals(*line, "CAPA")) { send_capa(true); continue; }
+        if (iequals(*line, "UTF8")) { cmd_utf8(); continue; }
         if (iequals(*line, "STLS")) {
             if (io_->is_tls()) { reply("-ERR TLS already active"); --tries; continue; }   // RFC 2595 4
             if (!tls_available_) { reply("-ERR STLS command not supported"); --tries; continue; }

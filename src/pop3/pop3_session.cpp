@@ -105,6 +105,7 @@ void Pop3Session::send_capa(bool before_login) {
                        "RESP-CODES\r\nSASL PLAIN\r\nIMPLEMENTATION Synchronet POP3 Server " +
                        std::string(pop3::VERSION) + pop3::REVISION + "-" + pop3::PLATFORM + "\r\n";
     if (before_login && !io_->is_tls() && tls_available_) list += "STLS\r\n";
+    if (before_login) list += "UTF8\r\n";         // ours: RFC 6856 2, valid before login only
     reply(list + ".");
 }
 
@@ -131,6 +132,7 @@ RenderContext Pop3Session::render_context() const {
     c.operator_name = cfg_->sys.operator_name;
     c.data_dir = cfg_->paths.data;
     c.exact_text = exact_text_;
+    c.utf8_headers = utf8_;
     return c;
 }
 

@@ -81,6 +81,7 @@ private:
     void greet();
     bool authorize();
     bool start_tls();
+    void cmd_utf8();                                     // RFC 6856 2 (cmd_utf8.cpp)
     bool authenticate(Auth method, const std::string& id, const std::string& secret);
     bool refuse_login(const std::string& name, const std::string& tried, bool count);
     bool open_mailbox();
@@ -128,6 +129,7 @@ private:
     Pop3AccessLists* lists_ = nullptr;
     bool tls_available_ = true;
     bool exact_text_ = true;
+    bool utf8_ = false;                 // the client sent UTF8 (RFC 6856): raw UTF-8 header fields
     size_t retr_cache_budget_ = size_t(8) << 20;   // per session: MaxClients of them may run
     pop3::SizeMemo* size_memo_ = nullptr;
     LogoutRecorder record_logout_;

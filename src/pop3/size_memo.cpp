@@ -27,6 +27,7 @@ std::optional<std::string> size_key(const smb::MessageHeader& h, const RenderCon
                                  &ctx.operator_name, &ctx.data_dir})
         add_field(in, *s);
     in += ctx.exact_text ? "X" : "O";
+    if (ctx.utf8_headers) in += "U";     // RFC 6856: other octets; absent keeps the older keys
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     if (!EVP_Digest(in.data(), in.size(), digest, &len, EVP_sha256(), nullptr)) return std::nullopt;

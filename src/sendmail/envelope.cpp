@@ -1,6 +1,8 @@
 // Envelope addresses and log descriptions (see envelope.h).
 #include "sendmail/envelope.h"
 
+#include "dns/idna.h"
+
 #include "util/strings.h"
 
 namespace sbbs::envelope {
@@ -60,7 +62,13 @@ std::string bare_address(const std::string& netaddr) {
 std::string destination_domain(const std::string& netaddr) {
     std::string addr = bare_address(netaddr);
     auto at = addr.rfind('@');
-    return at == std::string::npos ? std::string() : addr.substr(at + 1);
+    if (at == std::string::npos) return std::string();
+    std::string domain = addr.substr(at + 1);
+    // Ours (RFC 6531 3.3): an IDNA domain is looked up in DNS by its A-labels.
+    HostPort hp = split_port(domain);
+    if (!has_8bit(hp.host)) return domain;
+    auto a_label = domain_to_ascii(hp.host);
+    return a_label ? *a_label + domain.substr(hp.host.size()) : domain;
 }
 
 HostPort split_port(const std::string& domain) {

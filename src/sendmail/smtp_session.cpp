@@ -1,5 +1,6 @@
 // The SMTP client dialogue (see smtp_session.h).
 #include "sendmail/smtp_session.h"
+#include "sendmail/smtputf8.h"
 
 #include "config/options.h"
 #include "sendmail/data_text.h"
@@ -131,6 +132,7 @@ SessionOutcome SmtpSession::hello(const SessionStart& t) {
         if (!h.ok) return fail(h, "250");
         return {SessionResult::Sent, {}};
     }
+    note_extensions(r);
     bool offers_tls = false;
     for (auto& l : r.lines)
         if (l.rfind("250-STARTTLS", 0) == 0 || l.rfind("250 STARTTLS", 0) == 0) offers_tls = true;
@@ -143,7 +145,9 @@ SessionOutcome SmtpSession::hello(const SessionStart& t) {
         return {SessionResult::TlsFailed, st.error().message};
     }
     put("EHLO " + s_.helo_host);
-    if (!expect("250").ok) return {SessionResult::TlsFailed, "EHLO after STARTTLS failed"};
+    auto after_tls = expect("250");
+    if (!after_tls.ok) return {SessionResult::TlsFailed, "EHLO after STARTTLS failed"};
+    note_extensions(after_tls);                                // RFC 3207 4.2: the list anew
     // SEND-51: this one line keeps the plain label.
     char sock[16];
     std::snprintf(sock, sizeof sock, "%04d", link_.socket_number());
@@ -194,11 +198,16 @@ TransactionOutcome SmtpSession::send(const SmtpTransaction& t) {
         out.usable = !r.line.empty();
         return out;
     };
-    put("MAIL FROM:" + t.from);
+    // RFC 6531 3.4: UTF-8 addresses or header fields only to a peer that
+    // offers SMTPUTF8; an IDNA domain alone goes to any peer as A-labels.
+    smtputf8::Plan plan = smtputf8::plan(t.from, t.to, t.text);
+    if (plan.needs_smtputf8 && !peer_smtputf8_) return refuse_utf8(t);
+    bool utf8 = plan.needs_smtputf8;
+    put("MAIL FROM:" + (utf8 ? t.from + " SMTPUTF8" : plan.from));
     if (auto r = expect("250"); !r.ok) return fail_all(r, "250", false);
     bool accepted = false;
     for (size_t i = 0; i < t.to.size(); ++i) {
-        put("RCPT TO:" + t.to[i]);
+        put("RCPT TO:" + (utf8 ? t.to[i] : plan.to[i]));
         auto r = expect("25");
         if (r.ok) {
             out.rcpt[i].result = SessionResult::Sent;   // accepted so far

@@ -74,6 +74,8 @@ private:
     bool put(const std::string& line, const std::string& shown = {});
     SessionOutcome fail(const Reply& r, const std::string& expected, bool may_be_permanent = true);
     SessionOutcome hello(const SessionStart& how);
+    void note_extensions(const Reply& ehlo);
+    TransactionOutcome refuse_utf8(const SmtpTransaction& t);   // RFC 6531 3.4 (smtp_session_utf8.cpp)
     SessionOutcome authenticate();
     std::string prefix() const;     // "<sock> SEND" or "<sock> SEND/TLS"
     void logf(LogLevel level, const std::string& text);
@@ -85,6 +87,7 @@ private:
     Logger& log_;
     std::string server_;
     std::chrono::steady_clock::time_point deadline_;
+    bool peer_smtputf8_ = false;    // the last EHLO reply listed SMTPUTF8 (RFC 6531 3.2)
 };
 
 } // namespace sbbs

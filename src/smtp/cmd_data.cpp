@@ -156,7 +156,7 @@ SmtpSession::Flow SmtpSession::end_of_data(Spool& s) {
     ParsedHeader p = parse_rfc822_header(marks.header);                               // SMTP-181
     if (is_submission(listener_) && authenticated() && p.has_from) {                  // SMTP-182
         auto u = users_.get(auth_user_);
-        auto refused = refused_from(p, [&](const std::string& a) { return u.ok() && sender_address_allowed(*u, a); });
+        auto refused = refused_from(p, [&](const std::string& a) { return u.ok() && sender_address_allowed(*u, a, tx_.smtputf8); });
         if (refused) {
             reply({550, "5.7.1", "Mail header 'FROM' address <" + *refused +
                                      "> not authorized for this account, try <" + (u.ok() ? alias_address(*u) : "") +

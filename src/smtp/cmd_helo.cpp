@@ -1,6 +1,6 @@
 // HELO and EHLO (SMTP-59..SMTP-63), with the ESMTP extensions a modern
 // client expects: PIPELINING, 8BITMIME, SIZE, ENHANCEDSTATUSCODES, AUTH and
-// STARTTLS (only when TLS is available and not yet active).
+// STARTTLS (only when TLS is available and not yet active), SMTPUTF8.
 #include "smtp/session.h"
 
 #include "util/strings.h"
@@ -30,6 +30,7 @@ SmtpSession::Flow SmtpSession::cmd_helo(const std::string& line, bool extended) 
     if (cfg_->mail.max_msg_size) reply_raw("250-SIZE " + std::to_string(cfg_->mail.max_msg_size));
     reply_raw("250-PIPELINING");                                     // ours: RFC 2920
     reply_raw("250-ENHANCEDSTATUSCODES");                            // ours: RFC 2034
+    reply_raw("250-SMTPUTF8");                                       // ours: RFC 6531 3.2
     reply_raw("250 OK");
     return Flow::Continue;
 }

@@ -1,5 +1,6 @@
 // MAIL FROM / SEND FROM / SOML FROM / SAML FROM (SMTP-92..SMTP-102) with the
 // SIZE parameter honoured (RFC 1870) and the submission-port rules.
+#include "dns/idna.h"
 #include "smtp/address.h"
 #include "smtp/session.h"
 
@@ -22,10 +23,30 @@ std::optional<Reply> SmtpSession::check_mail_params(const std::string& params) {
     return std::nullopt;
 }
 
-bool SmtpSession::is_local_domain(std::string_view domain) const {                 // SMTP-120
+// RFC 6531 3.4: the SMTPUTF8 parameter (no value) of MAIL FROM.
+bool SmtpSession::asks_smtputf8(const std::string& params) {
+    for (auto& p : split(params, ' '))
+        if (iequals(p, "SMTPUTF8")) return true;
+    return false;
+}
+
+// SMTP-120; ours (RFC 6531 3.3): an IDNA name matches in its U-label and
+// A-label forms, on either side (a configured "bücher.example" or "xn--...").
+bool SmtpSession::is_local_domain(std::string_view domain, bool utf8) const {
     if (domain.empty()) return false;
-    if (iequals(domain, cfg_->msgs.inet_addr) || iequals(domain, cfg_->mail.host_name)) return true;
-    return extras_.lists && extras_.lists->extra_local_domain(domain);
+    if (has_8bit(domain) && !utf8)                   // without SMTPUTF8: byte-exact as before
+        return iequals(domain, cfg_->msgs.inet_addr) || iequals(domain, cfg_->mail.host_name) ||
+               (extras_.lists && extras_.lists->extra_local_domain(domain));
+    if (same_domain(domain, cfg_->msgs.inet_addr) || same_domain(domain, cfg_->mail.host_name)) return true;
+    if (!extras_.lists) return false;
+    if (extras_.lists->extra_local_domain(domain)) return true;
+    // domains.cfg may list the name in either form: try its A-labels and its
+    // U-labels as IDNA maps them (lower case, NFC).
+    auto a_label = domain_to_ascii(domain);
+    if (!a_label) return false;
+    if (*a_label != domain && extras_.lists->extra_local_domain(*a_label)) return true;
+    auto u_label = domain_to_unicode(*a_label);
+    return u_label && *u_label != domain && extras_.lists->extra_local_domain(*u_label);
 }
 
 std::string SmtpSession::alias_address(const User& u) const {                      // SMTP-97
@@ -34,11 +55,11 @@ std::string SmtpSession::alias_address(const User& u) const {                   
     return a + "@" + (cfg_->msgs.inet_addr.empty() ? host() : cfg_->msgs.inet_addr);
 }
 
-bool SmtpSession::sender_address_allowed(const User& u, const std::string& address) {  // SMTP-99
+bool SmtpSession::sender_address_allowed(const User& u, const std::string& address, bool utf8) {  // SMTP-99
     if (address.empty()) return true;
     auto at = address.rfind('@');
     if (at == std::string::npos) return false;
-    if (!is_local_domain(address.substr(at + 1)))
+    if (!is_local_domain(address.substr(at + 1), utf8))
         return cfg_->mail.has(mail_opt::ALLOW_RELAY) && !u.restricted('M') && !u.restricted('G');
     std::string name = address.substr(0, at);
     bool from_alias = false;
@@ -51,7 +72,8 @@ bool SmtpSession::sender_address_allowed(const User& u, const std::string& addre
             from_alias = true;
         }
     }
-    RecipientMatch m = resolve_recipient(*cfg_, users_, name, from_alias);
+    RecipientMatch m = utf8 && has_8bit(name) ? resolve_utf8_recipient(*cfg_, users_, name, from_alias)
+                                               : resolve_recipient(*cfg_, users_, name, from_alias);
     return m.reason == RecipientReason::Found && m.user == u.number;
 }
 
@@ -72,10 +94,15 @@ SmtpSession::Flow SmtpSession::cmd_mail(const std::string& line, MailKind kind) 
         reply(*r);
         return Flow::Continue;
     }
+    const bool utf8 = asks_smtputf8(params);
+    if (auto r = undeclared_utf8(without_angles(rp), utf8)) {                       // ours: RFC 6531 3.7.4.1
+        reply(*r);
+        return Flow::Continue;
+    }
     if (is_submission(listener_)) {                                                 // SMTP-97
         auto u = users_.get(auth_user_);
         std::string addr = without_angles(rp);
-        if (!u.ok() || !sender_address_allowed(*u, addr)) {
+        if (!u.ok() || !sender_address_allowed(*u, addr, utf8)) {
             reply({550, "5.7.1", "Sender address <" + addr + "> not authorized for this account, try <" +
                                      (u.ok() ? alias_address(*u) : std::string()) + ">"});
             return Flow::Continue;
@@ -84,6 +111,7 @@ SmtpSession::Flow SmtpSession::cmd_mail(const std::string& line, MailKind kind) 
     tx_ = Transaction{};                                                            // SMTP-101 (ours: telegram flag too)
     tx_.kind = kind;
     tx_.reverse_path = rp;
+    tx_.smtputf8 = utf8;
     phase_ = Phase::HaveSender;
     bad_commands_ = 0;                                                              // SMTP-49
     reply(ok("2.1.0"));

@@ -12,7 +12,6 @@
 #include "userbase/recipient_resolver.h"
 #include "util/strings.h"
 
-#include <cctype>
 
 namespace sbbs::smtp {
 
@@ -90,6 +89,10 @@ SmtpSession::Flow SmtpSession::cmd_rcpt(const std::string& line) {
     if (istarts_with(address, "local:")) { local_prefix = true; address.erase(0, 6); }
     if (address.empty()) {                                                              // SMTP-106
         reply({500, "5.1.3", "No recipient specified"});
+        return Flow::Continue;
+    }
+    if (auto r = undeclared_utf8(address, tx_.smtputf8)) {                                           // ours: RFC 6531 3.7.4.1
+        reply(*r);
         return Flow::Continue;
     }
     if (auto r = check_rcpt_limits(address)) {                                                 // SMTP-115 order
@@ -202,11 +205,9 @@ SmtpSession::Flow SmtpSession::route_local(std::string address, const std::strin
         qwk_user = qwk_user.substr(0, qwk_user.find('"'));
         name.erase(bang);
     }
-    size_t start = 0;
-    while (start < name.size() && !std::isalnum((unsigned char)name[start])) ++start;
-    name = name.substr(start, name.find('"', start) - start);
+    name = local_name_start(name);
     if (!from_alias && extras_.lists) {                                                 // SMTP-127
-        if (auto a = extras_.lists->alias(name)) {
+        if (auto a = utf8_alias(name)) {
             log_client(LogLevel::Debug, "NAME ALIAS: " + *a + " (for " + address + ")");
             name = *a;
             from_alias = true;
@@ -247,7 +248,7 @@ SmtpSession::Flow SmtpSession::route_local(std::string address, const std::strin
             return Flow::Continue;
         }
     }
-    RecipientMatch m = resolve_recipient(*cfg_, users_, name, from_alias);              // CFG-120, USER-24
+    RecipientMatch m = resolve_local(name, from_alias);                                 // CFG-120, USER-24
     switch (m.reason) {
     case RecipientReason::Found:
         break;

@@ -133,7 +133,7 @@ NewMessage SmtpSession::common_message(const ParsedHeader& p, const TextPieces& 
     if (is_non_ascii_utf8_text(body)) h.add(smb::hf::FIDOCHARSET, "UTF-8 4");
     else if (!extras_.default_charset.empty() && !names_charset(p) && !is_ascii(body))
         h.add(smb::hf::FIDOCHARSET, charset_kludge(extras_.default_charset));
-    if (p.utf8 || is_non_ascii_utf8(authenticated() ? auth_alias_ : p.from.name))
+    if (p.utf8 || is_non_ascii_utf8(authenticated() ? auth_alias_ : p.from.name) || utf8_recipient_names(p))
         h.auxattr |= smb::auxattr::HFIELDS_UTF8;
     for (auto& f : p.fields)                                                          // FMT-113
         if (f.type == smb::hf::RFC822HEADER && istarts_with(f.data, "Content-Type:") &&
@@ -141,6 +141,17 @@ NewMessage SmtpSession::common_message(const ParsedHeader& p, const TextPieces& 
             h.auxattr |= smb::auxattr::MIMEATTACH;
     m.body = body;                                                                    // lent, not copied
     return m;
+}
+
+// Ours (RFC 6532, FMT-33): in an SMTPUTF8 transaction the RECIPIENT fields
+// (the To: name, or the UTF-8 address) are UTF-8 too; without the flag the
+// BBS would show them as CP437.
+bool SmtpSession::utf8_recipient_names(const ParsedHeader& p) const {
+    if (!tx_.smtputf8) return false;
+    if (is_non_ascii_utf8(p.to_name)) return true;
+    for (const Recipient& r : tx_.rcpts)
+        if (is_non_ascii_utf8(r.to)) return true;
+    return false;
 }
 
 static std::string bracketed(const std::string& a) { return a.empty() || a.front() != '<' ? "<" + a + ">" : a; }

@@ -21,6 +21,7 @@
 #include "smtp/site_lists.h"
 #include "smtp/user_notices.h"
 #include "userbase/login_auth.h"
+#include "userbase/recipient_resolver.h"
 #include "userbase/user_directory.h"
 #include "util/text_pieces.h"
 
@@ -88,6 +89,7 @@ private:
         uint32_t rcpt_count = 0;        // accepted, sub: included (SMTP-107)
         std::optional<uint32_t> sent_pending;   // the sender's mail in the base, read once (SMTP-108)
         std::vector<bool> processor_matched;    // mail processors whose To list matched (SMTP-129)
+        bool smtputf8 = false;          // MAIL ... SMTPUTF8 (RFC 6531 3.4): UTF-8 addresses allowed
     };
 
     // session.cpp: I/O, logging, dispatch
@@ -125,7 +127,9 @@ private:
     // cmd_mail.cpp
     Flow cmd_mail(const std::string& line, MailKind kind);
     std::optional<Reply> check_mail_params(const std::string& params);
-    bool sender_address_allowed(const User& u, const std::string& address);
+    static bool asks_smtputf8(const std::string& params);
+    // `utf8`: the transaction declared SMTPUTF8 (a UTF-8 address names a user through CP437).
+    bool sender_address_allowed(const User& u, const std::string& address, bool utf8);
     std::string alias_address(const User& u) const;
     // cmd_rcpt.cpp
     Flow cmd_rcpt(const std::string& line);
@@ -137,7 +141,13 @@ private:
                      bool from_alias);
     bool relay_permitted(bool forced);
     std::string confirmed_host();
-    bool is_local_domain(std::string_view domain) const;
+    bool is_local_domain(std::string_view domain) const { return is_local_domain(domain, tx_.smtputf8); }
+    bool is_local_domain(std::string_view domain, bool utf8) const;
+    // cmd_rcpt_utf8.cpp (RFC 6531, USER-10)
+    std::string local_name_start(const std::string& name) const;
+    std::optional<std::string> utf8_alias(const std::string& name) const;
+    RecipientMatch resolve_local(const std::string& name, bool from_alias);
+    std::optional<Reply> undeclared_utf8(const std::string& address, bool declared);
     void accept_rcpt(Recipient r);
     void spam_log_refused(const std::string& reason, const std::string& to);
     // cmd_auth.cpp
@@ -173,6 +183,7 @@ private:
     void read_processed_recipients(const std::string& path);
     // delivery.cpp
     NewMessage common_message(const ParsedHeader& p, const TextPieces& body, uint16_t attr);
+    bool utf8_recipient_names(const ParsedHeader& p) const;
     Flow store_mail(const ParsedHeader& p, const TextPieces& body, uint16_t attr, bool& delivered);
     void archive(const Spool& spool);
     bool meets_archive_requirements(uint32_t user);

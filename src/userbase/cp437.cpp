@@ -47,4 +47,18 @@ std::string utf8_to_cp437(std::string_view utf8) {
     return out;
 }
 
+std::optional<std::string> utf8_to_cp437_exact(std::string_view utf8) {
+    std::string out;
+    out.reserve(utf8.size());
+    for (size_t i = 0; i < utf8.size();) {
+        const bool multibyte = static_cast<unsigned char>(utf8[i]) >= 0x80;
+        uint32_t cp = next_code_point(utf8, i);
+        if (multibyte && cp < 0x80) return std::nullopt;     // overlong: no ASCII smuggled in
+        char c = to_cp437(cp);
+        if (c == '?' && cp != '?') return std::nullopt;
+        out += c;
+    }
+    return out;
+}
+
 } // namespace sbbs

@@ -39,4 +39,10 @@ SplitLocalPart split_tag(std::string_view local_part);
 RecipientMatch resolve_recipient(const Config& cfg, UserDirectory& users,
                                  std::string_view local_part, bool aliased);
 
+// USER-10, RFC 6531: `local_part` in UTF-8 (an SMTPUTF8 recipient) against
+// the CP437 names of the user base: resolved in its CP437 form, or as given
+// when CP437 cannot write it (then only DefaultUser can take it).
+RecipientMatch resolve_utf8_recipient(const Config& cfg, UserDirectory& users,
+                                      std::string_view local_part, bool aliased);
+
 } // namespace sbbs

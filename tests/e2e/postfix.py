@@ -54,8 +54,9 @@ def _listening(port):
 
 
 class Postfix:
-    def __init__(self, domains=("dest.test",), sasl_user=None, sasl_password=None):
+    def __init__(self, domains=("dest.test",), sasl_user=None, sasl_password=None, smtputf8=False):
         self.domains = list(domains)
+        self.smtputf8 = smtputf8     # offer SMTPUTF8 (RFC 6531) to us, or not
         self.sasl = (sasl_user, sasl_password) if sasl_user else None
         self.why_not = None
         self.dir = None
@@ -183,7 +184,7 @@ class Postfix:
             "virtual_minimum_uid = 1",
             "maillog_file_prefixes = /tmp", "maillog_file = " + self.path("maillog"),
             # Keep the message as sent: no header rewriting for loopback clients.
-            "local_header_rewrite_clients =", "smtputf8_enable = no", "biff = no",
+            "local_header_rewrite_clients =", "smtputf8_enable = " + ("yes" if self.smtputf8 else "no"), "biff = no",
         ]
         if self.sasl:
             main += ["mynetworks = 192.0.2.0/24", "smtpd_sasl_auth_enable = yes", "smtpd_sasl_type = dovecot",

@@ -94,10 +94,10 @@ TEST_CASE("POP3-24 (ours) a line with '-' in column 4 is an unknown command, not
     CHECK(out[1] == "-ERR USER, APOP, CAPA, or STLS command expected");
 }
 
-TEST_CASE("POP3-25 POP3-62 CAPA lists, STLS only before login on a clear connection", "[pop3]") {
+TEST_CASE("POP3-25 POP3-62 RFC6856-1 CAPA lists, STLS and UTF8 only before login on a clear connection", "[pop3]") {
     Pop3Fixture f;
     auto out = f.run({"CAPA", "USER Alice", "PASS Secret", "CAPA", "QUIT"});
-    std::vector<std::string> before(out.begin() + 1, out.begin() + 11);
+    std::vector<std::string> before(out.begin() + 1, out.begin() + 12);
     CHECK(before[0] == "+OK Capability list follows");
     CHECK(has(before, "TOP"));
     CHECK(has(before, "USER"));
@@ -106,12 +106,14 @@ TEST_CASE("POP3-25 POP3-62 CAPA lists, STLS only before login on a clear connect
     CHECK(has(before, "SASL PLAIN"));
     CHECK(has(before, "RESP-CODES"));
     CHECK(has(before, "STLS"));
-    CHECK(before[9] == ".");
+    CHECK(before[9] == "UTF8");                    // ours: RFC 6856 2, valid before login only
+    CHECK(before[10] == ".");
     CHECK(before[7].rfind("IMPLEMENTATION Synchronet POP3 Server 3.22a-", 0) == 0);
-    size_t capa2 = 13;
+    size_t capa2 = 14;
     REQUIRE(out[capa2] == "+OK Capability list follows");
     std::vector<std::string> after(out.begin() + capa2, out.begin() + capa2 + 9);
     CHECK(!has(after, "STLS"));
+    CHECK(!has(after, "UTF8"));
     CHECK(after[8] == ".");
     Pop3Fixture t;
     t.io.tls = true;

@@ -1,0 +1,54 @@
+// USER-10 / RFC 6531: UTF-8 recipient local parts against the CP437 names
+// of the user base (resolve_utf8_recipient), and the exact CP437 conversion.
+#include "memory_user_directory.h"
+
+#include "config/settings.h"
+#include "userbase/cp437.h"
+#include "userbase/recipient_resolver.h"
+
+#include <catch.hpp>
+
+using namespace sbbs;
+
+namespace {
+
+struct Users {
+    Config cfg;
+    test::MemoryUserDirectory dir;
+    Users() {
+        dir.add(1, "Sysop", "x");
+        dir.add(2, "J\x94rg", "x");                        // "Jörg" in CP437 (ö = 0x94)
+        dir.add(3, "J\x81rg", "x");                        // "Jürg" (ü = 0x81): USER-19 folds both to "jrg"
+        dir.add(4, "Juergen", "x").name = "J\x81rgen M\x81ller";
+    }
+    uint32_t rcpt(std::string_view utf8) { return resolve_utf8_recipient(cfg, dir, utf8, false).user; }
+};
+
+} // namespace
+
+TEST_CASE("USER-10 utf8_to_cp437_exact converts what CP437 has and refuses the rest") {
+    CHECK(utf8_to_cp437_exact("J\xc3\xbcrgen") == std::optional<std::string>("J\x81rgen"));
+    CHECK(utf8_to_cp437_exact("plain?") == std::optional<std::string>("plain?"));
+    CHECK_FALSE(utf8_to_cp437_exact("\xd0\xb6"));           // Cyrillic: no CP437 byte
+    CHECK_FALSE(utf8_to_cp437_exact("a\xc0\xaf" "b"));         // overlong '/': no ASCII smuggled in
+    CHECK_FALSE(utf8_to_cp437_exact("\xc3"));               // cut short
+}
+
+TEST_CASE("USER-10 RFC6531-6 a UTF-8 local part reaches the user its letters spell") {
+    Users u;
+    CHECK(u.rcpt("j\xc3\xbcrg") == 3);                      // "jürg": not Jörg, who comes first
+    CHECK(u.rcpt("J\xc3\xb6rg") == 2);
+    CHECK(u.rcpt("j\xc3\xbcrg#news") == 3);                 // a tag does not change whom it names
+    CHECK(u.rcpt("j\xc3\xa4rg") == 0);                      // "järg" names nobody
+    CHECK(u.rcpt("\xd0\xb6") == 0);                         // nothing CP437 can write
+    u.cfg.msgs.settings |= MsgsSettings::MM_REALNAME;
+    CHECK(u.rcpt("j\xc3\xbcrgen.m\xc3\xbcller") == 4);      // real name through CP437
+}
+
+TEST_CASE("USER-10 RFC6531-6 an unknown UTF-8 name still goes to DefaultUser") {
+    Users u;
+    u.cfg.mail.default_user = "Sysop";
+    auto m = resolve_utf8_recipient(u.cfg, u.dir, "j\xc3\xa4rg", false);
+    CHECK(m.reason == RecipientReason::DefaultUser);
+    CHECK(m.user == 1);
+}
