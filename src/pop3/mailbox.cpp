@@ -54,8 +54,7 @@ std::optional<MeasureError> Mailbox::recall(MailStore& store, const RenderContex
                 if (headers[k].error().code == ErrorCode::Locked) return MeasureError{numbers[k], headers[k].error()};
                 continue;                             // the text pass reports it (or finds it vanished)
             }
-            auto key = size_key(*headers[k], ctx);
-            if (auto octets = key ? memo_->find(*key) : std::nullopt) entries_[todo[k]].size = *octets;
+            if (auto octets = memo_->find(memo_->key(*headers[k], ctx))) entries_[todo[k]].size = *octets;
         }
     }
     return std::nullopt;
@@ -84,8 +83,7 @@ std::optional<MeasureError> Mailbox::render_batches(MailStore& store, const Rend
             if (!got[k]) return MeasureError{e.number, got[k].error()};
             RenderedMessage r = render_message(*got[k], ctx);
             e.size = r.octets();
-            if (memo_ && r.attachments.empty())
-                if (auto key = size_key(got[k]->hdr, ctx)) memo_->remember(*key, *e.size);
+            if (memo_ && r.attachments.empty()) memo_->remember(memo_->key(got[k]->hdr, ctx), *e.size);
             keep_for_retr(e, r, *got[k]);
         }
         if (got.size() < todo.size()) next = todo[got.size()];   // the rest in the next batch
