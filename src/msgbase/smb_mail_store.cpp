@@ -115,7 +115,8 @@ std::vector<Result<Message>> SmbMailStore::read_many(const std::vector<uint32_t>
         return (*b)->read_messages(numbers, text_budget);
     };
     auto out = once();
-    return stale(out) ? once() : out;
+    if (stale(out)) return once();
+    return out;                               // moved: the conditional form copied every message
 }
 
 std::vector<Result<MessageHeader>> SmbMailStore::read_headers(const std::vector<uint32_t>& numbers) {
@@ -129,7 +130,8 @@ std::vector<Result<MessageHeader>> SmbMailStore::read_headers(const std::vector<
         return (*b)->read_headers(numbers);
     };
     auto out = once();
-    return stale(out) ? once() : out;
+    if (stale(out)) return once();
+    return out;                               // moved: the conditional form copied every message
 }
 
 Result<MailSummary> SmbMailStore::summary(uint32_t number) {
