@@ -81,8 +81,15 @@ size_t RenderedMessage::octets_top(size_t lines) const {
 }
 
 RenderedMessage render_message(const smb::Message& msg, const RenderContext& ctx) {
+    std::string text;
+    RenderedMessage r = render_message_head(msg, ctx, text);
+    r.text = split_text_lines(text, ctx.exact_text);
+    return r;
+}
+
+RenderedMessage render_message_head(const smb::Message& msg, const RenderContext& ctx, std::string& text) {
     RenderedMessage r;
-    std::string text = message_text(msg, ctx.exact_text);
+    text = message_text(msg, ctx.exact_text);
     r.text_bytes = text.size();
     r.header = header_lines(msg, ctx);
     std::string charset = text_charset(msg, text);
@@ -109,7 +116,6 @@ RenderedMessage render_message(const smb::Message& msg, const RenderContext& ctx
         r.header.emplace_back("Content-Transfer-Encoding: 8bit");
     }
     r.header.emplace_back();            // end of the header
-    r.text = split_text_lines(text, ctx.exact_text);
     return r;
 }
 

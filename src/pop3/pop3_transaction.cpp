@@ -200,13 +200,20 @@ void Pop3Session::send_message(pop3::MailboxEntry& e, long lines) {
     }
     std::vector<std::string> attachments, unreadable;
     if (!from_cache) {                              // TOP, or not kept from the login: render now
-        RenderedMessage r = render_message(*msg, render_context());
+        const RenderContext ctx = render_context();
+        std::string text;
+        RenderedMessage r = render_message_head(*msg, ctx, text);
         if (lines > 0 && size_t(lines) >= r.text_bytes) lines = -1;
         auto fresh = std::make_shared<pop3::CachedRetr>();
-        fresh->text = pop3::retr_text(r, lines < 0 ? r.text.size() : size_t(lines), lines < 0);
+        if (lines < 0) {                            // RETR: straight from the text
+            fresh->text = pop3::retr_text_full(r, text, ctx.exact_text);
+            pop3::Mailbox::learn_size(e, fresh->text.octets);   // measured on the way
+        } else {                                    // TOP counts lines: split them
+            r.text = render::split_text_lines(text, ctx.exact_text);
+            fresh->text = pop3::retr_text(r, size_t(lines), false);
+        }
         fresh->sender = msg->hdr.get(smb::hf::SENDER);
         fresh->text_bytes = r.text_bytes;
-        if (lines < 0) pop3::Mailbox::learn_size(e, r.octets());   // measured on the way
         attachments = std::move(r.attachments);
         unreadable = std::move(r.unreadable);
         c = std::move(fresh);
