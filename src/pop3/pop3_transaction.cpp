@@ -13,6 +13,8 @@
 #include <optional>
 #include <set>
 
+#include <sys/stat.h>
+
 namespace sbbs {
 
 namespace {
@@ -61,9 +63,13 @@ void Pop3Session::transact() {
     }
 }
 
+// Asked before every command: one stat(2) of a path built once per session,
+// not a std::filesystem::path parsed each time.
 bool Pop3Session::base_locked() const {
-    std::error_code ec;
-    return !cfg_->paths.data.empty() && std::filesystem::exists(cfg_->mail_base() + ".lock", ec);
+    if (cfg_->paths.data.empty()) return false;
+    if (base_lock_path_.empty()) base_lock_path_ = cfg_->mail_base() + ".lock";
+    struct stat st;
+    return ::stat(base_lock_path_.c_str(), &st) == 0;
 }
 
 Pop3Session::Next Pop3Session::command(const std::string& line) {
@@ -221,14 +227,17 @@ void Pop3Session::send_message(pop3::MailboxEntry& e, long lines) {
     const bool full = lines < 0;
     const pop3::RetrText& t = c->text;
     if (full) e.cached.reset();                     // sent once; a second RETR reads it again
-    log_user(LogLevel::Debug, "sending message text (" + std::to_string(c->text_bytes) + " bytes) from " + c->sender);
+    if (logs(LogLevel::Debug))
+        log_user(LogLevel::Debug,
+                 "sending message text (" + std::to_string(c->text_bytes) + " bytes) from " + c->sender);
     bool sent = io_->write(t.bytes);             // one write: +OK line, message, dot
     if (cfg_->mail.has(mail_opt::DEBUG_TX)) {
         const size_t ok = pop3::RETR_OK.size();
         log(LogLevel::Debug, "TX: " + t.bytes.substr(0, ok - 2));
         log(LogLevel::Debug, "TX: " + t.bytes.substr(ok, t.bytes.size() - ok - 2));
     }
-    log(LogLevel::Debug, "sent " + std::to_string(t.lines) + " lines (" + std::to_string(t.body_bytes) +
+    if (logs(LogLevel::Debug))
+        log(LogLevel::Debug, "sent " + std::to_string(t.lines) + " lines (" + std::to_string(t.body_bytes) +
                              " bytes) of body text");
     if (full)
         for (auto& path : attachments) {
@@ -242,7 +251,9 @@ void Pop3Session::send_message(pop3::MailboxEntry& e, long lines) {
                                         " lines) from " + c->sender);
         return;
     }
-    log_user(LogLevel::Debug, "message transfer complete (" + std::to_string(t.lines) + " lines) from " + c->sender);
+    if (logs(LogLevel::Debug))
+        log_user(LogLevel::Debug,
+                 "message transfer complete (" + std::to_string(t.lines) + " lines) from " + c->sender);
     // Only a complete RETR counts as reading the message (pop3.md POP3-82 note).
     if (full) mark_retrieved(e, attr, auxattr, attachments, unreadable.empty());
 }
