@@ -92,9 +92,11 @@ RenderedMessage render_message_head(const smb::Message& msg, const RenderContext
     text = message_text(msg, ctx.exact_text);
     r.text_bytes = text.size();
     r.header = header_lines(msg, ctx);
-    std::string charset = text_charset(msg, text);
-    if (msg.hdr.auxattr & smb::auxattr::FILEATTACH) r.attachments = attachment_paths(msg.hdr, ctx);
     ContentType ct = stored_content_type(msg.hdr);
+    // Only the generated Content-Type lines name a charset: Internet mail
+    // with its own is not scanned for 8-bit bytes.
+    auto charset = [&] { return text_charset(msg, text, ct); };
+    if (msg.hdr.auxattr & smb::auxattr::FILEATTACH) r.attachments = attachment_paths(msg.hdr, ctx);
     if (!r.attachments.empty()) {
         std::string boundary = mime_boundary(msg.hdr.number ^ msg.hdr.when_written.time);
         std::string subtype = ct.subtype.empty() ? "plain" : ct.subtype;
@@ -106,13 +108,13 @@ RenderedMessage render_message_head(const smb::Message& msg, const RenderContext
         r.header.emplace_back();
         r.header.push_back("--" + boundary);
         r.header.push_back("Content-Type: text/" + subtype + ";");
-        r.header.push_back(" charset=\"" + charset + "\"");
+        r.header.push_back(" charset=\"" + charset() + "\"");
         r.header.emplace_back("Content-Transfer-Encoding: 8bit");
         for (auto& path : r.attachments) add_attachment(r, boundary, path);
         r.partial_end = {"--" + boundary + "--", ""};
     } else if (msg.hdr.get_u16(smb::hf::SENDERNETTYPE).value_or(smb::net::NONE) != smb::net::INTERNET &&
                !ct.present) {
-        r.header.push_back("Content-Type: text/plain; charset=" + charset);
+        r.header.push_back("Content-Type: text/plain; charset=" + charset());
         r.header.emplace_back("Content-Transfer-Encoding: 8bit");
     }
     r.header.emplace_back();            // end of the header

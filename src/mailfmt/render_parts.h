@@ -66,10 +66,11 @@ std::vector<std::string> base64_lines(std::string_view data);
 
 // POP3-83: the header lines (up to, not including, the MIME part and the empty line).
 std::vector<std::string> header_lines(const smb::Message& msg, const RenderContext& ctx);
-// POP3-90: charset of the message text.
-std::string text_charset(const smb::Message& msg, std::string_view text);
 // Subtype and charset parameter of the last stored text/* Content-Type ("" = none).
 struct ContentType { bool present = false; std::string subtype, charset; };
 ContentType stored_content_type(const smb::MessageHeader& hdr);
+// POP3-90: charset of the message text (`ct`: its stored_content_type, when known).
+std::string text_charset(const smb::Message& msg, std::string_view text);
+std::string text_charset(const smb::Message& msg, std::string_view text, const ContentType& ct);
 
 } // namespace sbbs::render
