@@ -65,12 +65,34 @@ RetrText retr_text_full(const RenderedMessage& head, std::string_view text, bool
     t.bytes += RETR_OK;
     for (auto& l : head.header) append_stuffed(t.bytes, l);
     size_t text_octets = 0;
+    // A line the text already holds as it goes out (no leading dot, ended by
+    // CR LF) is not copied on its own: runs of them go in one append.
+    const char* run = nullptr;       // the pending run of such lines in `text`
+    const char* run_end = nullptr;
+    const char* const text_end = text.data() + text.size();
+    auto flush = [&] {
+        if (run) t.bytes.append(run, size_t(run_end - run));
+        run = nullptr;
+    };
     render::for_each_text_line(text, exact_text, [&](std::string_view l) {
-        append_stuffed_text(t.bytes, l);
         ++t.lines;
         t.body_bytes += l.size();
         text_octets += l.size() + 2;
+        const char* after = l.data() + l.size();
+        bool as_stored = !text.empty() && (l.empty() || l[0] != '.') && text_end - after >= 2 && after[0] == '\r' &&
+                         after[1] == '\n';
+        if (as_stored && run && run_end == l.data()) {
+            run_end = after + 2;
+        } else if (as_stored) {
+            flush();
+            run = l.data();
+            run_end = after + 2;
+        } else {
+            flush();
+            append_stuffed_text(t.bytes, l);
+        }
     });
+    flush();
     for (auto& l : head.full_end) append_stuffed(t.bytes, l);
     t.bytes += ".\r\n";
     t.octets = around + text_octets;
