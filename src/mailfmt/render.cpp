@@ -81,13 +81,22 @@ size_t RenderedMessage::octets_top(size_t lines) const {
 }
 
 RenderedMessage render_message(const smb::Message& msg, const RenderContext& ctx) {
+    std::string text;
+    RenderedMessage r = render_message_head(msg, ctx, text);
+    r.text = split_text_lines(text, ctx.exact_text);
+    return r;
+}
+
+RenderedMessage render_message_head(const smb::Message& msg, const RenderContext& ctx, std::string& text) {
     RenderedMessage r;
-    std::string text = message_text(msg, ctx.exact_text);
+    text = message_text(msg, ctx.exact_text);
     r.text_bytes = text.size();
     r.header = header_lines(msg, ctx);
-    std::string charset = text_charset(msg, text);
-    if (msg.hdr.auxattr & smb::auxattr::FILEATTACH) r.attachments = attachment_paths(msg.hdr, ctx);
     ContentType ct = stored_content_type(msg.hdr);
+    // Only the generated Content-Type lines name a charset: Internet mail
+    // with its own is not scanned for 8-bit bytes.
+    auto charset = [&] { return text_charset(msg, text, ct); };
+    if (msg.hdr.auxattr & smb::auxattr::FILEATTACH) r.attachments = attachment_paths(msg.hdr, ctx);
     if (!r.attachments.empty()) {
         std::string boundary = mime_boundary(msg.hdr.number ^ msg.hdr.when_written.time);
         std::string subtype = ct.subtype.empty() ? "plain" : ct.subtype;
@@ -99,17 +108,16 @@ RenderedMessage render_message(const smb::Message& msg, const RenderContext& ctx
         r.header.emplace_back();
         r.header.push_back("--" + boundary);
         r.header.push_back("Content-Type: text/" + subtype + ";");
-        r.header.push_back(" charset=\"" + charset + "\"");
+        r.header.push_back(" charset=\"" + charset() + "\"");
         r.header.emplace_back("Content-Transfer-Encoding: 8bit");
         for (auto& path : r.attachments) add_attachment(r, boundary, path);
         r.partial_end = {"--" + boundary + "--", ""};
     } else if (msg.hdr.get_u16(smb::hf::SENDERNETTYPE).value_or(smb::net::NONE) != smb::net::INTERNET &&
                !ct.present) {
-        r.header.push_back("Content-Type: text/plain; charset=" + charset);
+        r.header.push_back("Content-Type: text/plain; charset=" + charset());
         r.header.emplace_back("Content-Transfer-Encoding: 8bit");
     }
     r.header.emplace_back();            // end of the header
-    r.text = split_text_lines(text, ctx.exact_text);
     return r;
 }
 

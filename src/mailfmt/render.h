@@ -53,6 +53,10 @@ struct RenderedMessage {
 std::string message_text(const smb::Message& msg, bool exact_text = true);
 
 RenderedMessage render_message(const smb::Message& msg, const RenderContext& ctx);
+// render_message without the text split into lines: `text` is left empty and
+// the message text (text_bytes long) is put in `raw_text`, for a caller that
+// streams its lines (render::for_each_text_line) instead of storing them.
+RenderedMessage render_message_head(const smb::Message& msg, const RenderContext& ctx, std::string& raw_text);
 
 // Header lines + blank line + body (+ tails), CRLF line ends, NOT dot-stuffed.
 std::string render_rfc822(const smb::Message& msg, const RenderContext& ctx);

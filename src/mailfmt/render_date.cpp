@@ -1,7 +1,7 @@
 // The Date: header from an SMB when_t (POP3-83 item 3, FMT-24, FMT-27).
 #include "mailfmt/render_parts.h"
 
-#include <cstdio>
+#include <charconv>
 #include <cstdlib>
 #include <ctime>
 
@@ -42,6 +42,16 @@ Clock from_seconds(long long t) {
     return {int(y), int(m), int(d), wday, int(rem / 3600), int(rem % 3600 / 60), int(rem % 60)};
 }
 
+// printf's "%0<width>d": zeros after the sign up to `width` characters.
+void append_number(std::string& out, long long v, int width) {
+    char buf[24];
+    char* end = std::to_chars(buf, buf + sizeof buf, v < 0 ? -v : v).ptr;
+    int digits = int(end - buf) + (v < 0);
+    if (v < 0) out += '-';
+    if (digits < width) out.append(size_t(width - digits), '0');
+    out.append(buf, end);
+}
+
 Clock local_clock(time_t t) {
     std::tm tm{};
 #ifdef _WIN32
@@ -77,11 +87,24 @@ std::string rfc822_date(const smb::When& when) {
     int tz = zone_minutes(when.zone);
     char sign = tz < 0 ? '-' : '+';
     tz = std::abs(tz);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%s, %d %s %d %02d:%02d:%02d %c%02u%02u", DAYS[c.wday], c.mday,
-                  MONTHS[(c.mon + 11) % 12], c.year, c.hour, c.min, c.sec, sign, unsigned(tz / 60),
-                  unsigned(tz % 60));
-    return buf;
+    // "%s, %d %s %d %02d:%02d:%02d %c%02u%02u" by hand: every retrieved message has one.
+    std::string out;
+    out.reserve(40);
+    out.append(DAYS[c.wday]).append(", ");
+    append_number(out, c.mday, 1);
+    out.append(" ").append(MONTHS[(c.mon + 11) % 12]).append(" ");
+    append_number(out, c.year, 1);
+    out += ' ';
+    append_number(out, c.hour, 2);
+    out += ':';
+    append_number(out, c.min, 2);
+    out += ':';
+    append_number(out, c.sec, 2);
+    out += ' ';
+    out += sign;
+    append_number(out, tz / 60, 2);
+    append_number(out, tz % 60, 2);
+    return out;
 }
 
 } // namespace sbbs::render

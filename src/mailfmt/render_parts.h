@@ -4,7 +4,9 @@
 
 #include "mailfmt/render.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +18,31 @@ std::string remove_ctrl_a(std::string_view text);
 // Text split into output lines: at LF, or after 998 bytes; trailing bytes
 // <= 0x20 removed (only CR with `exact_text`); an empty text is one empty line (POP3-97).
 std::vector<std::string> split_text_lines(std::string_view text, bool exact_text = true);
+// The same lines handed to `line(std::string_view)` one by one, views into
+// `text`: RETR streams them into its reply without a string per line.
+template <class LineFn>
+void for_each_text_line(std::string_view text, bool exact_text, LineFn&& line) {
+    constexpr size_t MAX_LINE = 998;    // RFC 5322 line limit without CR LF
+    if (text.empty()) text = "\r\n";    // at least one line of text
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t avail = std::min(MAX_LINE, text.size() - pos);
+        const void* lf = std::memchr(text.data() + pos, '\n', avail);
+        size_t len = lf ? size_t(static_cast<const char*>(lf) - (text.data() + pos)) : avail;
+        size_t keep = len;
+        // Only control bytes and spaces: the original also drops bytes >= 0x80
+        // here (signed char), which loses text; we keep them (pop3.md POP3-97 note).
+        if (exact_text) {
+            if (keep && text[pos + keep - 1] == '\r') --keep;
+        } else {
+            while (keep && static_cast<unsigned char>(text[pos + keep - 1]) <= ' ') --keep;
+        }
+        line(text.substr(pos, keep));
+        if (pos + len < text.size() && text[pos + len] == '\r') ++len;
+        if (pos + len < text.size() && text[pos + len] == '\n') ++len;
+        pos += len;
+    }
+}
 
 // CP437 bytes >= 0x80 converted to UTF-8; ASCII unchanged.
 std::string cp437_to_utf8(std::string_view s);
@@ -41,10 +68,11 @@ std::vector<std::string> base64_lines(std::string_view data);
 
 // POP3-83: the header lines (up to, not including, the MIME part and the empty line).
 std::vector<std::string> header_lines(const smb::Message& msg, const RenderContext& ctx);
-// POP3-90: charset of the message text.
-std::string text_charset(const smb::Message& msg, std::string_view text);
 // Subtype and charset parameter of the last stored text/* Content-Type ("" = none).
 struct ContentType { bool present = false; std::string subtype, charset; };
 ContentType stored_content_type(const smb::MessageHeader& hdr);
+// POP3-90: charset of the message text (`ct`: its stored_content_type, when known).
+std::string text_charset(const smb::Message& msg, std::string_view text);
+std::string text_charset(const smb::Message& msg, std::string_view text, const ContentType& ct);
 
 } // namespace sbbs::render

@@ -9,7 +9,6 @@ namespace sbbs {
 
 namespace {
 constexpr uint16_t POLL_ANSWER = 0xE0;
-constexpr size_t MAX_LINE = 998;        // RFC 5322 line limit without CR LF
 
 // One data field as the original appends it: NULs at the end dropped, CR LF added
 // (in exact mode only when the field does not already end with one).
@@ -69,26 +68,8 @@ std::string remove_ctrl_a(std::string_view text) {
 }
 
 std::vector<std::string> split_text_lines(std::string_view text, bool exact_text) {
-    if (text.empty()) text = "\r\n";    // at least one line of text
     std::vector<std::string> lines;
-    size_t pos = 0;
-    while (pos < text.size()) {
-        size_t avail = std::min(MAX_LINE, text.size() - pos);
-        const void* lf = std::memchr(text.data() + pos, '\n', avail);
-        size_t len = lf ? size_t(static_cast<const char*>(lf) - (text.data() + pos)) : avail;
-        size_t keep = len;
-        // Only control bytes and spaces: the original also drops bytes >= 0x80
-        // here (signed char), which loses text; we keep them (pop3.md POP3-97 note).
-        if (exact_text) {
-            if (keep && text[pos + keep - 1] == '\r') --keep;
-        } else {
-            while (keep && static_cast<unsigned char>(text[pos + keep - 1]) <= ' ') --keep;
-        }
-        lines.emplace_back(text.substr(pos, keep));
-        if (pos + len < text.size() && text[pos + len] == '\r') ++len;
-        if (pos + len < text.size() && text[pos + len] == '\n') ++len;
-        pos += len;
-    }
+    for_each_text_line(text, exact_text, [&](std::string_view l) { lines.emplace_back(l); });
     return lines;
 }
 

@@ -9,14 +9,14 @@ ReaderPool::ReaderPool(std::string prefix, BaseOptions options, size_t keep)
     options_.create = false;
 }
 
-Result<ReaderPool::Lease> ReaderPool::lease() {
+Result<ReaderPool::Lease> ReaderPool::lease(bool check) {
     {
         std::lock_guard g(mu_);
         while (!idle_.empty()) {
             auto base = std::move(idle_.back());
             idle_.pop_back();
             // one whose files were deleted or replaced would show stale mail
-            if (base->files_at_path()) return Lease(*this, std::move(base));
+            if (!check || base->files_at_path()) return Lease(*this, std::move(base));
         }
     }
     auto base = SmbBase::open(prefix_, options_);

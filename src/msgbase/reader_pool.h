@@ -26,6 +26,8 @@ public:
         ~Lease() { if (base_) pool_->give_back(std::move(base_)); }
         SmbBase* operator->() const { return base_.get(); }
         SmbBase& operator*() const { return *base_; }
+        // Its files were found replaced (a Stale read): closed, never lent again.
+        void discard() { base_.reset(); }
 
     private:
         ReaderPool* pool_;
@@ -33,8 +35,11 @@ public:
     };
 
     // An idle handle, or a newly opened one; an error when the base cannot
-    // be opened read-only (e.g. it does not exist yet).
-    Result<Lease> lease();
+    // be opened read-only (e.g. it does not exist yet). With `check`, an idle
+    // handle whose files were deleted or replaced is closed instead (an fstat
+    // and a stat per file); a read that takes the base-header lock checks
+    // that itself under the lock (Stale), so it need not pay twice.
+    Result<Lease> lease(bool check = true);
 
 private:
     void give_back(std::unique_ptr<SmbBase> base);

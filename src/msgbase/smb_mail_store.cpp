@@ -106,30 +106,40 @@ bool stale(const std::vector<Result<T>>& v) {
 
 std::vector<Result<Message>> SmbMailStore::read_many(const std::vector<uint32_t>& numbers, size_t text_budget) {
     auto turn = gate_->enter_shared();        // one turn for the batch: its hold is bounded by text_budget
-    auto once = [&]() -> std::vector<Result<Message>> {
-        auto lease = readers_.lease();
-        if (lease) return (*lease)->read_messages(numbers, text_budget);
+    auto once = [&](bool check) -> std::vector<Result<Message>> {
+        auto lease = readers_.lease(check);   // the batch's base-header lock checks (Stale)
+        if (lease) {
+            auto out = (*lease)->read_messages(numbers, text_budget);
+            if (stale(out)) lease->discard();
+            return out;
+        }
         if (lease.error().code == ErrorCode::Locked) return {Result<Message>(lease.error())};   // as with_reader
         auto b = mail();
         if (!b) return {Result<Message>(b.error())};
         return (*b)->read_messages(numbers, text_budget);
     };
-    auto out = once();
-    return stale(out) ? once() : out;
+    auto out = once(false);
+    if (stale(out)) return once(true);
+    return out;                               // moved: the conditional form copied every message
 }
 
 std::vector<Result<MessageHeader>> SmbMailStore::read_headers(const std::vector<uint32_t>& numbers) {
     auto turn = gate_->enter_shared();
-    auto once = [&]() -> std::vector<Result<MessageHeader>> {
-        auto lease = readers_.lease();
-        if (lease) return (*lease)->read_headers(numbers);
+    auto once = [&](bool check) -> std::vector<Result<MessageHeader>> {
+        auto lease = readers_.lease(check);   // the batch's base-header lock checks (Stale)
+        if (lease) {
+            auto out = (*lease)->read_headers(numbers);
+            if (stale(out)) lease->discard();
+            return out;
+        }
         if (lease.error().code == ErrorCode::Locked) return {Result<MessageHeader>(lease.error())};
         auto b = mail();
         if (!b) return {Result<MessageHeader>(b.error())};
         return (*b)->read_headers(numbers);
     };
-    auto out = once();
-    return stale(out) ? once() : out;
+    auto out = once(false);
+    if (stale(out)) return once(true);
+    return out;                               // moved: the conditional form copied every message
 }
 
 Result<MailSummary> SmbMailStore::summary(uint32_t number) {

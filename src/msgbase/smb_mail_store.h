@@ -72,16 +72,22 @@ private:
     auto with_reader(Read read, bool locked = true) -> decltype(read(std::declval<SmbBase&>())) {
         std::optional<FairGate::Pass> turn;
         if (locked) turn.emplace(gate_->enter_shared());
-        auto once = [&]() -> decltype(read(std::declval<SmbBase&>())) {
-            auto lease = readers_.lease();
-            if (lease) return read(**lease);
+        // A locked read finds a replaced base itself (Stale, under the lock):
+        // its first lease skips the pool's own check, a retry makes it.
+        auto once = [&](bool check) -> decltype(read(std::declval<SmbBase&>())) {
+            auto lease = readers_.lease(check || !locked);
+            if (lease) {
+                auto r = read(**lease);
+                if (!r && r.error().code == ErrorCode::Stale) lease->discard();
+                return r;
+            }
             if (lease.error().code == ErrorCode::Locked) return lease.error();
             auto b = mail();
             if (!b) return b.error();
             return read(**b);
         };
-        auto r = once();
-        if (!r && r.error().code == ErrorCode::Stale) return once();
+        auto r = once(false);
+        if (!r && r.error().code == ErrorCode::Stale) return once(true);
         return r;
     }
     // The writer handle for a change, after the readers queued before it;

@@ -189,9 +189,20 @@ Result<std::pair<std::string, std::string>> SmbBase::read_text(const MessageHead
 }
 
 Result<Message> SmbBase::read_message(uint32_t number, bool with_text) {
-    auto idx = find(number);
-    if (!idx) return idx.error();
-    auto h = read_header(idx->offset);
+    Result<MessageHeader> h = make_error("", ErrorCode::Io);
+    {
+        // Index entry and header in one base-header hold (as read_messages
+        // does): the status read for the search also checks the header's
+        // offset, so the base header is read once, not twice, per message.
+        std::lock_guard g(mu_);
+        auto hl = Impl::lock_base_header(*this);
+        if (!hl) return hl.error();
+        auto s = Impl::read_status(*this);
+        if (!s) return s.error();
+        auto idx = Impl::find_locked(*this, *s, number, nullptr);
+        if (!idx) return idx.error();
+        h = Impl::read_header_message_locked(*this, idx->offset, *s);   // FMT-81
+    }
     if (!h) return h.error();
     if (h->number != number)
         return make_error(shd_.path() + ": index of message " + std::to_string(number) +

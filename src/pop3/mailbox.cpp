@@ -22,12 +22,19 @@ Result<Mailbox> Mailbox::load(MailStore& store, uint32_t user, bool no_spam) {
     return box;
 }
 
-void Mailbox::keep_for_retr(MailboxEntry& e, const RenderedMessage& r, const smb::Message& msg) {
-    if (!r.attachments.empty() || cached_bytes_ + *e.size > cache_budget_) return;
+// The exact size of a rendered message, and its RETR reply kept when it
+// fits the session's budget (the text's size tells before building it).
+void Mailbox::measure_rendered(MailboxEntry& e, const RenderedMessage& head, std::string_view text,
+                               const smb::Message& msg, bool exact_text) {
+    if (!head.attachments.empty() || cached_bytes_ + text.size() > cache_budget_) {
+        e.size = retr_octets(head, text, exact_text);
+        return;
+    }
     auto c = std::make_shared<CachedRetr>();
-    c->text = retr_text(r, r.text.size(), true);
+    c->text = retr_text_full(head, text, exact_text);
     c->sender = msg.hdr.get(smb::hf::SENDER);
-    c->text_bytes = r.text_bytes;
+    c->text_bytes = head.text_bytes;
+    e.size = c->text.octets;
     cached_bytes_ += c->text.bytes.size();
     e.cached = std::move(c);
 }
@@ -54,8 +61,7 @@ std::optional<MeasureError> Mailbox::recall(MailStore& store, const RenderContex
                 if (headers[k].error().code == ErrorCode::Locked) return MeasureError{numbers[k], headers[k].error()};
                 continue;                             // the text pass reports it (or finds it vanished)
             }
-            auto key = size_key(*headers[k], ctx);
-            if (auto octets = key ? memo_->find(*key) : std::nullopt) entries_[todo[k]].size = *octets;
+            if (auto octets = memo_->find(memo_->key(*headers[k], ctx))) entries_[todo[k]].size = *octets;
         }
     }
     return std::nullopt;
@@ -82,11 +88,10 @@ std::optional<MeasureError> Mailbox::render_batches(MailStore& store, const Rend
                 continue;
             }
             if (!got[k]) return MeasureError{e.number, got[k].error()};
-            RenderedMessage r = render_message(*got[k], ctx);
-            e.size = r.octets();
-            if (memo_ && r.attachments.empty())
-                if (auto key = size_key(got[k]->hdr, ctx)) memo_->remember(*key, *e.size);
-            keep_for_retr(e, r, *got[k]);
+            std::string text;
+            RenderedMessage head = render_message_head(*got[k], ctx, text);
+            measure_rendered(e, head, text, *got[k], ctx.exact_text);
+            if (memo_ && head.attachments.empty()) memo_->remember(memo_->key(got[k]->hdr, ctx), *e.size);
         }
         if (got.size() < todo.size()) next = todo[got.size()];   // the rest in the next batch
     }

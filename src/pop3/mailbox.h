@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sbbs::pop3 {
@@ -80,7 +81,8 @@ public:
     std::vector<MailboxEntry>& entries() { return entries_; }
 
 private:
-    void keep_for_retr(MailboxEntry& e, const RenderedMessage& r, const smb::Message& msg);
+    void measure_rendered(MailboxEntry& e, const RenderedMessage& head, std::string_view text,
+                          const smb::Message& msg, bool exact_text);
     std::optional<MeasureError> recall(MailStore& store, const RenderContext& ctx, size_t first, size_t end);
     std::optional<MeasureError> render_batches(MailStore& store, const RenderContext& ctx, size_t first, size_t end);
 

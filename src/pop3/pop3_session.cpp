@@ -109,18 +109,39 @@ void Pop3Session::send_capa(bool before_login) {
     reply(list + ".");
 }
 
-void Pop3Session::log(LogLevel level, const std::string& text) {
-    char prefix[32];
-    std::snprintf(prefix, sizeof prefix, "%04d %-5s ", socket_, prot_.c_str());
-    logger_.log(level, prefix + text);
+// "SSSS PROT  <parts>" in one string ("%04d %-5s " for the prefix, without
+// printf): every retrieved message logs a line at Info.
+void Pop3Session::log_parts(LogLevel level, std::initializer_list<std::string_view> parts) {
+    if (!logger_.enabled(level)) return;
+    std::string line;
+    size_t n = 11;
+    for (auto p : parts) n += p.size();
+    line.reserve(n + prot_.size());
+    if (socket_ >= 0 && socket_ <= 9999) {
+        char digits[4] = {char('0' + socket_ / 1000), char('0' + socket_ / 100 % 10), char('0' + socket_ / 10 % 10),
+                          char('0' + socket_ % 10)};
+        line.append(digits, 4);
+    } else {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%04d", socket_);
+        line += buf;
+    }
+    line += ' ';
+    line += prot_;
+    if (prot_.size() < 5) line.append(5 - prot_.size(), ' ');
+    line += ' ';
+    for (auto p : parts) line += p;
+    logger_.log(level, line);
 }
 
+void Pop3Session::log(LogLevel level, const std::string& text) { log_parts(level, {text}); }
+
 void Pop3Session::log_client(LogLevel level, const std::string& text) {
-    log(level, "[" + io_->peer_ip() + "] " + text);
+    log_parts(level, {"[", io_->peer_ip(), "] ", text});
 }
 
 void Pop3Session::log_user(LogLevel level, const std::string& text) {
-    log(level, "<" + (user_ ? user_->alias : std::string()) + "> " + text);
+    log_parts(level, {"<", user_ ? std::string_view(user_->alias) : std::string_view(), "> ", text});
 }
 
 RenderContext Pop3Session::render_context() const {

@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -113,6 +114,8 @@ private:
     void log(LogLevel level, const std::string& text);
     void log_client(LogLevel level, const std::string& text);   // "[ip] text"
     void log_user(LogLevel level, const std::string& text);     // "<alias> text"
+    void log_parts(LogLevel level, std::initializer_list<std::string_view> parts);
+    bool logs(LogLevel level) const { return logger_.enabled(level); }   // build a line only when it goes out
     bool debug() const { return cfg_->mail.has(mail_opt::DEBUG_POP3); }
     std::optional<std::string> read_command();
     RenderContext render_context() const;
@@ -148,6 +151,7 @@ private:
     bool in_transaction_ = false;
     time_t login_time_ = 0;
     std::unique_ptr<pop3::MailboxLock> lock_;
+    mutable std::string base_lock_path_;   // <mail base>.lock, built at the first check
     pop3::Mailbox mailbox_;
 };
 

@@ -13,6 +13,8 @@
 #include <optional>
 #include <set>
 
+#include <sys/stat.h>
+
 namespace sbbs {
 
 namespace {
@@ -61,9 +63,13 @@ void Pop3Session::transact() {
     }
 }
 
+// Asked before every command: one stat(2) of a path built once per session,
+// not a std::filesystem::path parsed each time.
 bool Pop3Session::base_locked() const {
-    std::error_code ec;
-    return !cfg_->paths.data.empty() && std::filesystem::exists(cfg_->mail_base() + ".lock", ec);
+    if (cfg_->paths.data.empty()) return false;
+    if (base_lock_path_.empty()) base_lock_path_ = cfg_->mail_base() + ".lock";
+    struct stat st;
+    return ::stat(base_lock_path_.c_str(), &st) == 0;
 }
 
 Pop3Session::Next Pop3Session::command(const std::string& line) {
@@ -200,13 +206,20 @@ void Pop3Session::send_message(pop3::MailboxEntry& e, long lines) {
     }
     std::vector<std::string> attachments, unreadable;
     if (!from_cache) {                              // TOP, or not kept from the login: render now
-        RenderedMessage r = render_message(*msg, render_context());
+        const RenderContext ctx = render_context();
+        std::string text;
+        RenderedMessage r = render_message_head(*msg, ctx, text);
         if (lines > 0 && size_t(lines) >= r.text_bytes) lines = -1;
         auto fresh = std::make_shared<pop3::CachedRetr>();
-        fresh->text = pop3::retr_text(r, lines < 0 ? r.text.size() : size_t(lines), lines < 0);
+        if (lines < 0) {                            // RETR: straight from the text
+            fresh->text = pop3::retr_text_full(r, text, ctx.exact_text);
+            pop3::Mailbox::learn_size(e, fresh->text.octets);   // measured on the way
+        } else {                                    // TOP counts lines: split them
+            r.text = render::split_text_lines(text, ctx.exact_text);
+            fresh->text = pop3::retr_text(r, size_t(lines), false);
+        }
         fresh->sender = msg->hdr.get(smb::hf::SENDER);
         fresh->text_bytes = r.text_bytes;
-        if (lines < 0) pop3::Mailbox::learn_size(e, r.octets());   // measured on the way
         attachments = std::move(r.attachments);
         unreadable = std::move(r.unreadable);
         c = std::move(fresh);
@@ -214,14 +227,17 @@ void Pop3Session::send_message(pop3::MailboxEntry& e, long lines) {
     const bool full = lines < 0;
     const pop3::RetrText& t = c->text;
     if (full) e.cached.reset();                     // sent once; a second RETR reads it again
-    log_user(LogLevel::Debug, "sending message text (" + std::to_string(c->text_bytes) + " bytes) from " + c->sender);
+    if (logs(LogLevel::Debug))
+        log_user(LogLevel::Debug,
+                 "sending message text (" + std::to_string(c->text_bytes) + " bytes) from " + c->sender);
     bool sent = io_->write(t.bytes);             // one write: +OK line, message, dot
     if (cfg_->mail.has(mail_opt::DEBUG_TX)) {
         const size_t ok = pop3::RETR_OK.size();
         log(LogLevel::Debug, "TX: " + t.bytes.substr(0, ok - 2));
         log(LogLevel::Debug, "TX: " + t.bytes.substr(ok, t.bytes.size() - ok - 2));
     }
-    log(LogLevel::Debug, "sent " + std::to_string(t.lines) + " lines (" + std::to_string(t.body_bytes) +
+    if (logs(LogLevel::Debug))
+        log(LogLevel::Debug, "sent " + std::to_string(t.lines) + " lines (" + std::to_string(t.body_bytes) +
                              " bytes) of body text");
     if (full)
         for (auto& path : attachments) {
@@ -235,7 +251,9 @@ void Pop3Session::send_message(pop3::MailboxEntry& e, long lines) {
                                         " lines) from " + c->sender);
         return;
     }
-    log_user(LogLevel::Debug, "message transfer complete (" + std::to_string(t.lines) + " lines) from " + c->sender);
+    if (logs(LogLevel::Debug))
+        log_user(LogLevel::Debug,
+                 "message transfer complete (" + std::to_string(t.lines) + " lines) from " + c->sender);
     // Only a complete RETR counts as reading the message (pop3.md POP3-82 note).
     if (full) mark_retrieved(e, attr, auxattr, attachments, unreadable.empty());
 }

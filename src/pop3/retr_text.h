@@ -17,10 +17,17 @@ struct RetrText {
     std::string bytes;        // the whole reply: "+OK message follows", the message, "."
     size_t lines = 0;         // text lines included
     size_t body_bytes = 0;    // their bytes (without CR LF), for the "sent" log line
+    size_t octets = 0;        // the message's octets as LIST counts them: CR LF in, stuffing and "." out
 };
 
 // `text_lines` text lines (all of them with `full`); the attachment parts
 // with `full`, the closing boundary of a partial fetch otherwise (POP3-81).
 RetrText retr_text(const RenderedMessage& r, size_t text_lines, bool full);
+// A full RETR of `head` (render_message_head) and its unsplit `text`: the
+// same bytes as retr_text(render_message(...), all, true), written straight
+// from the text without a string per line.
+RetrText retr_text_full(const RenderedMessage& head, std::string_view text, bool exact_text);
+// Only its octets (RetrText::octets), for a message not kept for RETR.
+size_t retr_octets(const RenderedMessage& head, std::string_view text, bool exact_text);
 
 } // namespace sbbs::pop3

@@ -1,47 +1,57 @@
 // SizeMemo: a bounded map from a message's rendering key to its exact size.
 #include "pop3/size_memo.h"
 
-#include "msgbase/codec.h"
-
-#include <openssl/evp.h>
+#include <random>
 
 namespace sbbs::pop3 {
 
 namespace {
-void add_field(std::string& out, std::string_view s) {
-    out += std::to_string(s.size());
-    out += ':';
-    out += s;
+using KeyHasher = SipHasher<1, 3>;
+
+// Type and length first, so that no two sequences of pieces (each padded
+// to whole words) hash as the same bytes.
+void add_piece(KeyHasher& h, uint16_t type, std::string_view s) {
+    h.add_word(uint64_t(type) << 32 | uint32_t(s.size()));
+    h.add_padded(s.data(), s.size());
 }
 } // namespace
 
-std::optional<std::string> size_key(const smb::MessageHeader& h, const RenderContext& ctx) {
-    smb::MessageHeader stable = h;
-    stable.attr = 0;                     // READ/DELETE marks do not change the rendering
-    stable.type = 0;                     // derived from attr
-    auto bytes = smb::encode_header(stable);   // fields, dfields, data offset, auxattr, dates, number
-    if (!bytes) return std::nullopt;
-    std::string in = std::move(*bytes);
-    in += "|" + std::to_string(h.header_offset);
-    for (const std::string* s : {&ctx.host_name, &ctx.inet_addr, &ctx.system_name, &ctx.qwk_id,
-                                 &ctx.operator_name, &ctx.data_dir})
-        add_field(in, *s);
-    in += ctx.exact_text ? "X" : "O";
-    if (ctx.utf8_headers) in += "U";     // RFC 6856: other octets; absent keeps the older keys
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (!EVP_Digest(in.data(), in.size(), digest, &len, EVP_sha256(), nullptr)) return std::nullopt;
-    return std::string(reinterpret_cast<const char*>(digest), len);
+SizeMemo::SizeMemo(size_t capacity) : capacity_(capacity ? capacity : 1) {
+    std::random_device rd;                     // getrandom(2) on Linux
+    for (auto& word : secret_) word = (uint64_t(rd()) << 32) ^ rd();
 }
 
-std::optional<size_t> SizeMemo::find(const std::string& key) const {
+SizeKey SizeMemo::key(const smb::MessageHeader& h, const RenderContext& ctx) const {
+    KeyHasher k(secret_[0], secret_[1], true);
+    // Every member of the header but attr and type (READ/DELETE marks do not
+    // change the rendering), in a fixed order; then the settings.
+    const uint64_t scalars[] = {h.version, h.auxattr, h.netattr, h.when_written.year, h.when_written.time,
+                                uint64_t(int64_t(h.when_written.zone)), h.when_imported_time,
+                                uint64_t(int64_t(h.when_imported_zone)), h.number, h.thread_back, h.thread_next,
+                                h.thread_first, h.delivery_attempts, uint64_t(int64_t(h.votes)), h.thread_id,
+                                h.priority, h.offset, h.header_offset, h.dfields.size(), h.fields.size()};
+    k.add_padded(scalars, sizeof scalars);
+    for (auto& d : h.dfields) {
+        k.add_word(uint64_t(d.type) << 32 | d.offset);
+        k.add_word(d.length);
+    }
+    for (auto& f : h.fields) add_piece(k, f.type, f.data);
+    for (const std::string* s : {&ctx.host_name, &ctx.inet_addr, &ctx.system_name, &ctx.qwk_id,
+                                 &ctx.operator_name, &ctx.data_dir})
+        add_piece(k, 0, *s);
+    k.add_word(ctx.exact_text);
+    k.add_word(ctx.utf8_headers);          // RFC 6856: raw UTF-8 header fields are other octets
+    return k.finish();
+}
+
+std::optional<size_t> SizeMemo::find(const SizeKey& key) const {
     std::lock_guard g(mu_);
     auto it = sizes_.find(key);
     if (it == sizes_.end()) return std::nullopt;
     return it->second;
 }
 
-void SizeMemo::remember(const std::string& key, size_t octets) {
+void SizeMemo::remember(const SizeKey& key, size_t octets) {
     std::lock_guard g(mu_);
     auto [it, added] = sizes_.insert_or_assign(key, octets);
     if (!added) return;

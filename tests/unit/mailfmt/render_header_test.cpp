@@ -5,6 +5,8 @@
 #include <catch.hpp>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 
 using namespace sbbs;
 using sbbs::test::local_mail;
@@ -205,4 +207,31 @@ TEST_CASE("POP3-83 Date: day, month, zone codes and legacy Unix times", "[render
     smb::When legacy;
     legacy.time = 1767261600;   // 2026-01-01 10:00:00 UTC
     CHECK(render::rfc822_date(legacy) == "Thu, 1 Jan 2026 10:00:00 +0000");
+}
+
+TEST_CASE("ISSUE14-4 POP3-83 Date: formatted by hand equals the original's printf form", "[render]") {
+    const char* days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    // Zones: plain minutes east and west, US/west codes, and one over 99 hours' worth of minutes.
+    const int16_t zones[] = {0, 60, -300, 330, int16_t(0x412C), int16_t(0xC12C), int16_t(0x41E0), 1000, -1000,
+                             int16_t(0x4FFF)};
+    for (int year : {1970, 1999, 2026, 2100})
+        for (int mon = 1; mon <= 12; mon += 5)
+            for (int16_t zone : zones) {
+                smb::When w = test::packed_when(year, mon, 9, 7, 5, 3, zone);
+                std::string got = render::rfc822_date(w);
+                // The reference: the same fields through printf, as before.
+                int tz = render::zone_minutes(zone);
+                char sign = tz < 0 ? '-' : '+';
+                tz = std::abs(tz);
+                int wday = -1;
+                for (int d = 0; d < 7; ++d)
+                    if (got.compare(0, 3, days[d]) == 0) wday = d;
+                REQUIRE(wday >= 0);
+                char want[64];
+                std::snprintf(want, sizeof want, "%s, %d %s %d %02d:%02d:%02d %c%02u%02u", days[wday], 9,
+                              months[mon - 1], year, 7, 5, 3, sign, unsigned(tz / 60), unsigned(tz % 60));
+                CHECK(got == want);
+            }
+    CHECK(render::rfc822_date(test::packed_when(2026, 12, 7, 0, 0, 0, 0)) == "Mon, 7 Dec 2026 00:00:00 +0000");
 }

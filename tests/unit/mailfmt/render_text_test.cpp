@@ -130,3 +130,15 @@ TEST_CASE("POP3-97 (ours, exact text) stored text comes back byte for byte", "[r
     CHECK(all.substr(all.find("\r\n\r\n") + 4) == body + "\r\n");
     CHECK(render::split_text_lines("a \t\r\n", true) == std::vector<std::string>{"a \t"});
 }
+
+TEST_CASE("ISSUE14-4 POP3-90 an 8-bit byte anywhere in the text makes it IBM437, none US-ASCII", "[render]") {
+    for (size_t len : {size_t(1), size_t(7), size_t(8), size_t(63), size_t(64), size_t(65), size_t(200)})
+        for (size_t at = 0; at < len; at += (len > 20 ? 13 : 1)) {
+            std::string body(len, 'a');
+            body[at] = '\xB0';
+            INFO("len " << len << " at " << at);
+            CHECK(render::text_charset(local_mail(body), body) == "IBM437");
+            std::string plain(len, 'a');
+            CHECK(render::text_charset(local_mail(plain), plain) == "US-ASCII");
+        }
+}

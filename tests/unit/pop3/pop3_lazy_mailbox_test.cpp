@@ -259,10 +259,10 @@ TEST_CASE("ISSUE13-1 remembered sizes are not used for a changed message or chan
 
 TEST_CASE("ISSUE13-1 the size memo is bounded: the oldest sizes go first", "[pop3]") {
     pop3::SizeMemo memo(2);
-    memo.remember("a", 1);
-    memo.remember("b", 2);
-    memo.remember("c", 3);
+    memo.remember({1, 0}, 1);
+    memo.remember({2, 0}, 2);
+    memo.remember({3, 0}, 3);
     CHECK(memo.size() == 2);
-    CHECK_FALSE(memo.find("a"));
-    CHECK(memo.find("c") == std::optional<size_t>(3));
+    CHECK_FALSE(memo.find({1, 0}));
+    CHECK(memo.find({3, 0}) == std::optional<size_t>(3));
 }

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 
 using namespace sbbs;
 using test::Pop3Fixture;
@@ -680,4 +681,18 @@ TEST_CASE("POP3-107 (ours) the mailbox is free when the QUIT reply goes out", "[
     CHECK(io.free_at_write[5]);
     CHECK(io.lines().back() == "+OK");
     CHECK(f.store.mail[1].hdr.attr == (smb::attr::READ | smb::attr::DELETE));
+}
+
+TEST_CASE("ISSUE14-3 POP3-13 log lines keep the \"%04d %-5s \" prefix built without printf", "[pop3]") {
+    for (auto [socket, tls, prefix] : {std::tuple{7, false, "0007 POP3  "}, std::tuple{1234, true, "1234 POP3S "},
+                                       std::tuple{12345, false, "12345 POP3  "}, std::tuple{-1, false, "-001 POP3  "}}) {
+        Pop3Fixture f;
+        f.cfg->mail.options |= mail_opt::DEBUG_POP3;      // for the Hostname line (log_client)
+        f.wire = [socket = socket](Pop3Session& s) { s.set_socket(socket); };
+        f.deliver(2);
+        f.run(script({"RETR 1", "QUIT"}), tls);
+        INFO(prefix);
+        CHECK(f.log.any(std::string(prefix) + "<Alice> retrieving message #1 (1 of 1) with command: RETR 1"));
+        CHECK(f.log.any(std::string(prefix) + "[127.0.0.2] Hostname: <no name>"));
+    }
 }
