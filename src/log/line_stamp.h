@@ -9,5 +9,7 @@
 namespace sbbs {
 
 std::string console_stamp(std::time_t when);
+// The same stamp appended to `out` (no string of its own per line).
+void append_console_stamp(std::string& out, std::time_t when);
 
 } // namespace sbbs

@@ -10,8 +10,9 @@
 namespace sbbs {
 
 std::string stamped_line(std::string_view text) {
-    std::string line = console_stamp(std::time(nullptr));
-    line.reserve(line.size() + text.size() + 8);
+    std::string line;
+    line.reserve(32 + text.size() + 8);   // one allocation: stamp, text, a few escapes
+    append_console_stamp(line, std::time(nullptr));
     // Trailing white space trimmed, as the original's console does.
     while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' || text.back() == '\n'))
         text.remove_suffix(1);

@@ -50,6 +50,18 @@ std::optional<std::string> ProcessorChain::match_recipient(const std::string& na
     return claimed;
 }
 
+bool ProcessorChain::may_run(size_t i, const Eligibility& e, const std::vector<bool>& matched) const {
+    const MailProcessor& p = processors_[i];
+    if (p.disabled || !eligible(p, e)) return false;
+    return p.to.empty() || (i < matched.size() && matched[i]);
+}
+
+bool ProcessorChain::may_run_any(const Eligibility& e, const std::vector<bool>& matched) const {
+    for (size_t i = 0; i < processors_.size(); ++i)
+        if (may_run(i, e, matched)) return true;
+    return false;
+}
+
 ChainOutcome ProcessorChain::run(const WorkFiles& files, const CommandValues& values, const Eligibility& e,
                                  const std::vector<bool>& matched, const LogFn& log, const std::atomic<bool>* stop) {
     std::remove(files.error.c_str());
@@ -57,8 +69,7 @@ ChainOutcome ProcessorChain::run(const WorkFiles& files, const CommandValues& va
     bool handled = false;
     for (size_t i = 0; i < processors_.size() && !handled; ++i) {                   // SMTP-215
         const MailProcessor& p = processors_[i];
-        if (p.disabled || !eligible(p, e)) continue;
-        if (!p.to.empty() && (i >= matched.size() || !matched[i])) continue;
+        if (!may_run(i, e, matched)) continue;
         if (!p.from.empty() && !p.from_matches(e.sender_address)) continue;
         run_one(p, files, values, log, handled, stop);
         if (!p.pass_thru || non_empty(files.error) || !file_exists(files.message) ||  // SMTP-220

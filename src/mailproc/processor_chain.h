@@ -59,6 +59,12 @@ public:
     std::optional<std::string> match_recipient(const std::string& name, const std::string& address,
                                                const Eligibility& e, std::vector<bool>& matched) const;
 
+    // Could run() start any processor for this transaction? False when every
+    // one is disabled, ineligible or waits for a To it did not get, so the
+    // caller can skip writing the work files (From lists count as a maybe:
+    // the sender is only known from the header).
+    bool may_run_any(const Eligibility& e, const std::vector<bool>& matched) const;
+
     // SMTP-215..222: the chain, in file order, on files the caller wrote.
     // `stop`: the server is stopping, a running processor is killed.
     ChainOutcome run(const WorkFiles& files, const CommandValues& values, const Eligibility& e,
@@ -66,6 +72,7 @@ public:
 
 private:
     bool eligible(const MailProcessor& p, const Eligibility& e) const;
+    bool may_run(size_t i, const Eligibility& e, const std::vector<bool>& matched) const;
     void run_one(const MailProcessor& p, const WorkFiles& files, const CommandValues& values, const LogFn& log,
                  bool& handled, const std::atomic<bool>* stop);
     std::optional<std::vector<std::string>> javascript_argv(const MailProcessor& p, const std::string& command,

@@ -8,6 +8,7 @@
 
 #include "msgbase/smb_defs.h"
 #include "smtp/address.h"
+#include "smtp/user_read_memo.h"
 #include "spam/spam_log.h"
 #include "userbase/recipient_resolver.h"
 #include "util/strings.h"
@@ -248,7 +249,8 @@ SmtpSession::Flow SmtpSession::route_local(std::string address, const std::strin
             return Flow::Continue;
         }
     }
-    RecipientMatch m = resolve_local(name, from_alias);                                 // CFG-120, USER-24
+    UserReadMemo users(users_);                                                         // one read per recipient
+    RecipientMatch m = resolve_local(users, name, from_alias);                          // CFG-120, USER-24
     switch (m.reason) {
     case RecipientReason::Found:
         break;
@@ -274,7 +276,7 @@ SmtpSession::Flow SmtpSession::route_local(std::string address, const std::strin
         reply({550, "5.1.1", "Unknown User: " + raw});
         return Flow::Continue;
     }
-    auto u = users_.get(m.user);
+    auto u = users.get(m.user);
     if (!u.ok() && u.error().code != ErrorCode::NotFound) return refuse_unreadable_user(raw);
     if (!u.ok() || !u->usable()) {                                                      // SMTP-146
         log_client(LogLevel::Warning, "!DELETED OR INACTIVE USER-RECIPIENT #" + std::to_string(m.user) + ": '" + raw + "'");

@@ -41,9 +41,10 @@ std::optional<Reply> SmtpSession::undeclared_utf8(const std::string& address, bo
     return Reply{553, "5.6.7", "Non-ASCII address requires the SMTPUTF8 parameter"};
 }
 
-RecipientMatch SmtpSession::resolve_local(const std::string& name, bool from_alias) {   // CFG-120, USER-24
-    if (tx_.smtputf8 && has_8bit(name)) return resolve_utf8_recipient(*cfg_, users_, name, from_alias);
-    return resolve_recipient(*cfg_, users_, name, from_alias);
+RecipientMatch SmtpSession::resolve_local(UserDirectory& users, const std::string& name,
+                                          bool from_alias) {                                // CFG-120, USER-24
+    if (tx_.smtputf8 && has_8bit(name)) return resolve_utf8_recipient(*cfg_, users, name, from_alias);
+    return resolve_recipient(*cfg_, users, name, from_alias);
 }
 
 } // namespace sbbs::smtp

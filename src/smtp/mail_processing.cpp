@@ -136,6 +136,9 @@ void SmtpSession::read_processed_recipients(const std::string& path) {
 std::optional<SmtpSession::Flow> SmtpSession::run_mail_processors(Spool& s) {
     mailproc::ProcessorChain* chain = extras_.mail_processors;
     if (!chain || chain->empty()) return std::nullopt;
+    // Nothing to run (the usual case: processors keyed to other recipients):
+    // no work files written, read back and removed for every message.
+    if (!chain->may_run_any(processor_eligibility(""), tx_.processor_matched)) return std::nullopt;
     mailproc::WorkFilesGuard guard(mailproc::WorkFiles::in(cfg_->paths.temp, protocol_, session_id_));
     const mailproc::WorkFiles& files = guard.files();
     files.remove_all();

@@ -6,11 +6,12 @@
 #include "dns/client_host.h"
 #include "dns/resolver.h"
 #include "smtp/version.h"
+#include "util/platform_file.h"
 #include "util/strings.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <random>
 #include <thread>
 
@@ -30,12 +31,23 @@ unsigned SmtpSession::inactivity() const {
 void SmtpSession::log(LogLevel lvl, const std::string& text) const {
     if (!logger_.enabled(lvl)) return;
     char prefix[32];
-    std::snprintf(prefix, sizeof prefix, "%04u %-5s ", extras_.session_number % 10000, protocol_.c_str());
-    logger_.log(lvl, prefix + text);
+    int n = std::snprintf(prefix, sizeof prefix, "%04u %-5s ", extras_.session_number % 10000, protocol_.c_str());
+    std::string line;
+    line.reserve(sizeof prefix + text.size());
+    line.append(prefix, size_t(std::max(0, std::min(n, int(sizeof prefix) - 1))));
+    line += text;
+    logger_.log(lvl, line);
 }
 
+// Nothing is built for a level that is not logged (Debug at the usual Info).
 void SmtpSession::log_client(LogLevel lvl, const std::string& text) {
-    log(lvl, (authenticated() ? auth_alias_ : "[" + client_ip_ + "]") + " " + text);
+    if (!logger_.enabled(lvl)) return;
+    std::string line;
+    line.reserve(client_ip_.size() + text.size() + 4);
+    if (authenticated()) line += auth_alias_;
+    else line.append("[").append(client_ip_).append("]");
+    line.append(" ").append(text);
+    log(lvl, line);
 }
 
 SessionFacts SmtpSession::facts() {
@@ -167,7 +179,7 @@ void SmtpSession::run(SessionIo& io) {
             break;
         }
         if (in.status != ReadStatus::Line) break;
-        if (std::filesystem::exists(cfg_->paths.data + "mail.lock")) {                // SMTP-40
+        if (file_exists(cfg_->paths.data + "mail.lock")) {                            // SMTP-40
             reply({421, "4.3.2", "System Error: mail base locked, try again later"});
             break;
         }
@@ -205,7 +217,8 @@ SmtpSession::Flow SmtpSession::dispatch(const std::string& raw) {
     std::string line = strip_controls(raw);
     // ours (SMTP-84): an initial SASL response is a credential; log the verb only.
     bool auth_ir = istarts_with(line, "AUTH ") && line.find(' ', 5) != std::string::npos;
-    log_client(LogLevel::Debug, "RX: " + (auth_ir ? line.substr(0, line.find(' ', 5)) + " ********" : line));
+    if (logger_.enabled(LogLevel::Debug))
+        log_client(LogLevel::Debug, "RX: " + (auth_ir ? line.substr(0, line.find(' ', 5)) + " ********" : line));
     std::string_view head = std::string_view(line).substr(0, 4);
     if (iequals(head, "HELO")) return cmd_helo(line, false);                          // SMTP-44
     if (iequals(head, "EHLO")) return cmd_helo(line, true);

@@ -146,7 +146,7 @@ private:
     // cmd_rcpt_utf8.cpp (RFC 6531, USER-10)
     std::string local_name_start(const std::string& name) const;
     std::optional<std::string> utf8_alias(const std::string& name) const;
-    RecipientMatch resolve_local(const std::string& name, bool from_alias);
+    RecipientMatch resolve_local(UserDirectory& users, const std::string& name, bool from_alias);
     std::optional<Reply> undeclared_utf8(const std::string& address, bool declared);
     void accept_rcpt(Recipient r);
     void spam_log_refused(const std::string& reason, const std::string& to);

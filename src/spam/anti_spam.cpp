@@ -5,6 +5,10 @@
 
 namespace sbbs::spam {
 
+namespace {
+PatternList load_patterns(const std::string& path) { return PatternList::load(path, nullptr); }
+} // namespace
+
 AntiSpamPaths AntiSpamPaths::of(const Config& cfg) {
     AntiSpamPaths p;
     p.ctrl = cfg.paths.ctrl;
@@ -21,7 +25,10 @@ AntiSpam::AntiSpam(AntiSpamPaths paths)
       ip_can_(paths_.text + "ip.can", paths_.cache_interval_s),
       host_can_(paths_.text + "host.can", paths_.cache_interval_s),
       spam_block_(paths_.ctrl + "spamblock.cfg", paths_.cache_interval_s),
-      ipfilter_exempt_(paths_.ctrl + "ipfilter_exempt.cfg", paths_.cache_interval_s) {}
+      ipfilter_exempt_(paths_.ctrl + "ipfilter_exempt.cfg", paths_.cache_interval_s),
+      email_can_(paths_.text + "email.can", load_patterns), spam_bait_(paths_.ctrl + "spambait.cfg", load_patterns),
+      twit_list_(paths_.ctrl + "twitlist.cfg", load_patterns), subject_can_(paths_.text + "subject.can", load_patterns),
+      spam_block_exempt_(paths_.ctrl + "spamblock_exempt.cfg", load_patterns) {}
 
 void AntiSpam::spam_log(const SessionInfo& s, SpamEvent e, Decision& d) const {
     log_spam_event(paths_.logs, paths_.sys_settings, s, std::move(e), d);

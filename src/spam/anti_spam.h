@@ -10,6 +10,7 @@
 #include "spam/decision.h"
 #include "spam/mail_address.h"
 #include "spam/spam_log.h"
+#include "util/stat_cached_file.h"
 
 #include <atomic>
 #include <mutex>
@@ -59,8 +60,10 @@ private:
     void spam_log(const SessionInfo& s, SpamEvent e, Decision& d) const;
 
     AntiSpamPaths paths_;
-    // CFG-133: the cached lists; the others are read at every check.
+    // CFG-133: the cached lists; the others count from the very next check
+    // (parsed again when a stat() shows a change, util/stat_cached_file.h).
     CachedPatternList ip_can_, host_can_, spam_block_, ipfilter_exempt_;
+    StatCachedFile<PatternList> email_can_, spam_bait_, twit_list_, subject_can_, spam_block_exempt_;
     std::atomic<uint64_t> ip_filtered_{0}, host_filtered_{0}, spam_blocked_{0};
     std::atomic<uint64_t> refused_{0}, ignored_{0};
     std::mutex block_mu_;   // one auto-block append at a time: no duplicate lines between sessions

@@ -13,7 +13,7 @@ Decision refuse_client(std::string text) { return Decision::refuse(550, "5.7.1",
 } // namespace
 
 bool AntiSpam::spam_block_exempt(const SessionInfo& s) const {                     // CFG-138
-    return PatternList::load(paths_.ctrl + "spamblock_exempt.cfg", nullptr).contains(s.ip, s.host);
+    return spam_block_exempt_.get()->contains(s.ip, s.host);
 }
 
 Decision AntiSpam::on_connect(const SessionInfo& s) {

@@ -12,8 +12,8 @@ namespace sbbs::spam {
 Decision AntiSpam::blocked_address(const SessionInfo& s, std::string_view text, const char* source,
                                    std::optional<std::string> to, std::optional<std::string> from) {
     NamedAddress a = split_mail_address(text);
-    PatternList email_can = PatternList::load(paths_.text + "email.can", nullptr);
-    const ListEntry* e = email_can.find(a.name, a.address);
+    std::shared_ptr<const PatternList> email_can = email_can_.get();
+    const ListEntry* e = email_can->find(a.name, a.address);
     if (!e) return {};
     Decision d;
     d.kind = Decision::Kind::Refuse;
@@ -35,7 +35,7 @@ Decision AntiSpam::on_reverse_path(const SessionInfo& s, std::string_view arg) {
 }
 
 Decision AntiSpam::on_recipient(const SessionInfo& s, const std::string& address, const std::string& raw) {
-    if (PatternList::load(paths_.ctrl + "spambait.cfg", nullptr).contains(address))   // SMTP-110
+    if (spam_bait_.get()->contains(address))   // SMTP-110
         return spam_bait(s, address);
     if (s.authenticated) return {};
     Decision d = blocked_address(s, address, "RECIPIENT", address, s.reverse_path);  // SMTP-113

@@ -9,7 +9,7 @@ namespace sbbs::spam {
 
 Decision AntiSpam::on_message(const SessionInfo& s, std::string_view header) {
     NamedAddress sender = sender_of(s, header);
-    if (!PatternList::load(paths_.ctrl + "twitlist.cfg", nullptr).contains(sender.name, sender.address))
+    if (!twit_list_.get()->contains(sender.name, sender.address))
         return {};
     std::string who = "'" + sender.name + "' <" + sender.address + ">";
     Decision d = Decision::refuse(554, "5.7.1", "Sender not allowed.", false);     // CFG-151
@@ -24,7 +24,7 @@ Decision AntiSpam::on_header(const SessionInfo& s, std::string_view header) {
     if (s.authenticated) return {};
     for (const HeaderField& f : header_fields(header)) {
         if (iequals(f.name, "SUBJECT")) {
-            if (!PatternList::load(paths_.text + "subject.can", nullptr).contains(f.value)) continue;
+            if (!subject_can_.get()->contains(f.value)) continue;
             std::string what = "(" + f.value + ") from: " + s.reverse_path;
             Decision d = Decision::refuse(554, "5.7.1", "Subject not allowed.", false);
             d.note(LogLevel::Notice, "!BLOCKED SUBJECT " + what + " (" + std::to_string(++refused_) + " total)");

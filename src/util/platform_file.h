@@ -64,6 +64,22 @@ private:
 };
 
 bool file_exists(const std::string& path);
+
+// What stat() says about a path, enough to tell that a file was changed or
+// replaced: a rewrite changes the size or the times, a rename-over the inode
+// (Windows has no inode: 0). Times in nanoseconds since 1970 (UTC).
+struct FileStamp {
+    bool exists = false;
+    uint64_t device = 0, inode = 0, size = 0;
+    int64_t modified_ns = 0, changed_ns = 0;   // changed: status change (POSIX), creation (Windows)
+    bool operator==(const FileStamp& o) const {
+        return exists == o.exists && device == o.device && inode == o.inode && size == o.size &&
+               modified_ns == o.modified_ns && changed_ns == o.changed_ns;
+    }
+    bool operator!=(const FileStamp& o) const { return !(*this == o); }
+};
+// One stat(); a missing or unreadable path gives a stamp with exists false.
+FileStamp file_stamp(const std::string& path);
 Status remove_file(const std::string& path);   // missing is fine
 // Creates `path` empty only if it does not exist yet; false when it does.
 Result<bool> create_exclusive(const std::string& path);

@@ -152,6 +152,19 @@ bool file_exists(const std::string& path) {
     return ::stat(path.c_str(), &st) == 0;
 }
 
+FileStamp file_stamp(const std::string& path) {
+    struct stat st;
+    FileStamp s;
+    if (::stat(path.c_str(), &st) != 0) return s;
+    s.exists = true;
+    s.device = uint64_t(st.st_dev);
+    s.inode = uint64_t(st.st_ino);
+    s.size = uint64_t(st.st_size);
+    s.modified_ns = int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    s.changed_ns = int64_t(st.st_ctim.tv_sec) * 1000000000 + st.st_ctim.tv_nsec;
+    return s;
+}
+
 Status remove_file(const std::string& path) {
     if (::unlink(path.c_str()) != 0 && errno != ENOENT) return io_error(path, "remove", errno);
     return {};

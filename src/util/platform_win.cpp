@@ -188,6 +188,25 @@ bool file_exists(const std::string& path) {
     return GetFileAttributesW(wide(path).c_str()) != INVALID_FILE_ATTRIBUTES;
 }
 
+namespace {
+// FILETIME (100 ns since 1601) as nanoseconds since 1970.
+int64_t unix_ns(const FILETIME& t) {
+    int64_t ticks = int64_t((uint64_t(t.dwHighDateTime) << 32) | t.dwLowDateTime);
+    return (ticks - 116444736000000000LL) * 100;
+}
+} // namespace
+
+FileStamp file_stamp(const std::string& path) {
+    WIN32_FILE_ATTRIBUTE_DATA a;
+    FileStamp s;
+    if (!GetFileAttributesExW(wide(path).c_str(), GetFileExInfoStandard, &a)) return s;
+    s.exists = true;
+    s.size = (uint64_t(a.nFileSizeHigh) << 32) | a.nFileSizeLow;
+    s.modified_ns = unix_ns(a.ftLastWriteTime);
+    s.changed_ns = unix_ns(a.ftCreationTime);
+    return s;
+}
+
 Status remove_file(const std::string& path) {
     if (!DeleteFileW(wide(path).c_str())) {
         DWORD err = GetLastError();

@@ -20,7 +20,9 @@ public:
         return users[n] = u;
     }
     uint32_t last_user_number() override { return users.empty() ? 0 : users.rbegin()->first; }
+    unsigned gets = 0;   // how many records were read (ISSUE14: once per recipient)
     Result<User> get(uint32_t n) override {
+        ++gets;
         auto it = users.find(n);
         if (it == users.end()) return make_error("no such user", ErrorCode::NotFound);
         return it->second;

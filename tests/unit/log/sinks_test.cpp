@@ -204,6 +204,30 @@ TEST_CASE("SEC-9 control characters are escaped as ^X by the one shared function
     CHECK(out == "head a^Jb");
 }
 
+// ISSUE14: the escaper copies printable runs whole; controls at either end,
+// back to back and DEL still come out one by one.
+TEST_CASE("ISSUE14 SEC-9 escaping around runs of printable text", "[log]") {
+    CHECK(printable("\x01" "abc") == "^Aabc");
+    CHECK(printable("abc\x7f") == "abc^?");
+    CHECK(printable("a\r\n\r\nb") == "a^M^J^M^Jb");
+    CHECK(printable("\x1b") == "^[");
+    CHECK(printable("") == "");
+}
+
+// ISSUE14: the stamp is formatted once per second per thread; a new second
+// gives a new stamp, and the same second the same one.
+TEST_CASE("ISSUE14 SMTP-251 the cached console stamp follows the clock", "[log]") {
+    std::time_t t = 1700000000;
+    std::string a = console_stamp(t), b = console_stamp(t + 1), c = console_stamp(t + 1), d = console_stamp(t + 3600);
+    CHECK(a != b);
+    CHECK(b == c);
+    CHECK(a.substr(0, a.size() - 8) == b.substr(0, b.size() - 8));   // the same minute
+    CHECK(d != b);
+    std::string line = "x";
+    append_console_stamp(line, t);
+    CHECK(line == "x" + a);
+}
+
 TEST_CASE("SEC-9 terminal and mail.log lines escape control characters", "[log]") {
     const std::string line = stamped_line(kForged + "  \r\n");
     CHECK(line.substr(line.find("mail ") + 5) == kEscaped + "\n");

@@ -243,3 +243,33 @@ TEST_CASE("REVIEW-8 SMTP-217 ours: the server stopping kills a running processor
     REQUIRE(slow.ok());
     CHECK(slow->timed_out);            // killed: had the stop been ignored it would end by itself, status 0
 }
+
+// ISSUE14: the SMTP session writes the work files only when a processor may
+// run; the answer follows the same selection as run() (SMTP-215).
+TEST_CASE("ISSUE14 SMTP-215 may_run_any: disabled, unmatched To, spam bait and DNSBL rule a processor out", "[mailproc]") {
+    MailProcessor list;
+    list.name = "ListServer";
+    list.to = {"listserver"};
+    MailProcessor off;
+    off.name = "Off";
+    off.disabled = true;
+    MailProcessor clean;
+    clean.name = "Clean";
+    clean.process_spam = false;
+    clean.process_dnsbl = false;
+    ProcessorChain chain({list, off}, {});
+    CHECK_FALSE(chain.may_run_any({}, {false, false}));
+    CHECK_FALSE(chain.may_run_any({}, {}));
+    CHECK(chain.may_run_any({}, {true, false}));
+    ProcessorChain filtered({clean}, {});
+    CHECK(filtered.may_run_any({}, {}));
+    Eligibility bait;
+    bait.spam_bait = true;
+    CHECK_FALSE(filtered.may_run_any(bait, {}));
+    Eligibility listed;
+    listed.dnsbl_listed = true;
+    CHECK_FALSE(filtered.may_run_any(listed, {}));
+    MailProcessor from = clean;
+    from.from = {"*@good.example"};   // the sender is not known yet: a maybe
+    CHECK(ProcessorChain({from}, {}).may_run_any({}, {}));
+}

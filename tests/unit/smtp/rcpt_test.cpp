@@ -548,3 +548,18 @@ TEST_CASE("SMTP-153 SMTP-159 a local recipient's entry and the last-recipient lo
     CHECK(m.hdr.last(smb::hf::RECIPIENTNETTYPE) == nullptr);
     CHECK(h.log.has("Receiving mail message from <a@remote.org> to Mary@Example.com"));
 }
+
+// ISSUE14: resolving a local recipient read the user's record twice (the
+// resolver, then the mailbox checks); a memo for the one command reads it once.
+TEST_CASE("ISSUE14 SMTP-145 SMTP-146 a local recipient's user record is read once per RCPT", "[smtp][rcpt]") {
+    Harness h;
+    CHECK(rcpt_reply(h, "<mary@example.com>") == "250 2.1.5 OK");
+    CHECK(h.users.gets == 1);
+    Harness two;
+    auto r = two.run({"EHLO x", "MAIL FROM:<a@remote.org>", "RCPT TO:<mary@example.com>", "RCPT TO:<sysop@example.com>"});
+    CHECK(r.back() == "250 2.1.5 OK");
+    CHECK(two.users.gets == 2);
+    Harness gone;                                  // a deleted user is still refused
+    gone.users.users[3].misc |= User::MISC_DELETED;
+    CHECK(rcpt_reply(gone, "<mary@example.com>").rfind("550 5.1.1 Unknown User", 0) == 0);
+}

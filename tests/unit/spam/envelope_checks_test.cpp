@@ -156,3 +156,18 @@ TEST_CASE("SMTP-115 the spam bait is checked before email.can", "[spam]") {
     CHECK(inst.rules().on_recipient(remote_session(), "bait@bbs.example", "<bait@bbs.example>").kind ==
           Decision::Kind::Discard);
 }
+
+// email.can is parsed once and kept while a stat() shows no change
+// (ISSUE14): an edit still decides the very next check of the same rules.
+TEST_CASE("ISSUE14 CFG-133 email.can edited between two checks counts at the second", "[spam]") {
+    test::SpamInstall inst;
+    inst.write("text/email.can", "*@aaaa.example\n");
+    auto rules = inst.rules();
+    CHECK(rules.on_reverse_path(remote_session(), "<x@aaaa.example>").decided());
+    CHECK_FALSE(rules.on_reverse_path(remote_session(), "<x@bbbb.example>").decided());
+    inst.write("text/email.can", "*@bbbb.example\n");   // same size, same second
+    CHECK_FALSE(rules.on_reverse_path(remote_session(), "<x@aaaa.example>").decided());
+    CHECK(rules.on_reverse_path(remote_session(), "<x@bbbb.example>").decided());
+    std::filesystem::remove(inst.path("text/email.can"));
+    CHECK_FALSE(rules.on_reverse_path(remote_session(), "<x@bbbb.example>").decided());
+}
