@@ -1,5 +1,6 @@
 // MAIL FROM / SEND FROM / SOML FROM / SAML FROM (SMTP-92..SMTP-102) with the
-// SIZE parameter honoured (RFC 1870) and the submission-port rules.
+// SIZE parameter honoured (RFC 1870), BODY=BINARYMIME noted (RFC 3030) and
+// the submission-port rules.
 #include "smtp/address.h"
 #include "smtp/session.h"
 
@@ -20,6 +21,14 @@ std::optional<Reply> SmtpSession::check_mail_params(const std::string& params) {
                                            std::to_string(cfg_->mail.max_msg_size) + " bytes"};
     }
     return std::nullopt;
+}
+
+// RFC 3030 section 3: BODY=BINARYMIME binds the transaction to BDAT.
+// Other BODY= values stay unchecked, as SMTP-95 has them.
+static bool wants_binarymime(const std::string& params) {
+    for (auto& p : split(params, ' '))
+        if (iequals(p, "BODY=BINARYMIME")) return true;
+    return false;
 }
 
 bool SmtpSession::is_local_domain(std::string_view domain) const {                 // SMTP-120
@@ -84,6 +93,7 @@ SmtpSession::Flow SmtpSession::cmd_mail(const std::string& line, MailKind kind) 
     tx_ = Transaction{};                                                            // SMTP-101 (ours: telegram flag too)
     tx_.kind = kind;
     tx_.reverse_path = rp;
+    tx_.binarymime = wants_binarymime(params);
     phase_ = Phase::HaveSender;
     bad_commands_ = 0;                                                              // SMTP-49
     reply(ok("2.1.0"));
