@@ -72,10 +72,11 @@ TEST_CASE("RFC3030-13 a BDAT refusal is final (5xx bounces) or temporary (4xx re
         auto st = sm.scan(true);
         CHECK(st.sent == 0);
         bool permanent = reply[0] == '5';
-        CHECK(h.notices().size() == (permanent ? 1u : 0u));
-        if (!permanent) continue;
+        auto notes = h.notices();
+        CHECK(notes.size() == (permanent ? 1u : 0u));
+        if (!permanent || notes.empty()) continue;
         bool reason_found = false;
-        for (auto& fld : h.notices()[0].hdr.fields)
+        for (auto& fld : notes[0].hdr.fields)
             reason_found |= fld.type == smb::hf::SMB_COMMENT && fld.data.find("\"" + reply + "\"") != std::string::npos;
         CHECK(reason_found);
         CHECK_FALSE((h.hdr(1).netattr & smb::netattr::SENT));
