@@ -202,3 +202,18 @@ TEST_CASE("RFC3030-10 RSET or a new MAIL drops the chunks received so far", "[sm
     REQUIRE(s.h.store.mail.size() == 1);
     CHECK(s.h.store.mail.begin()->second.body == "c\r\n");
 }
+
+TEST_CASE("RFC3030-3 a BDAT body line of 300 KB is kept in pieces that never split a UTF-8 sequence",
+          "[smtp][bdat]") {
+    std::string line;
+    while (line.size() < 300000) line += "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80";   // 2, 3 and 4 bytes
+    std::string text = "From: a@remote.org\r\n\r\n" + line + "\r\nend\r\n";
+    for (size_t size : {size_t(65537), size_t(99991), text.size()}) {
+        CAPTURE(size);
+        Session s(kEnvelope + as_chunks(text, size) + "QUIT\r\n");
+        REQUIRE(s.h.store.mail.size() == 1);
+        auto& m = s.h.store.mail.begin()->second;
+        CHECK(m.body == line + "\r\nend\r\n");
+        CHECK(m.hdr.get(smb::hf::FIDOCHARSET) == "UTF-8 4");   // every piece read as whole UTF-8
+    }
+}
