@@ -217,3 +217,19 @@ TEST_CASE("RFC3030-3 a BDAT body line of 300 KB is kept in pieces that never spl
         CHECK(m.hdr.get(smb::hf::FIDOCHARSET) == "UTF-8 4");   // every piece read as whole UTF-8
     }
 }
+
+TEST_CASE("RFC3030-2 SMTP-176 a telegram (SEND FROM) by BDAT is written as DATA writes it", "[smtp][bdat]") {
+    auto telegram = [](const std::string& text_wire) {
+        Harness h;
+        h.notices.pageable.insert(3);
+        h.io.send_wire("EHLO x\r\nSEND FROM:<alice@remote.org>\r\nRCPT TO:<mary@example.com>\r\n" + text_wire +
+                       "QUIT\r\n");
+        h.run({});
+        CHECK(h.store.mail.empty());
+        return h.notices.written[3];
+    };
+    std::string by_data = telegram("DATA\r\nHi Mary\r\n..dot\r\n.\r\n");
+    CHECK(by_data.find("Hi Mary\r\n.dot\r\n") != std::string::npos);
+    CHECK(telegram(bdat("Hi Mary\r\n.dot\r\n", true)) == by_data);
+    CHECK(telegram(as_chunks("Hi Mary\r\n.dot\r\n", 3)) == by_data);
+}
