@@ -46,8 +46,34 @@ ReadBytes SmtpSession::read_chunk_bytes(uint64_t left) {
         flush();
     } else if (r.status != ReadStatus::Line) {
         log_client(LogLevel::Warning, "!Sender disconnected (premature evacuation)");   // SMTP-174
+    } else if (spy_) {
+        spy_chunk(r.bytes);
     }
     return r;
+}
+
+// SMTP-34: chunk bytes reach the spy log line by line as DATA's lines do; a
+// line is written in parts of at most 1,000 bytes, so none is held whole.
+void SmtpSession::spy_chunk(std::string_view bytes) {
+    constexpr size_t kSpyPart = 1000;
+    while (!bytes.empty()) {
+        size_t nl = bytes.find('\n');
+        size_t take = std::min(nl == std::string_view::npos ? bytes.size() : nl, kSpyPart - spy_partial_.size());
+        spy_partial_.append(bytes.substr(0, take));
+        bytes.remove_prefix(take);
+        bool ended = !bytes.empty() && bytes.front() == '\n';
+        if (ended) bytes.remove_prefix(1);
+        if (ended || spy_partial_.size() >= kSpyPart) {
+            spy_->write(trim_right(spy_partial_));
+            spy_partial_.clear();
+        }
+    }
+}
+
+// A chunk's last line without a line end is written when the chunk ends.
+void SmtpSession::spy_chunk_end() {
+    if (spy_ && !spy_partial_.empty()) spy_->write(trim_right(spy_partial_));
+    spy_partial_.clear();
 }
 
 // A chunk that is not wanted is still read to its end: its bytes must never
@@ -85,7 +111,9 @@ SmtpSession::Flow SmtpSession::cmd_bdat(const std::string& line) {
         return Flow::Close;
     }
     if (phase_ != Phase::HaveRecipients) {                                            // RFC 3030 section 2
-        if (!discard_chunk(args->size)) return Flow::Close;
+        bool read = discard_chunk(args->size);
+        spy_chunk_end();
+        if (!read) return Flow::Close;
         reply(bad_sequence());                                                        // 503 5.5.1
         return Flow::Continue;
     }
@@ -97,7 +125,9 @@ SmtpSession::Flow SmtpSession::cmd_bdat(const std::string& line) {
         if (cfg_->mail.has(mail_opt::DEBUG_RX_HEADER))
             tx_.chunks->intake.on_header_line = [this](const std::string& l) { log_client(LogLevel::Debug, "RX: " + l); };
     }
-    switch (receive_chunk(*tx_.chunks, args->size)) {
+    ChunkEnd end = receive_chunk(*tx_.chunks, args->size);
+    spy_chunk_end();
+    switch (end) {
     case ChunkEnd::Lost: return Flow::Close;
     case ChunkEnd::TooBig: {
         Reply r = too_big(tx_.chunks->spool);                                         // 552 5.3.4 (SMTP-190)

@@ -176,6 +176,8 @@ private:
     ChunkEnd receive_chunk(Chunks& c, uint64_t size);
     bool discard_chunk(uint64_t size);
     ReadBytes read_chunk_bytes(uint64_t left);
+    void spy_chunk(std::string_view bytes);
+    void spy_chunk_end();
     // cmd_helo.cpp
     std::string limits_keyword() const;
     // mail_processing.cpp
@@ -207,6 +209,7 @@ private:
     std::string out_;                   // replies not yet flushed (PIPELINING)
     std::string protocol_ = "SMTP";
     std::unique_ptr<SpyLog> spy_;       // SMTP-34: every line received, once listed
+    std::string spy_partial_;           // SMTP-34: a chunk's line not yet written (bounded)
     static constexpr size_t kMaxBufferedReplies = 64 * 1024;   // pipelined replies held at most
     static constexpr uint64_t kSmbMaxBody = 0x7fffffffu - 65536;  // an SMB data field's limit, less room
     std::string client_ip_, client_host_ = "<no name>";

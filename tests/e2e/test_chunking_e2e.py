@@ -188,6 +188,23 @@ class Chunking(ServerCase):
             self.assertLess(growth, 8 * MIB)
         self.assertEqual([m.get(smbdump.SUBJECT) for m in self.mail_base()], [b"small"])
 
+    def test_spy_log_has_the_chunk_lines(self):
+        """SMTP-34 RFC3030-3: a listed client's BDAT command and chunk lines reach smtpspy.txt as DATA's lines do, trailing blanks removed"""
+        self.server()
+        with open(self.srv.install.path("text", "smtpspy.can"), "a") as f:
+            f.write("127.0.0.46\n")
+        text = b"Subject: spied\r\n\r\nline one   \r\nsplit across" + b" chunks\r\nlast"
+        with socket.create_connection(("127.0.0.1", self.srv.ports["SMTPPort"]), timeout=10,
+                                      source_address=("127.0.0.46", 0)) as s:
+            self.assertTrue(read_line(s).startswith("220"))
+            s.sendall(b"EHLO spied.example\r\n" + ENVELOPE + bdat(text, 40) + b"QUIT\r\n")
+            self.assertEqual(replies(s, 6)[-1][:3], "221")
+        log = self.read("data", "smtpspy.txt")
+        for line in ("BDAT 40", "Subject: spied", "line one", "split acr", "oss chunks", "BDAT 16 LAST", "last", "QUIT"):
+            self.assertIn(line + "\n", log)
+        self.assertNotIn("line one   ", log)
+        self.assertEqual(self.mail_base()[0].body, b"line one   \r\nsplit across chunks\r\nlast\r\n")
+
 
 if __name__ == "__main__":
     unittest.main()
