@@ -124,6 +124,7 @@ private:
 
     // cmd_helo.cpp
     Flow cmd_helo(const std::string& line, bool extended);
+    std::string limits_keyword() const;   // RFC 9422
     // cmd_misc.cpp
     Flow cmd_noop();
     Flow cmd_quit();
@@ -178,8 +179,6 @@ private:
     ReadBytes read_chunk_bytes(uint64_t left);
     void spy_chunk(std::string_view bytes);
     void spy_chunk_end();
-    // cmd_helo.cpp
-    std::string limits_keyword() const;
     // mail_processing.cpp
     mailproc::Eligibility processor_eligibility(const std::string& sender_address);
     std::optional<std::string> processor_claim(const std::string& name, const std::string& address);
