@@ -23,6 +23,13 @@ struct ReadLine {
     LineEnd end = LineEnd::CrLf;     // meaningful for status Line
 };
 
+// Raw bytes (BDAT chunk data, RFC 3030): status Line means `bytes` holds
+// between 1 and the asked-for number of bytes; the other statuses as above.
+struct ReadBytes {
+    ReadStatus status = ReadStatus::Closed;
+    std::string bytes;
+};
+
 class SessionIo {
 public:
     virtual ~SessionIo() = default;
@@ -30,6 +37,12 @@ public:
     // A longer line is reported as TooLong as soon as it passes the limit,
     // without waiting for its end; later reads drop the rest of it.
     virtual ReadLine read_line(size_t max_len, unsigned timeout_s) = 0;
+    // Up to `max_len` bytes exactly as received, no line handling: what is
+    // already buffered, else what arrives next, waiting at most `timeout_s`
+    // seconds. A caller wanting an exact count (a BDAT chunk) asks again for
+    // the rest, so every wait has its own deadline and memory stays bounded
+    // by what it asks for.
+    virtual ReadBytes read_bytes(size_t max_len, unsigned timeout_s) = 0;
     // Send bytes as given (callers add CR LF).
     virtual bool write(std::string_view bytes) = 0;
     // True when unread input is already buffered (PIPELINING: flush replies

@@ -2,6 +2,7 @@
 // a timeout, with OpenSSL layered on after STARTTLS or for implicit TLS.
 #include "net/socket_session_io.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <openssl/ssl.h>
@@ -68,6 +69,33 @@ ReadLine SocketSessionIo::read_line(size_t max_len, unsigned timeout_s) {
         case Fill::Error: return {ReadStatus::Error, {}};
         }
     }
+}
+
+// Whatever is buffered first, so bytes a client pipelined behind its BDAT
+// command are not waited for again; a line reported TooLong has ended the
+// session before any chunk can follow, so `skipping_` plays no part here.
+ReadBytes SocketSessionIo::read_bytes(size_t max_len, unsigned timeout_s) {
+    if (!socket_.valid()) return {ReadStatus::Closed, {}};
+    if (broken_) return {ReadStatus::Error, {}};
+    if (max_len == 0) return {ReadStatus::Line, {}};
+    while (buffer_.size() == head_) {
+        buffer_.clear();
+        head_ = 0;
+        switch (fill(timeout_s)) {
+        case Fill::Data: break;
+        case Fill::Timeout: return {ReadStatus::Timeout, {}};
+        case Fill::Closed: return {ReadStatus::Closed, {}};
+        case Fill::Error: return {ReadStatus::Error, {}};
+        }
+    }
+    size_t n = std::min(max_len, buffer_.size() - head_);
+    ReadBytes r{ReadStatus::Line, buffer_.substr(head_, n)};
+    head_ += n;
+    if (head_ == buffer_.size()) {
+        buffer_.clear();
+        head_ = 0;
+    }
+    return r;
 }
 
 // One line out of the buffer, or nothing until more input arrives. A line

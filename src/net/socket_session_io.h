@@ -30,6 +30,7 @@ public:
     SocketSessionIo& operator=(const SocketSessionIo&) = delete;
 
     ReadLine read_line(size_t max_len, unsigned timeout_s) override;
+    ReadBytes read_bytes(size_t max_len, unsigned timeout_s) override;
     bool write(std::string_view bytes) override;
     bool input_pending() override;
     Status start_tls() override;

@@ -40,8 +40,11 @@ std::string crlf_lines(std::string text) {
     return out;
 }
 
-bool write_data_text(std::string_view text, const std::function<bool(std::string_view)>& write, size_t& lines,
-                     const std::function<void(std::string_view)>& on_line) {
+namespace {
+// The lines of `text`, CR LF ended and dot-stuffed when `stuff`, to `write`
+// in blocks of about 64 KiB.
+bool write_lines(std::string_view text, bool stuff, const std::function<bool(std::string_view)>& write,
+                 size_t& lines, const std::function<void(std::string_view)>& on_line) {
     std::string block;
     block.reserve(kBlock);
     auto flush = [&] {
@@ -63,12 +66,32 @@ bool write_data_text(std::string_view text, const std::function<bool(std::string
     lines = 0;
     bool ok = each_line(text, [&](std::string_view line) {
         if (on_line) on_line(line);
-        if (!line.empty() && line[0] == '.' && !add(".")) return false;
+        if (stuff && !line.empty() && line[0] == '.' && !add(".")) return false;
         if (!add(line) || !add("\r\n")) return false;
         ++lines;
         return true;
     });
     return ok && flush();
+}
+} // namespace
+
+bool write_data_text(std::string_view text, const std::function<bool(std::string_view)>& write, size_t& lines,
+                     const std::function<void(std::string_view)>& on_line) {
+    return write_lines(text, true, write, lines, on_line);
+}
+
+size_t crlf_size(std::string_view text) {
+    size_t n = 0;
+    each_line(text, [&](std::string_view line) {
+        n += line.size() + 2;
+        return true;
+    });
+    return n;
+}
+
+bool write_chunk_text(std::string_view text, const std::function<bool(std::string_view)>& write, size_t& lines,
+                      const std::function<void(std::string_view)>& on_line) {
+    return write_lines(text, false, write, lines, on_line);
 }
 
 } // namespace sbbs

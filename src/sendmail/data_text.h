@@ -1,5 +1,6 @@
 // The message text as DATA carries it (SEC-2 outbound, SEC-5): CR LF line
-// ends only and dot-stuffed, written in blocks straight from the text.
+// ends only and dot-stuffed, written in blocks straight from the text; and
+// as one BDAT chunk carries it (RFC 3030): the same lines, not stuffed.
 #pragma once
 
 #include <cstddef>
@@ -22,5 +23,14 @@ std::string crlf_lines(std::string text);
 // `on_line`, when given, sees each line before stuffing (SEND-65 logging).
 bool write_data_text(std::string_view text, const std::function<bool(std::string_view)>& write, size_t& lines,
                      const std::function<void(std::string_view)>& on_line = {});
+
+// The bytes write_chunk_text writes for `text`: the BDAT chunk size.
+size_t crlf_size(std::string_view text);
+
+// The lines of `text` as write_data_text cuts and ends them, but not
+// dot-stuffed (a BDAT chunk is counted, not ended by a dot), so the bytes
+// are the ones DATA's receiver stores.
+bool write_chunk_text(std::string_view text, const std::function<bool(std::string_view)>& write, size_t& lines,
+                      const std::function<void(std::string_view)>& on_line = {});
 
 } // namespace sbbs

@@ -2,6 +2,7 @@
 // outbound_batch.h).
 #include "sendmail/outbound_batch.h"
 
+#include <algorithm>
 #include <map>
 
 namespace sbbs {
@@ -41,6 +42,13 @@ std::vector<OutboundGroup> group_jobs(const std::vector<OutboundJob>& jobs, size
         into->jobs.push_back(i);
     }
     return groups;
+}
+
+std::vector<RcptSlice> rcpt_slices(size_t rcpts, size_t rcpt_max) {
+    if (rcpt_max == 0) rcpt_max = rcpts;
+    std::vector<RcptSlice> out;
+    for (size_t b = 0; b < rcpts; b += rcpt_max) out.push_back({b, std::min(rcpts, b + rcpt_max)});
+    return out;
 }
 
 } // namespace sbbs

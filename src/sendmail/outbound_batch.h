@@ -40,4 +40,12 @@ std::string route_key(const Route& r);
 // server must accept 100).
 std::vector<OutboundGroup> group_jobs(const std::vector<OutboundJob>& jobs, size_t max_rcpts);
 
+// RFC 9422 section 5: a batch's recipients cut into transactions of at most
+// the server's LIMITS RCPTMAX (0: no limit given, one transaction), in
+// order, as [begin, end) index ranges; none for no recipients.
+struct RcptSlice {
+    size_t begin = 0, end = 0;
+};
+std::vector<RcptSlice> rcpt_slices(size_t rcpts, size_t rcpt_max);
+
 } // namespace sbbs

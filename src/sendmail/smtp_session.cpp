@@ -4,6 +4,7 @@
 
 #include "config/options.h"
 #include "sendmail/data_text.h"
+#include "sendmail/outbound_batch.h"
 #include "sendmail/sasl.h"
 #include "util/base64.h"
 
@@ -127,12 +128,13 @@ SessionOutcome SmtpSession::hello(const SessionStart& t) {
         // SEND-48: no HELO fall-back when AUTH to the relay is required
         // (nor after an endless reply: the peer is not speaking SMTP).
         if (t.auth || r.overflow) return fail(r, "250");
+        peer_ = {};
         put("HELO " + s_.helo_host);
         auto h = expect("250");
         if (!h.ok) return fail(h, "250");
         return {SessionResult::Sent, {}};
     }
-    note_extensions(r);
+    peer_ = parse_ehlo(r.lines);
     bool offers_tls = false;
     for (auto& l : r.lines)
         if (l.rfind("250-STARTTLS", 0) == 0 || l.rfind("250 STARTTLS", 0) == 0) offers_tls = true;
@@ -145,9 +147,9 @@ SessionOutcome SmtpSession::hello(const SessionStart& t) {
         return {SessionResult::TlsFailed, st.error().message};
     }
     put("EHLO " + s_.helo_host);
-    auto after_tls = expect("250");
-    if (!after_tls.ok) return {SessionResult::TlsFailed, "EHLO after STARTTLS failed"};
-    note_extensions(after_tls);                                // RFC 3207 4.2: the list anew
+    auto again = expect("250");
+    if (!again.ok) return {SessionResult::TlsFailed, "EHLO after STARTTLS failed"};
+    peer_ = parse_ehlo(again.lines);   // RFC 3207 section 4.2: only what is offered inside TLS counts
     // SEND-51: this one line keeps the plain label.
     char sock[16];
     std::snprintf(sock, sizeof sock, "%04d", link_.socket_number());
@@ -188,26 +190,60 @@ bool TransactionOutcome::any_sent() const {
     return false;
 }
 
+// RFC 9422 section 5: more recipients than the server's RCPTMAX go in
+// several transactions on this connection, RSET between them; what cannot
+// be sent here (the connection lost, MAILMAX reached) is a temporary
+// failure, tried again later.
 TransactionOutcome SmtpSession::send(const SmtpTransaction& t) {
+    // RFC 6531 3.4: UTF-8 addresses or header fields only to a peer that
+    // offers SMTPUTF8; an IDNA domain alone goes to any peer as A-labels.
+    smtputf8::Plan plan = smtputf8::plan(t.from, t.to, t.text);
+    if (plan.needs_smtputf8 && !peer_.smtputf8) return refuse_utf8(t);
+    const std::string from = plan.needs_smtputf8 ? t.from + " SMTPUTF8" : plan.from;
+    const std::vector<std::string>& to = plan.needs_smtputf8 ? t.to : plan.to;
+    auto slices = rcpt_slices(t.to.size(), peer_.rcpt_max);
+    if (slices.size() <= 1) return transact(from, to, t.text);
     TransactionOutcome out;
     out.rcpt.resize(t.to.size());
-    restart_deadline(t.text.size());
+    std::span<const std::string> all(to);
+    for (size_t i = 0; i < slices.size(); ++i) {
+        const RcptSlice& sl = slices[i];
+        if (i > 0 && !(out.usable && reset())) {
+            SessionOutcome o{SessionResult::TempFail,
+                             mail_max_reached() ? server_ + " takes " + std::to_string(peer_.mail_max) +
+                                                      " transactions per connection (LIMITS MAILMAX)"
+                                                : server_ + " could not take a further transaction"};
+            for (size_t k = sl.begin; k < t.to.size(); ++k) out.rcpt[k] = o;
+            out.usable = false;
+            return out;
+        }
+        logf(LogLevel::Debug, "recipients " + std::to_string(sl.begin + 1) + " to " + std::to_string(sl.end) +
+                                  " of " + std::to_string(t.to.size()) + " (server's LIMITS RCPTMAX=" +
+                                  std::to_string(peer_.rcpt_max) + ")");
+        TransactionOutcome part = transact(from, all.subspan(sl.begin, sl.end - sl.begin), t.text);
+        std::copy(part.rcpt.begin(), part.rcpt.end(), out.rcpt.begin() + std::ptrdiff_t(sl.begin));
+        out.usable = part.usable;
+    }
+    return out;
+}
+
+TransactionOutcome SmtpSession::transact(const std::string& from, std::span<const std::string> to,
+                                         std::string_view text) {
+    TransactionOutcome out;
+    out.rcpt.resize(to.size());
+    restart_deadline(text.size());
     auto fail_all = [&](const Reply& r, const std::string& expected, bool only_accepted) {
         for (auto& o : out.rcpt)
             if (!only_accepted || o.result == SessionResult::Sent) o = fail(r, expected);
         out.usable = !r.line.empty();
         return out;
     };
-    // RFC 6531 3.4: UTF-8 addresses or header fields only to a peer that
-    // offers SMTPUTF8; an IDNA domain alone goes to any peer as A-labels.
-    smtputf8::Plan plan = smtputf8::plan(t.from, t.to, t.text);
-    if (plan.needs_smtputf8 && !peer_smtputf8_) return refuse_utf8(t);
-    bool utf8 = plan.needs_smtputf8;
-    put("MAIL FROM:" + (utf8 ? t.from + " SMTPUTF8" : plan.from));
+    put("MAIL FROM:" + from);
+    ++transactions_;
     if (auto r = expect("250"); !r.ok) return fail_all(r, "250", false);
     bool accepted = false;
-    for (size_t i = 0; i < t.to.size(); ++i) {
-        put("RCPT TO:" + (utf8 ? t.to[i] : plan.to[i]));
+    for (size_t i = 0; i < to.size(); ++i) {
+        put("RCPT TO:" + to[i]);
         auto r = expect("25");
         if (r.ok) {
             out.rcpt[i].result = SessionResult::Sent;   // accepted so far
@@ -216,7 +252,7 @@ TransactionOutcome SmtpSession::send(const SmtpTransaction& t) {
         }
         out.rcpt[i] = fail(r, "25*");
         if (r.line.empty()) {   // hung up or silent: the rest cannot be tried here
-            for (size_t j = i + 1; j < t.to.size(); ++j) out.rcpt[j] = out.rcpt[i];
+            for (size_t j = i + 1; j < to.size(); ++j) out.rcpt[j] = out.rcpt[i];
             for (size_t j = 0; j < i; ++j)   // a refusal already given stands (5xx bounces)
                 if (out.rcpt[j].result == SessionResult::Sent) out.rcpt[j] = out.rcpt[i];
             return out;
@@ -224,22 +260,16 @@ TransactionOutcome SmtpSession::send(const SmtpTransaction& t) {
     }
     out.usable = true;
     if (!accepted) return out;   // nobody to send to: no DATA
-    put("DATA");
-    if (auto r = expect("354"); !r.ok) return fail_all(r, "354", true);
-    size_t bytes = t.text.size(), lines = 0;
-    logf(LogLevel::Debug, "sending message text (" + std::to_string(bytes) + " bytes) begin");
-    auto write = [&](std::string_view block) { return !past_deadline() && link_.write(block); };
-    std::function<void(std::string_view)> shown;   // SEND-65: each line as sent, dot-stuffed
-    if (s_.has(mail_opt::DEBUG_TX))
-        shown = [&](std::string_view l) {
-            logf(LogLevel::Debug, std::string(l.starts_with('.') ? "TX: ." : "TX: ").append(l));
-        };
+    if (!peer_.chunking) {
+        put("DATA");
+        if (auto r = expect("354"); !r.ok) return fail_all(r, "354", true);
+    }
+    size_t bytes = text.size(), lines = 0;
     // SEC-5: the peer stopped taking the text (or took too long); no reply can follow.
-    if (!write_data_text(t.text, write, lines, shown)) {
+    if (!send_text(text, lines)) {
         logf(LogLevel::Notice, "!ERROR sending message text (" + std::to_string(lines) + " lines sent)");
         return fail_all(Reply{}, "250", true);
     }
-    put(".");
     logf(LogLevel::Debug, "send of message text (" + std::to_string(bytes) + " bytes, " + std::to_string(lines) +
                               " lines) complete, waiting for acknowledgment (250)");
     auto r = expect("250", 2);   // SEND-61: one more wait on time-out
@@ -249,6 +279,22 @@ TransactionOutcome SmtpSession::send(const SmtpTransaction& t) {
         o.lines = lines;
     }
     return out;
+}
+
+// DATA's text dot-stuffed and ended by ".", or (RFC 3030) the same lines
+// unstuffed as one chunk, "BDAT <size> LAST": one reply either way.
+bool SmtpSession::send_text(std::string_view text, size_t& lines) {
+    bool chunk = peer_.chunking;
+    logf(LogLevel::Debug, "sending message text (" + std::to_string(text.size()) + " bytes" +
+                              (chunk ? ", one BDAT chunk" : "") + ") begin");
+    auto write = [&](std::string_view block) { return !past_deadline() && link_.write(block); };
+    std::function<void(std::string_view)> shown;   // SEND-65: each line as sent, dot-stuffed for DATA
+    if (s_.has(mail_opt::DEBUG_TX))
+        shown = [&](std::string_view l) {
+            logf(LogLevel::Debug, std::string(!chunk && l.starts_with('.') ? "TX: ." : "TX: ").append(l));
+        };
+    if (!chunk) return write_data_text(text, write, lines, shown) && put(".");
+    return put("BDAT " + std::to_string(crlf_size(text)) + " LAST") && write_chunk_text(text, write, lines, shown);
 }
 
 SessionOutcome SmtpSession::open(const SessionStart& how) {
@@ -267,6 +313,11 @@ SessionOutcome SmtpSession::open(const SessionStart& how) {
 }
 
 bool SmtpSession::reset() {
+    if (mail_max_reached()) {   // RFC 9422: the next transaction goes on a new connection
+        logf(LogLevel::Debug, "server's LIMITS MAILMAX=" + std::to_string(peer_.mail_max) + " reached");
+        quit();
+        return false;
+    }
     restart_deadline(0);   // a transaction that ended in time leaves RSET its own time
     put("RSET");
     return expect("250").ok;

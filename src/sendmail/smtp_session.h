@@ -2,15 +2,20 @@
 // SEND-47..66, SEND-83): greeting, EHLO/HELO, opportunistic STARTTLS, AUTH
 // to the relay, then transactions (ours, SEND-23: one MAIL FROM, several
 // RCPT TO, one DATA; several transactions per connection with RSET between),
-// QUIT.
+// QUIT. Ours: the text goes as one BDAT chunk to a server offering CHUNKING
+// (RFC 3030), and a server's LIMITS (RFC 9422) are kept: RCPTMAX splits a
+// transaction, MAILMAX ends the connection once reached.
 #pragma once
 
 #include "log/logger.h"
+#include "sendmail/peer_extensions.h"
 #include "sendmail/sendmail_settings.h"
 #include "sendmail/smtp_link.h"
 
 #include <chrono>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sbbs {
@@ -54,11 +59,15 @@ public:
     bool greet(std::string& error);
     // EHLO/HELO, STARTTLS and AUTH: Sent when the session is ready for mail.
     SessionOutcome open(const SessionStart& how);
-    // One transaction; each recipient's result is its own (a 5xx to one RCPT
+    // One transaction (several when the server's RCPTMAX is lower than the
+    // recipients); each recipient's result is its own (a 5xx to one RCPT
     // fails only that one); MAIL and DATA failures apply to all accepted.
     TransactionOutcome send(const SmtpTransaction& t);
-    // RSET between transactions; false when the connection cannot go on.
+    // RSET between transactions; false when the connection cannot go on
+    // (also once the server's MAILMAX is reached: then after QUIT).
     bool reset();
+    // What the last EHLO offered (nothing after HELO).
+    const PeerExtensions& peer() const { return peer_; }
     // QUIT, waiting briefly for 221 (its absence is ignored).
     void quit();
     int socket_number() const { return link_.socket_number(); }
@@ -74,8 +83,10 @@ private:
     bool put(const std::string& line, const std::string& shown = {});
     SessionOutcome fail(const Reply& r, const std::string& expected, bool may_be_permanent = true);
     SessionOutcome hello(const SessionStart& how);
-    void note_extensions(const Reply& ehlo);
     TransactionOutcome refuse_utf8(const SmtpTransaction& t);   // RFC 6531 3.4 (smtp_session_utf8.cpp)
+    TransactionOutcome transact(const std::string& from, std::span<const std::string> to, std::string_view text);
+    bool send_text(std::string_view text, size_t& lines);   // DATA's or BDAT's, without the final reply
+    bool mail_max_reached() const { return peer_.mail_max && transactions_ >= peer_.mail_max; }
     SessionOutcome authenticate();
     std::string prefix() const;     // "<sock> SEND" or "<sock> SEND/TLS"
     void logf(LogLevel level, const std::string& text);
@@ -87,7 +98,8 @@ private:
     Logger& log_;
     std::string server_;
     std::chrono::steady_clock::time_point deadline_;
-    bool peer_smtputf8_ = false;    // the last EHLO reply listed SMTPUTF8 (RFC 6531 3.2)
+    PeerExtensions peer_;
+    size_t transactions_ = 0;       // MAIL commands sent (RFC 9422 MAILMAX)
 };
 
 } // namespace sbbs

@@ -2,19 +2,7 @@
 // refusal of a message that needs it when the peer does not.
 #include "sendmail/smtp_session.h"
 
-#include "util/strings.h"
-
 namespace sbbs {
-
-void SmtpSession::note_extensions(const Reply& ehlo) {
-    peer_smtputf8_ = false;
-    for (auto& l : ehlo.lines) {
-        if (l.size() < 4 || l.compare(0, 3, "250") != 0) continue;
-        std::string_view keyword = std::string_view(l).substr(4);
-        keyword = keyword.substr(0, keyword.find(' '));
-        if (iequals(keyword, "SMTPUTF8")) peer_smtputf8_ = true;
-    }
-}
 
 // RFC 6531 3.7.4.1 / 3.4: no downgrade (RFC 6532 text cannot be made ASCII
 // without changing it), so every recipient fails for good with 5.6.7 and the

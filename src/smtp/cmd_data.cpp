@@ -2,6 +2,7 @@
 // and the end-of-data checks before storage (SMTP-173..SMTP-190). MaxMsgSize
 // is enforced while receiving: the body stops being spooled at the limit.
 #include "smtp/address.h"
+#include "smtp/message_intake.h"
 #include "smtp/session.h"
 
 #include "util/strings.h"
@@ -11,6 +12,16 @@ namespace sbbs::smtp {
 SmtpSession::Flow SmtpSession::cmd_data() {
     if (phase_ != Phase::HaveRecipients) {                                            // SMTP-160
         reply(bad_sequence());
+        return Flow::Continue;
+    }
+    // RFC 3030 section 2: DATA and BDAT never mix in one transaction; the
+    // BDAT state stays as it was. Section 3: BINARYMIME text goes by BDAT only.
+    if (tx_.chunks) {
+        reply({503, "5.5.1", "Bad sequence of commands: DATA after BDAT"});
+        return Flow::Continue;
+    }
+    if (tx_.binarymime) {
+        reply({503, "5.5.1", "Bad sequence of commands: BODY=BINARYMIME requires BDAT"});
         return Flow::Continue;
     }
     bool telegram = tx_.kind != MailKind::Mail;
@@ -35,31 +46,15 @@ static bool ends_data(std::string_view line, bool after_crlf, LineEnd end) {
     return line.find_first_not_of(" \t", 1) == std::string_view::npos;
 }
 
-// SEC-2: a bare LF has ended its line and is stored as CR LF, as Postfix's
-// smtpd_forbid_bare_newline = normalize does; a bare CR in the body becomes
-// CR LF too, so no bare line end is stored and later relayed to a server
-// that would take it for one (header lines drop theirs, SMTP-165).
-static std::string bare_cr_as_crlf(std::string line) {
-    if (line.find('\r') == std::string::npos) return line;
-    std::string out;
-    out.reserve(line.size() + 16);
-    for (char c : line) {
-        if (c == '\r') out += "\r\n";
-        else out += c;
-    }
-    return out;
-}
-
 SmtpSession::Flow SmtpSession::receive_data(Spool& s) {
-    bool in_header = tx_.kind == MailKind::Mail;                                      // SMTP-169
-    // MaxMsgSize 0 is "unlimited" (CFG-65), but an SMB data field holds at most
-    // 2 GiB (FMT-136: bit 31 of a length is invalid): past that, refuse (552).
-    uint64_t max = cfg_->mail.max_msg_size ? cfg_->mail.max_msg_size : kSmbMaxBody;
+    MessageIntake intake(s, tx_.kind == MailKind::Mail, max_body());                  // SMTP-169
+    if (cfg_->mail.has(mail_opt::DEBUG_RX_HEADER))
+        intake.on_header_line = [this](const std::string& l) { log_client(LogLevel::Debug, "RX: " + l); };
     bool after_crlf = true;
     for (;;) {
         ReadLine in = read(1000);
         if (in.status == ReadStatus::TooLong) {
-            reply({500, "5.5.2", std::string("Line too long (") + (in_header ? "header" : "body") + ")"});
+            reply({500, "5.5.2", std::string("Line too long (") + (intake.in_header() ? "header" : "body") + ")"});
             return Flow::Close;
         }
         if (in.status != ReadStatus::Line) {
@@ -71,36 +66,23 @@ SmtpSession::Flow SmtpSession::receive_data(Spool& s) {
         if (ends) return Flow::Continue;
         std::string& line = in.line;
         if (line.size() > 1 && line[0] == '.') line.erase(0, 1);                      // ours: SMTP-165 too
-        if (in_header) {
-            std::string clean;
-            for (char c : line) if (c != '\r') clean += c;                            // SMTP-165
-            // A line of bare CRs ends the header too: stored as an empty line
-            // inside it, readers would disagree on where the header ends.
-            if (clean.empty()) { in_header = false; continue; }
-            if (clean.size() > 998) {                                                 // SMTP-166
-                reply({500, "5.5.2", "Line too long (header)"});
-                return Flow::Close;
-            }
-            if (cfg_->mail.has(mail_opt::DEBUG_RX_HEADER)) log_client(LogLevel::Debug, "RX: " + clean);
-            ++s.header_lines;
-            if (s.header_overflow) continue;
-            s.header += clean;
-            s.header += "\r\n";
-            if (s.header.size() > 65535) s.header_overflow = true;                        // bounded, SMTP-184
-            continue;
-        }
-        if (line.size() > 998) {                                                      // SMTP-170
-            reply({500, "5.5.2", "Line too long (body)"});
-            return Flow::Close;
-        }
-        line = bare_cr_as_crlf(std::move(line));                                      // SEC-2
-        s.body_bytes += line.size() + 2;
-        ++s.body_lines;
-        if (max && s.body_bytes > max) s.too_big = true;                              // ours: SMTP-171
-        if (s.too_big) continue;
-        line += "\r\n";
-        s.body.append(line);                                          // whole lines, in chunks of 256 KiB
+        auto v = intake.line(std::move(line), true);
+        if (v == MessageIntake::LineVerdict::Kept) continue;
+        reply({500, "5.5.2", v == MessageIntake::LineVerdict::HeaderTooLong ? "Line too long (header)"   // SMTP-166
+                                                                            : "Line too long (body)"});  // SMTP-170
+        return Flow::Close;
     }
+}
+
+// MaxMsgSize 0 is "unlimited" (CFG-65), but an SMB data field holds at most
+// 2 GiB (FMT-136: bit 31 of a length is invalid): past that, refuse (552).
+uint64_t SmtpSession::max_body() const {
+    return cfg_->mail.max_msg_size ? cfg_->mail.max_msg_size : kSmbMaxBody;
+}
+
+Reply SmtpSession::too_big(const Spool& s) const {                                    // SMTP-190
+    return {552, "5.3.4", "Message size (" + std::to_string(s.body_bytes) + ") exceeds maximum: " +
+                              std::to_string(max_body()) + " bytes"};
 }
 
 static bool looks_like_address(const std::string& s) {
@@ -185,9 +167,7 @@ SmtpSession::Flow SmtpSession::end_of_data(Spool& s) {
         return Flow::Continue;
     }
     if (s.too_big) {                                                                  // SMTP-190
-        uint64_t max = cfg_->mail.max_msg_size ? cfg_->mail.max_msg_size : kSmbMaxBody;
-        reply({552, "5.3.4", "Message size (" + std::to_string(s.body_bytes) + ") exceeds maximum: " +
-                                 std::to_string(max) + " bytes"});
+        reply(too_big(s));
         return Flow::Continue;
     }
     if (!tx_.sub_code.empty()) return post_mail(p, body, attr);                       // SMTP-191

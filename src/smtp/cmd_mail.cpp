@@ -1,5 +1,6 @@
 // MAIL FROM / SEND FROM / SOML FROM / SAML FROM (SMTP-92..SMTP-102) with the
-// SIZE parameter honoured (RFC 1870) and the submission-port rules.
+// SIZE parameter honoured (RFC 1870), BODY=BINARYMIME noted (RFC 3030) and
+// the submission-port rules.
 #include "dns/idna.h"
 #include "smtp/address.h"
 #include "smtp/session.h"
@@ -27,6 +28,14 @@ std::optional<Reply> SmtpSession::check_mail_params(const std::string& params) {
 bool SmtpSession::asks_smtputf8(const std::string& params) {
     for (auto& p : split(params, ' '))
         if (iequals(p, "SMTPUTF8")) return true;
+    return false;
+}
+
+// RFC 3030 section 3: BODY=BINARYMIME binds the transaction to BDAT.
+// Other BODY= values stay unchecked, as SMTP-95 has them.
+static bool wants_binarymime(const std::string& params) {
+    for (auto& p : split(params, ' '))
+        if (iequals(p, "BODY=BINARYMIME")) return true;
     return false;
 }
 
@@ -112,6 +121,7 @@ SmtpSession::Flow SmtpSession::cmd_mail(const std::string& line, MailKind kind) 
     tx_.kind = kind;
     tx_.reverse_path = rp;
     tx_.smtputf8 = utf8;
+    tx_.binarymime = wants_binarymime(params);
     phase_ = Phase::HaveSender;
     bad_commands_ = 0;                                                              // SMTP-49
     reply(ok("2.1.0"));

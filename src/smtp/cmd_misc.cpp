@@ -45,7 +45,7 @@ SmtpSession::Flow SmtpSession::cmd_expn() {
 }
 
 SmtpSession::Flow SmtpSession::cmd_help() {
-    reply_raw("214-2.0.0 Commands: HELO EHLO MAIL RCPT DATA RSET NOOP QUIT");
+    reply_raw("214-2.0.0 Commands: HELO EHLO MAIL RCPT DATA BDAT RSET NOOP QUIT");
     reply_raw("214-2.0.0 AUTH STARTTLS SEND SOML SAML VRFY");
     reply({214, "2.0.0", "End of HELP info"});
     return Flow::Continue;

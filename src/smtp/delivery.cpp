@@ -45,7 +45,8 @@ static bool is_ascii(const TextPieces& t) {
 }
 
 // is_non_ascii_utf8 over the pieces as they are: the Spool's pieces end at
-// line ends, and no UTF-8 sequence holds a CR or LF, so none spans two.
+// line ends (no UTF-8 sequence holds a CR or LF) or, in a long BDAT line,
+// before a UTF-8 lead byte (MessageIntake), so no sequence spans two.
 static bool is_non_ascii_utf8_text(const TextPieces& t) {
     bool high = false;
     for (auto p : t.pieces()) {

@@ -238,6 +238,7 @@ SmtpSession::Flow SmtpSession::dispatch(const std::string& raw) {
     if (istarts_with(line, "SAML FROM:")) return cmd_mail(line, MailKind::Saml);
     if (istarts_with(line, "RCPT TO:")) return cmd_rcpt(line);
     if (iequals(head, "DATA")) return cmd_data();
+    if (iequals(head, "BDAT") && (line.size() == 4 || line[4] == ' ')) return cmd_bdat(line);   // RFC 3030
     if (verb_is(line, "STARTTLS") && !io_->is_tls()) return cmd_starttls();           // SMTP-86
     if (iequals(head, "VRFY") && (line.size() == 4 || line[4] == ' ')) return cmd_vrfy();
     if (iequals(head, "EXPN") && (line.size() == 4 || line[4] == ' ')) return cmd_expn();

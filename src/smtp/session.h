@@ -15,6 +15,8 @@
 #include "smtp/filter.h"
 #include "smtp/listener.h"
 #include "smtp/login_attempts.h"
+#include "smtp/message_intake.h"
+#include "smtp/spool.h"
 #include "state/request_rate.h"
 #include "smtp/recipient.h"
 #include "smtp/reply.h"
@@ -79,6 +81,14 @@ private:
     enum class MailKind { Mail, Send, Soml, Saml };
     enum class Flow { Continue, Close };
 
+    // A BDAT transfer in progress (RFC 3030): the text so far, assembled as
+    // DATA assembles it. Never moved: the intake writes into the spool.
+    struct Chunks {
+        Spool spool;
+        MessageIntake intake;
+        Chunks(bool with_header, uint64_t max_body) : intake(spool, with_header, max_body) {}
+    };
+
     struct Transaction {
         MailKind kind = MailKind::Mail;
         std::string reverse_path;       // raw MAIL argument (SMTP-95)
@@ -90,6 +100,8 @@ private:
         std::optional<uint32_t> sent_pending;   // the sender's mail in the base, read once (SMTP-108)
         std::vector<bool> processor_matched;    // mail processors whose To list matched (SMTP-129)
         bool smtputf8 = false;          // MAIL ... SMTPUTF8 (RFC 6531 3.4): UTF-8 addresses allowed
+        bool binarymime = false;        // MAIL BODY=BINARYMIME: BDAT only (RFC 3030 section 3)
+        std::unique_ptr<Chunks> chunks; // BDAT chunks received so far (none: no BDAT yet)
     };
 
     // session.cpp: I/O, logging, dispatch
@@ -114,6 +126,7 @@ private:
 
     // cmd_helo.cpp
     Flow cmd_helo(const std::string& line, bool extended);
+    std::string limits_keyword() const;   // RFC 9422
     // cmd_misc.cpp
     Flow cmd_noop();
     Flow cmd_quit();
@@ -162,18 +175,20 @@ private:
     Flow auth_outcome(const AuthResult& r, const std::string& name, const std::string& password,
                       const char* method);
     // cmd_data.cpp
-    struct Spool {
-        std::string header;             // CRLF lines, without the blank line
-        ChunkedText body;               // CRLF lines, held once: the store writes from here (SEC-11)
-        uint64_t body_bytes = 0;        // counted even past MaxMsgSize
-        unsigned header_lines = 0, body_lines = 0;
-        bool too_big = false;           // body spooling stopped at MaxMsgSize
-        bool header_overflow = false;   // header spooling stopped past 65535 bytes
-    };
     Flow cmd_data();
     Flow receive_data(Spool& spool);
+    uint64_t max_body() const;
+    Reply too_big(const Spool& spool) const;
     Flow end_of_data(Spool& spool);
     Flow deliver_telegram(const TextPieces& body, uint64_t body_bytes);
+    // cmd_bdat.cpp
+    Flow cmd_bdat(const std::string& line);
+    enum class ChunkEnd { Received, TooBig, Lost };
+    ChunkEnd receive_chunk(Chunks& c, uint64_t size);
+    bool discard_chunk(uint64_t size);
+    ReadBytes read_chunk_bytes(uint64_t left);
+    void spy_chunk(std::string_view bytes);
+    void spy_chunk_end();
     // mail_processing.cpp
     mailproc::Eligibility processor_eligibility(const std::string& sender_address);
     std::optional<std::string> processor_claim(const std::string& name, const std::string& address);
@@ -204,6 +219,7 @@ private:
     std::string out_;                   // replies not yet flushed (PIPELINING)
     std::string protocol_ = "SMTP";
     std::unique_ptr<SpyLog> spy_;       // SMTP-34: every line received, once listed
+    std::string spy_partial_;           // SMTP-34: a chunk's line not yet written (bounded)
     static constexpr size_t kMaxBufferedReplies = 64 * 1024;   // pipelined replies held at most
     static constexpr uint64_t kSmbMaxBody = 0x7fffffffu - 65536;  // an SMB data field's limit, less room
     std::string client_ip_, client_host_ = "<no name>";

@@ -54,9 +54,11 @@ def _listening(port):
 
 
 class Postfix:
-    def __init__(self, domains=("dest.test",), sasl_user=None, sasl_password=None, smtputf8=False):
+    def __init__(self, domains=("dest.test",), sasl_user=None, sasl_password=None, smtputf8=False,
+                 extra_main=()):
         self.domains = list(domains)
         self.smtputf8 = smtputf8     # offer SMTPUTF8 (RFC 6531) to us, or not
+        self.extra_main = list(extra_main)   # more main.cf lines
         self.sasl = (sasl_user, sasl_password) if sasl_user else None
         self.why_not = None
         self.dir = None
@@ -192,6 +194,7 @@ class Postfix:
                      "smtpd_relay_restrictions = permit_sasl_authenticated, reject"]
         else:
             main += ["mynetworks = 127.0.0.0/8", "smtpd_relay_restrictions = reject_unauth_destination"]
+        main += self.extra_main
         with open(self.path("conf", "main.cf"), "w") as f:
             f.write("\n".join(main) + "\n")
         with open(self.path("conf", "master.cf"), "w") as f:

@@ -99,7 +99,7 @@ class SmtpReceive(ServerCase):
         self.server()
         with self.srv.connect("SMTPPort") as s:
             self.assertTrue(read_line(s).startswith("220"))
-            s.sendall(b"EHLO client.example.org\r\nNOOP\r\nNOOP extra\r\nBDAT 10\r\n"
+            s.sendall(b"EHLO client.example.org\r\nNOOP\r\nNOOP extra\r\nATRN 10\r\n"
                       b"MAIL FROM:<alice@example.org>\r\nRCPT TO:<sysop@testbbs.example>\r\nDATA\r\n")
             lines = []
             while not lines or not lines[-1].startswith("354"):

@@ -1,7 +1,8 @@
 // libFuzzer target for what SendMail reads from a remote server: greeting,
-// EHLO/HELO replies (multi-line, extension keywords), STARTTLS and AUTH
-// challenges to a relay (PLAIN, LOGIN, CRAM-MD5), and the replies to MAIL,
-// RCPT, DATA and the message; the input is cut into the server's lines.
+// EHLO/HELO replies (multi-line, extension keywords: CHUNKING and LIMITS
+// RCPTMAX/MAILMAX values change what follows), STARTTLS and AUTH challenges
+// to a relay (PLAIN, LOGIN, CRAM-MD5), and the replies to MAIL, RCPT, RSET,
+// DATA or BDAT and the message; the input is cut into the server's lines.
 #include "config/options.h"
 #include "fuzz_lines.h"
 #include "log/capture_logger.h"

@@ -1,6 +1,8 @@
 // libFuzzer target for the SMTP server side: a whole SmtpSession over a
 // scripted client, the input cut into lines: command lines, ESMTP
-// parameters, AUTH payloads (PLAIN, LOGIN, CRAM-MD5), DATA and the header
+// parameters, AUTH payloads (PLAIN, LOGIN, CRAM-MD5), DATA, BDAT sizes and
+// chunk bytes (ScriptedIo hands the lines after a BDAT out as raw bytes, so
+// chunks end anywhere: mid-line, mid-CR LF, past the input), the header
 // parsing of the message stored (Received: scanning, RFC 5322, MIME), and
 // (mode bit 4) SMTPUTF8 addresses against CP437 users and IDNA domains.
 #include "fuzz_lines.h"

@@ -200,3 +200,38 @@ TEST_CASE("session io: close() ends the connection for the peer and later reads 
     CHECK_FALSE(p.io->write("x"));
     p.io->interrupt();   // harmless after close
 }
+
+TEST_CASE("RFC3030-3 read_bytes: exact counts from what follows a line, then from the socket, no line handling") {
+    Pair p;
+    p.send("BDAT 9\r\nab\r\n.\r\nxyNOOP\r\n");
+    CHECK(p.io->read_line(100, 5).line == "BDAT 9");
+    std::string chunk;
+    while (chunk.size() < 9) {                      // the caller asks again for the rest
+        auto b = p.io->read_bytes(9 - chunk.size(), 5);
+        REQUIRE(b.status == ReadStatus::Line);
+        REQUIRE(!b.bytes.empty());
+        chunk += b.bytes;
+    }
+    CHECK(chunk == "ab\r\n.\r\nxy");                // dots and line ends are only bytes
+    CHECK(p.io->read_line(100, 5).line == "NOOP");  // the line reader goes on right after
+    std::thread writer([&] { send_all(p.client, std::string(200000, 'z')); });
+    size_t got = 0;
+    while (got < 200000) {
+        auto b = p.io->read_bytes(65536, 5);
+        REQUIRE(b.status == ReadStatus::Line);
+        CHECK(b.bytes.size() <= 65536);             // never more than asked for
+        got += b.bytes.size();
+    }
+    writer.join();
+    CHECK(got == 200000);
+}
+
+TEST_CASE("RFC3030-9 read_bytes: a silent client times out, a closed one is Closed") {
+    Pair p;
+    CHECK(p.io->read_bytes(10, 1).status == ReadStatus::Timeout);
+    p.send("abc");
+    auto b = p.io->read_bytes(10, 1);
+    CHECK(b.bytes == "abc");
+    p.client.reset();
+    CHECK(p.io->read_bytes(10, 1).status == ReadStatus::Closed);
+}

@@ -43,7 +43,8 @@ class FakeSmtpServer {
 public:
     struct Session {
         std::vector<std::string> commands;   // every line outside DATA
-        std::string data;                    // DATA lines, CRLF-joined, as received
+        std::string data;                    // DATA lines, CRLF-joined, as received; BDAT chunks as sent
+        std::vector<size_t> chunks;          // each BDAT chunk's size
         bool tls = false;
         std::string peer_ip;                 // the client's address
         bool hung = false;                   // the text arrived, no reply was given
@@ -97,7 +98,7 @@ private:
         static const std::map<std::string, std::string> defaults = {
             {"HELO", "250 fake.test"}, {"MAIL", "250 OK"}, {"RCPT", "250 OK"}, {"DATA", "354 go ahead"},
             {".", "250 queued"}, {"QUIT", "221 bye"}, {"STARTTLS", "220 ready"}, {"AUTH", "235 ok"},
-            {"RSET", "250 OK"}};
+            {"RSET", "250 OK"}, {"BDAT", "250 chunk OK"}};
         auto d = defaults.find(verb);
         return d != defaults.end() ? d->second : "500 unknown command";
     }
@@ -148,6 +149,25 @@ private:
         }
         return false;
     }
+    // Exactly `n` bytes (a BDAT chunk), or false on close/timeout/stop.
+    bool get_bytes(int c, size_t n, std::string& out) {
+        for (int waited = 0; waited < 200 && !stop_;) {
+            if (buf_.size() >= n) {
+                out = buf_.substr(0, n);
+                buf_.erase(0, n);
+                return true;
+            }
+            if (!(ssl_ && SSL_pending(ssl_))) {
+                pollfd p{c, POLLIN, 0};
+                if (poll(&p, 1, 50) == 0) { ++waited; continue; }
+            }
+            char b[65536];
+            long n_read = ssl_ ? SSL_read(ssl_, b, sizeof b) : recv(c, b, sizeof b, 0);
+            if (n_read <= 0) return false;
+            buf_.append(b, size_t(n_read));
+        }
+        return false;
+    }
     void record(const std::string& line, bool data) {
         std::lock_guard lk(mu_);
         if (data) sessions_.back().data += line + "\r\n";
@@ -163,6 +183,13 @@ private:
             record(line, false);
             std::string verb = in_auth ? "AUTH" : line.substr(0, line.find(' '));
             for (auto& ch : verb) ch = char(toupper(uint8_t(ch)));
+            if (verb == "BDAT") {   // the chunk follows the command at once
+                std::string chunk;
+                if (!get_bytes(c, std::stoul(line.substr(5)), chunk)) return;
+                std::lock_guard lk(mu_);
+                sessions_.back().data += chunk;
+                sessions_.back().chunks.push_back(chunk.size());
+            }
             std::string r = reply(verb);
             if (auto d = delays.find(verb); d != delays.end()) std::this_thread::sleep_for(d->second);
             if (r == "<close>") return;

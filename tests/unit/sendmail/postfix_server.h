@@ -22,6 +22,7 @@ public:
     struct Options {
         std::vector<std::string> domains = {"dest.test"};   // delivered to the Maildir
         std::string sasl_user, sasl_password;              // set: AUTH required to send
+        std::string extra_main;                            // more main.cf lines
     };
 
     explicit PostfixServer(Options o) : o_(std::move(o)) {
@@ -165,7 +166,7 @@ private:
              << "\nvirtual_gid_maps = static:" << gid << "\nvirtual_minimum_uid = 1\n"
              << "maillog_file_prefixes = /tmp\nmaillog_file = " << dir_ << "/maillog\n"
              // Keep the message as sent: no header rewriting for loopback clients.
-             << "local_header_rewrite_clients =\nsmtputf8_enable = no\nbiff = no\n";
+             << "local_header_rewrite_clients =\nsmtputf8_enable = no\nbiff = no\n" << o_.extra_main;
         if (sasl)
             main << "mynetworks = 192.0.2.0/24\nsmtpd_sasl_auth_enable = yes\nsmtpd_sasl_type = dovecot\n"
                  << "smtpd_sasl_path = " << auth_socket() << "\n"

@@ -114,6 +114,14 @@ struct Io : test::ScriptedIo {
         }
         return test::ScriptedIo::read_line(max_len, timeout_s);
     }
+    ReadBytes read_bytes(size_t max_len, unsigned timeout_s) override {
+        last_timeout = timeout_s;
+        if (!input.empty() && input.front() == "<timeout>") {
+            input.pop_front();
+            return {ReadStatus::Timeout, {}};
+        }
+        return test::ScriptedIo::read_bytes(max_len, timeout_s);
+    }
     size_t largest_write = 0;
     bool write(std::string_view b) override {
         ++writes;

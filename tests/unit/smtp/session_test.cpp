@@ -125,14 +125,14 @@ TEST_CASE("SMTP-46 SMTP-47 before HELO only HELO, EHLO, AUTH, QUIT and NOOP run"
 
 TEST_CASE("SMTP-48 SMTP-50 unknown verbs get 500; the 10th closes the session", "[smtp]") {
     Harness h;
-    std::vector<std::string> in{"EHLO x", "BDAT 10", "ETRN x"};
+    std::vector<std::string> in{"EHLO x", "ATRN 10", "ETRN x"};
     for (int i = 0; i < 8; ++i) in.push_back("XYZZY");
     in.push_back("NOOP");
     auto r = h.run(in);
     auto c = codes(r);
     CHECK(c.size() == 12);                                // greeting, EHLO, 10 x 500; NOOP never answered
     CHECK(r.back() == "500 5.5.2 Syntax error");
-    CHECK(h.log.has("!UNSUPPORTED COMMAND: 'BDAT 10'"));
+    CHECK(h.log.has("!UNSUPPORTED COMMAND: 'ATRN 10'"));
     CHECK(h.log.has("!TOO MANY INVALID COMMANDS (10)"));
     CHECK(h.log.level_of("!UNSUPPORTED COMMAND") == LogLevel::Notice);
 }
@@ -179,17 +179,18 @@ TEST_CASE("SMTP-59 HELO answers with the host name and takes any argument", "[sm
     CHECK(r[2] == "250 bbs.example.com");
 }
 
-TEST_CASE("SMTP-60 SMTP-62 RFC6531-1 EHLO lists its extensions", "[smtp]") {
+TEST_CASE("SMTP-60 SMTP-62 RFC6531-1 RFC3030-1 RFC9422-1 EHLO lists its extensions", "[smtp]") {
     Harness h;
     h.extras.tls_available = true;
     auto r = h.run({"EHLO client"});
     std::vector<std::string> want{"250-bbs.example.com", "250-AUTH PLAIN LOGIN CRAM-MD5", "250-SEND", "250-SOML",
                                   "250-SAML", "250-8BITMIME", "250-STARTTLS", "250-SIZE 1000", "250-PIPELINING",
-                                  "250-ENHANCEDSTATUSCODES", "250-SMTPUTF8", "250 OK"};
+                                  "250-ENHANCEDSTATUSCODES", "250-SMTPUTF8", "250-CHUNKING", "250-BINARYMIME",
+                                  "250-LIMITS RCPTMAX=100", "250 OK"};
     CHECK(std::vector<std::string>(r.begin() + 1, r.end()) == want);
     for (auto& l : r) {
         CHECK(l.find("DSN") == std::string::npos);
-        CHECK(l.find("CHUNKING") == std::string::npos);
+        CHECK(l.find("MAILMAX") == std::string::npos);   // no per-session transaction limit
     }
     Harness n;                                            // no TLS, unlimited size
     n.cfg->mail.max_msg_size = 0;
@@ -198,6 +199,13 @@ TEST_CASE("SMTP-60 SMTP-62 RFC6531-1 EHLO lists its extensions", "[smtp]") {
         CHECK(l.find("STARTTLS") == std::string::npos);
         CHECK(l.find("SIZE") == std::string::npos);
     }
+    CHECK(has_line(rn, "250-CHUNKING"));
+    Harness u;                                            // MaxRecipients 0 = unlimited: no LIMITS (RFC 9422 section 4)
+    u.cfg->mail.max_recipients = 0;
+    for (auto& l : u.run({"EHLO client"})) CHECK(l.find("LIMITS") == std::string::npos);
+    Harness big;                                          // the grammar's 6 digits at most
+    big.cfg->mail.max_recipients = 5000000;
+    CHECK(has_line(big.run({"EHLO client"}), "250-LIMITS RCPTMAX=999999"));
 }
 
 TEST_CASE("SMTP-61 HELO/EHLO in a transaction starts over: a new MAIL is needed", "[smtp]") {
