@@ -33,6 +33,7 @@ Status SmbBase::Impl::recover_locked(SmbBase& b, BaseStatus& s) {
     bool changed = false;
     if (*sid_size % INDEX_LEN) {                                  // torn record of an unfinished add
         if (auto st = b.sid_.truncate(whole * INDEX_LEN); !st) return st;
+        index_changed(b);
     }
     if (whole > s.total_msgs) {                                   // committed, not finished: roll forward
         std::optional<AllocTable> sha;
@@ -68,8 +69,10 @@ Status SmbBase::Impl::recover_locked(SmbBase& b, BaseStatus& s) {
             ++s.total_msgs;
             changed = true;
         }
-        if (whole > s.total_msgs)
+        if (whole > s.total_msgs) {
             if (auto st = b.sid_.truncate(uint64_t(s.total_msgs) * INDEX_LEN); !st) return st;
+            index_changed(b);
+        }
         if (sha && b.opt_.durable)
             if (auto st = sha->file.sync(); !st) return st;
     } else if (whole < s.total_msgs) {
@@ -81,6 +84,7 @@ Status SmbBase::Impl::recover_locked(SmbBase& b, BaseStatus& s) {
     }
     if (changed) {
         if (auto st = write_status(b, s); !st) return st;
+        index_changed(b);                                          // records made live or dropped
         if (b.opt_.durable) {
             if (auto st = b.sid_.sync(); !st) return st;
             if (auto st = b.shd_.sync(); !st) return st;

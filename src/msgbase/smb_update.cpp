@@ -77,6 +77,7 @@ Status SmbBase::Impl::rewrite_locked(SmbBase& b, BaseStatus& s, uint32_t pos, co
         if (b.opt_.durable)
             if (auto st = b.shd_.sync(); !st) return st;
         if (auto st = write_index_at(b.sid_, pos, index_for(h, email)); !st) return st;
+        index_changed(b);                                        // our in-place change: recount (index_tally.h)
         if (b.opt_.durable)
             if (auto st = b.sid_.sync(); !st) return st;
         MessageHeader old = h0;
@@ -87,6 +88,7 @@ Status SmbBase::Impl::rewrite_locked(SmbBase& b, BaseStatus& s, uint32_t pos, co
             if (auto st = free_header_blocks(*sha, b.shd_, s, old_first, old_blocks); !st) return st;
     }
     if (auto st = write_index_at(b.sid_, pos, index_for(h, email)); !st) return st;   // header first, then index
+    index_changed(b);
     if (b.opt_.durable) {
         if (auto st = b.shd_.sync(); !st) return st;
         if (auto st = b.sid_.sync(); !st) return st;
