@@ -38,6 +38,7 @@ Status AllocTable::load(size_t from) {
     size_t n = size_t(*bytes / width);
     first = std::min(from, n);
     entries.resize(n - first);
+    forget_fit();
     uint64_t at = uint64_t(first) * width;
     if (wide && std::endian::native == std::endian::little)   // .sda is little-endian u16: read in place
         return file.read_exact(at, entries.data(), entries.size() * 2);
@@ -48,14 +49,20 @@ Status AllocTable::load(size_t from) {
 }
 
 uint32_t AllocTable::find_run(uint32_t n, AllocMode mode) const {
-    if (mode == AllocMode::SelfPack && n > 0) {   // first fit: the first run of n free entries
-        for (size_t i = next_free(entries, 0); i < entries.size(); i = next_free(entries, i)) {
-            size_t start = i;
-            while (i < entries.size() && entries[i] == 0 && i - start < n) ++i;
-            if (i - start == n) return uint32_t(first + start);
+    if (mode != AllocMode::SelfPack || n == 0) return uint32_t(size());
+    size_t i = n >= fit_n_ ? fit_at_ : 0;         // first fit: the first run of n free entries
+    size_t found = entries.size();                // a short free run at the end is not extended
+    for (i = next_free(entries, i); i < entries.size(); i = next_free(entries, i)) {
+        size_t start = i;
+        while (i < entries.size() && entries[i] == 0 && i - start < n) ++i;
+        if (i - start == n) {
+            found = start;
+            break;
         }
     }
-    return uint32_t(size());                      // a short free run at the end is not extended
+    fit_n_ = n;
+    fit_at_ = found;
+    return uint32_t(first + found);
 }
 
 size_t AllocTable::longest_free_run() const {
@@ -70,6 +77,7 @@ size_t AllocTable::longest_free_run() const {
 
 void AllocTable::set(size_t i, uint16_t v) {
     if (i < undo_size_ && i < size()) undo_log_.push_back({i, get(i)});
+    if (v == 0 || i > size()) forget_fit();       // freed, or free entries put before it
     if (i >= size()) entries.resize(i + 1 - first, 0);
     entries[i - first] = v;
     first_dirty = std::min(first_dirty, i);
@@ -77,8 +85,19 @@ void AllocTable::set(size_t i, uint16_t v) {
 }
 
 void AllocTable::hold(size_t at, uint32_t n) {
+    if (at > size()) forget_fit();
     if (size() < at + n) entries.resize(at + n - first, 0);
     std::fill_n(entries.begin() + long(at - first), n, uint16_t(1));
+}
+
+void AllocTable::release(size_t at, uint32_t n) {
+    forget_fit();
+    std::fill_n(entries.begin() + long(at - first), n, uint16_t(0));
+}
+
+void AllocTable::shrink_to(size_t n) {
+    forget_fit();
+    if (n < size()) entries.resize(n - first);
 }
 
 Status AllocTable::flush() {
@@ -110,6 +129,7 @@ void AllocTable::undo() {
 }
 
 Status AllocTable::truncate_to(size_t n) {
+    forget_fit();
     if (n < size()) {
         first = std::min(first, n);               // an add never cuts below first; keep it whole anyway
         entries.resize(n - first);

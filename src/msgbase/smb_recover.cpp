@@ -110,7 +110,7 @@ Status SmbBase::Impl::recover_locked(SmbBase& b, BaseStatus& s) {
         if (garbage) {
             auto sha = open_table(b, "sha", false);               // hold the table while cutting
             if (!sha) return sha.error();
-            if (uint64_t(s.header_offset) + sha->entries.size() * BLOCK_LEN == hdr_end)
+            if (uint64_t(s.header_offset) + sha->size() * BLOCK_LEN == hdr_end)
                 if (auto st = b.shd_.truncate(hdr_end); !st) return st;
         }
     }
@@ -121,7 +121,7 @@ Status SmbBase::Impl::recover_locked(SmbBase& b, BaseStatus& s) {
     if (*sdt_size > sda_entries * BLOCK_LEN && (sda_entries > 0 || s.total_msgs == 0)) {
         auto sda = open_table(b, "sda", true);
         if (!sda) return sda.error();
-        if (sda->entries.size() == sda_entries)
+        if (sda->size() == sda_entries)
             if (auto st = b.sdt_.truncate(sda_entries * BLOCK_LEN); !st) return st;
     }
     // Hash records of an add that never committed name numbers past last_msg.

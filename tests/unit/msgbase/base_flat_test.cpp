@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <map>
+#include <random>
 #include <thread>
 
 using namespace sbbs;
@@ -293,4 +294,39 @@ TEST_CASE("ISSUE14-flat FMT-65 FMT-66 the allocation hint lets a scan skip the t
     h.learn(tail, stamp, 20);                           // longest run below 16 now 3
     CHECK(h.scan_from(4, stamp, 30) == 16);
     CHECK(h.scan_from(3, stamp, 30) == 0);
+}
+
+namespace {
+// The first-fit rule as the spec states it, one entry at a time, from `from`.
+uint32_t spec_first_fit(const AllocTable& t, uint32_t n) {
+    uint32_t run = 0;
+    for (size_t i = t.first; i < t.size(); ++i) {
+        run = t.get(i) == 0 ? run + 1 : 0;
+        if (run == n) return uint32_t(i + 1 - n);
+    }
+    return uint32_t(t.size());
+}
+} // namespace
+
+TEST_CASE("ISSUE14-flat FMT-65 FMT-68 one add's many first fits, each starting where a shorter one was found, are "
+          "the spec's first fits") {
+    std::mt19937 rng(1414);
+    for (int round = 0; round < 300; ++round) {
+        AllocTable t;
+        t.first = rng() % 3 ? 0 : rng() % 50;
+        t.entries.resize(rng() % 120);
+        for (auto& e : t.entries) e = rng() % 3 ? uint16_t(1 + rng() % 3) : 0;
+        for (int op = 0; op < 40; ++op) {
+            uint32_t n = 1 + rng() % 6;
+            uint32_t at = t.find_run(n, AllocMode::SelfPack);
+            INFO("round " << round << " op " << op << " n " << n);
+            REQUIRE(at == spec_first_fit(t, n));
+            switch (rng() % 5) {                          // what an add does with the places it finds
+            case 0: case 1: t.hold(at, n); break;         // a header place reserved
+            case 2: for (uint32_t k = 0; k < n; ++k) t.set(at + k, 1); break;   // data counted
+            case 3: if (at + n <= t.size()) t.release(at, std::min<uint32_t>(n, uint32_t(t.size() - at))); break;
+            default: if (t.size() > t.first) t.set(t.first + rng() % (t.size() - t.first), 0); break;   // undone
+            }
+        }
+    }
 }
