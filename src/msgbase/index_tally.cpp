@@ -10,8 +10,10 @@
 namespace sbbs::smb {
 
 void IndexCounts::clear() {
-    for (uint32_t i : touched_) n_[i] = 0;
-    touched_.clear();
+    if (n_.empty()) return;
+    std::fill_n(n_.begin(), to_end_, 0u);
+    std::fill_n(n_.begin() + USERS, from_end_, 0u);
+    to_end_ = from_end_ = 0;
 }
 
 IndexTally::IndexTally() : clock_([] { return monotonic_ms(); }) {}

@@ -25,6 +25,7 @@
 #include "msgbase/file_stamp.h"
 #include "msgbase/message.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -41,21 +42,23 @@ class SmbBase;
 class IndexCounts {
 public:
     static constexpr uint32_t USERS = 0x10000;
-    uint32_t waiting(uint32_t user) const { return get(user); }
-    uint32_t sent(uint32_t user) const { return get(USERS + user); }
-    // One live record; the pass's inner loop, so inline and branch-light.
+    uint32_t waiting(uint32_t user) const { return user < to_end_ ? n_[user] : 0; }
+    uint32_t sent(uint32_t user) const { return user < from_end_ ? n_[USERS + user] : 0; }
+    // One live record: the pass's inner loop, so inline and without branches.
     void add(uint32_t to, uint32_t from) {
-        bump(to);
-        bump(USERS + from);
+        ++n_[to];
+        ++n_[USERS + from];
+        to_end_ = std::max(to_end_, to + 1);
+        from_end_ = std::max(from_end_, from + 1);
     }
     void make_room() { if (n_.empty()) n_.assign(2 * USERS, 0); }   // before add()
-    void clear();                                 // back to zero, touching only what was counted
+    // Back to zero. User numbers are dense and small on a BBS (its user
+    // list), so this clears a few KiB, not the whole 512 KiB.
+    void clear();
 
 private:
-    uint32_t get(uint32_t i) const { return n_.empty() ? 0 : n_[i]; }
-    void bump(uint32_t i) { if (n_[i]++ == 0) touched_.push_back(i); }
-    std::vector<uint32_t> n_;
-    std::vector<uint32_t> touched_;
+    std::vector<uint32_t> n_;                     // [0, USERS): by `to`; [USERS, 2 USERS): by `from`
+    uint32_t to_end_ = 0, from_end_ = 0;          // past the highest user counted on each side
 };
 
 class IndexTally {

@@ -6,6 +6,8 @@
 #include "msgbase/smb_internal.h"
 
 #include <array>
+#include <bit>
+#include <cstring>
 
 namespace sbbs::smb {
 
@@ -14,9 +16,18 @@ namespace {
 // Offsets of the fields read here within an index record (FMT-72).
 constexpr size_t TO_AT = 0, FROM_AT = 2, ATTR_AT = 6, NUMBER_AT = 12;
 
-// Little-endian fields read in place (inlined: this loop runs per record).
-inline uint32_t le16(const char* p) { return uint32_t(uint8_t(p[0])) | uint32_t(uint8_t(p[1])) << 8; }
-inline bool zero32(const char* p) { return !(p[0] | p[1] | p[2] | p[3]); }
+// Little-endian fields read in place, one load each (this loop runs per record).
+inline uint32_t le16(const char* p) {
+    uint16_t v;
+    std::memcpy(&v, p, sizeof v);
+    if constexpr (std::endian::native == std::endian::big) v = uint16_t(v >> 8 | v << 8);
+    return v;
+}
+inline bool zero32(const char* p) {
+    uint32_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v == 0;
+}
 
 void tally_chunk(const char* p, size_t records, IndexCounts& counts) {
     for (size_t i = 0; i < records; ++i, p += INDEX_LEN)
