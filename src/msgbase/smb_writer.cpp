@@ -149,7 +149,8 @@ Status sync_together(std::initializer_list<File*> files) {
     return {};
 }
 
-void normalise_new_header(MessageHeader& h, uint32_t number, uint32_t now) {
+// `zone`: local_time(now)'s offset, worked out once per message, not per copy.
+void normalise_new_header(MessageHeader& h, uint32_t number, uint32_t now, int16_t zone) {
     h.number = number;
     h.version = FORMAT_VERSION;                   // FMT-129: only in headers we create
     h.attr &= uint16_t(~attr::DELETE);
@@ -157,7 +158,7 @@ void normalise_new_header(MessageHeader& h, uint32_t number, uint32_t now) {
     if (h.thread_id == 0) h.thread_id = number;
     if (h.when_imported_time == 0) {
         h.when_imported_time = now;
-        h.when_imported_zone = local_time(now).utc_offset_min;
+        h.when_imported_zone = zone;
     }
     if (h.when_written.time == 0) h.when_written = when_from_unix(h.when_imported_time);
 }
@@ -262,13 +263,17 @@ std::vector<MessageHeader> headers_for(SmbBase& b, const BaseStatus& s, const Sm
     std::vector<RecipientCopy> one(1);
     const std::vector<RecipientCopy>& copies = r.copies && !r.copies->empty() ? *r.copies : one;
     std::vector<MessageHeader> hdrs;
+    hdrs.reserve(copies.size());
+    MessageHeader common = msg.hdr;                              // its fields go into each copy below
+    common.fields.clear();
+    auto zone = int16_t(local_time(now).utc_offset_min);
     for (size_t i = 0; i < copies.size(); ++i) {
-        MessageHeader h = msg.hdr;
+        MessageHeader& h = hdrs.emplace_back(common);
+        h.fields.reserve(copies[i].prepend.size() + msg.hdr.fields.size() + copies[i].append.size());
         h.fields = copies[i].prepend;
         h.fields.insert(h.fields.end(), msg.hdr.fields.begin(), msg.hdr.fields.end());
         h.fields.insert(h.fields.end(), copies[i].append.begin(), copies[i].append.end());
-        normalise_new_header(h, first + uint32_t(i), now);
-        hdrs.push_back(std::move(h));
+        normalise_new_header(h, first + uint32_t(i), now, zone);
     }
     if (!hdrs[0].thread_back) return hdrs;
     uint32_t pos;
@@ -287,7 +292,7 @@ std::vector<MessageHeader> headers_for(SmbBase& b, const BaseStatus& s, const Sm
 // A message whose headers cannot be stored is refused alone, before any write.
 Status encodable(const std::vector<MessageHeader>& hdrs) {
     for (auto& h : hdrs)
-        if (auto bytes = encode_header(h); !bytes) return bytes.error();
+        if (auto st = header_fits(h); !st) return st;
     return {};
 }
 
