@@ -219,4 +219,10 @@ Result<uint32_t> SmbMailStore::last_msg() {
     });
 }
 
+void SmbMailStore::set_clock_for_test(std::function<uint64_t()> clock) {
+    auto b = mail();                              // first: its handle keeps the base's tally alive
+    if (b) (*b)->set_clock_for_test(clock);
+    tally_for_base(mail_prefix_)->set_clock_for_test(std::move(clock));
+}
+
 } // namespace sbbs::smb
