@@ -4,6 +4,7 @@
 // within their bounds, and must never place data over anyone's.
 #include "fixture_support.h"
 
+#include "msgbase/checksum.h"
 #include "msgbase/index_tally.h"
 #include "msgbase/smb_internal.h"
 #include "msgbase/smb_mail_store.h"
@@ -328,5 +329,25 @@ TEST_CASE("ISSUE14-flat FMT-65 FMT-68 one add's many first fits, each starting w
             default: if (t.size() > t.first) t.set(t.first + rng() % (t.size() - t.first), 0); break;   // undone
             }
         }
+    }
+}
+
+TEST_CASE("ISSUE14-flat FMT-125 FMT-103 the CRC-32 by table equals the bitwise definition, whole and in pieces") {
+    auto bitwise = [](std::string_view data) {
+        uint32_t crc = 0xFFFFFFFFu;
+        for (unsigned char c : data) {
+            crc ^= c;
+            for (int i = 0; i < 8; ++i) crc = (crc & 1) ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+        }
+        return ~crc;
+    };
+    std::mt19937 rng(125);
+    for (int round = 0; round < 200; ++round) {
+        std::string text(rng() % 700, '\0');
+        for (auto& c : text) c = char(rng());
+        size_t cut = text.empty() ? 0 : rng() % text.size();
+        INFO("round " << round);
+        CHECK(crc32(text) == bitwise(text));
+        CHECK(crc32(std::string_view(text).substr(cut), crc32(std::string_view(text).substr(0, cut))) == bitwise(text));
     }
 }
