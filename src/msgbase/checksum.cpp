@@ -1,6 +1,7 @@
 // CRC-16/XMODEM, CRC-32, MD5 and SHA-1 written from their public definitions.
 #include "msgbase/checksum.h"
 
+#include <array>
 #include <cstring>
 
 namespace sbbs::smb {
@@ -16,12 +17,27 @@ uint16_t crc16(std::string_view data) {
 
 uint32_t crc32(std::string_view data) { return crc32(data, 0); }
 
+namespace {
+
+// The reflected polynomial's remainder for every byte value, made once at
+// compile time: a byte per table look-up instead of a bit per step (every
+// add fingerprints its first and last data block, issue #14).
+constexpr std::array<uint32_t, 256> crc32_table() {
+    std::array<uint32_t, 256> t{};
+    for (uint32_t b = 0; b < 256; ++b) {
+        uint32_t crc = b;
+        for (int i = 0; i < 8; ++i) crc = (crc & 1) ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+        t[b] = crc;
+    }
+    return t;
+}
+constexpr std::array<uint32_t, 256> CRC32_TABLE = crc32_table();
+
+} // namespace
+
 uint32_t crc32(std::string_view data, uint32_t crc_so_far) {
     uint32_t crc = ~crc_so_far;
-    for (unsigned char c : data) {
-        crc ^= c;
-        for (int i = 0; i < 8; ++i) crc = (crc & 1) ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-    }
+    for (unsigned char c : data) crc = CRC32_TABLE[(crc ^ c) & 0xFF] ^ (crc >> 8);
     return ~crc;
 }
 

@@ -145,7 +145,9 @@ uint32_t computed_header_length(const MessageHeader& h) {
 }
 
 std::string encode_fixed_part(const MessageHeader& h, uint16_t length) {
-    std::string o("SHD\x1a", 4);
+    std::string o;
+    o.reserve(size_t(blocks_for(std::max<uint32_t>(length, FIXED_HEADER_LEN))) * BLOCK_LEN);   // grown once
+    o.append("SHD\x1a", 4);
     put16(o, h.type);
     put16(o, h.version);
     put16(o, length);
@@ -171,11 +173,16 @@ std::string encode_fixed_part(const MessageHeader& h, uint16_t length) {
     return o;
 }
 
-Result<std::string> encode_header(const MessageHeader& h) {
-    uint32_t len = computed_header_length(h);
-    if (len > 0xFFFF) return make_error("message header exceeds 64 KiB", ErrorCode::TooLarge);
+Status header_fits(const MessageHeader& h) {
+    if (computed_header_length(h) > 0xFFFF) return make_error("message header exceeds 64 KiB", ErrorCode::TooLarge);
     for (auto& f : h.fields)
         if (f.data.size() > 0xFFFF) return make_error("header field exceeds 64 KiB", ErrorCode::TooLarge);
+    return {};
+}
+
+Result<std::string> encode_header(const MessageHeader& h) {
+    if (auto st = header_fits(h); !st) return st.error();
+    uint32_t len = computed_header_length(h);
     std::string o = encode_fixed_part(h, uint16_t(len));
     for (auto& d : h.dfields) { put16(o, d.type); put32(o, d.offset); put32(o, d.length); }
     for (auto& f : h.fields) { put16(o, f.type); put16(o, uint16_t(f.data.size())); o += f.data; }

@@ -62,6 +62,10 @@ uint32_t computed_header_length(const MessageHeader& h);   // FMT-21
 // The record padded with zeros to whole blocks (FMT-18); `h.length` is
 // computed. Fails when the header would exceed 64 KiB.
 Result<std::string> encode_header(const MessageHeader& h);
+// Whether encode_header(h) would succeed (every field and the whole header
+// within 64 KiB), without building the bytes: an add checks each copy's
+// header before it stores anything, and encodes it only once, later.
+Status header_fits(const MessageHeader& h);
 std::string encode_fixed_part(const MessageHeader& h, uint16_t length);
 
 uint16_t type_for_attr(uint16_t attr);           // FMT-23

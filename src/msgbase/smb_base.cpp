@@ -2,6 +2,8 @@
 // locks (FMT-79..86) around every access that needs one.
 #include "msgbase/smb_internal.h"
 
+#include "msgbase/index_tally.h"
+
 #include <algorithm>
 #include <bit>
 #include <cinttypes>
@@ -11,7 +13,8 @@ namespace sbbs::smb {
 
 SmbBase::SmbBase(std::string prefix, BaseOptions opt)
     : prefix_(std::move(prefix)), opt_(opt),
-      rng_(uint32_t(monotonic_ms()) ^ uint32_t(reinterpret_cast<uintptr_t>(this))) {}
+      rng_(uint32_t(monotonic_ms()) ^ uint32_t(reinterpret_cast<uintptr_t>(this))),
+      clock_([] { return monotonic_ms(); }) {}
 
 SmbBase::~SmbBase() = default;
 
@@ -65,23 +68,43 @@ Result<File> SmbBase::Impl::open_locked(SmbBase& b, const char* ext) {
 }
 
 Result<AllocTable> SmbBase::Impl::open_table(SmbBase& b, const char* ext, bool wide) {
+    auto t = open_table_unread(b, ext, wide);
+    if (!t) return t.error();
+    if (auto st = t->load(0); !st) return st.error();
+    return t;
+}
+
+Result<AllocTable> SmbBase::Impl::open_table_unread(SmbBase& b, const char* ext, bool wide) {
     auto f = open_locked(b, ext);
     if (!f) return f.error();
     AllocTable t;
     t.file = std::move(*f);
     t.wide = wide;
-    auto size = t.file.size();
-    if (!size) return size.error();
-    size_t n = wide ? size_t(*size / 2) : size_t(*size);
-    t.entries.resize(n);
-    if (wide && std::endian::native == std::endian::little) {   // .sda is little-endian u16: read in place
-        if (auto st = t.file.read_exact(0, t.entries.data(), n * 2); !st) return st.error();
-        return t;
-    }
-    std::string raw(wide ? n * 2 : n, '\0');
-    if (auto st = t.file.read_exact(0, raw.data(), raw.size()); !st) return st.error();
-    for (size_t i = 0; i < n; ++i) t.entries[i] = wide ? get16(raw.data() + 2 * i) : uint8_t(raw[i]);
     return t;
+}
+
+Result<AllocTable> SmbBase::Impl::open_alloc_table(SmbBase& b, const char* ext, bool wide, const AllocHint& hint,
+                                                   uint32_t shortest) {
+    auto t = open_table_unread(b, ext, wide);
+    if (!t) return t.error();
+    size_t from = SIZE_MAX;                                      // fast mode appends: nothing to scan
+    if (b.opt_.alloc != AllocMode::Fast) {
+        auto stamp = stamp_of(t->file.path());                   // under the whole-file lock: no writer now
+        from = stamp ? hint.scan_from(shortest, *stamp, b.clock_()) : 0;
+    }
+    if (auto st = t->load(from); !st) return st.error();
+    return t;
+}
+
+void SmbBase::assume_tables_unchanged_for_test() {
+    if (auto s = stamp_of(file("sda"))) sda_hint_.assume_unchanged_for_test(*s);
+    if (auto s = stamp_of(file("sha"))) sha_hint_.assume_unchanged_for_test(*s);
+}
+
+void SmbBase::Impl::learn_table(SmbBase& b, AllocHint& hint, const AllocTable& table) {
+    auto stamp = stamp_of(table.file.path());                    // still under its lock: our write is the last
+    if (b.opt_.alloc == AllocMode::Fast || !stamp) return hint.forget();
+    hint.learn(table, *stamp, b.clock_());
 }
 
 Status SmbBase::Impl::wait_for_lockfile(SmbBase& b) {
@@ -160,6 +183,7 @@ Status SmbBase::create(const std::string& prefix, const BaseStatus& status) {
 
 Result<std::unique_ptr<SmbBase>> SmbBase::open(const std::string& prefix, BaseOptions opt) {
     std::unique_ptr<SmbBase> b(new SmbBase(prefix, opt));
+    b->tally_ = tally_for_base(prefix);
     bool create = opt.create && !opt.read_only;
     if (!create && !file_exists(b->file("shd")))
         return make_error(b->file("shd") + ": no such message base", ErrorCode::NotFound);

@@ -2,7 +2,9 @@
 // with the original's locks and allocation plus our durability promise.
 #pragma once
 
+#include "msgbase/alloc_hint.h"
 #include "msgbase/codec.h"
+#include "msgbase/file_stamp.h"
 #include "msgbase/mail_store.h"
 #include "msgbase/platform.h"
 
@@ -15,6 +17,9 @@
 #include <vector>
 
 namespace sbbs::smb {
+
+class IndexCounts;
+class IndexTally;
 
 enum class AllocMode { SelfPack, Fast };          // FMT-65, FMT-66 (hyper comes from the base)
 
@@ -52,12 +57,20 @@ public:
     Result<BaseStatus> status();                  // fresh, under the base-header lock
     // Whole index; `locked` takes the base-header lock for a stable snapshot.
     Result<std::vector<IndexRecord>> read_index(bool locked);
-    // Live (not deleted) index records whose `to` (or, with by_sender, `from`)
-    // is `user`, counted straight from the raw records, an unlocked read like
-    // read_index(false): SMTP asks on every RCPT (SMTP-108, SMTP-148), so it
-    // builds no record list (issue #14).
-    enum class CountBy { Recipient, Sender };
-    Result<uint32_t> count_live(CountBy by, uint32_t user);
+    // The index file's stamp now (file_stamp.h), and one pass over its raw
+    // records adding every live one (not deleted, FMT-78) to `counts`, an
+    // unlocked read like read_index(false): IndexTally's, which SMTP asks on
+    // every RCPT (SMTP-108, SMTP-148), so it builds no record list (issue #14).
+    Result<FileStamp> index_stamp() const;
+    Status tally_live(IndexCounts& counts);
+    // The process-wide counts of this base (index_tally.h), which this
+    // handle's own index writes keep up to date.
+    const std::shared_ptr<IndexTally>& tally() const { return tally_; }
+    // For tests: the clock the allocation hints (alloc_hint.h) age by.
+    void set_clock_for_test(std::function<uint64_t()> clock) { clock_ = std::move(clock); }
+    // For tests: as if every change of .sda and .sha since this handle's
+    // last add fell in that add's timestamp tick (AllocHint).
+    void assume_tables_unchanged_for_test();
     // Binary search by number (FMT-72, FMT-98); error NotFound when absent.
     Result<IndexRecord> find(uint32_t number);
     Result<MessageHeader> read_header(uint32_t header_offset);
@@ -111,6 +124,10 @@ private:
     std::mutex mu_;                               // FMT-88: one writer per handle at a time
     std::minstd_rand rng_;
     WriteHook hook_;
+    std::shared_ptr<IndexTally> tally_;
+    // What this handle's last add learned of .sda and .sha (alloc_hint.h).
+    AllocHint sda_hint_, sha_hint_;
+    std::function<uint64_t()> clock_;
 };
 
 // FMT-49: the text as the mail server sends it (comments, body, tails).

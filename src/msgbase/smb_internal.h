@@ -5,6 +5,7 @@
 #include "msgbase/pending_add.h"
 #include "msgbase/smb_base.h"
 
+#include <algorithm>
 #include <optional>
 
 namespace sbbs::smb {
@@ -30,17 +31,32 @@ private:
 };
 
 // Allocation table (.sha bytes or .sda u16 counts) held in memory while its
-// file is open with the whole-file lock (FMT-71, FMT-83).
+// file is open with the whole-file lock (FMT-71, FMT-83). An add loads it
+// from `first` on only (the entries below were in use when it last looked,
+// alloc_hint.h); every other user loads it whole (first = 0). Indexes are
+// entry numbers in the file; entries below `first` must not be asked for.
 struct AllocTable {
     File file;
-    std::vector<uint16_t> entries;
+    std::vector<uint16_t> entries;                // entries[i] is entry first + i
+    size_t first = 0;
     bool wide = false;                            // .sda: 2 bytes per entry
     size_t first_dirty = SIZE_MAX, end_dirty = 0;
 
-    uint32_t find_run(uint32_t n, AllocMode mode) const;   // FMT-65/66
+    Status load(size_t from);                     // reads entries from `from` (clamped to the file) to its end
+    size_t size() const { return first + entries.size(); }
+    uint16_t get(size_t i) const { return i < size() ? entries[i - first] : 0; }
+    // FMT-65/66 from `first` on. The whole table is loaded unless the hint
+    // said no run that fits starts below `first`.
+    uint32_t find_run(uint32_t n, AllocMode mode) const;
+    size_t longest_free_run() const;              // in the loaded entries
     void set(size_t i, uint16_t v);
     Status flush();                               // dirty range back to the file
     Status truncate_to(size_t n);                 // drops entries from n on
+    // [at, at + n) taken in memory only (not written, not undone): header
+    // places reserved until their .sha bytes are written (commit_headers).
+    void hold(size_t at, uint32_t n);
+    void release(size_t at, uint32_t n);
+    void shrink_to(size_t n);                     // memory only
     // From here on set() remembers what it overwrites, so a failed write can
     // put the table back (FMT-90) without a copy of the whole table: a copy
     // per add cost as much as the base is large (issue #14).
@@ -48,6 +64,14 @@ struct AllocTable {
     void undo();                                  // back to begin_undo(), in the file too
 
 private:
+    // First fit for n entries lies at or after where it lay for any shorter
+    // request, as long as entries are only taken: one add placing 100
+    // headers scans the table once, not 100 times. Reset by anything that
+    // frees or loads entries.
+    mutable uint32_t fit_n_ = UINT32_MAX;
+    mutable size_t fit_at_ = 0;                   // in entries[]
+    void forget_fit() { fit_n_ = UINT32_MAX; }
+
     struct Overwritten { size_t at; uint16_t old; };
     std::vector<Overwritten> undo_log_;
     size_t undo_size_ = SIZE_MAX;                 // entries when begin_undo() ran; SIZE_MAX: not logging
@@ -86,8 +110,23 @@ struct SmbBase::Impl {
     // the base: a pack or restore may have renamed new files into place
     // while we waited (FMT-84's .lock, the lock itself). Error Stale then.
     static Result<RangeLock> lock_base_header(SmbBase& b);
-    // Opens (creating) a table/hash file with its whole-file lock, retried.
+    // Opens (creating) a table/hash file with its whole-file lock, retried,
+    // and loads the whole table.
     static Result<AllocTable> open_table(SmbBase& b, const char* ext, bool wide);
+    static Result<AllocTable> open_table_unread(SmbBase& b, const char* ext, bool wide);
+    // An add's table: loaded from where `hint` says a first fit for runs of
+    // at least `shortest` entries can start (nothing at all in fast mode,
+    // which appends, FMT-66); learn_table() after the add's own writes.
+    static Result<AllocTable> open_alloc_table(SmbBase& b, const char* ext, bool wide, const AllocHint& hint,
+                                               uint32_t shortest);
+    static void learn_table(SmbBase& b, AllocHint& hint, const AllocTable& table);
+    // Around an add's index append (IndexTally): the index's stamp before
+    // it, then the records it made live (nullptr: it did not finish).
+    static std::optional<FileStamp> begin_index_append(SmbBase& b);
+    static void end_index_append(SmbBase& b, const std::optional<FileStamp>& before,
+                                 const std::vector<IndexRecord>* records);
+    // An in-place change of index records (or of which are live) by us.
+    static void index_changed(SmbBase& b);
     static Result<File> open_locked(SmbBase& b, const char* ext);
     // FMT-84: waits while <base>.lock exists; error Locked on timeout.
     static Status wait_for_lockfile(SmbBase& b);

@@ -2,6 +2,8 @@
 // base (FMT-105..123) and on sub-board bases opened per post.
 #include "msgbase/smb_mail_store.h"
 
+#include "msgbase/index_tally.h"
+
 namespace sbbs::smb {
 
 SmbMailStore::SmbMailStore(std::string mail_prefix, BaseOptions mail_options, SubResolver subs)
@@ -82,14 +84,15 @@ Result<std::vector<MailSummary>> SmbMailStore::list_mailbox(uint32_t user) {
 }
 
 // Unlocked reads (FMT-86) on a lent handle, so they never wait for a batch
-// being written; counted from the raw records (SmbBase::count_live).
+// being written; remembered for the whole process per base, or counted for
+// every user in one pass over the raw records (index_tally.h).
 Result<uint32_t> SmbMailStore::count_waiting(uint32_t user) {                              // FMT-108
-    return with_reader([&](SmbBase& b) { return b.count_live(SmbBase::CountBy::Recipient, user); }, false);
+    return with_reader([&](SmbBase& b) { return b.tally()->count(b, IndexTally::By::Recipient, user); }, false);
 }
 
 Result<uint32_t> SmbMailStore::count_sent(uint32_t user) {                                 // FMT-76: from = SENDEREXT
     if (user == 0) return 0u;
-    return with_reader([&](SmbBase& b) { return b.count_live(SmbBase::CountBy::Sender, user); }, false);
+    return with_reader([&](SmbBase& b) { return b.tally()->count(b, IndexTally::By::Sender, user); }, false);
 }
 
 Result<Message> SmbMailStore::read(uint32_t number, bool with_text) {
@@ -224,6 +227,12 @@ Result<uint32_t> SmbMailStore::last_msg() {
         if (!s) return s.error();
         return s->last_msg;
     });
+}
+
+void SmbMailStore::set_clock_for_test(std::function<uint64_t()> clock) {
+    auto b = mail();                              // first: its handle keeps the base's tally alive
+    if (b) (*b)->set_clock_for_test(clock);
+    tally_for_base(mail_prefix_)->set_clock_for_test(std::move(clock));
 }
 
 } // namespace sbbs::smb

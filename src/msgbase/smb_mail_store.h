@@ -56,6 +56,10 @@ public:
     Result<uint32_t> add_sharing_data(uint32_t original, const MessageHeader& hdr) override;
     Result<uint32_t> last_msg() override;
 
+    // For tests and bench/basecurve: the clock the base's remembered counts
+    // (index_tally.h) and the writer's allocation hints (alloc_hint.h) age by.
+    void set_clock_for_test(std::function<uint64_t()> clock);
+
 private:
     // The writer handle, shared: a caller keeps its copy alive while mail()
     // replaces mail_ for another thread (a base replaced under it).

@@ -113,18 +113,18 @@ Status reclaim_data(SmbBase& b, File& sdt, const PendingAdd& p, const std::vecto
         for (size_t i = 0; i < p.headers.size(); ++i)
             if (committed[i] && p.headers[i].has_data && p.headers[i].data_offset == run.first_block * BLOCK_LEN) ++copies;
         if (copies == run.copies) continue;
-        bool as_written = uint64_t(run.first_block) + run.blocks <= sda->entries.size();
+        bool as_written = uint64_t(run.first_block) + run.blocks <= sda->size();
         for (uint32_t k = 0; k < run.blocks && as_written; ++k)
-            as_written = sda->entries[run.first_block + k] == expected_count(run, run.first_block + k, run.copies);
+            as_written = sda->get(run.first_block + k) == expected_count(run, run.first_block + k, run.copies);
         if (!as_written || !text_is_ours(sdt, run) || overlaps(refs, run)) continue;   // not (or no longer) ours alone
         for (uint32_t k = 0; k < run.blocks; ++k)
             sda->set(run.first_block + k, expected_count(run, run.first_block + k, copies));
     }
     if (auto st = sda->flush(); !st) return st;
     // FMT-69: free entries ending the table go, and .sdt follows.
-    size_t keep = sda->entries.size();
-    while (keep > 0 && sda->entries[keep - 1] == 0) --keep;
-    if (keep < sda->entries.size()) {
+    size_t keep = sda->size();
+    while (keep > 0 && sda->get(keep - 1) == 0) --keep;
+    if (keep < sda->size()) {
         if (auto st = sda->truncate_to(keep); !st) return st;
         auto sdt_size = sdt.size();
         if (sdt_size && *sdt_size > uint64_t(keep) * BLOCK_LEN)
@@ -152,8 +152,8 @@ Status reclaim_headers(SmbBase& b, File& shd, const BaseStatus& s, const Pending
             sha = std::move(*t);
         }
         uint32_t first = (h.header_offset - s.header_offset) / BLOCK_LEN;
-        bool held = h.blocks > 0 && uint64_t(first) + h.blocks <= sha->entries.size();
-        for (uint32_t k = 0; k < h.blocks && held; ++k) held = sha->entries[first + k] == 1;
+        bool held = h.blocks > 0 && uint64_t(first) + h.blocks <= sha->size();
+        for (uint32_t k = 0; k < h.blocks && held; ++k) held = sha->get(first + k) == 1;
         if (!held || !header_is_ours(shd, h)) continue;
         if (auto st = shd.write_at(h.header_offset, PENDING_ID, 4); !st) return st;   // no header to chksmb
         for (uint32_t k = 0; k < h.blocks; ++k) sha->set(first + k, 0);

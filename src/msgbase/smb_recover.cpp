@@ -33,6 +33,7 @@ Status SmbBase::Impl::recover_locked(SmbBase& b, BaseStatus& s) {
     bool changed = false;
     if (*sid_size % INDEX_LEN) {                                  // torn record of an unfinished add
         if (auto st = b.sid_.truncate(whole * INDEX_LEN); !st) return st;
+        index_changed(b);
     }
     if (whole > s.total_msgs) {                                   // committed, not finished: roll forward
         std::optional<AllocTable> sha;
@@ -68,8 +69,10 @@ Status SmbBase::Impl::recover_locked(SmbBase& b, BaseStatus& s) {
             ++s.total_msgs;
             changed = true;
         }
-        if (whole > s.total_msgs)
+        if (whole > s.total_msgs) {
             if (auto st = b.sid_.truncate(uint64_t(s.total_msgs) * INDEX_LEN); !st) return st;
+            index_changed(b);
+        }
         if (sha && b.opt_.durable)
             if (auto st = sha->file.sync(); !st) return st;
     } else if (whole < s.total_msgs) {
@@ -81,6 +84,7 @@ Status SmbBase::Impl::recover_locked(SmbBase& b, BaseStatus& s) {
     }
     if (changed) {
         if (auto st = write_status(b, s); !st) return st;
+        index_changed(b);                                          // records made live or dropped
         if (b.opt_.durable) {
             if (auto st = b.sid_.sync(); !st) return st;
             if (auto st = b.shd_.sync(); !st) return st;
@@ -106,7 +110,7 @@ Status SmbBase::Impl::recover_locked(SmbBase& b, BaseStatus& s) {
         if (garbage) {
             auto sha = open_table(b, "sha", false);               // hold the table while cutting
             if (!sha) return sha.error();
-            if (uint64_t(s.header_offset) + sha->entries.size() * BLOCK_LEN == hdr_end)
+            if (uint64_t(s.header_offset) + sha->size() * BLOCK_LEN == hdr_end)
                 if (auto st = b.shd_.truncate(hdr_end); !st) return st;
         }
     }
@@ -117,7 +121,7 @@ Status SmbBase::Impl::recover_locked(SmbBase& b, BaseStatus& s) {
     if (*sdt_size > sda_entries * BLOCK_LEN && (sda_entries > 0 || s.total_msgs == 0)) {
         auto sda = open_table(b, "sda", true);
         if (!sda) return sda.error();
-        if (sda->entries.size() == sda_entries)
+        if (sda->size() == sda_entries)
             if (auto st = b.sdt_.truncate(sda_entries * BLOCK_LEN); !st) return st;
     }
     // Hash records of an add that never committed name numbers past last_msg.

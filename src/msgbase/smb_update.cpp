@@ -25,7 +25,7 @@ Status write_index_at(File& sid, uint32_t pos, const IndexRecord& r) {
 
 // FMT-70: zero the entries, or cut .sha/.shd when they end the table.
 Status free_header_blocks(AllocTable& sha, File& shd, const BaseStatus& s, uint32_t first, uint32_t n) {
-    if (first + n >= sha.entries.size()) {
+    if (first + n >= sha.size()) {
         if (auto st = sha.flush(); !st) return st;
         if (auto st = sha.truncate_to(first); !st) return st;
         return shd.truncate(uint64_t(s.header_offset) + uint64_t(first) * BLOCK_LEN);
@@ -77,6 +77,7 @@ Status SmbBase::Impl::rewrite_locked(SmbBase& b, BaseStatus& s, uint32_t pos, co
         if (b.opt_.durable)
             if (auto st = b.shd_.sync(); !st) return st;
         if (auto st = write_index_at(b.sid_, pos, index_for(h, email)); !st) return st;
+        index_changed(b);                                        // our in-place change: recount (index_tally.h)
         if (b.opt_.durable)
             if (auto st = b.sid_.sync(); !st) return st;
         MessageHeader old = h0;
@@ -87,6 +88,7 @@ Status SmbBase::Impl::rewrite_locked(SmbBase& b, BaseStatus& s, uint32_t pos, co
             if (auto st = free_header_blocks(*sha, b.shd_, s, old_first, old_blocks); !st) return st;
     }
     if (auto st = write_index_at(b.sid_, pos, index_for(h, email)); !st) return st;   // header first, then index
+    index_changed(b);
     if (b.opt_.durable) {
         if (auto st = b.shd_.sync(); !st) return st;
         if (auto st = b.sid_.sync(); !st) return st;
@@ -159,10 +161,10 @@ Result<uint32_t> SmbBase::add_sharing_data(uint32_t original, const MessageHeade
             uint32_t first = (h.offset + d.offset) / BLOCK_LEN;
             for (uint32_t i = 0; i < blocks_for(d.length); ++i) {
                 uint32_t e = first + i;
-                if (e >= t.sda->entries.size())
+                if (e >= t.sda->size())
                     return make_error(file("sda") + ": data of message " + std::to_string(original) +
                                           " lies past the allocation table", ErrorCode::Corrupt);
-                t.sda->set(e, uint16_t(t.sda->entries[e] + 1));
+                t.sda->set(e, uint16_t(t.sda->get(e) + 1));
             }
         }
         if (auto st = t.sda->flush(); !st) { (void)t.rollback(sdt_, shd_); return st.error(); }

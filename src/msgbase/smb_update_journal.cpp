@@ -87,6 +87,7 @@ Status SmbBase::Impl::repair_updating_locked(SmbBase& b, const BaseStatus& s) {
         std::string want = encode_index(index_for(*h, email));
         if (want == encode_index(*idx)) continue;
         if (auto st = b.sid_.write_at(uint64_t(pos) * INDEX_LEN, want.data(), want.size()); !st) return st;
+        index_changed(b);
         repaired = true;
     }
     if (repaired && b.opt_.durable)

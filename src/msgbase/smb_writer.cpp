@@ -41,6 +41,7 @@
 
 #include "msgbase/checksum.h"
 #include "msgbase/hash_record.h"
+#include "msgbase/index_tally.h"
 
 #include <algorithm>
 #include <cstring>
@@ -127,8 +128,7 @@ void add_refs(AllocTable& sda, uint32_t offset, const std::vector<DataField>& df
         uint32_t first = (offset + d.offset) / BLOCK_LEN;
         for (uint32_t i = 0; i < blocks_for(d.length); ++i) {
             uint32_t e = first + i;
-            uint16_t old = e < sda.entries.size() ? sda.entries[e] : 0;
-            sda.set(e, uint16_t(old + k));
+            sda.set(e, uint16_t(sda.get(e) + k));
         }
     }
 }
@@ -149,7 +149,8 @@ Status sync_together(std::initializer_list<File*> files) {
     return {};
 }
 
-void normalise_new_header(MessageHeader& h, uint32_t number, uint32_t now) {
+// `zone`: local_time(now)'s offset, worked out once per message, not per copy.
+void normalise_new_header(MessageHeader& h, uint32_t number, uint32_t now, int16_t zone) {
     h.number = number;
     h.version = FORMAT_VERSION;                   // FMT-129: only in headers we create
     h.attr &= uint16_t(~attr::DELETE);
@@ -157,7 +158,7 @@ void normalise_new_header(MessageHeader& h, uint32_t number, uint32_t now) {
     if (h.thread_id == 0) h.thread_id = number;
     if (h.when_imported_time == 0) {
         h.when_imported_time = now;
-        h.when_imported_zone = local_time(now).utc_offset_min;
+        h.when_imported_zone = zone;
     }
     if (h.when_written.time == 0) h.when_written = when_from_unix(h.when_imported_time);
 }
@@ -262,13 +263,17 @@ std::vector<MessageHeader> headers_for(SmbBase& b, const BaseStatus& s, const Sm
     std::vector<RecipientCopy> one(1);
     const std::vector<RecipientCopy>& copies = r.copies && !r.copies->empty() ? *r.copies : one;
     std::vector<MessageHeader> hdrs;
+    hdrs.reserve(copies.size());
+    MessageHeader common = msg.hdr;                              // its fields go into each copy below
+    common.fields.clear();
+    auto zone = int16_t(local_time(now).utc_offset_min);
     for (size_t i = 0; i < copies.size(); ++i) {
-        MessageHeader h = msg.hdr;
+        MessageHeader& h = hdrs.emplace_back(common);
+        h.fields.reserve(copies[i].prepend.size() + msg.hdr.fields.size() + copies[i].append.size());
         h.fields = copies[i].prepend;
         h.fields.insert(h.fields.end(), msg.hdr.fields.begin(), msg.hdr.fields.end());
         h.fields.insert(h.fields.end(), copies[i].append.begin(), copies[i].append.end());
-        normalise_new_header(h, first + uint32_t(i), now);
-        hdrs.push_back(std::move(h));
+        normalise_new_header(h, first + uint32_t(i), now, zone);
     }
     if (!hdrs[0].thread_back) return hdrs;
     uint32_t pos;
@@ -287,7 +292,7 @@ std::vector<MessageHeader> headers_for(SmbBase& b, const BaseStatus& s, const Sm
 // A message whose headers cannot be stored is refused alone, before any write.
 Status encodable(const std::vector<MessageHeader>& hdrs) {
     for (auto& h : hdrs)
-        if (auto bytes = encode_header(h); !bytes) return bytes.error();
+        if (auto st = header_fits(h); !st) return st;
     return {};
 }
 
@@ -413,7 +418,11 @@ std::vector<Result<std::vector<uint32_t>>> SmbBase::add_batch(const std::vector<
     AddTxn t(s, (s.attr & status_attr::HYPERALLOC) != 0);
     t.sdt_size = AddTxn::current(sdt_);
     t.shd_size = AddTxn::current(shd_);
-    auto fail = [&](const Error& e) { (void)t.rollback(sdt_, shd_); return fail_all(e); };
+    auto fail = [&](const Error& e) {
+        sda_hint_.forget();                                     // the table goes back as it was
+        (void)t.rollback(sdt_, shd_);
+        return fail_all(e);
+    };
     DupeLists dupes;
     if (auto st = open_dupe_lists(*this, s, t, opt_.dupe_check, dupes); !st) return fail(st.error());
 
@@ -435,15 +444,22 @@ std::vector<Result<std::vector<uint32_t>>> SmbBase::add_batch(const std::vector<
     }
     if (accepted.empty()) return out;
     if (auto st = write_dupe_lists(*this, s, t, dupes); !st) return fail(st.error());
+    std::vector<DataRun> data;
+    uint32_t shortest = UINT32_MAX;                             // the fewest blocks any message asks for
+    for (auto& a : accepted) {
+        data.push_back(build_data(*reqs[a.req].msg));
+        if (!data.back().dfields.empty()) shortest = std::min(shortest, blocks_for(data.back().length));
+    }
     if (!t.hyper) {
-        auto sda = Impl::open_table(*this, "sda", true);        // FMT-71, FMT-83
+        auto sda = Impl::open_alloc_table(*this, "sda", true, sda_hint_, shortest);   // FMT-71, FMT-83
         if (!sda) return fail(sda.error());
         t.sda = std::move(*sda);
         t.sda->begin_undo();
     }
     std::vector<MessageHeader> all;
-    for (auto& a : accepted) {
-        DataRun d = build_data(*reqs[a.req].msg);
+    for (size_t k = 0; k < accepted.size(); ++k) {
+        auto& a = accepted[k];
+        DataRun& d = data[k];
         uint32_t offset = 0;
         if (auto st = store_data(*this, t, sdt_, d, uint32_t(a.hdrs.size()), opt_.alloc, offset); !st)
             return fail(st.error());
@@ -455,6 +471,7 @@ std::vector<Result<std::vector<uint32_t>>> SmbBase::add_batch(const std::vector<
     }
     auto numbers = Impl::commit_headers(*this, t, all);
     if (!numbers) return fail_all(numbers.error());             // rolled back by commit_headers
+    if (t.sda) Impl::learn_table(*this, sda_hint_, *t.sda);
     size_t k = 0;
     for (auto& a : accepted) {
         out[a.req] = std::vector<uint32_t>(numbers->begin() + long(k), numbers->begin() + long(k + a.hdrs.size()));
@@ -499,9 +516,22 @@ Result<std::vector<uint32_t>> SmbBase::Impl::commit_headers(SmbBase& b, AddTxn& 
     AllocMode mode = b.opt_.alloc;
     bool durable = b.opt_.durable;
     BaseStatus& s = t.status;
-    auto fail = [&](Error e) -> Error { (void)t.rollback(sdt, shd); return e; };
+    auto fail = [&](Error e) -> Error {
+        b.sda_hint_.forget();                                    // the tables go back as they were
+        b.sha_hint_.forget();
+        (void)t.rollback(sdt, shd);
+        return e;
+    };
+    std::vector<std::string> encoded;
+    uint32_t shortest = UINT32_MAX;                              // the fewest blocks any header needs
+    for (auto& h : hdrs) {
+        auto bytes = encode_header(h);                           // header_offset is not in the bytes
+        if (!bytes) return fail(bytes.error());
+        shortest = std::min(shortest, uint32_t(bytes->size() / BLOCK_LEN));
+        encoded.push_back(std::move(*bytes));
+    }
     if (!t.hyper) {
-        auto sha = Impl::open_table(b, "sha", false);
+        auto sha = Impl::open_alloc_table(b, "sha", false, b.sha_hint_, shortest);
         if (!sha) return fail(sha.error());
         t.sha = std::move(*sha);
         t.sha->begin_undo();
@@ -509,28 +539,26 @@ Result<std::vector<uint32_t>> SmbBase::Impl::commit_headers(SmbBase& b, AddTxn& 
     // Step 2: headers with the pending id, in blocks still free in .sha.
     std::vector<uint32_t> first_block(hdrs.size());
     std::vector<std::pair<uint32_t, uint32_t>> reserved;         // (first block, blocks) taken in memory
-    size_t sha_entries = t.sha ? t.sha->entries.size() : 0;
+    size_t sha_entries = t.sha ? t.sha->size() : 0;
     HeaderRuns runs;
     uint64_t end = AddTxn::current(shd);                      // hyper: headers go after the file's end
     for (size_t i = 0; i < hdrs.size(); ++i) {
         auto& h = hdrs[i];
-        auto bytes = encode_header(h);
-        if (!bytes) return fail(bytes.error());
-        uint32_t blocks = uint32_t(bytes->size() / BLOCK_LEN);
+        std::string& bytes = encoded[i];
+        uint32_t blocks = uint32_t(bytes.size() / BLOCK_LEN);
         uint32_t block;
         if (t.hyper) {
             block = uint32_t((std::max<uint64_t>(end, s.header_offset) - s.header_offset + BLOCK_LEN - 1) / BLOCK_LEN);
             end = s.header_offset + uint64_t(block + blocks) * BLOCK_LEN;
         } else {
             block = t.sha->find_run(blocks, mode);
-            if (t.sha->entries.size() < block + blocks) t.sha->entries.resize(block + blocks, 0);
-            for (uint32_t k = 0; k < blocks; ++k) t.sha->entries[block + k] = 1;   // reserved in memory only
+            t.sha->hold(block, blocks);                          // reserved in memory only
             reserved.push_back({block, blocks});
         }
         first_block[i] = block;
         h.header_offset = s.header_offset + block * BLOCK_LEN;
-        std::memcpy(bytes->data(), PENDING_ID, 4);
-        runs.add(h.header_offset, *bytes);
+        std::memcpy(bytes.data(), PENDING_ID, 4);
+        runs.add(h.header_offset, bytes);
     }
     for (size_t i = 0; i < hdrs.size(); ++i)
         t.pending.headers.push_back({hdrs[i].number, hdrs[i].header_offset, blocks_for(computed_header_length(hdrs[i])),
@@ -538,9 +566,8 @@ Result<std::vector<uint32_t>> SmbBase::Impl::commit_headers(SmbBase& b, AddTxn& 
     if (auto st = Impl::note_pending(b, t); !st) return fail(st.error());
     if (auto st = runs.write(b, shd, "header"); !st) return fail(st.error());
     if (!t.hyper) {                                               // the reservation is not written yet
-        for (auto [block, blocks] : reserved)
-            std::fill_n(t.sha->entries.begin() + long(block), blocks, uint16_t(0));   // free before (find_run)
-        t.sha->entries.resize(sha_entries);
+        for (auto [block, blocks] : reserved) t.sha->release(block, blocks);   // free before (find_run)
+        t.sha->shrink_to(sha_entries);
     }
     // Step 3: everything the index will point at reaches the disk first.
     if (durable)
@@ -550,19 +577,24 @@ Result<std::vector<uint32_t>> SmbBase::Impl::commit_headers(SmbBase& b, AddTxn& 
             return fail(st.error());
     Impl::step(b, "synced");
     // Step 4: the commit point.
+    std::vector<IndexRecord> records;
     std::string recs;
     bool email = s.attr & status_attr::EMAIL;
-    for (auto& h : hdrs) recs += encode_index(index_for(h, email));
-    if (auto st = sid.write_at(uint64_t(s.total_msgs) * INDEX_LEN, recs.data(), recs.size()); !st) {
-        (void)sid.truncate(uint64_t(s.total_msgs) * INDEX_LEN);
-        return fail(st.error());
+    for (auto& h : hdrs) {
+        records.push_back(index_for(h, email));
+        recs += encode_index(records.back());
     }
+    auto before = Impl::begin_index_append(b);
+    auto index_failed = [&](Error e) -> Error {
+        (void)sid.truncate(uint64_t(s.total_msgs) * INDEX_LEN);
+        if (b.tally_) b.tally_->changed();
+        return fail(std::move(e));
+    };
+    if (auto st = sid.write_at(uint64_t(s.total_msgs) * INDEX_LEN, recs.data(), recs.size()); !st)
+        return index_failed(st.error());
     Impl::step(b, "index");
     if (durable)
-        if (auto st = sid.sync(); !st) {
-            (void)sid.truncate(uint64_t(s.total_msgs) * INDEX_LEN);
-            return fail(st.error());
-        }
+        if (auto st = sid.sync(); !st) return index_failed(st.error());
     Impl::step(b, "index-synced");
     // Step 5: finish. The messages are stored from here on: a failure leaves
     // the base for recovery to complete (status is written after the table
@@ -572,7 +604,12 @@ Result<std::vector<uint32_t>> SmbBase::Impl::commit_headers(SmbBase& b, AddTxn& 
     std::vector<uint32_t> numbers;
     for (auto& h : hdrs) numbers.push_back(h.number);
     runs.set_ids(HEADER_ID);
-    if (finish_headers(b, shd, durable, t, hdrs, first_block, runs)) Impl::clear_pending(t);
+    bool finished = bool(finish_headers(b, shd, durable, t, hdrs, first_block, runs));
+    if (finished) Impl::clear_pending(t);
+    // Only now does the status count them (a pass before this would not).
+    Impl::end_index_append(b, before, finished ? &records : nullptr);
+    if (finished && t.sha) Impl::learn_table(b, b.sha_hint_, *t.sha);
+    else b.sha_hint_.forget();
     return numbers;
 }
 
