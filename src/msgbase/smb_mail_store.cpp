@@ -176,6 +176,16 @@ Status SmbMailStore::update_headers(const std::vector<MessageHeader>& hdrs) {
     });
 }
 
+Status SmbMailStore::update_headers_if(const std::vector<uint32_t>& numbers,
+                                       const std::function<bool(size_t, MessageHeader&)>& change, bool durable,
+                                       std::vector<bool>& written) {
+    return with_writer([&](SmbBase& b) { return b.update_many_if(numbers, change, durable, written); });
+}
+
+Status SmbMailStore::sync_updates() {
+    return with_writer([&](SmbBase& b) { return b.sync_updates(); });
+}
+
 Result<std::vector<uint32_t>> SmbMailStore::queued_outbound(bool include_intransit) {
     // The writer handle's locks are exclusive: it takes the writer's turn.
     auto turn = gate_->enter_exclusive();
