@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <thread>
@@ -84,13 +85,27 @@ ScanStats SendMail::scan(bool periodic) {
     OutboundQueues queues({s_.per_destination_workers ? s_.per_destination_workers : 1, round, round,
                            std::chrono::milliseconds(s_.session_linger_ms)});
     {
-        // Issue #14: the workers deliver while this thread goes on claiming.
+        // Issue #14: the workers deliver while this thread goes on claiming,
+        // and then commits their sent marks every 50 ms until they are done.
         unsigned n = s_.delivery_workers ? s_.delivery_workers : 1;
+        std::mutex done_mu;
+        std::condition_variable done_cv;
+        unsigned running = n;
         std::vector<std::jthread> workers;
         workers.reserve(n);
         for (unsigned i = 0; i < n; ++i)
-            workers.emplace_back([&] { work(queues, queue->size(), st); });
+            workers.emplace_back([&] {
+                work(queues, queue->size(), st);
+                std::lock_guard lk(done_mu);
+                if (--running == 0) done_cv.notify_all();
+            });
         feed(*queue, queues, st);
+        std::unique_lock lk(done_mu);
+        while (!done_cv.wait_for(lk, std::chrono::milliseconds(50), [&] { return running == 0; })) {
+            lk.unlock();
+            sync_marks();
+            lk.lock();
+        }
     }   // joins
     for (ClaimedMessage& c : queues.drain()) {   // stopped: never taken, left queued unsent (SEND-9, SEND-21)
         clear_intransit(c.hdr.number);
