@@ -182,8 +182,11 @@ Status SmbMailStore::update_headers_if(const std::vector<uint32_t>& numbers,
     return with_writer([&](SmbBase& b) { return b.update_many_if(numbers, change, durable, written); });
 }
 
+// No turn at the gate: the fsync holds up no reader or writer (see SmbBase).
 Status SmbMailStore::sync_updates() {
-    return with_writer([&](SmbBase& b) { return b.sync_updates(); });
+    auto b = mail();
+    if (!b) return b.error();
+    return (*b)->sync_updates();
 }
 
 Result<std::vector<uint32_t>> SmbMailStore::queued_outbound(bool include_intransit) {

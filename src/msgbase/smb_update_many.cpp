@@ -17,9 +17,9 @@ Status SmbBase::update_many(const std::vector<uint32_t>& numbers,
         numbers, [&](size_t i, MessageHeader& h) { change(i, h); return true; }, true, written);
 }
 
+// Not under mu_ (nor the caller's gate): an fsync waits for the disk, and the
+// writers need not wait with it; it flushes whatever was written before it.
 Status SmbBase::sync_updates() {
-    std::lock_guard g(mu_);
-    if (!opt_.durable) return {};
     if (auto st = shd_.sync(); !st) return st;
     return sid_.sync();
 }

@@ -6,6 +6,8 @@
 // also makes the sent marks written since durable (group commit, issue #14).
 #include "sendmail/sendmail.h"
 
+#include <algorithm>
+
 namespace sbbs {
 
 using namespace smb;
@@ -40,8 +42,11 @@ std::vector<SendMail::Candidate> SendMail::claim(std::vector<Candidate> round, S
             round[i].hdr = now;
             return true;
         },
-        true, written);
+        false, written);
     written.resize(round.size(), false);   // a store that failed before looking wrote nothing
+    // Durable before any network activity (SEND-19), and with them the sent
+    // marks written so far; the fsync pair is made outside the base's lock.
+    if (s && std::find(written.begin(), written.end(), true) != written.end()) s = d_.store.sync_updates();
     if (!s) {
         // Locked or replaced (after smb_retry_time), or a write that failed:
         // the round is left queued for a later scan rather than waiting
