@@ -347,7 +347,8 @@ SendMail::Done SendMail::succeed(Message& msg, int sock, const SessionOutcome& o
     retry_->finished(sent.number, true);
     remove_attachments(h);   // SEND-82; ours: KILLFILE waits for the final 250 too (SEND-70)
     if (envelope::sender_agent(h) == agent::PERSON && !s_.has(mail_opt::NO_AUTO_EXEMPT) && !s_.ctrl_dir.empty())
-        auto_exempt(s_.ctrl_dir + "dnsbl_exempt.cfg", rcpt, envelope::sender_info(h), d_.users, d_.log, time(nullptr));
+        auto_exempt(s_.ctrl_dir + "dnsbl_exempt.cfg", rcpt, envelope::sender_info(h), d_.users, d_.log, time(nullptr),
+                    &exempt_cache_);
     return Done::Sent;
 }
 

@@ -5,9 +5,12 @@
 #include "fake_connector.h"
 #include "smb_fixture.h"
 
+#include "sendmail/auto_exempt.h"
+
 #include <catch.hpp>
 
 #include <condition_variable>
+#include <fstream>
 #include <mutex>
 #include <optional>
 
@@ -209,4 +212,22 @@ TEST_CASE("ISSUE14-5 SEND-6 one destination gets several sessions, at most per_d
         CHECK(fake.peak() <= limit);
         CHECK(fake.peak() >= std::min(limit, 3u));   // more than one session to the one destination
     }
+}
+
+TEST_CASE("ISSUE14-2 SEND-86 the remembered exemption list is read again once the sysop edits the file",
+          "[sendmail]") {
+    TempDir dir;
+    std::string path = dir.path + "dnsbl_exempt.cfg";
+    CaptureLogger log;
+    ExemptCache cache;
+    CHECK(auto_exempt(path, "<ann@remote.example>", "'a' #1", nullptr, log, 0, &cache));
+    CHECK_FALSE(auto_exempt(path, "<ann@remote.example>", "'a' #1", nullptr, log, 0, &cache));   // ours, remembered
+    std::ofstream(path, std::ios::app) << "<bob@remote.example>\n";   // the sysop adds one
+    CHECK_FALSE(auto_exempt(path, "<bob@remote.example>", "'a' #1", nullptr, log, 0, &cache));
+    CHECK_FALSE(auto_exempt(path, "<ann@remote.example>", "'a' #1", nullptr, log, 0, &cache));
+    std::ofstream(path, std::ios::trunc) << "; emptied by the sysop\n";
+    CHECK(auto_exempt(path, "<ann@remote.example>", "'a' #1", nullptr, log, 0, &cache));
+    size_t lines = 0;
+    for (char c : dir.read("dnsbl_exempt.cfg")) lines += c == '\n';
+    CHECK(lines == 4);   // the comment, then a blank, its note and the address
 }
