@@ -1,10 +1,12 @@
 // SendMail: one pass over the mail base's outbound Internet queue, each
 // message claimed, routed, sent over SMTP and then marked sent, retried
-// later or bounced (SEND-15..46, SEND-80..99). Ours (issue item 6): the
-// claimed messages of a round are grouped by destination; destinations are
-// served concurrently by at most SendMailSettings::delivery_workers threads,
-// and each destination's messages share one connection (and, when their
-// text is the same, one transaction).
+// later or bounced (SEND-15..46, SEND-80..99). Ours (issue item 6, issue
+// #14): this thread claims the queue a round at a time and hands each
+// claimed message to its destination's queue (OutboundQueues) while up to
+// SendMailSettings::delivery_workers workers (at most per_destination_workers
+// on one destination) read, render and send them, each keeping its session
+// for its destination's next messages; a destination's messages with the
+// same text share one transaction.
 #pragma once
 
 #include "dns/resolver.h"
