@@ -88,6 +88,7 @@ ScanStats SendMail::scan(bool periodic) {
         // Issue #14: the workers deliver while this thread goes on claiming,
         // and then commits their sent marks every 50 ms until they are done.
         unsigned n = s_.delivery_workers ? s_.delivery_workers : 1;
+        if (queue->size() < n) n = unsigned(queue->size());   // no idle threads for a short queue
         std::mutex done_mu;
         std::condition_variable done_cv;
         unsigned running = n;
