@@ -147,7 +147,7 @@ void read_strings(MailSettings& m, const IniGetter& g, const GlobalSettings& glo
 void apply_zero_defaults(MailSettings& m) {
     if (m.relay_port == 0) m.relay_port = 25;
     if (m.delivery_threads == 0) m.delivery_threads = 4;
-    m.delivery_threads = std::min<uint32_t>(m.delivery_threads, 32);   // ours: polite to remote servers
+    m.delivery_threads = std::min<uint32_t>(m.delivery_threads, 100);   // ours: Postfix's default_process_limit
     if (m.submission_port == 0) m.submission_port = 587;
     if (m.tls_submission_port == 0) m.tls_submission_port = 465;
     if (m.smtp_port == 0) m.smtp_port = 25;

@@ -100,7 +100,7 @@ struct MailSettings {                    // [Mail], CFG-49..CFG-96
     std::string forward_notice;
     std::string tls_cert_file;          // ours: PEM certificate ("" = generated)
     std::string tls_key_file;           // ours: PEM private key
-    uint32_t delivery_threads = 4;      // ours: destinations SendMail delivers to at once (1..32)
+    uint32_t delivery_threads = 4;      // ours: destinations SendMail delivers to at once (1..100)
     bool relay_tls_verify = true;       // ours (SEC-6): the relay's certificate is checked
     bool relay_auth_without_tls = false;  // ours (SEC-6): relay credentials may go out in clear
     uint32_t options = mail_opt::ALLOW_POP3;

@@ -9,6 +9,7 @@
 #include "util/text_pieces.h"
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -121,6 +122,32 @@ public:
             if (auto st = update_header(h); !st && first.ok()) first = st;
         return first;
     }
+    // Ours (issue #14): the fixed part of each of `numbers` changed from the
+    // header as it is in the base now (under the base's locks in the SMB
+    // store, so a change another process made since the caller last read it
+    // is seen, not overwritten): `change` returns false to leave a header
+    // unwritten; `written` says which were written. `durable` as
+    // update_headers; false: written at once, visible to every reader, kept
+    // across a kill of this process, made durable by sync_updates() or the
+    // next durable write (only a power loss can lose it meanwhile).
+    // Goes on past a failing message and returns the first error.
+    virtual Status update_headers_if(const std::vector<uint32_t>& numbers,
+                                     const std::function<bool(size_t, smb::MessageHeader&)>& change, bool durable,
+                                     std::vector<bool>& written) {
+        (void)durable;
+        written.assign(numbers.size(), false);
+        Status first;
+        for (size_t i = 0; i < numbers.size(); ++i) {
+            auto m = read(numbers[i], false);
+            if (!m) { if (first.ok()) first = m.error(); continue; }
+            if (!change(i, m->hdr)) continue;
+            if (auto st = update_header(m->hdr); !st) { if (first.ok()) first = st; continue; }
+            written[i] = true;
+        }
+        return first;
+    }
+    // Makes the updates written with durable = false durable.
+    virtual Status sync_updates() { return {}; }
 
     // Outbound Internet mail ready for SendMail (FMT-118), by number.
     virtual Result<std::vector<uint32_t>> queued_outbound(bool include_intransit) = 0;

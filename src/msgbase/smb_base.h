@@ -109,6 +109,16 @@ public:
     // the same way: one lock, one fsync pair, first error returned.
     Status update_many(const std::vector<uint32_t>& numbers,
                        const std::function<void(size_t, MessageHeader&)>& change);
+    // update_many whose `change` sees each header as it is under the locks
+    // and returns false to leave it unwritten; `written` says which were
+    // rewritten. `sync` false (ours, issue #14): written at once (every
+    // process sees it, a kill of ours loses nothing the page cache holds)
+    // but not fsynced; sync_updates() or the next synced write makes it durable.
+    Status update_many_if(const std::vector<uint32_t>& numbers,
+                          const std::function<bool(size_t, MessageHeader&)>& change, bool sync,
+                          std::vector<bool>& written);
+    // fsync of .shd and .sid: makes unsynced updates durable.
+    Status sync_updates();
     // Finishes or undoes an add interrupted by a crash (see smb_recover.cpp).
     Status recover();
 

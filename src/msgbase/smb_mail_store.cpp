@@ -189,6 +189,19 @@ Status SmbMailStore::update_headers(const std::vector<MessageHeader>& hdrs) {
     });
 }
 
+Status SmbMailStore::update_headers_if(const std::vector<uint32_t>& numbers,
+                                       const std::function<bool(size_t, MessageHeader&)>& change, bool durable,
+                                       std::vector<bool>& written) {
+    return with_writer([&](SmbBase& b) { return b.update_many_if(numbers, change, durable, written); });
+}
+
+// No turn at the gate: the fsync holds up no reader or writer (see SmbBase).
+Status SmbMailStore::sync_updates() {
+    auto b = mail();
+    if (!b) return b.error();
+    return (*b)->sync_updates();
+}
+
 Result<std::vector<uint32_t>> SmbMailStore::queued_outbound(bool include_intransit) {
     // The writer handle's locks are exclusive: it takes the writer's turn.
     auto turn = gate_->enter_exclusive();

@@ -52,6 +52,10 @@ public:
     Status change_attr_many(const std::vector<uint32_t>& numbers, uint16_t set, uint16_t clear) override;
     Status update_header(const MessageHeader& hdr) override;
     Status update_headers(const std::vector<MessageHeader>& hdrs) override;
+    Status update_headers_if(const std::vector<uint32_t>& numbers,
+                             const std::function<bool(size_t, MessageHeader&)>& change, bool durable,
+                             std::vector<bool>& written) override;
+    Status sync_updates() override;
     Result<std::vector<uint32_t>> queued_outbound(bool include_intransit) override;
     Result<uint32_t> add_sharing_data(uint32_t original, const MessageHeader& hdr) override;
     Result<uint32_t> last_msg() override;

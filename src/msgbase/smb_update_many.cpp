@@ -12,6 +12,22 @@ Status SmbBase::change_attr_many(const std::vector<uint32_t>& numbers, uint16_t 
 
 Status SmbBase::update_many(const std::vector<uint32_t>& numbers,
                             const std::function<void(size_t, MessageHeader&)>& change) {
+    std::vector<bool> written;
+    return update_many_if(
+        numbers, [&](size_t i, MessageHeader& h) { change(i, h); return true; }, true, written);
+}
+
+// Not under mu_ (nor the caller's gate): an fsync waits for the disk, and the
+// writers need not wait with it; it flushes whatever was written before it.
+Status SmbBase::sync_updates() {
+    if (auto st = shd_.sync(); !st) return st;
+    return sid_.sync();
+}
+
+Status SmbBase::update_many_if(const std::vector<uint32_t>& numbers,
+                               const std::function<bool(size_t, MessageHeader&)>& change, bool sync,
+                               std::vector<bool>& written) {
+    written.assign(numbers.size(), false);
     if (numbers.empty()) return {};
     std::lock_guard g(mu_);
     BaseStatus s;
@@ -38,7 +54,7 @@ Status SmbBase::update_many(const std::vector<uint32_t>& numbers,
             continue;
         }
         uint32_t old_blocks = blocks_for(computed_header_length(*h));
-        change(i, *h);
+        if (!change(i, *h)) continue;   // judged on the header as it is now: left alone
         h->number = number;
         // Same size: written in place, synced below with the rest. A header
         // that would change size (not from the fixed part) goes the durable way.
@@ -47,8 +63,9 @@ Status SmbBase::update_many(const std::vector<uint32_t>& numbers,
         opt_.durable = durable;
         if (!st) { note(st.error()); continue; }
         wrote = true;
+        written[i] = true;
     }
-    if (wrote && durable) {
+    if (wrote && durable && sync) {
         if (auto st = shd_.sync(); !st) return st;
         if (auto st = sid_.sync(); !st) return st;
     }

@@ -1,6 +1,5 @@
-// A small bounded pool for one round of deliveries (ours, beyond SEND-6):
-// the destinations of a scan are worked on by at most `workers` threads at
-// once, each taking the next destination when it is done with one.
+// A small bounded pool (ours): `count` independent tasks on at most `workers`
+// threads at once (SendMail looks up a claimed round's new domains with it).
 #pragma once
 
 #include <cstddef>

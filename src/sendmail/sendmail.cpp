@@ -9,8 +9,12 @@
 #include "sendmail/delivery_pool.h"
 #include "sendmail/envelope.h"
 
+#include <algorithm>
+#include <cctype>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 
 namespace sbbs {
 
@@ -21,6 +25,10 @@ std::string sock_text(int sock) {
     char b[16];
     std::snprintf(b, sizeof b, "%04d", sock);
     return b;
+}
+std::string lower(std::string s) {
+    for (char& c : s) c = char(std::tolower(uint8_t(c)));
+    return s;
 }
 } // namespace
 
@@ -46,6 +54,7 @@ void SendMail::log(LogLevel level, const std::string& text) {
 }
 
 void SendMail::tally(ScanStats& st, Done d) {
+    std::lock_guard lk(stats_mu_);
     switch (d) {
     case Done::Sent: ++st.sent; break;
     case Done::Failed: ++st.failed; break;
@@ -61,6 +70,10 @@ ScanStats SendMail::scan(bool periodic) {
         std::lock_guard lk(failed_mu_);
         failed_servers_.clear();
     }
+    {
+        std::lock_guard lk(routes_mu_);
+        routes_.clear();   // a route is looked up at most once per scan: TTLs outlive a scan's minutes at most
+    }
     // In-transit messages are listed too, to say why they are skipped (SEND-18).
     auto queue = d_.store.queued_outbound(true);
     if (!queue) {
@@ -68,28 +81,105 @@ ScanStats SendMail::scan(bool periodic) {
         return st;
     }
     st.candidates = unsigned(queue->size());
-    // Claimed a round at a time, so a long queue is neither held in memory
-    // at once nor all marked in transit before the first message leaves.
+    size_t round = s_.claim_round ? s_.claim_round : 1;
+    OutboundQueues queues({s_.per_destination_workers ? s_.per_destination_workers : 1, round, round,
+                           std::chrono::milliseconds(s_.session_linger_ms)});
+    {
+        // Issue #14: the workers deliver while this thread goes on claiming,
+        // and then commits their sent marks every 50 ms until they are done.
+        unsigned n = s_.delivery_workers ? s_.delivery_workers : 1;
+        if (queue->size() < n) n = unsigned(queue->size());   // no idle threads for a short queue
+        std::mutex done_mu;
+        std::condition_variable done_cv;
+        unsigned running = n;
+        std::vector<std::jthread> workers;
+        workers.reserve(n);
+        for (unsigned i = 0; i < n; ++i)
+            workers.emplace_back([&] {
+                work(queues, queue->size(), st);
+                std::lock_guard lk(done_mu);
+                if (--running == 0) done_cv.notify_all();
+            });
+        feed(*queue, queues, st);
+        std::unique_lock lk(done_mu);
+        while (!done_cv.wait_for(lk, std::chrono::milliseconds(50), [&] { return running == 0; })) {
+            lk.unlock();
+            sync_marks();
+            lk.lock();
+        }
+    }   // joins
+    for (ClaimedMessage& c : queues.drain()) {   // stopped: never taken, left queued unsent (SEND-9, SEND-21)
+        clear_intransit(c.hdr.number);
+        tally(st, Done::Skipped);
+    }
+    sync_marks();
+    return st;
+}
+
+// Claimed a round at a time, so a long queue is neither held in memory at
+// once nor all marked in transit before the first message leaves; at most a
+// round waits unclaimed by a worker before the next round is claimed.
+void SendMail::feed(const std::vector<uint32_t>& queue, OutboundQueues& queues, ScanStats& st) {
     size_t round_size = s_.claim_round ? s_.claim_round : 1;
-    bool ended = false;
-    for (size_t i = 0; i < queue->size() && !ended;) {
+    for (size_t i = 0; i < queue.size();) {
+        while (!queues.wait_for_room(std::chrono::milliseconds(50))) {
+            if (must_end()) break;
+            sync_marks();   // group commit of the sent marks while the workers are busy
+        }
         std::vector<Candidate> round;
-        for (; i < queue->size() && round.size() < round_size; ++i) {
+        bool ended = false;
+        for (; i < queue.size() && round.size() < round_size; ++i) {
             if (must_end()) {                                                    // SEND-9, SEND-21
                 ended = true;
                 break;
             }
-            if (auto h = eligible((*queue)[i])) round.push_back({std::move(*h), i + 1});
+            if (auto h = eligible(queue[i])) round.push_back({std::move(*h), i + 1});
             else tally(st, Done::Skipped);
         }
         if (ended) break;            // a round cut short by a stop is not claimed: it stays queued
-        std::vector<OutboundJob> jobs;
-        for (const Candidate& c : claim(std::move(round), st))
-            if (auto done = prepare(c, queue->size(), jobs)) tally(st, *done);
-        if (!jobs.empty()) dispatch(jobs, st);
-        if (stop_) break;
+        hand_over(claim(std::move(round), st), queues);
+        if (must_end()) break;
     }
-    return st;
+    if (must_end()) queues.stop();
+    queues.close();
+}
+
+// Each claimed message to the queue of its route (the same servers in the same
+// order: one queue, so their recipients may share a transaction), the queues
+// in the order of their first message. The routes of a round's new domains
+// are looked up at once, in parallel (issue #14); "" = an invalid address,
+// which the worker bounces.
+void SendMail::hand_over(std::vector<Candidate> claimed, OutboundQueues& queues) {
+    std::vector<std::string> domains;
+    domains.reserve(claimed.size());
+    for (const Candidate& c : claimed) domains.push_back(envelope::destination_domain(c.hdr.get(hf::RECIPIENTNETADDR)));
+    std::vector<std::string> fresh;
+    {
+        std::lock_guard lk(routes_mu_);
+        for (const std::string& d : domains)
+            if (!d.empty() && !routes_.count(lower(d)) && std::find(fresh.begin(), fresh.end(), d) == fresh.end())
+                fresh.push_back(d);
+    }
+    run_bounded(fresh.size(), s_.delivery_workers, [&](size_t i) { route_for(fresh[i]); });
+    std::vector<std::pair<std::string, std::vector<ClaimedMessage>>> by_route;
+    for (size_t i = 0; i < claimed.size(); ++i) {
+        std::string key = domains[i].empty() ? std::string() : route_key(route_for(domains[i]));
+        auto it = std::find_if(by_route.begin(), by_route.end(), [&](auto& e) { return e.first == key; });
+        if (it == by_route.end()) it = by_route.insert(by_route.end(), {key, {}});
+        it->second.push_back(std::move(claimed[i]));
+    }
+    for (auto& [key, messages] : by_route) queues.add(key, std::move(messages));
+}
+
+// Ours (issue #14): marks written without their own fsync are made durable
+// together; a kill of this process loses none of them (the page cache keeps
+// them), only a power loss in between could.
+void SendMail::sync_marks() {
+    if (!marks_unsynced_.exchange(false)) return;
+    if (Status st = d_.store.sync_updates(); !st) {
+        marks_unsynced_ = true;
+        log(LogLevel::Error, "0000 !SEND ERROR (" + st.error().message + ") syncing delivery marks");
+    }
 }
 
 std::optional<MessageHeader> SendMail::eligible(uint32_t number) {
@@ -123,8 +213,7 @@ std::optional<SendMail::Done> SendMail::prepare(const Candidate& c, size_t count
                             envelope::recipient_info(h));
     auto full = d_.store.read(number, true);
     if (!full) {   // SEND-22: no attempt counted
-        MessageHeader claimed = h;
-        clear_intransit(claimed);
+        clear_intransit(number);
         log(LogLevel::Error, "0000 !SEND ERROR (" + full.error().message + ") retrieving message text");
         return Done::Skipped;
     }
@@ -133,11 +222,13 @@ std::optional<SendMail::Done> SendMail::prepare(const Candidate& c, size_t count
     std::string domain = envelope::destination_domain(netaddr);
     if (domain.empty()) {   // SEND-26
         log(LogLevel::Warning, "0000 !SEND INVALID destination address: " + netaddr);
+        std::lock_guard lk(book_mu_);
         return bounce(full->hdr, "Invalid destination address: " + netaddr, true, 0);
     }
-    Route route = choose_route(domain, s_, d_.dns, d_.dns_server_text);
+    Route route = route_for(domain);
     if (route.hosts.empty()) {
         log(LogLevel::Warning, "0000 !SEND " + route.log_text);
+        std::lock_guard lk(book_mu_);
         return bounce(full->hdr, route.error, route.permanent, 0);
     }
     OutboundJob job;
@@ -152,6 +243,19 @@ std::optional<SendMail::Done> SendMail::prepare(const Candidate& c, size_t count
     job.route = std::move(route);
     jobs.push_back(std::move(job));
     return std::nullopt;
+}
+
+// Issue #14: looked up once per domain and scan (the original
+// asks for every message; a scan lasts seconds to minutes, within any sane TTL).
+Route SendMail::route_for(const std::string& domain) {
+    std::string key = lower(domain);
+    {
+        std::lock_guard lk(routes_mu_);
+        if (auto it = routes_.find(key); it != routes_.end()) return it->second;
+    }
+    Route r = choose_route(domain, s_, d_.dns, d_.dns_server_text);
+    std::lock_guard lk(routes_mu_);
+    return routes_.emplace(key, std::move(r)).first->second;
 }
 
 // Ours (SEND-98): this process never leaves its own claims set, so a flag
@@ -171,145 +275,30 @@ bool SendMail::stale_intransit(const MessageHeader& h) {
     return true;
 }
 
-void SendMail::clear_intransit(MessageHeader& hdr) {
-    hdr.netattr = uint16_t(hdr.netattr & ~netattr::INTRANSIT);
-    if (Status st = d_.store.update_header(hdr); !st)
-        log(LogLevel::Error, "0000 !SEND ERROR (" + st.error().message + ") clearing in-transit of message #" +
-                                 std::to_string(hdr.number));
+Status SendMail::rewrite(uint32_t number, const std::function<bool(MessageHeader&)>& change, bool durable) {
+    std::vector<bool> written;
+    Status st = d_.store.update_headers_if({number}, [&](size_t, MessageHeader& h) { return change(h); }, durable,
+                                           written);
+    if (st && !durable && !written.empty() && written[0]) marks_unsynced_ = true;
+    return st;
 }
 
-void SendMail::dispatch(std::vector<OutboundJob>& jobs, ScanStats& st) {
-    std::vector<OutboundGroup> groups = group_jobs(jobs, s_.max_batch_rcpts);
-    if (d_.dkim) {   // SEND-72: every message, one d= domain; signed once per transaction
-        for (auto& g : groups)
-            for (auto& b : g.batches) {
-                if (auto sig = d_.dkim->sign(b.text, time(nullptr))) b.text = *sig + b.text;
-                else log(LogLevel::Warning, "0000 SEND !DKIM signing failed - sending unsigned");
-            }
-    }
-    run_bounded(groups.size(), s_.delivery_workers, [&](size_t i) { deliver_group(groups[i], jobs, st); });
-}
-
-// One destination: its transactions in order over as few connections as the
-// servers allow. A session that fails before mail (greeting, EHLO, AUTH) fails
-// every message still waiting; a lost connection leaves the rest for a new one.
-void SendMail::deliver_group(const OutboundGroup& g, std::vector<OutboundJob>& jobs, ScanStats& st) {
-    bool auth = g.route.kind == RouteKind::Relay && s_.relay_auth_methods() > 0;
-    size_t next = 0;   // the first batch not yet tried
-    auto rest = [&](auto&& each) {
-        for (; next < g.batches.size(); ++next)
-            for (size_t k : g.batches[next].jobs) each(jobs[k]);
+// Only the bit is cleared, on the header as it is now (issue #14 review).
+void SendMail::clear_intransit(uint32_t number) {
+    auto clear = [](MessageHeader& h) {
+        if (!(h.netattr & netattr::INTRANSIT)) return false;
+        h.netattr = uint16_t(h.netattr & ~netattr::INTRANSIT);
+        return true;
     };
-    while (next < g.batches.size()) {
-        if (must_end()) return rest([&](OutboundJob& j) { release(j, st); });   // SEND-9, SEND-21
-        std::string last_error;
-        LiveSession ls = open_session(g.route, auth, last_error);
-        if (!ls.session) {   // no host reached (SEND-46)
-            SessionOutcome o{SessionResult::TempFail, last_error};
-            return rest([&](OutboundJob& j) { settle(j, o, 0, st); });
-        }
-        if (ls.opened.result != SessionResult::Sent)
-            return rest([&](OutboundJob& j) { settle(j, ls.opened, ls.sock, st); });
-        for (bool go_on = true; go_on && next < g.batches.size();) {
-            const OutboundBatch& b = g.batches[next++];
-            SmtpTransaction tx{b.from, {}, b.text};
-            for (size_t k : b.jobs) tx.to.push_back(jobs[k].to);
-            TransactionOutcome r = ls.session->send(tx);
-            for (size_t k = 0; k < b.jobs.size(); ++k) settle(jobs[b.jobs[k]], r.rcpt[k], ls.sock, st);
-            if (next == g.batches.size() || must_end()) {
-                // SEND-83; SEND-63: after a failure the connection is just closed.
-                if (r.any_sent()) ls.session->quit();
-                go_on = false;
-            } else {
-                go_on = r.usable && ls.session->reset();
-            }
-        }
-    }
+    if (Status st = rewrite(number, clear, true); !st)
+        log(LogLevel::Error, "0000 !SEND ERROR (" + st.error().message + ") clearing in-transit of message #" +
+                                 std::to_string(number));
 }
 
 // Stopping, or the BBS's maintenance lock on the mail base: claimed mail is
 // released unsent, as no message may be sent or booked while it is locked.
 bool SendMail::must_end() const {
     return stop_ || (!s_.mail_lock_path.empty() && std::filesystem::exists(s_.mail_lock_path));
-}
-
-SendMail::LiveSession SendMail::open_session(const Route& route, bool auth, std::string& last_error) {
-    const std::string& first = route.hosts.front().name;
-    SessionStart how{true, auth, {}};
-    if (route.kind == RouteKind::Relay && s_.relay_tls_verify)   // SEC-6; MX hosts stay opportunistic
-        how.tls = {true, bare_host(first), s_.relay_tls_ca_file};
-    for (size_t i = 0; i < route.hosts.size() && !stop_; ++i) {
-        if (i > 0) log(LogLevel::Debug, "0000 SEND reverting to next MX: " + route.hosts[i].name);
-        LiveSession ls = try_host(route.hosts[i], route.kind, how, first, last_error);
-        if (ls.session) return ls;   // else: not reached, try the next host (SEND-45)
-    }
-    return {};
-}
-
-SendMail::LiveSession SendMail::try_host(const Destination& d, RouteKind kind, const SessionStart& how,
-                                         const std::string& first_name, std::string& last_error) {
-    log(LogLevel::Debug, "0000 SEND resolving SMTP hostname: '" + d.name + "'");
-    std::string ip = resolve_host(d.name, d_.dns, kind != RouteKind::Mx);
-    if (ip.empty()) {
-        log(LogLevel::Warning, "0000 !Failure resolving hostname: '" + d.name + "'");
-        last_error = "Error resolving hostname '" + d.name + "'";
-        return {};
-    }
-    // SEND-41, and ours (SEC-10): an explicit user@host:port route is judged
-    // too, or any BBS user could make SendMail talk to a service on this host.
-    bool guarded = kind == RouteKind::Mx || kind == RouteKind::Explicit;
-    if (guarded && !s_.allow_loopback_hosts && reaches_this_host(ip)) {
-        std::string what = kind == RouteKind::Mx ? "MX server" : "server";
-        log(LogLevel::Info, "0000 SEND Bad IP address (" + ip + ") for " + what + ": " + d.name);
-        last_error = "Bad IP address (" + ip + ") for " + what + ": " + d.name;
-        return {};
-    }
-    std::string key = ip + ":" + std::to_string(d.port);
-    {
-        std::lock_guard lk(failed_mu_);
-        if (auto f = failed_servers_.find(key); f != failed_servers_.end()) {   // SEND-42
-            last_error = "Error " + std::to_string(f->second) + " connecting to port " + std::to_string(d.port) +
-                         " on " + d.name + " [" + ip + "]";
-            log(LogLevel::Info, "0000 SEND skipping failed SMTP server: " + last_error);
-            return {};
-        }
-    }
-    LiveSession ls = connect_host(d, ip, how, first_name, last_error);
-    if (ls.session && ls.opened.result == SessionResult::TlsFailed) {
-        // SEND-52: start over once in plain text; TLS trouble alone never bounces.
-        SessionStart plain = how;
-        plain.try_tls = false;
-        ls.session.reset();         // the session goes before the link it talks over
-        ls = connect_host(d, ip, plain, first_name, last_error);
-        if (ls.session && ls.opened.result == SessionResult::TlsFailed) ls.session.reset();
-    }
-    return ls;
-}
-
-SendMail::LiveSession SendMail::connect_host(const Destination& d, const std::string& ip, const SessionStart& how,
-                                             const std::string& first_name, std::string& last_error) {
-    LiveSession ls;
-    log(LogLevel::Info, "0000 SEND connecting to port " + std::to_string(d.port) + " on " + d.name + " [" + ip + "]");
-    ConnectRequest req{ip, d.port, s_.connect_timeout_s, s_.outbound_interface, s_.max_inactivity_s, &stop_};
-    Connected c = d_.connector.connect(req);
-    if (!c.link) {
-        log(LogLevel::Info, "0000 SEND !ERROR " + std::to_string(c.error) + " connecting to SMTP server: " + d.name);
-        {
-            std::lock_guard lk(failed_mu_);
-            failed_servers_[ip + ":" + std::to_string(d.port)] = c.error;
-        }
-        last_error = "Error " + std::to_string(c.error) + " connecting to port " + std::to_string(d.port) + " on " +
-                     d.name + " [" + ip + "]";
-        return ls;
-    }
-    ls.sock = c.link->socket_number();
-    log(LogLevel::Debug, sock_text(ls.sock) + " SEND connected to " + d.name);
-    auto session = std::make_unique<SmtpSession>(*c.link, s_, d_.log, first_name);
-    if (!session->greet(last_error)) return ls;   // SEND-44: counts as a host failure
-    ls.opened = session->open(how);
-    ls.link = std::move(c.link);
-    ls.session = std::move(session);
-    return ls;
 }
 
 // One recipient's result, booked under the lock: the workers share the base,
@@ -328,7 +317,7 @@ void SendMail::settle(OutboundJob& job, const SessionOutcome& o, int sock, ScanS
 // Not tried because the server is stopping: left queued, no attempt counted.
 void SendMail::release(OutboundJob& job, ScanStats& st) {
     std::lock_guard lk(book_mu_);
-    clear_intransit(job.msg.hdr);
+    clear_intransit(job.msg.hdr.number);
     tally(st, Done::Skipped);
 }
 
@@ -339,20 +328,28 @@ void SendMail::remove_attachments(const MessageHeader& h) {
         log(LogLevel::Error, "!ERROR " + std::to_string(err) + " deleting attachment: " + h.get(hf::SUBJECT));
 }
 
+// Issue #14: the sent mark is written at once but not fsynced on its own:
+// sync_marks() makes the marks of the last moments durable together. A kill
+// loses none (the page cache keeps them); see tests/SPEC-COVERAGE.md.
 SendMail::Done SendMail::succeed(Message& msg, int sock, const SessionOutcome& o, const std::string& rcpt) {
-    MessageHeader h = msg.hdr;
-    if (auto fresh = d_.store.read(h.number, false)) h = fresh->hdr;   // keep changes made meanwhile
-    log(LogLevel::Info, sock_text(sock) + " SEND Successfully sent message #" + std::to_string(h.number) + " (" +
-                            std::to_string(o.bytes) + " bytes, " + std::to_string(o.lines) +
-                            " lines) from " + envelope::sender_info(h) + " to '" + h.get(hf::RECIPIENT) + "' " + rcpt);
-    h.netattr = uint16_t((h.netattr | netattr::SENT) & ~netattr::INTRANSIT);
-    if ((h.netattr & netattr::KILLSENT) || !envelope::has_sender_ext(h)) h.attr |= attr::DELETE;   // SEND-81
-    if (Status st = d_.store.update_header(h); !st)
-        log(LogLevel::Error, "!ERROR (" + st.error().message + ") deleting message #" + std::to_string(h.number));
-    retry_->finished(h.number, true);
+    const MessageHeader& sent = msg.hdr;
+    log(LogLevel::Info, sock_text(sock) + " SEND Successfully sent message #" + std::to_string(sent.number) + " (" +
+                            std::to_string(o.bytes) + " bytes, " + std::to_string(o.lines) + " lines) from " +
+                            envelope::sender_info(sent) + " to '" + sent.get(hf::RECIPIENT) + "' " + rcpt);
+    MessageHeader h = sent;
+    auto mark = [&](MessageHeader& now) {   // changes made meanwhile are kept (SEND-102)
+        now.netattr = uint16_t((now.netattr | netattr::SENT) & ~netattr::INTRANSIT);
+        if ((now.netattr & netattr::KILLSENT) || !envelope::has_sender_ext(now)) now.attr |= attr::DELETE;   // SEND-81
+        h = now;
+        return true;
+    };
+    if (Status st = rewrite(sent.number, mark, false); !st)
+        log(LogLevel::Error, "!ERROR (" + st.error().message + ") deleting message #" + std::to_string(sent.number));
+    retry_->finished(sent.number, true);
     remove_attachments(h);   // SEND-82; ours: KILLFILE waits for the final 250 too (SEND-70)
     if (envelope::sender_agent(h) == agent::PERSON && !s_.has(mail_opt::NO_AUTO_EXEMPT) && !s_.ctrl_dir.empty())
-        auto_exempt(s_.ctrl_dir + "dnsbl_exempt.cfg", rcpt, envelope::sender_info(h), d_.users, d_.log, time(nullptr));
+        auto_exempt(s_.ctrl_dir + "dnsbl_exempt.cfg", rcpt, envelope::sender_info(h), d_.users, d_.log, time(nullptr),
+                    &exempt_cache_);
     return Done::Sent;
 }
 
@@ -371,7 +368,13 @@ SendMail::Done SendMail::bounce(MessageHeader h, const std::string& error, bool 
     std::string sk = sock_text(sock);
     h.netattr = uint16_t(h.netattr & ~netattr::INTRANSIT);   // FMT-121/122: always cleared
     h.delivery_attempts = uint16_t(h.delivery_attempts + 1);
-    if (Status st = d_.store.update_header(h); !st) {
+    auto count = [&](MessageHeader& now) {   // on the header as it is now (issue #14 review)
+        now.netattr = uint16_t(now.netattr & ~netattr::INTRANSIT);
+        now.delivery_attempts = uint16_t(now.delivery_attempts + 1);
+        h.delivery_attempts = now.delivery_attempts;
+        return true;
+    };
+    if (Status st = rewrite(h.number, count, true); !st) {
         log(LogLevel::Error, "!BOUNCE ERROR (" + st.error().message +
                                  ") incrementing delivery attempt counter of message #" + std::to_string(h.number));
         return Done::Failed;
@@ -409,7 +412,11 @@ SendMail::Done SendMail::bounce(MessageHeader h, const std::string& error, bool 
     }
     retry_->finished(h.number, false);
     h.attr |= attr::DELETE;   // SEND-91
-    if (Status st = d_.store.update_header(h); !st)
+    auto del = [](MessageHeader& now) {
+        now.attr |= attr::DELETE;
+        return true;
+    };
+    if (Status st = rewrite(h.number, del, true); !st)
         log(LogLevel::Error, "!BOUNCE ERROR (" + st.error().message + ") deleting message");
     remove_attachments(h);
     return Done::Bounced;

@@ -1,15 +1,19 @@
 // SendMail: one pass over the mail base's outbound Internet queue, each
 // message claimed, routed, sent over SMTP and then marked sent, retried
-// later or bounced (SEND-15..46, SEND-80..99). Ours (issue item 6): the
-// claimed messages of a round are grouped by destination; destinations are
-// served concurrently by at most SendMailSettings::delivery_workers threads,
-// and each destination's messages share one connection (and, when their
-// text is the same, one transaction).
+// later or bounced (SEND-15..46, SEND-80..99). Ours (issue item 6, issue
+// #14): this thread claims the queue a round at a time and hands each
+// claimed message to its destination's queue (OutboundQueues) while up to
+// SendMailSettings::delivery_workers workers (at most per_destination_workers
+// on one destination) read, render and send them, each keeping its session
+// for its destination's next messages; a destination's messages with the
+// same text share one transaction.
 #pragma once
 
 #include "dns/resolver.h"
+#include "sendmail/auto_exempt.h"
 #include "sendmail/dkim.h"
 #include "sendmail/outbound_batch.h"
+#include "sendmail/outbound_queues.h"
 #include "log/logger.h"
 #include "msgbase/mail_store.h"
 #include "sendmail/retry_schedule.h"
@@ -78,20 +82,30 @@ private:
         int sock = 0;
     };
 
-    // A message found ready to send, and its place in the queue (for the log).
-    struct Candidate {
-        smb::MessageHeader hdr;
-        size_t index = 0;
+    // A worker's session, kept across the takes of one destination (issue #14).
+    struct HeldSession {
+        std::string key;
+        LiveSession ls;                         // ls.session null: none open
+        bool last_sent = false;                 // the last transaction ended in 250: QUIT on close (SEND-83)
+        bool needs_reset = false;               // the last transaction failed: RSET before the next
     };
+    using Candidate = ClaimedMessage;
     // SEND-16..18: message `number`'s header when it is to be claimed now.
     std::optional<smb::MessageHeader> eligible(uint32_t number);
     // SEND-19: marks a round in transit, durable, in one write (sendmail_claim.cpp).
     std::vector<Candidate> claim(std::vector<Candidate> round, ScanStats& st);
+    // The claimer: rounds claimed and handed to the queues while the workers deliver.
+    void feed(const std::vector<uint32_t>& queue, OutboundQueues& queues, ScanStats& st);
+    void hand_over(std::vector<Candidate> claimed, OutboundQueues& queues);
     // Reads, routes and renders a claimed message into `jobs`, or says why not.
     std::optional<Done> prepare(const Candidate& c, size_t count, std::vector<OutboundJob>& jobs);
+    Route route_for(const std::string& domain);
     bool stale_intransit(const smb::MessageHeader& h);
-    void dispatch(std::vector<OutboundJob>& jobs, ScanStats& st);
-    void deliver_group(const OutboundGroup& g, std::vector<OutboundJob>& jobs, ScanStats& st);
+    void work(OutboundQueues& queues, size_t count, ScanStats& st);
+    void deliver_take(const DestinationTake& take, size_t count, HeldSession& held, ScanStats& st);
+    void deliver_group(const OutboundGroup& g, std::vector<OutboundJob>& jobs, HeldSession& held, ScanStats& st);
+    void close_session(HeldSession& held);
+    void sync_marks();
     LiveSession open_session(const Route& route, bool auth, std::string& last_error);
     LiveSession try_host(const Destination& d, RouteKind kind, const SessionStart& how, const std::string& first_name,
                          std::string& last_error);
@@ -101,10 +115,13 @@ private:
     void release(OutboundJob& job, ScanStats& st);
     Done succeed(smb::Message& msg, int sock, const SessionOutcome& o, const std::string& rcpt);
     Done bounce(smb::MessageHeader hdr, const std::string& error, bool immediate, int sock);
-    void clear_intransit(smb::MessageHeader& hdr);
+    void clear_intransit(uint32_t number);
+    // The fixed part of `number` changed from the header in the base now (a
+    // change another process made meanwhile is kept); false: left as it is.
+    Status rewrite(uint32_t number, const std::function<bool(smb::MessageHeader&)>& change, bool durable);
     void remove_attachments(const smb::MessageHeader& hdr);
     void log(LogLevel level, const std::string& text);
-    static void tally(ScanStats& st, Done d);
+    void tally(ScanStats& st, Done d);
 
     SendMailSettings s_;
     SendMailDeps d_;
@@ -116,6 +133,11 @@ private:
     std::mutex failed_mu_;
     std::map<std::string, int> failed_servers_; // "ip:port" -> error (SEND-42)
     std::map<uint32_t, uint64_t> foreign_intransit_;  // number -> period first seen
+    std::mutex stats_mu_;
+    std::mutex routes_mu_;
+    std::map<std::string, Route> routes_;       // this scan's routes by domain (MX look-ups once per scan)
+    std::atomic<bool> marks_unsynced_{false};
+    ExemptCache exempt_cache_;                  // dnsbl_exempt.cfg as last read (under book_mu_)   // sent marks written since the last fsync (group commit)
 };
 
 } // namespace sbbs

@@ -41,11 +41,19 @@ struct SendMailSettings {
     // Ours (SEND-98): in-transit mail not claimed by this process is taken
     // over once it has stayed so for this many periodic rescans (0 = never).
     unsigned stale_intransit_scans = 2;
-    // Ours (issue item 6): at most this many destinations are delivered to
-    // at once ([Mail] DeliveryThreads, which the original ignores; default 4,
-    // at most 32): polite to remote servers, while one slow destination no
-    // longer holds up the others. 1 = one destination at a time, as the original.
+    // Ours (issue item 6): at most this many sessions are open at once
+    // ([Mail] DeliveryThreads, which the original ignores; default 4, at most
+    // 100, Postfix's default_process_limit): one slow destination no longer
+    // holds up the others. 1 = one destination at a time, as the original.
     unsigned delivery_workers = 4;
+    // Ours (issue #14): at most this many of them to one destination
+    // (Postfix's default_destination_concurrency_limit), so one domain
+    // cannot take every worker.
+    unsigned per_destination_workers = 20;
+    // Ours (issue #14): a worker whose destination has nothing more for now
+    // keeps its session open this long for the next claimed messages
+    // (Postfix caches connections for 2 s as well).
+    unsigned session_linger_ms = 2000;
     // Ours (SEND-23): recipients per transaction (RFC 5321 4.5.3.1.8 minimum).
     unsigned max_batch_rcpts = 100;
     // Messages claimed (marked in transit) per round of a scan.

@@ -405,9 +405,9 @@ TEST_CASE("ours: TLSCertFile and TLSKeyFile are read relative to ctrl", "[config
     CHECK(cfg->mail.tls_key_file == "/etc/key.pem");
 }
 
-TEST_CASE("ours: DeliveryThreads sets SendMail's concurrent destinations; 0 is the default, at most 32", "[config]") {
+TEST_CASE("ISSUE14-5 ours: DeliveryThreads sets SendMail's concurrent sessions; 0 is the default, at most 100", "[config]") {
     for (auto [text, want] : {std::pair{"", 4u}, {"DeliveryThreads = 1", 1u}, {"DeliveryThreads = 0", 4u},
-                              {"DeliveryThreads = 9", 9u}, {"DeliveryThreads = 500", 32u}}) {
+                              {"DeliveryThreads = 9", 9u}, {"DeliveryThreads = 100", 100u}, {"DeliveryThreads = 500", 100u}}) {
         test::TempInstall inst;
         if (*text) set_mail_key(inst, text);
         Diagnostics d;

@@ -141,7 +141,8 @@ TEST_CASE("SEND-89 SEND-90 SEND-96 ours: in a shared transaction each RCPT resul
     CHECK(comments.find("550 5.1.1 no such user") != std::string::npos);
 }
 
-TEST_CASE("SEND-23 ours: different messages to one destination share the connection, RSET between", "[sendmail]") {
+TEST_CASE("ISSUE14-3 SEND-23 ours: different messages to one destination share the connection, no RSET after a "
+          "completed transaction", "[sendmail]") {
     Harness h;
     FakeSmtpServer f;
     h.start_relay(f);
@@ -152,12 +153,33 @@ TEST_CASE("SEND-23 ours: different messages to one destination share the connect
     auto ss = f.sessions();
     REQUIRE(ss.size() == 1);
     std::vector<std::string> want = {"EHLO mail.bbs.test", "MAIL FROM:<John.Doe@bbs.test>",
-                                     "RCPT TO:<bob@remote.example>", "DATA", "RSET",
+                                     "RCPT TO:<bob@remote.example>", "DATA",   // RFC 5321 4.1.1.5
                                      "MAIL FROM:<John.Doe@bbs.test>", "RCPT TO:<carol@remote.example>", "DATA",
                                      "QUIT"};
     CHECK(ss[0].commands == want);
     CHECK(ss[0].data.find("first text") < ss[0].data.find("second text"));
     CHECK((h.hdr(n1).netattr & smb::netattr::SENT));
+    CHECK((h.hdr(n2).netattr & smb::netattr::SENT));
+}
+
+TEST_CASE("ISSUE14-3 SEND-23 ours: after a refused transaction RSET comes before the next MAIL", "[sendmail]") {
+    Harness h;
+    FakeSmtpServer f;
+    f.replies["RCPT"] = {"550 5.1.1 no such user", "250 OK"};
+    h.start_relay(f);
+    auto n1 = h.queue("gone@remote.example", "first text\r\n");
+    auto n2 = h.queue("carol@remote.example", "second text\r\n");
+    auto sm = h.make();
+    auto st = sm.scan(true);
+    CHECK(st.bounced == 1);
+    CHECK(st.sent == 1);
+    auto ss = f.sessions();
+    REQUIRE(ss.size() == 1);
+    std::vector<std::string> want = {"EHLO mail.bbs.test", "MAIL FROM:<John.Doe@bbs.test>",
+                                     "RCPT TO:<gone@remote.example>", "RSET", "MAIL FROM:<John.Doe@bbs.test>",
+                                     "RCPT TO:<carol@remote.example>", "DATA", "QUIT"};
+    CHECK(ss[0].commands == want);
+    CHECK((h.hdr(n1).attr & smb::attr::DELETE));
     CHECK((h.hdr(n2).netattr & smb::netattr::SENT));
 }
 
