@@ -109,6 +109,9 @@ void SendMail::deliver_group(const OutboundGroup& g, std::vector<OutboundJob>& j
         if (!r.usable) {
             held.last_sent = false;   // no QUIT on a connection that failed
             close_session(held);
+        } else if (held.ls.session->mail_max_reached()) {   // RFC 9422: QUIT; the next MAIL on a new connection
+            log(LogLevel::Debug, "0000 SEND server's LIMITS MAILMAX reached: a new connection for the next message");
+            close_session(held);      // QUITs when the last transaction sent
         }
         for (size_t k = 0; k < b.jobs.size(); ++k) settle(jobs[b.jobs[k]], r.rcpt[k], sock, st);
     }

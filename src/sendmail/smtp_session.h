@@ -68,6 +68,9 @@ public:
     bool reset();
     // What the last EHLO offered (nothing after HELO).
     const PeerExtensions& peer() const { return peer_; }
+    // RFC 9422: the peer's LIMITS MAILMAX is used up; the next transaction
+    // needs a new connection.
+    bool mail_max_reached() const { return peer_.mail_max && transactions_ >= peer_.mail_max; }
     // QUIT, waiting briefly for 221 (its absence is ignored).
     void quit();
     int socket_number() const { return link_.socket_number(); }
@@ -86,7 +89,6 @@ private:
     TransactionOutcome refuse_utf8(const SmtpTransaction& t);   // RFC 6531 3.4 (smtp_session_utf8.cpp)
     TransactionOutcome transact(const std::string& from, std::span<const std::string> to, std::string_view text);
     bool send_text(std::string_view text, size_t& lines);   // DATA's or BDAT's, without the final reply
-    bool mail_max_reached() const { return peer_.mail_max && transactions_ >= peer_.mail_max; }
     SessionOutcome authenticate();
     std::string prefix() const;     // "<sock> SEND" or "<sock> SEND/TLS"
     void logf(LogLevel level, const std::string& text);
