@@ -32,13 +32,16 @@ def block(results, json_path, readme):
     rows, notes = report.collect(results)
     date, where = when_and_where(results)
     lines = [BEGIN, "", "Latest `make bench` (%s; %s), from `bench/results/latest.json` by "
-             "`bench/lib/readme_figures.py`:" % (date, where), "",
+             "`bench/lib/readme_figures.py`. A ratio is sbbsmail's rate over the peer's, or the peer's "
+             "cost or time over sbbsmail's where marked: above 1, sbbsmail does better:" % (date, where), "",
              "| bench | figure | sbbsmail | peer | ratio | goal | met |", "|---|---|---|---|---|---|---|"]
     for r in rows:
         if r.ratio is not None or r.goal:
             ours = r.text or report.fmt_fig(r.ours)
-            peer = ("%s %s" % (r.peer_name, report.fmt_fig(r.peer))) if r.peer_name else ""
+            peer = ("%s %s" % (r.peer_name, r.peer_text or report.fmt_fig(r.peer))) if r.peer_name else ""
             ratio = "**%.2f**" % r.ratio if r.ratio is not None else ""
+            if r.sense:  # a cost or a time: the peer's over ours
+                ratio += " (%s)" % r.sense
             lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (r.bench, r.path, ours, peer, ratio, r.goal, r.met))
     floors = report.floors_of(results)
     if floors:

@@ -66,6 +66,36 @@ SYNTHETIC = {
              "machine": {"fs": "ext4", "tmpfs": False, "kernel": "6.1.0", "cpu": "Test CPU", "cores": 2}},
 }
 
+# The shapes the benches printed in the first full run (2026-12-07): curves/
+# "figures" beside its ratios, mixed/ one dict per server with ratios between
+# them, outbound/ each side's drain time as sbbsmail_drain_s / postfix_drain_s,
+# basecurve/ one level down under its own name with figures keyed by base size.
+AS_RUN = {
+    "curves": {"bench": "curves",
+               "figures": {"cpu_ms_per_accepted_msg": {"sbbsmail": 0.47, "postfix": 1.65},
+                           "pss_kib_per_100_idle_pop3_sessions": {"sbbsmail": 2256.0, "dovecot": 114168.0},
+                           "instructions_per_accepted_msg": {"sbbsmail": 401155}},
+               "ratios": {"cpu_ms_per_accepted_msg": 3.51, "pss_kib_per_100_idle_pop3_sessions": 50.61},
+               "curves": {"pop3_login_ms_by_mailbox": {"x": [10, 100, 1000, 10000],
+                                                       "x_unit": "messages in the mailbox", "unit": "ms",
+                                                       "series": {"sbbsmail": [0.386, 0.439, 0.613, 1.183]}}}},
+    "mixed": {"bench": "mixed", "unit": "messages/s; latencies in ms", "msg_bytes": 4096,
+              "sbbsmail": {"accepted_per_s": fig(1300.0, 1301.7, 1302.8),
+                           "login_ms": {"p50": 0.54, "p99": 36.38, "max": 97.0},
+                           "quit_ms": {"p50": 0.98, "p99": 17.01}, "sessions": [1, 2, 3]},
+              "postfix_dovecot": {"accepted_per_s": fig(414.0, 438.3, 495.2),
+                                  "login_ms": {"p50": 66.36, "p99": 343.79},
+                                  "quit_ms": {"p50": 4.23, "p99": 33.77}},
+              "ratios": {"accepted": 2.97, "login_p99": 9.45, "quit_p99": 1.99}, "ratio": 2.97},
+    "outbound": {"bench": "outbound", "unit": "messages/s",
+                 "sbbsmail": fig(641.8, 677.9, 716.8), "postfix": fig(768.7, 827.2, 849.3),
+                 "sbbsmail_drain_s": fig(2.8, 3.0, 3.1), "postfix_drain_s": fig(2.4, 2.4, 2.6), "ratio": 0.82},
+    "basecurve": {"basecurve": {"accept_instructions_per_message_1_rcpt": {"0": 59547, "10000": 59582,
+                                                                           "30000": 59677, "50000": 59575},
+                                "age_bound_instructions_per_expiry": {"0": 528424, "50000": 6984731},
+                                "header_read_instructions_per_header": 5030}},
+}
+
 
 class BenchReport(unittest.TestCase):
     def setUp(self):
@@ -117,6 +147,60 @@ class BenchReport(unittest.TestCase):
         self.assertNotIn("<=100", self.line(out, "pop3_fair", "10000.idle.login"))
         self.line(out, "note: msgbase: not in this run")
         self.assertIn("1.80", self.line(out, "curves", "cpu_per_accepted_vs_postfix"))
+
+    def test_issue14_6_both_sides_of_every_ratio_as_the_benches_print_them(self):
+        with open(self.json, "w") as f:
+            json.dump(AS_RUN, f)
+        rc, out = self.run_lib("report.py", self.json)
+        self.assertEqual(rc, 0, out)
+        cpu = self.line(out, "curves", "cpu_ms_per_accepted_msg")
+        self.assertIn("0.47", cpu)
+        self.assertIn("postfix 1.65", cpu)
+        self.assertIn("3.51", cpu)
+        self.assertIn("peer/sbbsmail cost, >1 = sbbsmail spends less", cpu)
+        self.assertIn("dovecot 114168", self.line(out, "pss_kib_per_100_idle_pop3_sessions", "50.61"))
+        self.assertNotIn("smtp-sink", self.line(out, "instructions_per_accepted_msg", "401155"))
+        self.assertNotIn("peer -", out)  # every ratio shows the two figures it divides
+        accepted = self.line(out, "mixed", "accepted_per_s", "1301.7")
+        self.assertIn("postfix_dovecot 438.3", accepted)
+        self.assertIn("2.97", accepted)
+        login = self.line(out, "mixed", "login_ms p99", "p99 36.38")
+        self.assertIn("postfix_dovecot p99 343.79", login)
+        self.assertIn("9.45", login)
+        self.assertIn("login p99 <=100 ms", login)
+        self.assertIn("yes", login)
+        self.assertIn("postfix_dovecot p99 33.77", self.line(out, "mixed", "quit_ms p99"))
+        mixed = [ln for ln in out.splitlines() if ln.startswith("mixed") and "2.97" in ln]
+        self.assertEqual(len(mixed), 1, mixed)  # the headline ratio is not a row of its own
+        outbound = [ln for ln in out.splitlines() if ln.startswith("outbound")]
+        self.assertEqual(len(outbound), 2, outbound)
+        self.assertIn("postfix 827.2", outbound[0])
+        self.assertIn("0.82", outbound[0])
+        self.assertIn(">=2x Postfix", outbound[0])
+        self.assertIn("drain_s", outbound[1])
+        self.assertIn("postfix 2.4", outbound[1])
+        self.assertNotIn("Postfix", outbound[1])  # the goal is on the rate
+        self.assertNotIn("0.82", outbound[1])
+        self.assertNotIn("basecurve: no figures", out)
+        one = self.line(out, "basecurve", "accept_instructions_per_message_1_rcpt")
+        self.assertIn("5.955e+04 -> 5.958e+04 -> 5.968e+04 -> 5.958e+04", one)
+        self.assertIn("yes", one)
+        expiry = self.line(out, "basecurve", "age_bound_instructions_per_expiry")
+        self.assertIn("5.284e+05 -> 6.985e+06", expiry)
+        self.assertNotIn("flat", expiry)  # paid per expiry, not per message
+        self.line(out, "basecurve", "header_read_instructions_per_header", "5030")
+        login_curve = self.line(out, "curve pop3_login_ms_by_mailbox", "0.386 -> 1.183")
+        self.assertIn("+0.07978 ms per 1,000 messages in the mailbox", login_curve)
+        self.assertIn("NO", login_curve)  # the slope is shown, the x1.5 verdict stays
+        rc, again = self.run_lib("report.py", self.json)
+        self.assertEqual(again, out)  # the same JSON, the same report
+
+    def test_issue14_6_basecurve_skipped_is_a_note(self):
+        with open(self.json, "w") as f:
+            json.dump({"basecurve": {"basecurve": "skipped: no valgrind"}}, f)
+        rc, out = self.run_lib("report.py", self.json)
+        self.assertEqual(rc, 0, out)
+        self.line(out, "note: basecurve: skipped: no valgrind")
 
     def test_issue14_6_plots_or_a_clear_skip(self):
         rc, out = self.run_lib("report.py", self.json)
@@ -193,6 +277,17 @@ class BenchReport(unittest.TestCase):
         self.assertIn("| smtp | rcpt1 | 2500 [2000-2600] | postfix 600 [500-700] | **4.17** | >=4x Postfix | yes |",
                       text)
         self.assertIn("smtp_sink_msgs_per_s 5000", text)
+        with open(self.json, "w") as f:
+            json.dump(AS_RUN, f)
+        rc, out = self.run_lib("readme_figures.py", self.json, readme)
+        self.assertEqual(rc, 0, out)
+        with open(readme) as f:
+            text = f.read()
+        self.assertIn("| curves | cpu_ms_per_accepted_msg | 0.47 | postfix 1.65 | **3.51** "
+                      "(peer/sbbsmail cost, >1 = sbbsmail spends less) |  |  |", text)
+        self.assertIn("| mixed | login_ms p99 | p99 36.38 ms (p50 0.54) | postfix_dovecot p99 343.79 ms "
+                      "(p50 66.36) | **9.45** (peer/sbbsmail time, >1 = sbbsmail faster) | "
+                      "login p99 <=100 ms | yes |", text)
 
     def test_issue14_6_readme_without_markers_is_an_error(self):
         readme = os.path.join(self.tmp, "README.md")
