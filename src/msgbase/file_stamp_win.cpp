@@ -3,6 +3,7 @@
 // everything (so the BBS's opens are never refused because of it).
 #ifdef _WIN32
 #include "msgbase/file_stamp.h"
+#include "util/wide_path.h"
 
 #include <windows.h>
 
@@ -13,7 +14,8 @@ int64_t ticks(const FILETIME& t) { return int64_t((uint64_t(t.dwHighDateTime) <<
 } // namespace
 
 Result<FileStamp> stamp_of(const std::string& path) {
-    HANDLE h = CreateFileA(path.c_str(), 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
+    // W with wide(): the path is UTF-8, which the A call would read as ANSI.
+    HANDLE h = CreateFileW(wide(path).c_str(), 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
                            OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
     if (h == INVALID_HANDLE_VALUE) {
         DWORD err = GetLastError();
