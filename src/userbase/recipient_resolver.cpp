@@ -117,13 +117,13 @@ namespace {
 // USER-19's folding, but 8-bit bytes count: "Jörg" and "Jürg" both fold to
 // "jrg" there, which is how the original matches an ASCII query; a UTF-8
 // query names its non-ASCII letters and must not reach the other user.
+// Their case folds as ASCII's does (JÖRGEN is Jörgen), by CP437's pairs.
 std::string fold_8bit(std::string_view s) {
     std::string out;
     for (char c : s) {
         unsigned char b = static_cast<unsigned char>(c);
         if (c == '@') break;
-        if (b >= 0x80 || std::isdigit(b) || std::islower(b)) out += c;
-        else if (std::isupper(b)) out += static_cast<char>(std::tolower(b));
+        if (b >= 0x80 || std::isdigit(b) || std::isalpha(b)) out += cp437_lower(c);
     }
     return out;
 }
@@ -134,8 +134,8 @@ bool spells_user(const Config& cfg, UserDirectory& users, const RecipientMatch& 
     if (!u) return false;
     const std::string name = split_tag(cp437).name, spaced = dots_to_spaces(name);
     if (fold_8bit(u->alias) == fold_8bit(name)) return true;
-    if (iequals(u->name, name) || iequals(u->name, spaced)) return true;
-    return m.user == 1 && (iequals(cfg.sys.operator_name, name) || iequals(cfg.sys.operator_name, spaced));
+    if (cp437_iequals(u->name, name) || cp437_iequals(u->name, spaced)) return true;
+    return m.user == 1 && (cp437_iequals(cfg.sys.operator_name, name) || cp437_iequals(cfg.sys.operator_name, spaced));
 }
 
 // The first usable user whose alias spells `name` with its 8-bit letters: a
