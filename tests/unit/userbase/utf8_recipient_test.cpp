@@ -67,3 +67,18 @@ TEST_CASE("USER-10 RFC6531-6 8-bit letters match in either case, as ASCII ones d
     u.dir.users[4].alias = "J\x9A" "rgen";                   // the alias "JÜrgen" differs in case only
     CHECK(u.rcpt("j\xc3\xbcrgen") == 4);                     // "jürgen" spells that alias
 }
+
+TEST_CASE("USER-10 RFC6531-6 a UTF-8 name that USER-19 matches to another user reads no user base scan") {
+    // An unauthenticated SMTPUTF8 client may send such a name on every RCPT:
+    // the 8-bit match goes through name.dat, not through every user record.
+    Users u;
+    for (uint32_t n = 10; n < 310; ++n) u.dir.add(n, "Filler" + std::to_string(n), "x");
+    u.dir.gets = 0;
+    CHECK(u.rcpt("J\xc3\xa5rg") == 0);                      // "Jårg": USER-19 finds Jörg, who does not match
+    CHECK(u.dir.gets <= 3);
+    u.dir.gets = 0;
+    CHECK(u.rcpt("j\xc3\xbcrg") == 3);                      // "jürg": found through the index
+    CHECK(u.dir.gets <= 3);
+    u.dir.users[3].misc |= User::MISC_INACTIVE;                  // an unusable Jürg is nobody's
+    CHECK(u.rcpt("j\xc3\xbcrg") == 0);
+}
