@@ -15,13 +15,9 @@ SmtpSession::Flow SmtpSession::cmd_data() {
         return Flow::Continue;
     }
     // RFC 3030 section 2: DATA and BDAT never mix in one transaction; the
-    // BDAT state stays as it was. Section 3: BINARYMIME text goes by BDAT only.
+    // BDAT state stays as it was.
     if (tx_.chunks) {
         reply({503, "5.5.1", "Bad sequence of commands: DATA after BDAT"});
-        return Flow::Continue;
-    }
-    if (tx_.binarymime) {
-        reply({503, "5.5.1", "Bad sequence of commands: BODY=BINARYMIME requires BDAT"});
         return Flow::Continue;
     }
     bool telegram = tx_.kind != MailKind::Mail;

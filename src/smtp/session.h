@@ -100,7 +100,6 @@ private:
         std::optional<uint32_t> sent_pending;   // the sender's mail in the base, read once (SMTP-108)
         std::vector<bool> processor_matched;    // mail processors whose To list matched (SMTP-129)
         bool smtputf8 = false;          // MAIL ... SMTPUTF8 (RFC 6531 3.4): UTF-8 addresses allowed
-        bool binarymime = false;        // MAIL BODY=BINARYMIME: BDAT only (RFC 3030 section 3)
         std::unique_ptr<Chunks> chunks; // BDAT chunks received so far (none: no BDAT yet)
     };
 

@@ -27,6 +27,7 @@ public:
     }
     uint32_t last_user_number() override { return base_.last_user_number(); }
     uint32_t find_by_alias(std::string_view name) override { return base_.find_by_alias(name); }
+    uint32_t find_by_alias_8bit(std::string_view name) override { return base_.find_by_alias_8bit(name); }
     uint32_t find_by_real_name(std::string_view name) override { return base_.find_by_real_name(name); }
     uint32_t find_by_netmail(std::string_view address) override { return base_.find_by_netmail(address); }
     uint32_t find_by_ip(std::string_view ip) override { return base_.find_by_ip(ip); }

@@ -61,4 +61,29 @@ std::optional<std::string> utf8_to_cp437_exact(std::string_view utf8) {
     return out;
 }
 
+// CP437 has only these eight case pairs among its letters 0x80-0xA5; the
+// others (ÿ, ß, the Greek letters) have no partner in the code page.
+char cp437_lower(char c) {
+    unsigned char b = static_cast<unsigned char>(c);
+    if (b >= 'A' && b <= 'Z') return static_cast<char>(b - 'A' + 'a');
+    switch (b) {
+    case 0x80: return '\x87';   // Ç -> ç
+    case 0x9A: return '\x81';   // Ü -> ü
+    case 0x90: return '\x82';   // É -> é
+    case 0x8E: return '\x84';   // Ä -> ä
+    case 0x8F: return '\x86';   // Å -> å
+    case 0x92: return '\x91';   // Æ -> æ
+    case 0x99: return '\x94';   // Ö -> ö
+    case 0xA5: return '\xA4';   // Ñ -> ñ
+    default: return c;
+    }
+}
+
+bool cp437_iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+        if (cp437_lower(a[i]) != cp437_lower(b[i])) return false;
+    return true;
+}
+
 } // namespace sbbs

@@ -2,6 +2,10 @@
 // "BOB_FORWARD" and "bob-forward@host" all name "Bob Forward".
 #include "userbase/name_index.h"
 
+#include "userbase/cp437.h"
+
+#include <cctype>
+
 namespace sbbs {
 
 std::string fold_user_name(std::string_view s) {
@@ -10,6 +14,16 @@ std::string fold_user_name(std::string_view s) {
         if (c == '@') break;
         if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z')) out += c;
         else if (c >= 'A' && c <= 'Z') out += static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+}
+
+std::string fold_user_name_8bit(std::string_view s) {
+    std::string out;
+    for (char c : s) {
+        unsigned char b = static_cast<unsigned char>(c);
+        if (c == '@') break;
+        if (b >= 0x80 || std::isdigit(b) || std::isalpha(b)) out += cp437_lower(c);
     }
     return out;
 }
@@ -27,6 +41,16 @@ uint32_t NameIndex::find(std::string_view query) const {
     for (uint32_t n = 1; n <= count(); ++n) {
         std::string a = alias(n);
         if (!a.empty() && fold_user_name(a) == want) return n;
+    }
+    return 0;
+}
+
+uint32_t NameIndex::find_8bit(std::string_view query) const {
+    const std::string want = fold_user_name_8bit(query);
+    if (want.empty()) return 0;
+    for (uint32_t n = 1; n <= count(); ++n) {
+        std::string a = alias(n);
+        if (!a.empty() && fold_user_name_8bit(a) == want) return n;
     }
     return 0;
 }

@@ -3,12 +3,12 @@
 #include "userbase/recipient_resolver.h"
 
 #include "userbase/cp437.h"
+#include "userbase/name_index.h"
 
 #include "config/settings.h"
 #include "util/strings.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
 
 namespace sbbs {
@@ -114,40 +114,28 @@ RecipientMatch resolve_recipient(const Config& cfg, UserDirectory& users,
 
 namespace {
 
-// USER-19's folding, but 8-bit bytes count: "Jörg" and "Jürg" both fold to
-// "jrg" there, which is how the original matches an ASCII query; a UTF-8
-// query names its non-ASCII letters and must not reach the other user.
-std::string fold_8bit(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        unsigned char b = static_cast<unsigned char>(c);
-        if (c == '@') break;
-        if (b >= 0x80 || std::isdigit(b) || std::islower(b)) out += c;
-        else if (std::isupper(b)) out += static_cast<char>(std::tolower(b));
-    }
-    return out;
-}
-
 // The user `m` found for the CP437 name is the one it spells, 8-bit letters included.
 bool spells_user(const Config& cfg, UserDirectory& users, const RecipientMatch& m, std::string_view cp437) {
     auto u = users.get(m.user);
     if (!u) return false;
     const std::string name = split_tag(cp437).name, spaced = dots_to_spaces(name);
-    if (fold_8bit(u->alias) == fold_8bit(name)) return true;
-    if (iequals(u->name, name) || iequals(u->name, spaced)) return true;
-    return m.user == 1 && (iequals(cfg.sys.operator_name, name) || iequals(cfg.sys.operator_name, spaced));
+    if (fold_user_name_8bit(u->alias) == fold_user_name_8bit(name)) return true;
+    if (cp437_iequals(u->name, name) || cp437_iequals(u->name, spaced)) return true;
+    return m.user == 1 && (cp437_iequals(cfg.sys.operator_name, name) || cp437_iequals(cfg.sys.operator_name, spaced));
 }
 
-// The first usable user whose alias spells `name` with its 8-bit letters: a
-// scan of user.tab, done only when USER-19's first match was the wrong one.
+// The user whose alias spells `name` with its 8-bit letters, done only when
+// USER-19's first match was the wrong one. Through name.dat and one record
+// read: an unauthenticated SMTPUTF8 client can ask for it on every RCPT, so
+// it must not read every user record (the first such alias is the one, as
+// USER-19's first match is; if that user is unusable the name is unknown).
 RecipientMatch find_spelled(UserDirectory& users, std::string_view cp437) {
     SplitLocalPart p = split_tag(cp437);
-    const std::string want = fold_8bit(p.name);
-    for (uint32_t n = 1, last = users.last_user_number(); n <= last && !want.empty(); ++n) {
-        auto u = users.get(n);
-        if (u && u->usable() && fold_8bit(u->alias) == want) return found(users, n, p.tag);
-    }
-    return {};
+    uint32_t n = users.find_by_alias_8bit(p.name);
+    if (n == 0) return {};
+    auto u = users.get(n);
+    if (!u || !u->usable()) return {};
+    return found(users, n, p.tag);
 }
 
 } // namespace

@@ -71,6 +71,12 @@ uint32_t TabUserDirectory::find_by_alias(std::string_view name) {
     return NameIndex(std::move(*bytes)).find(name);
 }
 
+uint32_t TabUserDirectory::find_by_alias_8bit(std::string_view name) {
+    auto bytes = read_name_dat();
+    if (!bytes) return 0;
+    return NameIndex(std::move(*bytes)).find_8bit(name);
+}
+
 bool TabUserDirectory::available() {
     return platform::file_exists(user_dir_ + "user.tab") && platform::file_exists(user_dir_ + "name.dat");
 }

@@ -38,6 +38,7 @@ public:
     uint32_t last_user_number() override;
     Result<User> get(uint32_t number) override;
     uint32_t find_by_alias(std::string_view name) override;
+    uint32_t find_by_alias_8bit(std::string_view name) override;
     uint32_t find_by_real_name(std::string_view name) override;
     uint32_t find_by_netmail(std::string_view address) override;
     uint32_t find_by_ip(std::string_view ip) override;

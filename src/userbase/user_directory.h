@@ -28,6 +28,9 @@ public:
     virtual Result<User> get(uint32_t number) = 0;                  // USER-47
     // Each find returns 0 when nothing matches.
     virtual uint32_t find_by_alias(std::string_view name) = 0;       // USER-19 (name.dat)
+    // USER-10: the same index, 8-bit letters kept (fold_user_name_8bit), so a
+    // UTF-8 recipient is found without reading user records.
+    virtual uint32_t find_by_alias_8bit(std::string_view name) = 0;
     virtual uint32_t find_by_real_name(std::string_view name) = 0;   // USER-22
     virtual uint32_t find_by_netmail(std::string_view address) = 0; // USER-23
     virtual uint32_t find_by_ip(std::string_view ip) = 0;           // USER-23

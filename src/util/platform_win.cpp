@@ -4,6 +4,7 @@
 #ifdef _WIN32
 #include "util/platform_clock.h"
 #include "util/platform_file.h"
+#include "util/wide_path.h"
 
 #include <chrono>
 #include <cstring>
@@ -12,14 +13,6 @@
 
 namespace sbbs {
 namespace {
-
-std::wstring wide(const std::string& s) {
-    if (s.empty()) return {};
-    int n = MultiByteToWideChar(CP_UTF8, 0, s.data(), int(s.size()), nullptr, 0);
-    std::wstring w(size_t(n > 0 ? n : 0), L'\0');
-    if (n > 0) MultiByteToWideChar(CP_UTF8, 0, s.data(), int(s.size()), w.data(), n);
-    return w;
-}
 
 std::string system_message(DWORD err) {
     char buf[256] = {};

@@ -1,6 +1,7 @@
 // In-memory UserDirectory for protocol unit tests.
 #pragma once
 
+#include "userbase/name_index.h"
 #include "userbase/user_directory.h"
 #include "util/strings.h"
 
@@ -38,6 +39,11 @@ public:
     }
     uint32_t find_by_alias(std::string_view name) override {
         for (auto& [n, u] : users) if (!u.deleted() && !u.alias.empty() && fold(u.alias) == fold(name)) return n;
+        return 0;
+    }
+    uint32_t find_by_alias_8bit(std::string_view name) override {   // name.dat's order, no record read
+        for (auto& [n, u] : users)
+            if (!u.deleted() && !u.alias.empty() && fold_user_name_8bit(u.alias) == fold_user_name_8bit(name)) return n;
         return 0;
     }
     uint32_t find_by_real_name(std::string_view name) override {

@@ -1,4 +1,4 @@
-// BDAT (RFC 3030 CHUNKING, BINARYMIME): exact byte counts, no dot-stuffing,
+// BDAT (RFC 3030 CHUNKING; BINARYMIME refused): exact byte counts, no dot-stuffing,
 // pipelined chunks, every sequence error, MaxMsgSize across chunks, and the
 // stored message identical to what DATA stores for the same text.
 #include "harness.h"
@@ -73,7 +73,7 @@ TEST_CASE("RFC3030-2 BDAT stores what DATA stores for the same text, whatever th
         head + "\r\nbare LF\nbare CR\rin line\r\r\nCR LF\r\n",         // SEC-2 normalised alike
         head + "X-Bare: a\rb\nX-Next: c\r\n\r\nbody\r\n",                // header CRs dropped alike
         head + "\r\nno final line end",                                 // ended as DATA's client must
-        head + "\r\nGr\xc3\xbc\xc3\x9f" "e \xe2\x82\xac\r\n",           // 8-bit text (BINARYMIME)
+        head + "\r\nGr\xc3\xbc\xc3\x9f" "e \xe2\x82\xac\r\n",           // 8-bit text (8BITMIME)
         head,                                                           // header only
     };
     for (auto& text : texts) {
@@ -125,7 +125,7 @@ TEST_CASE("RFC3030-5 BDAT 0 LAST ends the message; alone it is a message without
     CHECK(empty.h.store.mail.empty());
 }
 
-TEST_CASE("RFC3030-6 sequence errors: BDAT before MAIL or RCPT, DATA after BDAT, BINARYMIME with DATA",
+TEST_CASE("RFC3030-6 sequence errors: BDAT before MAIL or RCPT, DATA after BDAT",
           "[smtp][bdat]") {
     // The refused chunk's bytes are read and dropped, never taken for commands.
     Session before("EHLO x\r\nBDAT 6\r\nRSET\r\nMAIL FROM:<a@remote.org>\r\nBDAT 6 LAST\r\nNOOP\r\nQUIT\r\n");
@@ -137,13 +137,6 @@ TEST_CASE("RFC3030-6 sequence errors: BDAT before MAIL or RCPT, DATA after BDAT,
     CHECK(has_line(mixed.replies, "503 5.5.1 Bad sequence of commands: DATA after BDAT"));
     REQUIRE(mixed.h.store.mail.size() == 1);
     CHECK(mixed.h.store.mail.begin()->second.body == "body\r\n");
-    // BODY=BINARYMIME binds the transaction to BDAT (RFC 3030 section 3).
-    const std::string octets("\xff\x00\x01 bin\r\n", 9);
-    Session binary("EHLO x\r\nMAIL FROM:<a@remote.org> BODY=BINARYMIME\r\nRCPT TO:<mary@example.com>\r\n"
-                   "DATA\r\n" + bdat("From: a@remote.org\r\n\r\n" + octets, true) + "QUIT\r\n");
-    CHECK(has_line(binary.replies, "503 5.5.1 Bad sequence of commands: BODY=BINARYMIME requires BDAT"));
-    REQUIRE(binary.h.store.mail.size() == 1);
-    CHECK(binary.h.store.mail.begin()->second.body == octets);
     // 8BITMIME and 7BIT still go by DATA, as before.
     Session eight("EHLO x\r\nMAIL FROM:<a@remote.org> BODY=8BITMIME\r\nRCPT TO:<mary@example.com>\r\n" +
                   as_data("From: a@remote.org\r\n\r\nok\r\n") + "QUIT\r\n");
@@ -232,4 +225,23 @@ TEST_CASE("RFC3030-2 SMTP-176 a telegram (SEND FROM) by BDAT is written as DATA 
     CHECK(by_data.find("Hi Mary\r\n.dot\r\n") != std::string::npos);
     CHECK(telegram(bdat("Hi Mary\r\n.dot\r\n", true)) == by_data);
     CHECK(telegram(as_chunks("Hi Mary\r\n.dot\r\n", 3)) == by_data);
+}
+
+TEST_CASE("RFC3030-7 BODY=BINARYMIME gets 555 5.5.4 at MAIL (not advertised)",
+          "[smtp][bdat]") {
+    // The refused MAIL opens no transaction: RCPT and the chunk after it get 503
+    // (the chunk's bytes read and dropped) and nothing is stored.
+    const std::string octets("\xff\x00\x01 bin\r\n", 9);
+    Session binary("EHLO x\r\nMAIL FROM:<a@remote.org> BODY=BINARYMIME\r\nRCPT TO:<mary@example.com>\r\n" +
+                   bdat("From: a@remote.org\r\n\r\n" + octets, true) + "QUIT\r\n");
+    CHECK(codes(binary.replies) == std::vector<int>{220, 250, 555, 503, 503, 221});
+    CHECK(has_line(binary.replies, "555 5.5.4 BODY=BINARYMIME not supported"));
+    CHECK(binary.h.store.mail.empty());
+    CHECK(!has_line(binary.replies, "250-BINARYMIME"));   // EHLO no longer offers it
+    CHECK(has_line(binary.replies, "250-CHUNKING"));
+    // Any spelling of the keyword; other BODY= values are still accepted (SMTP-95).
+    Session lower("EHLO x\r\nMAIL FROM:<a@remote.org> SIZE=10 body=binarymime\r\nQUIT\r\n");
+    CHECK(has_line(lower.replies, "555 5.5.4 BODY=BINARYMIME not supported"));
+    Session seven("EHLO x\r\nMAIL FROM:<a@remote.org> BODY=7BIT\r\nQUIT\r\n");
+    CHECK(codes(seven.replies) == std::vector<int>{220, 250, 250, 221});
 }

@@ -2,6 +2,7 @@
 #include "temp_install.h"
 
 #include "userbase/field_values.h"
+#include "userbase/name_index.h"
 #include "userbase/tab_time.h"
 #include "userbase/tab_user_directory.h"
 #include "userbase/user_notice.h"
@@ -96,6 +97,18 @@ TEST_CASE("USER-19 alias look-up folds case and punctuation and stops at @") {
     CHECK(dir->find_by_alias("gone.user") == 0);     // deleted: blank slot
     CHECK(dir->find_by_alias("bob") == 0);
     CHECK(dir->find_by_alias("") == 0);
+}
+
+TEST_CASE("USER-10 the 8-bit alias look-up reads name.dat and tells Jörg from Jürg") {
+    test::TempInstall inst;
+    auto dir = open_dir(inst);
+    CHECK(dir->find_by_alias_8bit("BOB.forward") == 2);    // ASCII: as USER-19
+    CHECK(dir->find_by_alias_8bit("gone.user") == 0);      // deleted: blank slot
+    auto slot = [](std::string alias) { alias.resize(kNameAliasLen, '\x03'); return alias + "\r\n"; };
+    NameIndex names(slot("J\x94rg") + slot("") + slot("J\x81rg"));   // Jörg, deleted, Jürg
+    CHECK(names.find("j\x81rg") == 1);                      // USER-19 drops the 8-bit letter
+    CHECK(names.find_8bit("J\x9ARG") == 3);                 // JÜRG: Jürg, by CP437's case pair
+    CHECK(names.find_8bit("j\x84rg") == 0);                 // järg: nobody
 }
 
 TEST_CASE("USER-2 USER-18 name.dat slots: deleted users are blank, the index is only read") {

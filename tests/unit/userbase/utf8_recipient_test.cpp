@@ -52,3 +52,33 @@ TEST_CASE("USER-10 RFC6531-6 an unknown UTF-8 name still goes to DefaultUser") {
     CHECK(m.reason == RecipientReason::DefaultUser);
     CHECK(m.user == 1);
 }
+
+TEST_CASE("USER-10 RFC6531-6 8-bit letters match in either case, as ASCII ones do (CP437 pairs)") {
+    Users u;
+    u.dir.add(5, "J\x94rgen", "x");                        // "Jörgen" (ö = 0x94)
+    CHECK(u.rcpt("J\xc3\x96RGEN") == 5);                    // "JÖRGEN": Ö is 0x99, folded to ö
+    CHECK(u.rcpt("J\xc3\x9cRGEN") == 0);                    // "JÜRGEN": Ü folds to ü, not ö
+    CHECK(u.rcpt("J\xc3\x9cRG") == 3);                      // "JÜRG" is Jürg
+    CHECK(cp437_lower('\x80') == '\x87');                   // Ç/ç
+    CHECK(cp437_lower('\xA5') == '\xA4');                   // Ñ/ñ
+    CHECK(cp437_lower('\xE1') == '\xE1');                   // ß has no pair
+    CHECK(cp437_iequals("J\x9A" "RGEN M\x9A" "LLER", "J\x81rgen M\x81ller"));
+    u.cfg.msgs.settings |= MsgsSettings::MM_REALNAME;
+    u.dir.users[4].alias = "J\x9A" "rgen";                   // the alias "JÜrgen" differs in case only
+    CHECK(u.rcpt("j\xc3\xbcrgen") == 4);                     // "jürgen" spells that alias
+}
+
+TEST_CASE("USER-10 RFC6531-6 a UTF-8 name that USER-19 matches to another user reads no user base scan") {
+    // An unauthenticated SMTPUTF8 client may send such a name on every RCPT:
+    // the 8-bit match goes through name.dat, not through every user record.
+    Users u;
+    for (uint32_t n = 10; n < 310; ++n) u.dir.add(n, "Filler" + std::to_string(n), "x");
+    u.dir.gets = 0;
+    CHECK(u.rcpt("J\xc3\xa5rg") == 0);                      // "Jårg": USER-19 finds Jörg, who does not match
+    CHECK(u.dir.gets <= 3);
+    u.dir.gets = 0;
+    CHECK(u.rcpt("j\xc3\xbcrg") == 3);                      // "jürg": found through the index
+    CHECK(u.dir.gets <= 3);
+    u.dir.users[3].misc |= User::MISC_INACTIVE;                  // an unusable Jürg is nobody's
+    CHECK(u.rcpt("j\xc3\xbcrg") == 0);
+}
