@@ -136,8 +136,8 @@ private:
     std::mutex stats_mu_;
     std::mutex routes_mu_;
     std::map<std::string, Route> routes_;       // this scan's routes by domain (MX look-ups once per scan)
-    std::atomic<bool> marks_unsynced_{false};
-    ExemptCache exempt_cache_;                  // dnsbl_exempt.cfg as last read (under book_mu_)   // sent marks written since the last fsync (group commit)
+    std::atomic<bool> marks_unsynced_{false};   // sent marks written since the last fsync (group commit)
+    ExemptCache exempt_cache_;                  // dnsbl_exempt.cfg as last read (under book_mu_)
 };
 
 } // namespace sbbs
