@@ -88,6 +88,7 @@ private:
         LiveSession ls;                         // ls.session null: none open
         bool last_sent = false;                 // the last transaction ended in 250: QUIT on close (SEND-83)
         bool needs_reset = false;               // the last transaction failed: RSET before the next
+        bool carried = false;                   // a transaction went over it (a peer may have closed it since)
     };
     using Candidate = ClaimedMessage;
     // SEND-16..18: message `number`'s header when it is to be claimed now.
