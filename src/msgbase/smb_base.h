@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <random>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -132,6 +133,9 @@ private:
     BaseOptions opt_;
     File shd_, sdt_, sid_;
     std::mutex mu_;                               // FMT-88: one writer per handle at a time
+    // Updated without their fsync (update_many_if, sync=false): they stay in
+    // the update journal until sync_updates() has made them durable (under mu_).
+    std::set<uint32_t> unsynced_updates_;
     std::minstd_rand rng_;
     WriteHook hook_;
     std::shared_ptr<IndexTally> tally_;

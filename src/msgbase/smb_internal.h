@@ -149,8 +149,9 @@ struct SmbBase::Impl {
     // No file (nullopt) when the disk is too full to write the entry: the
     // update then runs unjournaled, logged (see smb_update_journal.cpp).
     static Result<std::optional<File>> note_updating(SmbBase& b, const std::vector<uint32_t>& numbers);
-    // Marks the entry done in place, keeping the file's blocks.
-    static void clear_updating(File& journal);
+    // Marks the entry done in place, keeping the file's blocks; while
+    // unsynced updates remain, the entry holds just their numbers instead.
+    static void clear_updating(SmbBase& b, File& journal);
     static Status repair_updating_locked(SmbBase& b, const BaseStatus& s);
     static Result<IndexRecord> find_locked(SmbBase& b, const BaseStatus& s, uint32_t number, uint32_t* pos);
     static Result<MessageHeader> read_header_unlocked(SmbBase& b, uint32_t offset);

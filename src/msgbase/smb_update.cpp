@@ -119,7 +119,7 @@ Status SmbBase::update(uint32_t number, const std::function<void(MessageHeader&)
     auto journal = Impl::note_updating(*this, {number});
     if (!journal) return journal.error();
     auto st = Impl::rewrite_locked(*this, s, pos, *h, old_blocks);
-    if (st && *journal) Impl::clear_updating(**journal);         // else left for recovery to match up
+    if (st && *journal) Impl::clear_updating(*this, **journal);         // else left for recovery to match up
     return st;
 }
 

@@ -5,6 +5,10 @@
 // index lacks) until that message's next update. Recovery now rewrites the
 // index records of the journaled messages from their headers. Like the
 // add journal it is never fsynced: it guards against a killed process.
+// Updates written without their fsync (sent marks, a claim before its
+// sync_updates()) stay journaled until sync_updates() has synced both files,
+// so a power loss that keeps one of header and index finds them still
+// listed (issue #14 review, finding 4). Every entry we write holds them too.
 //
 // The file keeps its blocks between updates: an entry is cleared by
 // overwriting its magic in place, never by truncating, and a new file is
@@ -45,15 +49,31 @@ std::optional<std::vector<uint32_t>> decode_updating(const std::string& bytes) {
     return std::nullopt;                                         // cleared, cut short or damaged
 }
 
+// The entry for `numbers` and the still unsynced updates.
+std::string encode_entry(const std::vector<uint32_t>& numbers, const std::set<uint32_t>& unsynced) {
+    std::string bytes(MAGIC, 4);
+    put32(bytes, 0);   // the count, set below
+    uint32_t count = 0;
+    auto add = [&](uint32_t n) {
+        put32(bytes, n);
+        ++count;
+    };
+    for (uint32_t n : numbers) add(n);
+    for (uint32_t n : unsynced)
+        if (std::find(numbers.begin(), numbers.end(), n) == numbers.end()) add(n);
+    std::string head;
+    put32(head, count);
+    bytes.replace(4, 4, head);
+    put32(bytes, crc32(bytes));
+    return bytes;
+}
+
 } // namespace
 
 Result<std::optional<File>> SmbBase::Impl::note_updating(SmbBase& b, const std::vector<uint32_t>& numbers) {
     auto f = File::open(b.file("updating"), true);
     if (!f) return f.error();
-    std::string bytes(MAGIC, 4);
-    put32(bytes, uint32_t(numbers.size()));
-    for (uint32_t n : numbers) put32(bytes, n);
-    put32(bytes, crc32(bytes));
+    std::string bytes = encode_entry(numbers, b.unsynced_updates_);
     auto size = f->size();
     if (size && *size < KEEP_BYTES) bytes.resize(KEEP_BYTES, '\0');   // room kept for later updates
     auto st = f->write_at(0, bytes.data(), bytes.size());
@@ -65,7 +85,14 @@ Result<std::optional<File>> SmbBase::Impl::note_updating(SmbBase& b, const std::
     return std::optional<File>();
 }
 
-void SmbBase::Impl::clear_updating(File& journal) { (void)journal.write_at(0, CLEAR, 4); }
+void SmbBase::Impl::clear_updating(SmbBase& b, File& journal) {
+    if (b.unsynced_updates_.empty()) {
+        (void)journal.write_at(0, CLEAR, 4);
+        return;
+    }
+    std::string bytes = encode_entry({}, b.unsynced_updates_);
+    (void)journal.write_at(0, bytes.data(), bytes.size());   // written over the longer entry it replaces
+}
 
 Status SmbBase::Impl::repair_updating_locked(SmbBase& b, const BaseStatus& s) {
     auto f = File::open(b.file("updating"), false);
@@ -76,6 +103,10 @@ Status SmbBase::Impl::repair_updating_locked(SmbBase& b, const BaseStatus& s) {
     if (auto st = f->read_exact(0, bytes.data(), bytes.size()); !st) return st;
     auto numbers = decode_updating(bytes);
     if (!numbers) return {};
+    // Our own unsynced updates are not a crashed writer's: their headers and
+    // index records agree in the page cache, so they are not read again here.
+    std::erase_if(*numbers, [&](uint32_t n) { return b.unsynced_updates_.count(n) != 0; });
+    if (numbers->empty()) return {};
     bool email = s.attr & status_attr::EMAIL;
     bool repaired = false;
     for (uint32_t number : *numbers) {
@@ -92,7 +123,8 @@ Status SmbBase::Impl::repair_updating_locked(SmbBase& b, const BaseStatus& s) {
     }
     if (repaired && b.opt_.durable)
         if (auto st = b.sid_.sync(); !st) return st;
-    return f->write_at(0, CLEAR, 4);
+    clear_updating(b, *f);
+    return {};
 }
 
 } // namespace sbbs::smb

@@ -17,11 +17,27 @@ Status SmbBase::update_many(const std::vector<uint32_t>& numbers,
         numbers, [&](size_t i, MessageHeader& h) { change(i, h); return true; }, true, written);
 }
 
-// Not under mu_ (nor the caller's gate): an fsync waits for the disk, and the
-// writers need not wait with it; it flushes whatever was written before it.
+// The fsyncs are not under mu_ (nor the caller's gate): an fsync waits for
+// the disk, and the writers need not wait with it; it flushes whatever was
+// written before it. Then the updates it covered leave the journal (under
+// the base-header lock, as every journal write).
 Status SmbBase::sync_updates() {
+    std::set<uint32_t> covered;
+    {
+        std::lock_guard g(mu_);
+        covered = unsynced_updates_;
+    }
     if (auto st = shd_.sync(); !st) return st;
-    return sid_.sync();
+    if (auto st = sid_.sync(); !st) return st;
+    if (covered.empty()) return {};
+    std::lock_guard g(mu_);
+    BaseStatus s;
+    auto hl = Impl::begin_write(*this, s);   // also repairs a crashed writer's entry
+    if (!hl) return {};                      // synced; the entry stays until the next sync
+    for (uint32_t n : covered) unsynced_updates_.erase(n);
+    auto f = File::open(file("updating"), false);
+    if (f) Impl::clear_updating(*this, *f);
+    return {};
 }
 
 Status SmbBase::update_many_if(const std::vector<uint32_t>& numbers,
@@ -68,10 +84,14 @@ Status SmbBase::update_many_if(const std::vector<uint32_t>& numbers,
     if (wrote && durable && sync) {
         if (auto st = shd_.sync(); !st) return st;
         if (auto st = sid_.sync(); !st) return st;
+        unsynced_updates_.clear();   // the fsyncs covered them too
+    } else if (durable) {            // journaled until sync_updates() (finding 4)
+        for (size_t i = 0; i < numbers.size(); ++i)
+            if (written[i]) unsynced_updates_.insert(numbers[i]);
     }
     // Cleared only when every index record matches its header; after a
     // failed rewrite the entry stays for recovery to match up, as update() does.
-    if (first_error.ok() && *journal) Impl::clear_updating(**journal);
+    if (first_error.ok() && *journal) Impl::clear_updating(*this, **journal);
     return first_error;
 }
 

@@ -2,6 +2,9 @@
 #include "sendmail/auto_exempt.h"
 
 #include "config/pattern_list.h"
+#include "util/stat_cached_file.h"
+
+static_assert(sbbs::StatCachedFile<int>::kSettleNs == 2'000'000'000, "ExemptCache::settle_ns follows it");
 
 #include <cerrno>
 #include <fstream>
@@ -9,27 +12,32 @@
 namespace sbbs {
 
 namespace {
-// The file's size and time now; false when it cannot be stat'ed (missing).
-bool file_stamp(const std::string& path, uintmax_t& size, std::filesystem::file_time_type& mtime) {
-    std::error_code ec;
-    size = std::filesystem::file_size(path, ec);
-    if (ec) return false;
-    mtime = std::filesystem::last_write_time(path, ec);
-    return !ec;
-}
-
 bool listed(const std::string& path, const std::string& bracketed, time_t now, ExemptCache* cache) {
     if (!cache) return PatternList::load(path, nullptr).contains(bracketed, {}, now);
-    uintmax_t size = 0;
-    std::filesystem::file_time_type mtime{};
-    bool known = file_stamp(path, size, mtime);
-    if (!cache->list || !known || size != cache->size || mtime != cache->mtime) {
+    FileStamp st = file_stamp(path);   // taken before the read: a write during it shows next time
+    if (!cache->list || !cache->trusted || st != cache->stamp) {
         cache->list = PatternList::load(path, nullptr);
         cache->appended.clear();
-        cache->size = size;
-        cache->mtime = mtime;
+        cache->stamp = st;
+        cache->trusted = stamp_settled(st, cache->settle_ns);
     }
     return cache->appended.count(bracketed) || cache->list->contains(bracketed, {}, now);
+}
+
+// After our append of `bytes`: the cache goes on only when the file is what
+// it knew plus exactly those bytes (same file, nothing else written).
+void after_our_append(const std::string& path, const std::string& bracketed, uint64_t bytes, ExemptCache& cache) {
+    if (cache.after_append) cache.after_append();
+    FileStamp st = file_stamp(path);
+    const FileStamp& was = cache.stamp;
+    bool only_ours = st.exists && was.exists && st.device == was.device && st.inode == was.inode &&
+                     st.size == was.size + bytes;
+    if (!only_ours) {
+        cache.list.reset();   // read again at the next look-up
+        return;
+    }
+    cache.appended.insert(bracketed);
+    cache.stamp = st;
 }
 } // namespace
 
@@ -42,6 +50,7 @@ bool auto_exempt(const std::string& exempt_path, const std::string& address, con
     // SEND-86: compared in <addr> form with the lists' own matching rules.
     if (listed(exempt_path, bracketed, now, cache)) return false;
     if (users && users->find_by_netmail(bare) != 0) return false;
+    FileStamp before = file_stamp(exempt_path);
     std::ofstream out(exempt_path, std::ios::app | std::ios::binary);
     if (!out) {
         log.log(LogLevel::Error, "0000 !Error " + std::to_string(errno) + " opening file: " + exempt_path);
@@ -51,12 +60,13 @@ bool auto_exempt(const std::string& exempt_path, const std::string& address, con
     struct tm tm{};
     localtime_r(&now, &tm);
     strftime(when, sizeof when, "%a %b %d %Y %H:%M:%S", &tm);
-    out << "\n;SEND Auto-exempting from " << sender_info << " on " << when << "\n" << bracketed << "\n";
+    std::string lines = "\n;SEND Auto-exempting from " + sender_info + " on " + when + "\n" + bracketed + "\n";
+    out << lines;
     out.close();
     log.log(LogLevel::Info, "0000 SEND Auto-exempting: " + bracketed);
-    if (cache && out && cache->list) {   // what we wrote is known: no need to read it back
-        cache->appended.insert(bracketed);
-        if (!file_stamp(exempt_path, cache->size, cache->mtime)) cache->list.reset();
+    if (cache && cache->list) {   // what we wrote is known: no need to read it back
+        if (out && before == cache->stamp) after_our_append(exempt_path, bracketed, lines.size(), *cache);
+        else cache->list.reset();
     }
     return bool(out);
 }

@@ -5,9 +5,11 @@
 #include "config/pattern_list.h"
 #include "log/logger.h"
 #include "userbase/user_directory.h"
+#include "util/platform_file.h"
 
 #include <ctime>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -16,13 +18,18 @@ namespace sbbs {
 
 // Ours (issue #14): the exemption list as last read, so that a queue run
 // does not parse the whole (growing) file again for every delivery: read
-// again whenever its size or modification time is not what we left it at
-// (the sysop edited it); what we appended since is remembered beside it.
+// again whenever its stamp is not what we left it at (the sysop edited it),
+// and under StatCachedFile's settle rule; what we appended since is
+// remembered beside it. Our own append keeps the list only when the file
+// grew by exactly our bytes from the stamp we knew: any other edit made
+// meanwhile has it read again (issue #14 review, finding 8).
 struct ExemptCache {
     std::optional<PatternList> list;
     std::set<std::string> appended;     // "<addr>" lines we added since `list` was read
-    uintmax_t size = 0;
-    std::filesystem::file_time_type mtime{};
+    FileStamp stamp;                    // of the file as `list` and `appended` know it
+    bool trusted = false;               // `stamp` was settled when taken
+    int64_t settle_ns = 2'000'000'000;  // StatCachedFile::kSettleNs (tests shorten it)
+    std::function<void()> after_append; // tests: runs between our append and its stat
 };
 
 // `address` is the envelope recipient (with or without <>); `users` may be

@@ -160,10 +160,18 @@ void SendMail::hand_over(std::vector<Candidate> claimed, OutboundQueues& queues)
             if (!d.empty() && !routes_.count(lower(d)) && std::find(fresh.begin(), fresh.end(), d) == fresh.end())
                 fresh.push_back(d);
     }
-    run_bounded(fresh.size(), s_.delivery_workers, [&](size_t i) { route_for(fresh[i]); });
+    // Kept for this round: a failed look-up is not cached for the scan, and
+    // is not asked again here for each message (the worker asks once more).
+    std::vector<Route> looked(fresh.size());
+    run_bounded(fresh.size(), s_.delivery_workers, [&](size_t i) { looked[i] = route_for(fresh[i]); });
+    auto key_of = [&](const std::string& d) {
+        if (d.empty()) return std::string();
+        auto f = std::find(fresh.begin(), fresh.end(), d);
+        return route_key(f != fresh.end() ? looked[size_t(f - fresh.begin())] : route_for(d));
+    };
     std::vector<std::pair<std::string, std::vector<ClaimedMessage>>> by_route;
     for (size_t i = 0; i < claimed.size(); ++i) {
-        std::string key = domains[i].empty() ? std::string() : route_key(route_for(domains[i]));
+        std::string key = key_of(domains[i]);
         auto it = std::find_if(by_route.begin(), by_route.end(), [&](auto& e) { return e.first == key; });
         if (it == by_route.end()) it = by_route.insert(by_route.end(), {key, {}});
         it->second.push_back(std::move(claimed[i]));
@@ -247,6 +255,9 @@ std::optional<SendMail::Done> SendMail::prepare(const Candidate& c, size_t count
 
 // Issue #14: looked up once per domain and scan (the original
 // asks for every message; a scan lasts seconds to minutes, within any sane TTL).
+// A temporary failure (SEND-37: no hosts, not permanent) is not kept: one
+// time-out would otherwise fail, and count an attempt for, every message to
+// that domain for the rest of the scan (issue #14 review, finding 3).
 Route SendMail::route_for(const std::string& domain) {
     std::string key = lower(domain);
     {
@@ -254,6 +265,7 @@ Route SendMail::route_for(const std::string& domain) {
         if (auto it = routes_.find(key); it != routes_.end()) return it->second;
     }
     Route r = choose_route(domain, s_, d_.dns, d_.dns_server_text);
+    if (r.hosts.empty() && !r.permanent) return r;
     std::lock_guard lk(routes_mu_);
     return routes_.emplace(key, std::move(r)).first->second;
 }

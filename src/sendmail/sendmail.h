@@ -88,6 +88,7 @@ private:
         LiveSession ls;                         // ls.session null: none open
         bool last_sent = false;                 // the last transaction ended in 250: QUIT on close (SEND-83)
         bool needs_reset = false;               // the last transaction failed: RSET before the next
+        bool carried = false;                   // a transaction went over it (a peer may have closed it since)
     };
     using Candidate = ClaimedMessage;
     // SEND-16..18: message `number`'s header when it is to be claimed now.
@@ -136,8 +137,8 @@ private:
     std::mutex stats_mu_;
     std::mutex routes_mu_;
     std::map<std::string, Route> routes_;       // this scan's routes by domain (MX look-ups once per scan)
-    std::atomic<bool> marks_unsynced_{false};
-    ExemptCache exempt_cache_;                  // dnsbl_exempt.cfg as last read (under book_mu_)   // sent marks written since the last fsync (group commit)
+    std::atomic<bool> marks_unsynced_{false};   // sent marks written since the last fsync (group commit)
+    ExemptCache exempt_cache_;                  // dnsbl_exempt.cfg as last read (under book_mu_)
 };
 
 } // namespace sbbs

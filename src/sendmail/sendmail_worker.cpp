@@ -40,7 +40,7 @@ void SendMail::close_session(HeldSession& held) {
     if (held.ls.session && held.last_sent) held.ls.session->quit();
     held.ls.session.reset();   // the session goes before the link it talks over
     held.ls = LiveSession{};
-    held.last_sent = held.needs_reset = false;
+    held.last_sent = held.needs_reset = held.carried = false;
 }
 
 void SendMail::deliver_take(const DestinationTake& take, size_t count, HeldSession& held, ScanStats& st) {
@@ -71,7 +71,8 @@ void SendMail::deliver_take(const DestinationTake& take, size_t count, HeldSessi
 // when it has none). A session that fails before mail (greeting, EHLO, AUTH)
 // fails every message still waiting; a lost connection leaves the rest for a
 // new one. Issue #14: after a completed transaction the next MAIL follows at
-// once (RFC 5321 4.1.1.5); RSET only after a failed or aborted one.
+// once (RFC 5321 4.1.1.5); RSET only after a failed or aborted one. A
+// reused connection found closed at MAIL is replaced at no cost.
 void SendMail::deliver_group(const OutboundGroup& g, std::vector<OutboundJob>& jobs, HeldSession& held,
                              ScanStats& st) {
     bool auth = g.route.kind == RouteKind::Relay && s_.relay_auth_methods() > 0;
@@ -102,8 +103,21 @@ void SendMail::deliver_group(const OutboundGroup& g, std::vector<OutboundJob>& j
         const OutboundBatch& b = g.batches[next++];
         SmtpTransaction tx{b.from, {}, b.text};
         for (size_t k : b.jobs) tx.to.push_back(jobs[k].to);
+        bool reused = held.carried;
         TransactionOutcome r = held.ls.session->send(tx);
+        held.carried = true;
         int sock = held.ls.sock;
+        if (reused && r.closed_at_mail) {
+            // Issue #14 review: the peer closed the held connection since
+            // (idle time-out, its own message cap, 421). Not the mail's
+            // fault: the batch goes again, once, on a new connection, where
+            // a failure counts.
+            log(LogLevel::Debug, sock_text(sock) + " SEND server closed the connection: a new one for the next message");
+            held.last_sent = false;   // no QUIT on a closed connection
+            close_session(held);
+            --next;
+            continue;
+        }
         held.last_sent = r.any_sent();
         held.needs_reset = !r.any_sent();
         if (!r.usable) {

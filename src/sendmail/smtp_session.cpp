@@ -221,6 +221,12 @@ TransactionOutcome SmtpSession::send(const SmtpTransaction& t) {
                                   " of " + std::to_string(t.to.size()) + " (server's LIMITS RCPTMAX=" +
                                   std::to_string(peer_.rcpt_max) + ")");
         TransactionOutcome part = transact(from, all.subspan(sl.begin, sl.end - sl.begin), t.text);
+        if (i == 0 && part.closed_at_mail) {   // nothing sent yet: the whole transaction waits for a new connection
+            out.rcpt.assign(t.to.size(), part.rcpt.front());
+            out.usable = part.usable;
+            out.closed_at_mail = true;
+            return out;
+        }
         std::copy(part.rcpt.begin(), part.rcpt.end(), out.rcpt.begin() + std::ptrdiff_t(sl.begin));
         out.usable = part.usable;
     }
@@ -240,7 +246,10 @@ TransactionOutcome SmtpSession::transact(const std::string& from, std::span<cons
     };
     put("MAIL FROM:" + from);
     ++transactions_;
-    if (auto r = expect("250"); !r.ok) return fail_all(r, "250", false);
+    if (auto r = expect("250"); !r.ok) {
+        out.closed_at_mail = r.line.empty() || r.line.starts_with("421");
+        return fail_all(r, "250", false);
+    }
     bool accepted = false;
     for (size_t i = 0; i < to.size(); ++i) {
         put("RCPT TO:" + to[i]);

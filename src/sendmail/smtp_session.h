@@ -47,6 +47,10 @@ struct TransactionOutcome {
     // The last reply was a clean one: the connection may carry another
     // transaction (after RSET). False after a time-out or hang-up.
     bool usable = false;
+    // MAIL got no reply, or 421 (the peer closed or is closing the
+    // connection): nothing of the transaction reached the peer, so on a
+    // reused connection it is no verdict on the mail (issue #14 review).
+    bool closed_at_mail = false;
     bool any_sent() const;
 };
 

@@ -20,6 +20,16 @@
 
 namespace sbbs {
 
+// The settle rule: a stamp taken when the file was last written more than
+// `settle_ns` ago can be trusted to show the next write (see above).
+inline bool stamp_settled(const FileStamp& s, int64_t settle_ns) {
+    if (!s.exists) return true;   // a missing file shows up as a changed stamp when it appears
+    int64_t wall = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+    int64_t last = s.modified_ns > s.changed_ns ? s.modified_ns : s.changed_ns;
+    return wall - last > settle_ns;   // a time in the future is never settled
+}
+
 template <class T>
 class StatCachedFile {
 public:
@@ -53,13 +63,7 @@ public:
     }
 
 private:
-    bool settled(const FileStamp& s) const {
-        if (!s.exists) return true;   // a missing file shows up as a changed stamp when it appears
-        int64_t wall = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                           std::chrono::system_clock::now().time_since_epoch()).count();
-        int64_t last = s.modified_ns > s.changed_ns ? s.modified_ns : s.changed_ns;
-        return wall - last > settle_ns_;   // a time in the future is never settled
-    }
+    bool settled(const FileStamp& s) const { return stamp_settled(s, settle_ns_); }
 
     const std::string path_;
     const Parse parse_;

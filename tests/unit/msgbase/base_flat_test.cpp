@@ -270,7 +270,7 @@ TEST_CASE("ISSUE14-flat FMT-65 FMT-66 the allocation hint lets a scan skip the t
           "shorter may fit there") {
     AllocTable t;
     t.entries = {1, 1, 0, 1, 1, 1, 0, 0, 1};           // free runs of 1 and 2 entries
-    FileStamp stamp;
+    smb::FileStamp stamp;
     stamp.inode = 7;
     stamp.size = t.entries.size() * 2;
     AllocHint h;
@@ -278,7 +278,7 @@ TEST_CASE("ISSUE14-flat FMT-65 FMT-66 the allocation hint lets a scan skip the t
     h.learn(t, stamp, 0);
     CHECK(h.scan_from(3, stamp, 10) == 9);              // no run of 3 below the end
     CHECK(h.scan_from(2, stamp, 10) == 0);              // a run of 2 may fit below
-    FileStamp changed = stamp;
+    smb::FileStamp changed = stamp;
     changed.changed_ns += 1;
     CHECK(h.scan_from(3, changed, 10) == 0);            // written since by someone else
     CHECK(h.scan_from(3, stamp, AllocHint::RESCAN_MS) == 0);

@@ -231,3 +231,21 @@ TEST_CASE("ISSUE14-2 SEND-86 the remembered exemption list is read again once th
     for (char c : dir.read("dnsbl_exempt.cfg")) lines += c == '\n';
     CHECK(lines == 4);   // the comment, then a blank, its note and the address
 }
+
+TEST_CASE("ISSUE14-8 SEND-86 an edit made between our append and its stat is read, not taken for ours",
+          "[sendmail]") {
+    TempDir dir;
+    std::string path = dir.path + "dnsbl_exempt.cfg";
+    std::ofstream(path) << "; the sysop's list\n";
+    CaptureLogger log;
+    ExemptCache cache;
+    cache.settle_ns = -1'000'000'000;   // every stamp settled: the cache is used (no 2 s wait in a test)
+    CHECK(auto_exempt(path, "<sysop@remote.example>", "'a' #1", nullptr, log, 0, &cache));
+    // The list is now cached. The sysop
+    // adds a line right after our next append, before we stat the file.
+    cache.after_append = [&] { std::ofstream(path, std::ios::app) << "<bob@remote.example>\n"; };
+    CHECK(auto_exempt(path, "<ann@remote.example>", "'a' #1", nullptr, log, 0, &cache));
+    cache.after_append = nullptr;
+    CHECK_FALSE(auto_exempt(path, "<bob@remote.example>", "'a' #1", nullptr, log, 0, &cache));   // his, read
+    CHECK_FALSE(auto_exempt(path, "<ann@remote.example>", "'a' #1", nullptr, log, 0, &cache));   // ours, kept
+}
