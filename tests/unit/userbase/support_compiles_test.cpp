@@ -1,4 +1,5 @@
-// Keeps the shared test doubles compiling (and shows how they are used).
+// Keeps the shared test doubles compiling (and shows how they are used); in
+// userbase because MemoryUserDirectory folds names with userbase's fold.
 #include "memory_mail_store.h"
 #include "memory_user_directory.h"
 #include "scripted_io.h"
