@@ -20,12 +20,14 @@ namespace sbbs {
 
 using namespace smb;
 
-namespace {
-std::string sock_text(int sock) {
+// The original's 4-digit socket label of a log line ("0042 SEND ...").
+std::string SendMail::sock_text(int sock) {
     char b[16];
     std::snprintf(b, sizeof b, "%04d", sock);
     return b;
 }
+
+namespace {
 std::string lower(std::string s) {
     for (char& c : s) c = char(std::tolower(uint8_t(c)));
     return s;

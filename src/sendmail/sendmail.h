@@ -122,6 +122,7 @@ private:
     Status rewrite(uint32_t number, const std::function<bool(smb::MessageHeader&)>& change, bool durable);
     void remove_attachments(const smb::MessageHeader& hdr);
     void log(LogLevel level, const std::string& text);
+    static std::string sock_text(int sock);   // "0042": the socket label of a log line
     void tally(ScanStats& st, Done d);
 
     SendMailSettings s_;

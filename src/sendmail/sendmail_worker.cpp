@@ -8,19 +8,9 @@
 #include "config/options.h"
 #include "sendmail/route.h"
 
-#include <cstdio>
-
 namespace sbbs {
 
 using namespace smb;
-
-namespace {
-std::string sock_text(int sock) {
-    char b[16];
-    std::snprintf(b, sizeof b, "%04d", sock);
-    return b;
-}
-} // namespace
 
 void SendMail::work(OutboundQueues& queues, size_t count, ScanStats& st) {
     HeldSession held;
