@@ -169,7 +169,11 @@ void SendMail::hand_over(std::vector<Candidate> claimed, OutboundQueues& queues)
     auto key_of = [&](const std::string& d) {
         if (d.empty()) return std::string();
         auto f = std::find(fresh.begin(), fresh.end(), d);
-        return route_key(f != fresh.end() ? looked[size_t(f - fresh.begin())] : route_for(d));
+        Route r = f != fresh.end() ? looked[size_t(f - fresh.begin())] : route_for(d);
+        // A temporary failure has no hosts: its own queue per domain, not one
+        // shared by every domain that failed (review 2, finding 1).
+        if (r.hosts.empty() && !r.permanent) return "?" + lower(d);
+        return route_key(r);
     };
     std::vector<std::pair<std::string, std::vector<ClaimedMessage>>> by_route;
     for (size_t i = 0; i < claimed.size(); ++i) {

@@ -86,6 +86,7 @@ private:
     struct HeldSession {
         std::string key;
         LiveSession ls;                         // ls.session null: none open
+        std::string route;                      // route_key of the route ls was opened for
         bool last_sent = false;                 // the last transaction ended in 250: QUIT on close (SEND-83)
         bool needs_reset = false;               // the last transaction failed: RSET before the next
         bool carried = false;                   // a transaction went over it (a peer may have closed it since)

@@ -30,6 +30,7 @@ void SendMail::close_session(HeldSession& held) {
     if (held.ls.session && held.last_sent) held.ls.session->quit();
     held.ls.session.reset();   // the session goes before the link it talks over
     held.ls = LiveSession{};
+    held.route.clear();
     held.last_sent = held.needs_reset = held.carried = false;
 }
 
@@ -66,6 +67,11 @@ void SendMail::deliver_take(const DestinationTake& take, size_t count, HeldSessi
 void SendMail::deliver_group(const OutboundGroup& g, std::vector<OutboundJob>& jobs, HeldSession& held,
                              ScanStats& st) {
     bool auth = g.route.kind == RouteKind::Relay && s_.relay_auth_methods() > 0;
+    // A take may hold several routes (domains whose look-up failed at the
+    // claim and answered in the worker): a session only ever carries mail of
+    // the route it was opened for, never another domain's (review 2, finding 1).
+    const std::string route = route_key(g.route);
+    if (held.ls.session && held.route != route) close_session(held);
     size_t next = 0;   // the first batch not yet tried
     auto rest = [&](auto&& each) {
         for (; next < g.batches.size(); ++next)
@@ -79,6 +85,7 @@ void SendMail::deliver_group(const OutboundGroup& g, std::vector<OutboundJob>& j
             close_session(held);
             std::string last_error;
             held.ls = open_session(g.route, auth, last_error);
+            held.route = route;
             if (!held.ls.session) {   // no host reached (SEND-46)
                 SessionOutcome o{SessionResult::TempFail, last_error};
                 return rest([&](OutboundJob& j) { settle(j, o, 0, st); });
