@@ -108,7 +108,6 @@ Status SmbBase::Impl::repair_updating_locked(SmbBase& b, const BaseStatus& s) {
     std::erase_if(*numbers, [&](uint32_t n) { return b.unsynced_updates_.count(n) != 0; });
     if (numbers->empty()) return {};
     bool email = s.attr & status_attr::EMAIL;
-    bool repaired = false;
     for (uint32_t number : *numbers) {
         uint32_t pos = 0;
         auto idx = find_locked(b, s, number, &pos);
@@ -119,10 +118,15 @@ Status SmbBase::Impl::repair_updating_locked(SmbBase& b, const BaseStatus& s) {
         if (want == encode_index(*idx)) continue;
         if (auto st = b.sid_.write_at(uint64_t(pos) * INDEX_LEN, want.data(), want.size()); !st) return st;
         index_changed(b);
-        repaired = true;
     }
-    if (repaired && b.opt_.durable)
+    // The numbers may be a live writer's unsynced updates (another handle or
+    // process: issue #14's deferred sent marks), whose header and index
+    // writes can still be only in the page cache. The entry is cleared only
+    // once both files are on disk, repaired or not (second review, finding 2).
+    if (b.opt_.durable) {
+        if (auto st = b.shd_.sync(); !st) return st;
         if (auto st = b.sid_.sync(); !st) return st;
+    }
     clear_updating(b, *f);
     return {};
 }
