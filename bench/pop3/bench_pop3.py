@@ -29,6 +29,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 import benchlib as B  # noqa: E402
+import proctree  # noqa: E402
 
 DOMAIN = "testbbs.example"
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
@@ -118,35 +119,6 @@ def fill_maildir(dc, sized_names=False):
 
 
 # -- retrieving -------------------------------------------------------------
-def tree_cpu_seconds(root_pid):
-    """CPU seconds (user+system) used so far by root_pid and its descendants,
-    including children they already reaped (Dovecot runs a process per
-    connection); None when root_pid is gone."""
-    parents, times = {}, {}
-    tick = os.sysconf("SC_CLK_TCK")
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % entry) as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        pid = int(entry)
-        parents[pid] = int(fields[1])
-        times[pid] = sum(int(v) for v in fields[11:15]) / tick  # utime stime cutime cstime
-    if root_pid not in times:
-        return None
-    total = 0.0
-    for pid, t in times.items():
-        p, hops = pid, 0
-        while p not in (root_pid, 0, 1) and p in parents and hops < 64:
-            p, hops = parents[p], hops + 1
-        if p == root_pid:
-            total += t
-    return total
-
-
 def timed_fetch(client, port, server_pid, reference):
     """One run of the C++ load client (pop3_load.cpp) against port. Returns
     {rate: messages/s or None, secs, got, sessions, cpu_ms: the server's CPU
@@ -154,9 +126,9 @@ def timed_fetch(client, port, server_pid, reference):
     cmd = [client, "--port", str(port), "--password", PASSWORD, "--users", ",".join(USERS),
            "--expect", str(MSGS), "--seconds", str(RUN_SECONDS), "--max-sessions", str(MAX_SESSIONS),
            "--limit", str(RUN_TIMEOUT), "--reference", reference]
-    cpu0 = tree_cpu_seconds(server_pid)
+    cpu0 = proctree.tree_cpu_seconds(server_pid)
     rc, secs, out = B.run_bounded(cmd, RUN_TIMEOUT + 30)
-    cpu1 = tree_cpu_seconds(server_pid)
+    cpu1 = proctree.tree_cpu_seconds(server_pid)
     run = {"rate": None, "secs": secs, "got": 0, "sessions": 0, "cpu_ms": None}
     lines = [line for line in out.splitlines() if line.startswith("{")]
     if not lines:
