@@ -19,6 +19,9 @@ constexpr uint16_t SENDER = 0x00, SENDERAGENT = 0x01, SENDERNETTYPE = 0x02, SEND
     RFC822FROM = 0xB4, RFC822REPLYTO = 0xB5, RFC822CC = 0xB6, RFC822ORG = 0xB7,
     RFC822SUBJECT = 0xB8, SMTPCOMMAND = 0xD0, SMTPREVERSEPATH = 0xD1, SMTPFORWARDPATH = 0xD2,
     SMTPRECEIVED = 0xD3, SMTPSYSMSG = 0xD8, UNKNOWN = 0xF1, UNKNOWNASCII = 0xF2, UNUSED = 0xFF;
+// Ours, in a gap of the original's SMTP range (its readers skip types they do
+// not know): the DSN/REQUIRETLS parameters of MAIL and RCPT (dsn/params.h).
+constexpr uint16_t DSN_ENVELOPE = 0xD4, DSN_RECIPIENT = 0xD5;
 }
 
 namespace attr {                             // FMT-38

@@ -1,0 +1,84 @@
+// DSN/REQUIRETLS parameters: xtext, MAIL/RCPT validation and the stored form.
+#include "dsn/params.h"
+#include "msgbase/smb_defs.h"
+
+using namespace sbbs;
+using namespace sbbs::dsn;
+
+TEST_CASE("RFC3461-4 xtext decodes +XX and refuses what is not xtext") {
+    CHECK(xtext_decode("a+2Bb+3Dc") == std::optional<std::string>("a+b=c"));
+    CHECK_FALSE(xtext_decode("a+2b"));          // hexchar is upper case
+    CHECK_FALSE(xtext_decode("a+2"));           // truncated
+    CHECK_FALSE(xtext_decode("a b"));
+    CHECK_FALSE(xtext_decode("a=b"));
+    CHECK_FALSE(xtext_decode("\xC3\xA9"));
+    CHECK(xtext_encode("a+b=c d\xC3\xA9") == "a+2Bb+3Dc+20d+C3+A9");
+    CHECK(xtext_decode(xtext_encode(std::string("\x01 +=~\xff", 6))) == std::string("\x01 +=~\xff", 6));
+}
+
+TEST_CASE("RFC3461-4.3 RET and RFC3461-4.4 ENVID are taken once, validated") {
+    EnvelopeParams e;
+    CHECK(*take_mail_param("RET=hdrs", e));
+    CHECK(e.ret == Ret::Hdrs);
+    CHECK_FALSE(take_mail_param("RET=FULL", e).ok());      // repeated
+    CHECK(*take_mail_param("ENVID=QQ+2B1", e));
+    CHECK(e.envid == "QQ+1");
+    CHECK_FALSE(take_mail_param("ENVID=x", e).ok());
+    EnvelopeParams f;
+    CHECK_FALSE(take_mail_param("RET=BOTH", f).ok());
+    CHECK_FALSE(take_mail_param("ENVID=", f).ok());
+    CHECK_FALSE(take_mail_param("ENVID=" + std::string(101, 'a'), f).ok());
+    CHECK_FALSE(*take_mail_param("SIZE=10", f));            // not ours: left to the caller
+    CHECK(*take_mail_param("REQUIRETLS", f));
+    CHECK(f.requiretls);
+}
+
+TEST_CASE("RFC3461-4.1 NOTIFY: NEVER alone, no repeats; RFC3461-4.2 ORCPT addr-type;xtext") {
+    RecipientParams r;
+    CHECK(*take_rcpt_param("NOTIFY=success,DELAY", r));
+    CHECK(r.wants(notify::SUCCESS));
+    CHECK(r.wants(notify::DELAY));
+    CHECK_FALSE(r.wants(notify::FAILURE));
+    CHECK_FALSE(take_rcpt_param("NOTIFY=FAILURE", r).ok());
+    RecipientParams bad;
+    CHECK_FALSE(take_rcpt_param("NOTIFY=NEVER,SUCCESS", bad).ok());
+    CHECK_FALSE(take_rcpt_param("NOTIFY=FAILURE,FAILURE", bad).ok());
+    CHECK_FALSE(take_rcpt_param("NOTIFY=", bad).ok());
+    CHECK_FALSE(take_rcpt_param("ORCPT=bob@x", bad).ok());
+    CHECK_FALSE(take_rcpt_param("ORCPT=rfc822;", bad).ok());
+    CHECK(*take_rcpt_param("ORCPT=rfc822;bob+2Bx@example.org", r));
+    CHECK(r.orcpt_type == "rfc822");
+    CHECK(r.orcpt == "bob+x@example.org");
+    RecipientParams none;
+    CHECK(none.wants(notify::FAILURE));
+    CHECK_FALSE(none.wants(notify::SUCCESS));
+}
+
+TEST_CASE("RFC3461-4 stored form round-trips through the message header") {
+    EnvelopeParams e;
+    e.ret = Ret::Full;
+    e.envid = "id with space";
+    e.requiretls = true;
+    RecipientParams r;
+    r.notify = notify::SUCCESS | notify::FAILURE;
+    r.orcpt_type = "rfc822";
+    r.orcpt = "a=b@example.org";
+    smb::MessageHeader h;
+    store(h, e, r);
+    CHECK(h.get(smb::hf::DSN_ENVELOPE) == "RET=FULL ENVID=id+20with+20space REQUIRETLS");
+    CHECK(h.get(smb::hf::DSN_RECIPIENT) == "NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;a+3Db@example.org");
+    auto e2 = envelope_params(h);
+    auto r2 = recipient_params(h);
+    CHECK(e2.ret == Ret::Full);
+    CHECK(e2.envid == e.envid);
+    CHECK(e2.requiretls);
+    CHECK(r2.notify == r.notify);
+    CHECK(r2.orcpt == r.orcpt);
+    smb::MessageHeader plain;
+    store(plain, {}, {});
+    CHECK(plain.fields.empty());
+    CHECK(envelope_params(plain).empty());
+    RecipientParams never;
+    never.notify = notify::NEVER;
+    CHECK(format(never) == "NOTIFY=NEVER");
+}
