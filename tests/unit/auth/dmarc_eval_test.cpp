@@ -1,6 +1,7 @@
 // DMARC (RFC 7489): policy discovery through a resolver double, alignment of
 // the SPF and DKIM identifiers, p=/sp=/pct=, organizational domains from the
 // Public Suffix List Debian ships.
+#include "auth/dkim_dmarc_step.h"
 #include "auth/dmarc_eval.h"
 #include "auth/from_domain.h"
 #include "auth/org_domain.h"
@@ -155,4 +156,25 @@ TEST_CASE("RFC7489-6.6.1 the author domain: exactly one From field with one doma
         CHECK(a.domain.empty());
         CHECK_FALSE(a.problem.empty());
     }
+}
+
+TEST_CASE("RFC7489-4 the DKIM/DMARC step fills a message's verdicts from its text and its SPF verdict",
+          "[auth][dmarc]") {
+    need_psl();
+    TxtResolver dns;
+    dns.set("_dmarc.example.com", "v=DMARC1; p=reject");
+    const std::string text = "From: Joe <joe@example.com>\r\nSubject: hi\r\n\r\nbody\r\n";
+    MessageAuthentication a;
+    a.spf_mailfrom = spf("example.com");
+    DkimDmarcStep(dns, nullptr, draw_50).run(text, a);
+    CHECK(a.dkim.empty());
+    REQUIRE(a.dmarc);
+    CHECK(a.dmarc->result == DmarcResult::Pass);
+    CHECK(a.dmarc->from_domain == "example.com");
+
+    MessageAuthentication helo_only;                     // null reverse path: HELO's verdict stands in
+    helo_only.spf_helo = SpfVerdict{SpfResult::Fail, "helo", "mx.example.com", ""};
+    DkimDmarcStep(dns, nullptr, draw_50).run(text, helo_only);
+    CHECK(helo_only.dmarc->result == DmarcResult::Fail);
+    CHECK(helo_only.dmarc->policy == DmarcPolicy::Reject);
 }
