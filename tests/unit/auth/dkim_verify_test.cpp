@@ -1,6 +1,7 @@
 // DKIM verification (RFC 6376, RFC 8463) against keys served by a resolver
 // double: each RFC 8601 result a signature can have, and the look-ups.
 #include "auth/cached_txt_resolver.h"
+#include "auth/dkim_verdict_map.h"
 #include "auth/dkim_verify.h"
 #include "dkim_fixture.h"
 #include "txt_resolver.h"
@@ -267,4 +268,22 @@ TEST_CASE("RFC6376-2 key look-ups are cached in the state database for their TTL
     CHECK(verify_dkim(s.message, cached).front().result == DkimResult::Temperror);
     s.dns.down.clear();
     CHECK(verify_dkim(s.message, cached).front().result == DkimResult::Pass);   // failure not kept
+}
+
+TEST_CASE("RFC8301-3 rsa-sha1 signatures and keys under 1024 bits are refused by policy", "[auth][dkim]") {
+    // Debian's libopendkim on OpenSSL 3 will not sign rsa-sha1, so the
+    // signature is relabelled: whatever the arithmetic gives, it is refused.
+    Signed sha1;
+    sha1.message = replace(sha1.message, "a=rsa-sha256", "a=rsa-sha1");
+    auto v = sha1.only();
+    CHECK(v.result == DkimResult::Policy);
+    CHECK(v.algorithm == "rsa-sha1");
+    // Nor will it sign with a key under 1024 bits: the library's outcome
+    // for such a key is classified directly.
+    DkimSignatureOutcome small;
+    small.error = DKIM_SIGERROR_KEYTOOSMALL;
+    small.algorithm = "rsa-sha256";
+    auto s = classify_dkim_signature(small);
+    CHECK(s.result == DkimResult::Policy);
+    CHECK(s.reason.find("1024") != std::string::npos);
 }
