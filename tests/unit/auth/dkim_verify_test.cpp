@@ -4,7 +4,10 @@
 #include "auth/dkim_verdict_map.h"
 #include "auth/dkim_verify.h"
 #include "dkim_fixture.h"
+#include "python_dkim.h"
 #include "txt_resolver.h"
+
+#include "skip.h"
 
 #include "../state/temp_db.h"
 
@@ -180,16 +183,25 @@ TEST_CASE("RFC6376-3.6.1 the key's h= must list the signature's hash and s= must
     CHECK(s.only().result == DkimResult::Pass);
 }
 
-TEST_CASE("RFC8463-1 ed25519-sha256 signatures made here verify", "[auth][dkim]") {
-    static const TestKey ed = make_test_key(0);
-    SignOptions o;
-    o.ed25519 = true;
-    Signed s(o, ed);
-    auto v = s.only();
-    CHECK(v.result == DkimResult::Pass);
-    CHECK(v.algorithm == "ed25519-sha256");
-    s.message = replace(s.message, "We lost", "We won");
-    CHECK(s.only().result == DkimResult::Fail);
+TEST_CASE("RFC8463-1 ed25519-sha256 relaxed signatures of an independent signer (python3-dkim) verify",
+          "[auth][dkim]") {
+    // Not libopendkim's signer: 2.11.0~beta2 leaks its key on every
+    // ed25519 signature (LeakSanitizer finds it), one reason our own
+    // signer stays. The key pair is RFC 8463 A.2's.
+    if (!have_python_dkim()) SBBS_SKIP("python3-dkim with PyNaCl is not installed");
+    TempDir dir;
+    std::string text = sample_message();
+    std::string sig = python_ed25519_signature(dir, text, "nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=");
+    REQUIRE_FALSE(sig.empty());
+    TxtResolver dns;
+    dns.set("s1._domainkey.example.com", "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=");
+    auto v = verify_dkim(sig + text, dns);
+    REQUIRE(v.size() == 1);
+    CHECK(v[0].result == DkimResult::Pass);
+    CHECK(v[0].algorithm == "ed25519-sha256");
+    auto tampered = verify_dkim(sig + replace(text, "We lost", "We won"), dns);
+    REQUIRE(tampered.size() == 1);
+    CHECK(tampered[0].result == DkimResult::Fail);
 }
 
 TEST_CASE("RFC8463-A.3 the RFC's signed example verifies, ed25519 and rsa signatures both", "[auth][dkim]") {
