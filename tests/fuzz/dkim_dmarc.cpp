@@ -36,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         dns.policy = in.substr(a + 1, b - a - 1);
         message = in.substr(b + 1);
     }
-    MessageAuthentication result;
+    auth::MessageAuthentication result;
     auth::DkimDmarcStep(dns, nullptr, [] { return 0u; }).run(message, result);
     return 0;
 }

@@ -299,3 +299,22 @@ TEST_CASE("RFC8301-3 rsa-sha1 signatures and keys under 1024 bits are refused by
     CHECK(s.result == DkimResult::Policy);
     CHECK(s.reason.find("1024") != std::string::npos);
 }
+
+TEST_CASE("RFC6376-8.4 a NUL byte in the header never reaches libopendkim (its over-read); the body may hold one",
+          "[auth][dkim]") {
+    Signed header;
+    header.message = replace(header.message, "Subject: Is dinner", std::string("Subject: Is\0dinner", 17));
+    auto v = header.only();
+    CHECK(v.result == DkimResult::Neutral);
+    CHECK(v.reason == "NUL byte in the header");
+    CHECK(header.dns.queries.empty());
+    Signed body;
+    body.message = replace(body.message, "We lost", std::string("We\0lost", 7));
+    CHECK(body.only().result == DkimResult::Fail);
+}
+
+TEST_CASE("RFC6376-8.4 a text starting with a bare LF is verified without aborting (libopendkim's FIXCRLF assert)",
+          "[auth][dkim]") {
+    TxtResolver dns;
+    for (const char* text : {"\nx", "\n\n;", "\nFrom: a@b\r\n\r\nx"}) CHECK(verify_dkim(text, dns).empty());
+}
