@@ -164,6 +164,31 @@ DnsAnswer<std::string> parse_a_answer(const std::string& msg) {
     return out;
 }
 
+DnsAnswer<std::string> parse_txt_answer(const std::string& msg) {
+    DnsAnswer<std::string> out;
+    out.status = DnsStatus::NoData;
+    bool parsed = each_answer(msg, [&](const ns_rr& rr, const ns_msg&) {
+        if (ns_rr_type(rr) != ns_t_txt) return;
+        // RDATA is a run of <length><bytes> character-strings; a length that
+        // runs past the record makes the record unusable, not the reply.
+        const unsigned char* p = ns_rr_rdata(rr);
+        const unsigned char* end = p + ns_rr_rdlen(rr);
+        std::string text;
+        while (p < end) {
+            size_t n = *p++;
+            if (n > size_t(end - p)) return;
+            text.append(reinterpret_cast<const char*>(p), n);
+            p += n;
+        }
+        uint32_t ttl = ns_rr_ttl(rr);
+        out.ttl = out.records.empty() ? ttl : std::min(out.ttl, ttl);
+        out.records.push_back(std::move(text));
+        out.status = DnsStatus::Ok;
+    });
+    if (!parsed) return {DnsStatus::TempFail, {}, "malformed DNS reply"};
+    return out;
+}
+
 LibresolvResolver::LibresolvResolver(ResolverOptions options) : options_(std::move(options)) {
     if (!options_.server.empty()) {
         in_addr addr{};
@@ -288,6 +313,12 @@ DnsAnswer<std::string> LibresolvResolver::a(const std::string& name) {
     auto raw = query(name, ns_t_a);
     if (raw.status != DnsStatus::Ok) return raw;
     return parse_a_answer(raw.records.front());
+}
+
+DnsAnswer<std::string> LibresolvResolver::txt(const std::string& name) {
+    auto raw = query(name, ns_t_txt);
+    if (raw.status != DnsStatus::Ok) return raw;
+    return parse_txt_answer(raw.records.front());
 }
 
 std::string reverse_name(const std::string& ip) {

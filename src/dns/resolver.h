@@ -1,4 +1,4 @@
-// DNS as the mail server needs it: MX, A/AAAA, PTR and DNSBL look-ups. The
+// DNS as the mail server needs it: MX, A/AAAA, PTR, DNSBL and TXT look-ups. The
 // real one speaks to DNSServer (or the system's resolvers) through libresolv;
 // tests use a double or a DNS server on loopback.
 #pragma once
@@ -34,6 +34,13 @@ public:
     virtual DnsAnswer<std::string> ptr(const std::string& ip) = 0;
     // First A record of `name` (DNSBL query names), as text.
     virtual DnsAnswer<std::string> a(const std::string& name) = 0;
+    // TXT records of `name` (DKIM keys, _dmarc policies), each record's
+    // character-strings joined into one string (RFC 6376 3.6.2.2, RFC 7489
+    // 6.6.3); ttl is the smallest of the records'. Not pure, so the doubles
+    // that predate it keep compiling: they answer TempFail.
+    virtual DnsAnswer<std::string> txt(const std::string& name) {
+        return {DnsStatus::TempFail, {}, "no TXT look-up for " + name};
+    }
 };
 
 } // namespace sbbs

@@ -1,6 +1,6 @@
 // libFuzzer target for DNS answers: a raw reply message as a name server
 // sends it, parsed the way each query type reads it (MX, A/AAAA, PTR, A
-// with TTL). No network: the parsers take the message bytes.
+// with TTL, TXT). No network: the parsers take the message bytes.
 #include "dns/libresolv_resolver.h"
 
 #include <cstdint>
@@ -16,5 +16,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     append_address_answer(msg, addrs);
     (void)parse_ptr_answer(msg);
     (void)parse_a_answer(msg);
+    (void)parse_txt_answer(msg);
     return 0;
 }

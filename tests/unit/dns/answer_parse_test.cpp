@@ -65,3 +65,16 @@ TEST_CASE("A, AAAA, PTR and the first A with its TTL from raw replies", "[dns]")
     auto p = parse_ptr_answer(m);
     CHECK(p.records == std::vector<std::string>{"host.example.net"});
 }
+
+TEST_CASE("RFC6376-1 TXT answers: each record's character-strings joined, a string running past its record skipped",
+          "[dns]") {
+    std::string key = std::string("\x0Ev=DKIM1; k=rsa", 15) + std::string("\x05; p=x", 6);
+    auto t = parse_txt_answer(reply({{16, key},
+                                     {16, std::string("\x09v=DMARC1;", 10)},
+                                     {16, std::string("\x20short", 6)},    // length 32, 5 bytes follow
+                                     {1, std::string("\x7F\0\0\x02", 4)}}));
+    REQUIRE(t.status == DnsStatus::Ok);
+    CHECK(t.records == std::vector<std::string>{"v=DKIM1; k=rsa; p=x", "v=DMARC1;"});
+    CHECK(t.ttl == 300);
+    CHECK(parse_txt_answer(reply({{1, std::string("\x7F\0\0\x02", 4)}})).status == DnsStatus::NoData);
+}

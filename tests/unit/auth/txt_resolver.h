@@ -1,0 +1,34 @@
+// A Resolver double serving TXT records from a table, counting look-ups;
+// names not in the table answer NXDOMAIN, names marked down answer TempFail.
+#pragma once
+
+#include "dns/resolver.h"
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace sbbs::test {
+
+struct TxtResolver : Resolver {
+    std::map<std::string, std::vector<std::string>> records;
+    std::set<std::string> down;          // TempFail (a DNS server that does not answer)
+    std::map<std::string, int> queries;
+    uint32_t ttl = 300;
+
+    void set(const std::string& name, const std::string& record) { records[name] = {record}; }
+    DnsAnswer<MxRecord> mx(const std::string&) override { return {}; }
+    DnsAnswer<std::string> addresses(const std::string&) override { return {}; }
+    DnsAnswer<std::string> ptr(const std::string&) override { return {}; }
+    DnsAnswer<std::string> a(const std::string&) override { return {}; }
+    DnsAnswer<std::string> txt(const std::string& name) override {
+        ++queries[name];
+        if (down.count(name)) return {DnsStatus::TempFail, {}, "timeout"};
+        auto it = records.find(name);
+        if (it == records.end()) return {DnsStatus::NxDomain, {}, ""};
+        return {DnsStatus::Ok, it->second, "", ttl};
+    }
+};
+
+} // namespace sbbs::test
