@@ -183,16 +183,12 @@ std::string delivery_status(const ReportInput& in) {
     return s;
 }
 
-namespace {
-// RFC 3461 4.3: RET as asked; without it the whole message comes back with a
-// failure, only its header with a delay or success report (it arrived).
 Ret returned(const ReportInput& in) {
     if (in.envelope.ret != Ret::Unset) return in.envelope.ret;
     for (const RecipientReport& r : in.recipients)
         if (r.action == Action::Failed) return Ret::Full;
     return Ret::Hdrs;
 }
-} // namespace
 
 Report build_report(const ReportInput& in) {
     const bool hdrs = returned(in) == Ret::Hdrs;

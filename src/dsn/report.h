@@ -46,6 +46,11 @@ struct Report {
 
 Report build_report(const ReportInput& in);
 
+// RFC 3461 4.3: what of the original the report returns: RET as asked;
+// without it the whole message with a failure, only its header with a delay
+// or success report (the message itself arrived or is still on its way).
+Ret returned(const ReportInput& in);
+
 // The delivery-status part alone (RFC 3464 2.1), CRLF lines.
 std::string delivery_status(const ReportInput& in);
 
