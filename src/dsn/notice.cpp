@@ -33,6 +33,10 @@ MessageHeader notice_header(const MessageHeader& o, Action a, const NoticeContex
     n.delivery_attempts = 0;
     n.netattr = uint16_t(n.netattr & ~(netattr::INTRANSIT | netattr::SENT));
     n.attr = uint16_t((n.attr & ~(attr::READ | attr::DELETE)) | attr::NOREPLY);
+    // Ours: the text is our report now, not the original's: its attachment
+    // flags would make the renderer wrap the report around files SendMail
+    // has deleted (SEND-82), and its fixed-format flag would misdescribe it.
+    n.auxattr &= ~(auxattr::FILEATTACH | auxattr::MIMEATTACH | auxattr::KILLFILE | auxattr::FIXED_FORMAT);
     if (ctx.delete_read_mail) n.attr |= attr::KILLREAD;
     std::string subject = subject_prefix(a) + o.get(hf::SUBJECT);
     if (subject.size() > 127) subject.resize(127);

@@ -60,3 +60,14 @@ TEST_CASE("RFC3461-4.1 RFC3461-6.2 no delivered notice without SUCCESS, for a nu
     relayed.add_u16(hf::RECIPIENTNETTYPE, smb::net::INTERNET);          // SendMail's to report "relayed"
     CHECK_FALSE(wants_delivered_notice(relayed));
 }
+
+TEST_CASE("FMT-121 SEND-93 a notice keeps the original's fixed part but not its attachment flags (its text is the report)") {
+    auto copy = stored_copy("NOTIFY=SUCCESS");
+    copy.auxattr = smb::auxattr::FILEATTACH | smb::auxattr::MIMEATTACH | smb::auxattr::KILLFILE |
+                   smb::auxattr::HFIELDS_UTF8;
+    copy.attr = smb::attr::READ;
+    Notice n = make_notice(copy, kText, {}, {"bbs.example", true, 1796688060});
+    CHECK(n.hdr.auxattr == smb::auxattr::HFIELDS_UTF8);
+    CHECK(n.hdr.attr == (smb::attr::NOREPLY | smb::attr::KILLREAD));
+    CHECK(n.hdr.when_imported_time == copy.when_imported_time);
+}
