@@ -35,6 +35,10 @@ std::optional<std::string> reverse_path(const MessageHeader& hdr) {
 }
 
 std::string sender(const MessageHeader& hdr, const std::string& inet_addr) {
+    // Ours (RFC 3461 6.2, RFC 5321 4.5.5): a delivery notice goes with a null
+    // reverse path, so no notice about it can come back; the original sent
+    // its bounces from Mail.Delivery.Subsystem@<host>.
+    if (sender_agent(hdr) == agent::SMTPSYSMSG) return "<>";
     auto rp = reverse_path(hdr);
     if (sender_net_type(hdr) == net::INTERNET && rp) return bracketed(*rp);
     std::string local = local_form(hdr.get(hf::SENDER));

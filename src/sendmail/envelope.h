@@ -12,7 +12,7 @@ namespace sbbs::envelope {
 
 // POP3-84 local form of a user name ("John Doe" -> "John.Doe").
 std::string local_form(const std::string& name);
-// MAIL FROM argument, in <> (SEND-24).
+// MAIL FROM argument, in <> (SEND-24); "<>" for a delivery notice (RFC 3461 6.2).
 std::string sender(const smb::MessageHeader& hdr, const std::string& inet_addr);
 // RCPT TO argument, in <> (SEND-25).
 std::string recipient(const smb::MessageHeader& hdr);

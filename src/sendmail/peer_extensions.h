@@ -12,6 +12,7 @@ namespace sbbs {
 struct PeerExtensions {
     bool chunking = false;          // BDAT may carry the text
     bool smtputf8 = false;          // UTF-8 addresses and header fields (RFC 6531 3.2)
+    bool dsn = false;               // RFC 3461: the peer reports delivery status itself
     size_t rcpt_max = 0;            // LIMITS RCPTMAX (0: none given)
     size_t mail_max = 0;            // LIMITS MAILMAX (0: none given)
 };

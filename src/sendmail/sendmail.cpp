@@ -4,7 +4,7 @@
 #include "config/options.h"
 #include "sendmail/attachments.h"
 #include "sendmail/auto_exempt.h"
-#include "sendmail/bounce.h"
+#include "dsn/notice.h"
 #include "sendmail/data_text.h"
 #include "sendmail/delivery_pool.h"
 #include "sendmail/envelope.h"
@@ -236,14 +236,20 @@ std::optional<SendMail::Done> SendMail::prepare(const Candidate& c, size_t count
     std::string domain = envelope::destination_domain(netaddr);
     if (domain.empty()) {   // SEND-26
         log(LogLevel::Warning, "0000 !SEND INVALID destination address: " + netaddr);
+        SessionOutcome o{SessionResult::PermFail, "Invalid destination address: " + netaddr};
+        o.status = "5.1.3";   // RFC 3463: bad destination mailbox address syntax
+        std::string text = crlf_lines(d_.render(*full));
         std::lock_guard lk(book_mu_);
-        return bounce(full->hdr, "Invalid destination address: " + netaddr, true, 0);
+        return bounce(full->hdr, o, true, 0, text);
     }
     Route route = route_for(domain);
     if (route.hosts.empty()) {
         log(LogLevel::Warning, "0000 !SEND " + route.log_text);
+        SessionOutcome o{route.permanent ? SessionResult::PermFail : SessionResult::TempFail, route.error};
+        o.status = route.permanent ? "5.1.2" : "4.4.3";   // RFC 3463: bad destination system; routing failure
+        std::string text = crlf_lines(d_.render(*full));
         std::lock_guard lk(book_mu_);
-        return bounce(full->hdr, route.error, route.permanent, 0);
+        return bounce(full->hdr, o, route.permanent, 0, text);
     }
     OutboundJob job;
     job.from = envelope::sender(full->hdr, s_.inet_addr);
@@ -327,8 +333,8 @@ void SendMail::settle(OutboundJob& job, const SessionOutcome& o, int sock, ScanS
     if (stop_ && o.result != SessionResult::Sent) return release(job, st);
     std::lock_guard lk(book_mu_);
     Done d = o.result == SessionResult::Sent
-                 ? succeed(job.msg, sock, o, job.to)
-                 : bounce(job.msg.hdr, o.error, o.result == SessionResult::PermFail, sock);
+                 ? succeed(job.msg, sock, o, job.to, job.text)
+                 : bounce(job.msg.hdr, o, o.result == SessionResult::PermFail, sock, job.text);
     tally(st, d);
 }
 
@@ -349,7 +355,8 @@ void SendMail::remove_attachments(const MessageHeader& h) {
 // Issue #14: the sent mark is written at once but not fsynced on its own:
 // sync_marks() makes the marks of the last moments durable together. A kill
 // loses none (the page cache keeps them); see tests/SPEC-COVERAGE.md.
-SendMail::Done SendMail::succeed(Message& msg, int sock, const SessionOutcome& o, const std::string& rcpt) {
+SendMail::Done SendMail::succeed(Message& msg, int sock, const SessionOutcome& o, const std::string& rcpt,
+                                 std::string_view text) {
     const MessageHeader& sent = msg.hdr;
     log(LogLevel::Info, sock_text(sock) + " SEND Successfully sent message #" + std::to_string(sent.number) + " (" +
                             std::to_string(o.bytes) + " bytes, " + std::to_string(o.lines) + " lines) from " +
@@ -364,6 +371,7 @@ SendMail::Done SendMail::succeed(Message& msg, int sock, const SessionOutcome& o
     if (Status st = rewrite(sent.number, mark, false); !st)
         log(LogLevel::Error, "!ERROR (" + st.error().message + ") deleting message #" + std::to_string(sent.number));
     retry_->finished(sent.number, true);
+    report_relay(sent, text, o, sock);   // RFC 3461 6.2.1 (c): only when the next hop will not report
     remove_attachments(h);   // SEND-82; ours: KILLFILE waits for the final 250 too (SEND-70)
     if (envelope::sender_agent(h) == agent::PERSON && !s_.has(mail_opt::NO_AUTO_EXEMPT) && !s_.ctrl_dir.empty())
         auto_exempt(s_.ctrl_dir + "dnsbl_exempt.cfg", rcpt, envelope::sender_info(h), d_.users, d_.log, time(nullptr),
@@ -382,7 +390,9 @@ bool notice_failure_is_temporary(ErrorCode code) {
 }
 } // namespace
 
-SendMail::Done SendMail::bounce(MessageHeader h, const std::string& error, bool immediate, int sock) {
+SendMail::Done SendMail::bounce(MessageHeader h, const SessionOutcome& o, bool immediate, int sock,
+                                std::string_view text) {
+    const std::string& error = o.error;
     std::string sk = sock_text(sock);
     h.netattr = uint16_t(h.netattr & ~netattr::INTRANSIT);   // FMT-121/122: always cleared
     h.delivery_attempts = uint16_t(h.delivery_attempts + 1);
@@ -402,13 +412,14 @@ SendMail::Done SendMail::bounce(MessageHeader h, const std::string& error, bool 
                               h.get(hf::RECIPIENTNETADDR));
     if (!immediate && h.delivery_attempts < s_.max_delivery_attempts) {   // SEND-90, with back-off
         retry_->failed(h.number, h.delivery_attempts, period_, error);
+        report_delay(h, text, o, sock);
         return Done::Failed;
     }
-    if (wants_notice(h)) {   // SEND-92
-        std::string to = notice_recipient(h);
+    // SEND-92; RFC 3461 4.1: none for NOTIFY=NEVER or a NOTIFY without FAILURE
+    if (dsn::wants_notice(h) && dsn::notify_asks(dsn::recipient_params(h), dsn::Action::Failed)) {
+        std::string to = dsn::notice_recipient(h);
         log(LogLevel::Notice, sk + " SEND !Bouncing message back to " + to);
-        BounceContext ctx{s_.helo_host, s_.delete_read_mail, time(nullptr)};
-        auto added = d_.store.add_sharing_data(h.number, make_notice(h, error, ctx));
+        auto added = add_notice(h, text, o, dsn::Action::Failed, sock);
         if (!added) {
             log(LogLevel::Error, "!BOUNCE ERROR (" + added.error().message + ") adding message header");
             // Ours: a full disk, a lock or an I/O error can clear, so the

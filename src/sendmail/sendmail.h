@@ -10,6 +10,7 @@
 #pragma once
 
 #include "dns/resolver.h"
+#include "dsn/report.h"
 #include "sendmail/auto_exempt.h"
 #include "sendmail/dkim.h"
 #include "sendmail/outbound_batch.h"
@@ -115,8 +116,15 @@ private:
                              const std::string& first_name, std::string& last_error);
     void settle(OutboundJob& job, const SessionOutcome& o, int sock, ScanStats& st);
     void release(OutboundJob& job, ScanStats& st);
-    Done succeed(smb::Message& msg, int sock, const SessionOutcome& o, const std::string& rcpt);
-    Done bounce(smb::MessageHeader hdr, const std::string& error, bool immediate, int sock);
+    Done succeed(smb::Message& msg, int sock, const SessionOutcome& o, const std::string& rcpt, std::string_view text);
+    // `o`: why it failed; `text`: the original as sent, for the notice.
+    Done bounce(smb::MessageHeader hdr, const SessionOutcome& o, bool immediate, int sock, std::string_view text);
+    // A delivery status notice about `original` added to the base (sendmail_notice.cpp).
+    Result<uint32_t> add_notice(const smb::MessageHeader& original, std::string_view text, const SessionOutcome& o,
+                                dsn::Action action, int sock);
+    void report_delay(const smb::MessageHeader& original, std::string_view text, const SessionOutcome& o, int sock);
+    void report_relay(const smb::MessageHeader& original, std::string_view text, const SessionOutcome& o, int sock);
+    time_t retry_until(uint16_t attempts) const;
     void clear_intransit(uint32_t number);
     // The fixed part of `number` changed from the header in the base now (a
     // change another process made meanwhile is kept); false: left as it is.

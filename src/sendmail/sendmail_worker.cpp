@@ -104,6 +104,10 @@ void SendMail::deliver_group(const OutboundGroup& g, std::vector<OutboundJob>& j
         TransactionOutcome r = held.ls.session->send(tx);
         held.carried = true;
         int sock = held.ls.sock;
+        for (SessionOutcome& o : r.rcpt) {   // for the notices (RFC 3461 6.2, RFC 3464 2.3.5)
+            if (o.remote.empty()) o.remote = held.ls.session->server();
+            o.peer_dsn = held.ls.session->peer().dsn;
+        }
         if (reused && r.closed_at_mail) {
             // Issue #14 review: the peer closed the held connection since
             // (idle time-out, its own message cap, 421). Not the mail's

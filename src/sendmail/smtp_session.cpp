@@ -110,6 +110,8 @@ SessionOutcome SmtpSession::fail(const Reply& r, const std::string& expected, bo
                                                                          : SessionResult::TempFail;
     o.error = server_ + " replied with:\r\n\"" + r.line + "\"\r\ninstead of the expected reply:\r\n\"" + expected +
               " ...\"";
+    o.reply = r.line;
+    o.remote = server_;
     return o;
 }
 

@@ -26,6 +26,11 @@ struct SessionOutcome {
     SessionResult result = SessionResult::TempFail;
     std::string error;              // the bounce reason (SEND-62 shape)
     size_t bytes = 0, lines = 0;    // of the message text sent
+    // For a delivery status notice (RFC 3464 2.3): the reply line that
+    // failed it, the server, an enhanced status when no reply gives one,
+    // and whether the server offered DSN (then it reports success itself).
+    std::string reply{}, remote{}, status{};
+    bool peer_dsn = false;
 };
 
 // How the session is opened.
@@ -72,6 +77,7 @@ public:
     bool reset();
     // What the last EHLO offered (nothing after HELO).
     const PeerExtensions& peer() const { return peer_; }
+    const std::string& server() const { return server_; }
     // RFC 9422: the peer's LIMITS MAILMAX is used up; the next transaction
     // needs a new connection.
     bool mail_max_reached() const { return peer_.mail_max && transactions_ >= peer_.mail_max; }

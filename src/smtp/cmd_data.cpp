@@ -170,7 +170,7 @@ SmtpSession::Flow SmtpSession::end_of_data(Spool& s) {
     v = filters_.consult([&](SmtpFilter& f) { return f.on_store(facts(), msg); });
     if (v.decided()) return apply(v);                                                 // SMTP-194
     bool stored = false;
-    Flow f = store_mail(p, body, attr, stored);                                       // SMTP-195
+    Flow f = store_mail(p, marks.header, body, attr, stored);                                       // SMTP-195
     if (stored && !(attr & smb::attr::SPAM)) archive(s);                              // SMTP-211
     return f;
 }

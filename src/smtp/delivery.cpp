@@ -4,6 +4,7 @@
 #include "smtp/session.h"
 
 #include "dns/resolver.h"
+#include "dsn/delivered.h"
 #include "msgbase/smb_defs.h"
 #include "smtp/archive.h"
 #include "smtp/post_access.h"
@@ -184,8 +185,8 @@ static std::string fido_recipient_name(const std::string& to_name, const Recipie
     return !n.empty() && fold(n) == fold(local) ? n : local;
 }
 
-SmtpSession::Flow SmtpSession::store_mail(const ParsedHeader& p, const TextPieces& body, uint16_t attr,
-                                          bool& delivered) {
+SmtpSession::Flow SmtpSession::store_mail(const ParsedHeader& p, std::string_view header, const TextPieces& body,
+                                          uint16_t attr, bool& delivered) {
     NewMessage msg = common_message(p, body, attr);
     std::vector<RecipientCopy> copies;
     for (const Recipient& r : tx_.rcpts) {                                            // FMT-115
@@ -229,11 +230,34 @@ SmtpSession::Flow SmtpSession::store_mail(const ParsedHeader& p, const TextPiece
         if (authenticated()) (void)users_.count_email_sent(auth_user_, r.ext == 1);    // SMTP-209
         if (r.net_type == smb::net::FIDO) fido = true;
         notify(r, p);
+        report_delivery(msg, copies[i], (*stored)[i], header, body);
     }
     reply(ok());                                                                      // SMTP-208
     if (!cfg_->msgs.smtp_sem.empty()) std::ofstream(cfg_->msgs.smtp_sem, std::ios::app);
     if (fido && !cfg_->msgs.fido_netmail_sem.empty()) std::ofstream(cfg_->msgs.fido_netmail_sem, std::ios::app);
     return Flow::Continue;
+}
+
+// The copy is durable (add_mail returned): a local recipient whose RCPT
+// asked NOTIFY=SUCCESS gets its "delivered" report queued now. A notice
+// that cannot be stored is logged; the mail itself stays accepted.
+void SmtpSession::report_delivery(const NewMessage& msg, const RecipientCopy& copy, uint32_t number,
+                                  std::string_view header, const TextPieces& body) {
+    smb::MessageHeader stored = msg.hdr;   // the copy as written: its own fields around the common ones (FMT-115)
+    stored.number = number;
+    stored.fields = copy.prepend;
+    stored.fields.insert(stored.fields.end(), msg.hdr.fields.begin(), msg.hdr.fields.end());
+    stored.fields.insert(stored.fields.end(), copy.append.begin(), copy.append.end());
+    if (!dsn::wants_delivered_notice(stored)) return;
+    std::string text(header);
+    text += text.ends_with("\r\n") ? "\r\n" : "\r\n\r\n";   // the empty line after the header
+    text += body.str();
+    dsn::NoticeContext ctx{host().empty() ? cfg_->msgs.inet_addr : host(),
+                           (cfg_->sys.settings & SystemSettings::SYS_DELREADM) != 0, time(nullptr)};
+    auto added = dsn::queue_delivered_notice(store_, stored, text, ctx);
+    if (!added) log_client(LogLevel::Error, "!ERROR (" + added.error().message + ") adding delivery notification");
+    else log_client(LogLevel::Info, "Delivery notification (message #" + std::to_string(*added) +
+                                        ") created for " + dsn::notice_recipient(stored));
 }
 
 bool SmtpSession::meets_archive_requirements(uint32_t user) {

@@ -198,7 +198,10 @@ private:
     // delivery.cpp
     NewMessage common_message(const ParsedHeader& p, const TextPieces& body, uint16_t attr);
     bool utf8_recipient_names(const ParsedHeader& p) const;
-    Flow store_mail(const ParsedHeader& p, const TextPieces& body, uint16_t attr, bool& delivered);
+    Flow store_mail(const ParsedHeader& p, std::string_view header, const TextPieces& body, uint16_t attr,
+                    bool& delivered);
+    void report_delivery(const NewMessage& msg, const RecipientCopy& copy, uint32_t number, std::string_view header,
+                         const TextPieces& body);   // RFC 3461 6.2.1 (a), delivery.cpp
     void archive(const Spool& spool);
     bool meets_archive_requirements(uint32_t user);
     Flow post_mail(const ParsedHeader& p, const TextPieces& body, uint16_t attr);

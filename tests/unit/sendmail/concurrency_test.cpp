@@ -134,9 +134,7 @@ TEST_CASE("SEND-89 SEND-90 SEND-96 ours: in a shared transaction each RCPT resul
     CHECK(busy.delivery_attempts == 1);
     auto notices = h.notices();
     REQUIRE(notices.size() == 1);                      // only the rejected one comes back
-    std::string comments;
-    for (auto& fld : notices[0].hdr.fields)
-        if (fld.type == hf::SMB_COMMENT) comments += fld.data;
+    std::string comments = human_part(notices[0]);
     CHECK(comments.find("to gone@remote.example") != std::string::npos);
     CHECK(comments.find("550 5.1.1 no such user") != std::string::npos);
 }

@@ -130,4 +130,15 @@ inline bool contains(const std::vector<std::string>& v, const std::string& s) {
     return false;
 }
 
+// A notice's human-readable part (the first part of its multipart/report),
+// where the SEND-93 lines are now.
+inline std::string human_part(const smb::Message& notice) {
+    const std::string& b = notice.body;
+    auto start = b.find("\r\n\r\n", b.find("Content-Type: text/plain"));
+    if (start == std::string::npos) return {};
+    start += 4;
+    auto end = b.find("\r\n--=_sbbs-dsn-", start);
+    return b.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
 } // namespace sbbs::test

@@ -185,12 +185,11 @@ TEST_CASE("SEND-62 SEND-93 Postfix refusing one recipient of a shared transactio
     CHECK(refused.delivery_attempts == 1);
     // The notice for the sender, in the base, names Postfix's 5xx reply.
     auto last = store->last_msg().value();
-    auto notice = store->read(last, false).value().hdr;
+    auto notice_msg = store->read(last, true).value();
+    auto& notice = notice_msg.hdr;
     CHECK(notice.get(hf::SENDER) == "Mail Delivery Subsystem");
     CHECK(notice.get(hf::RECIPIENTEXT) == "1");
-    std::string comments;
-    for (auto& f : notice.fields)
-        if (f.type == hf::SMB_COMMENT) comments += f.data;
+    std::string comments = human_part(notice_msg);
     CHECK(comments.find("Relay access denied") != std::string::npos);
     CHECK(problems(dir.path + "mail").empty());
 }

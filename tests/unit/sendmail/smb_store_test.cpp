@@ -68,7 +68,7 @@ TEST_CASE("SEND-93 in the SMB base the failure notice shares the original's text
         auto m = store->read(n, true);
         if (!m || m->hdr.get(smb::hf::SUBJECT) != "Delivery failure: Outbound test") continue;
         found = true;
-        CHECK(m->body == original.body);
+        CHECK(m->body.find(original.body) != std::string::npos);   // in its message/rfc822 part
         CHECK(m->hdr.get(smb::hf::SENDER) == "Mail Delivery Subsystem");
     }
     CHECK(found);

@@ -19,9 +19,7 @@ const std::vector<std::string> kUtf8Ehlo = {"250-fake.test", "250-8BITMIME", "25
 std::string bounce_reason(Harness& h) {
     auto notes = h.notices();
     REQUIRE(notes.size() == 1);
-    for (auto& f : notes[0].hdr.fields)
-        if (f.type == hf::SMB_COMMENT && f.data.find("SMTPUTF8") != std::string::npos) return f.data;
-    return {};
+    return human_part(notes[0]);
 }
 
 bool sent_mail_from(const FakeSmtpServer::Session& s) {
