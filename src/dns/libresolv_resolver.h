@@ -43,6 +43,7 @@ public:
     DnsAnswer<std::string> addresses(const std::string& host) override;
     DnsAnswer<std::string> ptr(const std::string& ip) override;
     DnsAnswer<std::string> a(const std::string& name) override;
+    DnsAnswer<std::string> records(const std::string& name, DnsType type) override;
 
 private:
     struct State;
@@ -72,6 +73,7 @@ DnsAnswer<MxRecord> parse_mx_answer(const std::string& msg);        // sorted by
 void append_address_answer(const std::string& msg, std::vector<std::string>& records);  // A and AAAA
 DnsAnswer<std::string> parse_ptr_answer(const std::string& msg);
 DnsAnswer<std::string> parse_a_answer(const std::string& msg);     // the first A, with its TTL
+DnsAnswer<std::string> parse_records_answer(const std::string& msg, DnsType type);   // records() (NoData if none)
 
 // "1.2.3.4" -> "4.3.2.1.in-addr.arpa", IPv6 -> nibble form under ip6.arpa;
 // "" when `ip` is not an address.

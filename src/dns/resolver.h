@@ -18,6 +18,9 @@ struct MxRecord {
 
 enum class DnsStatus { Ok, NxDomain, NoData, TempFail };
 
+// The record types records() answers (RFC 1035 3.2.2, RFC 3596).
+enum class DnsType : uint16_t { A = 1, Ptr = 12, Mx = 15, Txt = 16, Aaaa = 28 };
+
 template <class T>
 struct DnsAnswer {
     DnsStatus status = DnsStatus::TempFail;
@@ -34,6 +37,16 @@ public:
     virtual DnsAnswer<std::string> ptr(const std::string& ip) = 0;
     // First A record of `name` (DNSBL query names), as text.
     virtual DnsAnswer<std::string> a(const std::string& name) = 0;
+    // Every record of `type` at `name`, as text: A/AAAA an address, MX
+    // "preference host", PTR a host name, TXT its character-strings joined
+    // (RFC 7208 3.3); `ttl` is the smallest of the set. For SPF (RFC 7208
+    // 4.6.4), which needs one type per query and the whole set. A resolver
+    // that cannot (older test doubles) answers TempFail.
+    virtual DnsAnswer<std::string> records(const std::string& name, DnsType type) {
+        (void)name;
+        (void)type;
+        return {DnsStatus::TempFail, {}, "record look-up not supported", 0};
+    }
 };
 
 } // namespace sbbs
