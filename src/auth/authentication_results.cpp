@@ -16,11 +16,6 @@ bool ieq(std::string_view a, std::string_view b) {
     return true;
 }
 
-// RFC 2045 token characters, so a value needs no quoting.
-bool token_char(unsigned char c) {
-    return c > 0x20 && c < 0x7F && !std::strchr("()<>@,;:\\\"/[]?=", c);
-}
-
 // A header comment's text: printable ASCII without the characters that
 // would end or nest it.
 std::string comment_text(std::string_view s) {
