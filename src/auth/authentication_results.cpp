@@ -51,7 +51,10 @@ std::string quoted(std::string_view s) {
 std::string spf_resinfo(const SpfVerdict& v, const SpfContext& c) {
     std::string r = std::string("spf=") + name(v.result);
     if (!v.explanation.empty()) r += " (" + comment_text(v.explanation) + ")";
-    if (v.identity == "helo") return r + " smtp.helo=" + address_value(c.helo);
+    if (v.identity == "helo") {                                                    // a domain, no "@"
+        const std::string value = address_value("@" + c.helo);
+        return r + " smtp.helo=" + (value.front() == '@' ? value.substr(1) : value);
+    }
     return r + " smtp.mailfrom=" + address_value(c.envelope_from);
 }
 
