@@ -41,6 +41,10 @@ std::string address_value(const std::string& address) {
     return local + "@" + domain;
 }
 
+// A value without "@" (a domain, selector, algorithm): as is when it is a
+// plain token, else quoted.
+std::string plain_value(const std::string& s);
+
 std::string quoted(std::string_view s) {
     std::string out = "\"";
     for (unsigned char c : s)
@@ -48,22 +52,26 @@ std::string quoted(std::string_view s) {
     return out + "\"";
 }
 
+std::string plain_value(const std::string& s) {
+    bool token = !s.empty();
+    for (unsigned char c : s)
+        if (c <= 0x20 || c >= 0x7F || std::strchr("()<>@,;:\\\"/[]?=", c)) token = false;
+    return token ? s : quoted(s);
+}
+
 std::string spf_resinfo(const SpfVerdict& v, const SpfContext& c) {
     std::string r = std::string("spf=") + name(v.result);
     if (!v.explanation.empty()) r += " (" + comment_text(v.explanation) + ")";
-    if (v.identity == "helo") {                                                    // a domain, no "@"
-        const std::string value = address_value("@" + c.helo);
-        return r + " smtp.helo=" + (value.front() == '@' ? value.substr(1) : value);
-    }
+    if (v.identity == "helo") return r + " smtp.helo=" + plain_value(c.helo);     // a domain, no "@"
     return r + " smtp.mailfrom=" + address_value(c.envelope_from);
 }
 
 std::string dkim_resinfo(const DkimVerdict& v) {
     std::string r = std::string("dkim=") + name(v.result);
     if (!v.reason.empty()) r += " (" + comment_text(v.reason) + ")";
-    if (!v.domain.empty()) r += " header.d=" + address_value(v.domain);
-    if (!v.selector.empty()) r += " header.s=" + address_value(v.selector);
-    if (!v.algorithm.empty()) r += " header.a=" + address_value(v.algorithm);
+    if (!v.domain.empty()) r += " header.d=" + plain_value(v.domain);
+    if (!v.selector.empty()) r += " header.s=" + plain_value(v.selector);
+    if (!v.algorithm.empty()) r += " header.a=" + plain_value(v.algorithm);
     return r;
 }
 
@@ -72,7 +80,7 @@ std::string dmarc_resinfo(const DmarcVerdict& v) {
     std::string r = std::string("dmarc=") + name(v.result);
     if (v.policy != DmarcPolicy::Unset)
         r += std::string(" (p=") + policies[int(v.policy)] + (v.sampled_out ? " sampled out" : "") + ")";
-    if (!v.from_domain.empty()) r += " header.from=" + address_value(v.from_domain);
+    if (!v.from_domain.empty()) r += " header.from=" + plain_value(v.from_domain);
     return r;
 }
 

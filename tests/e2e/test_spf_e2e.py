@@ -140,8 +140,11 @@ class Spf(ServerCase):
         s.sendmail(USER, [USER], message("submitted", b"hi\r\n", sender=USER))
         s.quit()
         self.send(RELAY, "mallory@example.org", "relayed")             # a fail, were it checked
-        submitted, relayed = self.retrieve()
+        self.send(GOOD, "alice@example.org", "checked")                 # the control: checked
+        submitted, relayed, checked = self.retrieve()
         for m in (submitted, relayed):
             self.assertEqual(self.ours(m), [], m.get_all("Authentication-Results"))
             self.assertIsNone(m["Received-SPF"])
-        self.assertNotIn("] SPF mailfrom", self.srv.output)
+        self.assertEqual(len(self.ours(checked)), 1)
+        self.assertNotIn("[127.0.0.3] SPF mailfrom", self.srv.output)
+        self.assertNotIn("[127.0.0.5] SPF mailfrom", self.srv.output)
