@@ -53,6 +53,10 @@ bool set_client(SPF_request_t* req, const std::string& ip) {
     in_addr v4{};
     in6_addr v6{};
     if (inet_pton(AF_INET, ip.c_str(), &v4) == 1) return SPF_request_set_ipv4(req, v4) == SPF_E_SUCCESS;
+    // A v4 client on a dual-stack socket: its ip4 mechanisms must match (RFC 7208 5.6).
+    if (ip.size() > 7 && (ip.compare(0, 7, "::ffff:") == 0 || ip.compare(0, 7, "::FFFF:") == 0) &&
+        inet_pton(AF_INET, ip.c_str() + 7, &v4) == 1)
+        return SPF_request_set_ipv4(req, v4) == SPF_E_SUCCESS;
     if (inet_pton(AF_INET6, ip.c_str(), &v6) == 1) return SPF_request_set_ipv6(req, v6) == SPF_E_SUCCESS;
     return false;
 }

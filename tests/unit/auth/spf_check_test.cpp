@@ -28,6 +28,7 @@ TEST_CASE("RFC7208-2.6 pass, fail, softfail and neutral from the record's qualif
     dns.txt("hard.example", {"v=spf1 +ip4:192.0.2.1 -all"});
     dns.txt("neutral.example", {"v=spf1 ?all"});
     CHECK(result(dns, "192.0.2.10", "alice@example.org") == SpfResult::Pass);
+    CHECK(result(dns, "::ffff:192.0.2.10", "alice@example.org") == SpfResult::Pass);   // RFC7208-5.6 v4-mapped
     CHECK(result(dns, "2001:db8::5", "alice@example.org") == SpfResult::Pass);
     CHECK(result(dns, "198.51.100.1", "alice@example.org") == SpfResult::Softfail);
     CHECK(result(dns, "198.51.100.1", "bob@hard.example") == SpfResult::Fail);
