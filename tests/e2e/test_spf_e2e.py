@@ -9,6 +9,7 @@ import smtplib
 
 import dns_namespace
 from e2e_common import LOCAL_ONLY, ServerCase, message
+from harness import Install, run_cli
 
 USER = "sysop@testbbs.example"
 AUTHSERV = "mail.testbbs.example"          # ctrl/sbbs.ini [Global] HostName
@@ -148,3 +149,18 @@ class Spf(ServerCase):
         self.assertEqual(len(self.ours(checked)), 1)
         self.assertNotIn("[127.0.0.3] SPF mailfrom", self.srv.output)
         self.assertNotIn("[127.0.0.5] SPF mailfrom", self.srv.output)
+
+
+class SpfCheckCommand(ServerCase):
+    def test_check_names_a_bad_spf_key_with_file_and_line(self):
+        """ISSUE16-4: --check reports a bad SPFPolicy or SPFRejectResults value as file:line (a warning: the default is used)"""
+        inst = Install()
+        self.addCleanup(inst.cleanup)
+        inst.set_ini("Mail", "SPFPolicy", "rejct")
+        inst.set_ini("Mail", "SPFRejectResults", "fail, pass")
+        r = run_cli(["--ctrl", inst.ctrl, "--check"])
+        self.assertEqual(r.returncode, 0, r.stdout)
+        self.assertIn("%s:%d: SPFPolicy: value 'rejct' is not one of off, tag, reject: using off"
+                      % (inst.sbbs_ini, inst.line_of("SPFPolicy")), r.stdout)
+        self.assertIn("%s:%d: SPFRejectResults: 'pass' is not an SPF result" % (inst.sbbs_ini, inst.line_of("SPFRejectResults")),
+                      r.stdout)
