@@ -1,6 +1,7 @@
 // libFuzzer target for DNS answers: a raw reply message as a name server
 // sends it, parsed the way each query type reads it (MX, A/AAAA, PTR, A
-// with TTL). No network: the parsers take the message bytes.
+// with TTL, and every type of records() for SPF). No network: the parsers
+// take the message bytes.
 #include "dns/libresolv_resolver.h"
 
 #include <cstdint>
@@ -16,5 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     append_address_answer(msg, addrs);
     (void)parse_ptr_answer(msg);
     (void)parse_a_answer(msg);
+    for (DnsType t : {DnsType::A, DnsType::Aaaa, DnsType::Mx, DnsType::Ptr, DnsType::Txt})
+        (void)parse_records_answer(msg, t);
     return 0;
 }
