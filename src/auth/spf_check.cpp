@@ -109,7 +109,7 @@ SpfVerdict SpfChecker::run(const SpfRequest& r, const std::string& sender, const
         return v;
     }
     quiet_libspf2();
-    SpfLookups lookups(resolver_, cache_, Clock::now() + budget_);
+    SpfLookups lookups(resolver_, cache_, now_() + budget_, now_, &health_);
     SpfDnsLayer layer(lookups);
     std::unique_ptr<SPF_server_t, ServerFree> server(SPF_server_new_dns(layer.server(), 0));
     if (!server) return {SpfResult::Temperror, identity, v.domain, "out of memory"};

@@ -7,6 +7,7 @@
 // and MX-name limits, never a DNS query of type SPF (99).
 #pragma once
 
+#include "auth/spf_lookups.h"
 #include "auth/verdicts.h"
 #include "dns/resolver.h"
 #include "state/dns_record_cache.h"
@@ -28,8 +29,9 @@ public:
     using Clock = std::chrono::steady_clock;
     // `cache` may be null. `budget`: the most one identity's check spends
     // asking DNS; past it every look-up is a temporary error.
-    SpfChecker(Resolver& resolver, DnsRecordCache* cache, Clock::duration budget = std::chrono::seconds(12))
-        : resolver_(resolver), cache_(cache), budget_(budget) {}
+    SpfChecker(Resolver& resolver, DnsRecordCache* cache, Clock::duration budget = std::chrono::seconds(12),
+               std::function<Clock::time_point()> now = Clock::now)
+        : resolver_(resolver), cache_(cache), budget_(budget), now_(std::move(now)) {}
 
     SpfVerdict check_helo(const SpfRequest& r);
     SpfVerdict check_mail_from(const SpfRequest& r);
@@ -44,6 +46,8 @@ private:
     Resolver& resolver_;
     DnsRecordCache* cache_;
     Clock::duration budget_;
+    std::function<Clock::time_point()> now_;
+    DnsHealth health_;              // shared by all checks of this checker (sessions run concurrently)
 };
 
 // A domain check_host() can be asked about (RFC 7208 4.3): a multi-label

@@ -4,6 +4,7 @@
 
 #include "dns/resolver.h"
 
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -20,9 +21,11 @@ public:
     void ptr(const std::string& name, std::vector<std::string> v) { set(name, DnsType::Ptr, std::move(v)); }
     void fail(const std::string& name, DnsType t) { table_[{name, t}] = {DnsStatus::TempFail, {}, "SERVFAIL", 0}; }
     unsigned queries = 0;
+    std::function<void()> on_query;     // e.g. moves the test's clock: a query that takes time
 
     DnsAnswer<std::string> records(const std::string& name, DnsType type) override {
         ++queries;
+        if (on_query) on_query();
         auto it = table_.find({name, type});
         if (it != table_.end()) return it->second;
         for (auto& [key, answer] : table_)
