@@ -32,11 +32,6 @@ struct DnsAnswer {
 class Resolver {
 public:
     virtual ~Resolver() = default;
-    virtual DnsAnswer<MxRecord> mx(const std::string& domain) = 0;        // sorted by preference
-    virtual DnsAnswer<std::string> addresses(const std::string& host) = 0; // A then AAAA, text
-    virtual DnsAnswer<std::string> ptr(const std::string& ip) = 0;
-    // First A record of `name` (DNSBL query names), as text.
-    virtual DnsAnswer<std::string> a(const std::string& name) = 0;
     // Every record of `type` at `name`, as text: A/AAAA an address, MX
     // "preference host", PTR a host name, TXT its character-strings joined
     // (RFC 7208 3.3); `ttl` is the smallest of the set. For SPF (RFC 7208
@@ -47,6 +42,11 @@ public:
         (void)type;
         return {DnsStatus::TempFail, {}, "record look-up not supported", 0};
     }
+    virtual DnsAnswer<MxRecord> mx(const std::string& domain) = 0;        // sorted by preference
+    virtual DnsAnswer<std::string> addresses(const std::string& host) = 0; // A then AAAA, text
+    virtual DnsAnswer<std::string> ptr(const std::string& ip) = 0;
+    // First A record of `name` (DNSBL query names), as text.
+    virtual DnsAnswer<std::string> a(const std::string& name) = 0;
 };
 
 } // namespace sbbs

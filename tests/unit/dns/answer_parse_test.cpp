@@ -65,19 +65,3 @@ TEST_CASE("A, AAAA, PTR and the first A with its TTL from raw replies", "[dns]")
     auto p = parse_ptr_answer(m);
     CHECK(p.records == std::vector<std::string>{"host.example.net"});
 }
-
-TEST_CASE("RFC7208-3.3 records(): TXT strings joined, every A kept, the smallest TTL, other types skipped", "[dns]") {
-    std::string m = reply({{16, std::string("\x07v=spf1 \x04" "-all", 13)},
-                           {16, std::string("\x03" "abc", 4)},
-                           {1, std::string("\xC0\x00\x02\x01", 4)}});
-    auto txt = parse_records_answer(m, DnsType::Txt);
-    REQUIRE(txt.status == DnsStatus::Ok);
-    CHECK(txt.records == std::vector<std::string>{"v=spf1 -all", "abc"});
-    CHECK(txt.ttl == 300);
-    auto a = parse_records_answer(m, DnsType::A);
-    CHECK(a.records == std::vector<std::string>{"192.0.2.1"});
-    auto mx = parse_records_answer(reply({{15, u16(10) + wire_name({"a", "example", "com"})}}), DnsType::Mx);
-    CHECK(mx.records == std::vector<std::string>{"10 a.example.com"});
-    CHECK(parse_records_answer(m, DnsType::Aaaa).status == DnsStatus::NoData);
-    CHECK(parse_records_answer(m.substr(0, m.size() - 3), DnsType::Txt).status == DnsStatus::TempFail);
-}
