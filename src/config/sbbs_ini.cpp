@@ -202,6 +202,7 @@ MailSection read_mail_section(const IniFile* ini, const GlobalSettings& global, 
     m.bind_retry_delay_s = uint32_t(g.get_int("BindRetryDelay", global.bind_retry_delay_s));
     m.login_attempt = read_login_attempts(g, global.login_attempt);
     m.notify_offline_users = g.get_bool("NotifyOfflineUsers", false);
+    m.auth = read_mail_auth_keys(g, diags);                             // ours (issue #16)
     check_javascript_keys(g);
     apply_zero_defaults(m);
     if (m.has(mail_opt::RELAY_TX) && m.relay_server.empty()) {  // CFG-72
@@ -236,7 +237,8 @@ void report_unknown_sbbs_keys(const IniFile& ini, Diagnostics& diags) {
         "TLSKeyFile", "DeliveryThreads", "MaxTelegramSize", "RelayTLSVerify", "RelayAuthWithoutTLS",
         "MailProcessorTimeout"};
     auto known = [](const std::string& key, const std::vector<std::string>& extra) {
-        for (const auto* list : {&common, &extra})
+        const auto* ours = &extra == &mail_only ? &mail_auth_key_names() : &common;   // issue #16 keys: [Mail] only
+        for (const auto* list : {&common, &extra, ours})
             for (const std::string& k : *list)
                 if (iequals(k, key)) return true;
         return false;

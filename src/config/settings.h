@@ -4,6 +4,7 @@
 // builds a new one and swaps the shared_ptr.
 #pragma once
 
+#include "config/mail_auth_settings.h"
 #include "config/options.h"
 #include "log/log_level.h"
 
@@ -103,6 +104,7 @@ struct MailSettings {                    // [Mail], CFG-49..CFG-96
     uint32_t delivery_threads = 4;      // ours: destinations SendMail delivers to at once (1..100)
     bool relay_tls_verify = true;       // ours (SEC-6): the relay's certificate is checked
     bool relay_auth_without_tls = false;  // ours (SEC-6): relay credentials may go out in clear
+    MailAuthSettings auth;              // ours (issue #16): SPF/DMARC policy keys
     uint32_t options = mail_opt::ALLOW_POP3;
 
     bool has(uint32_t flag) const { return (options & flag) != 0; }

@@ -112,6 +112,57 @@ DnsAnswer<T> carry_failure(const DnsAnswer<std::string>& raw) {
 
 } // namespace
 
+namespace {
+
+// A TXT record's character-strings joined without separators (RFC 7208 3.3).
+std::string txt_text(const ns_rr& rr) {
+    std::string out;
+    const unsigned char* p = ns_rr_rdata(rr);
+    const unsigned char* end = p + ns_rr_rdlen(rr);
+    while (p < end) {
+        size_t len = *p++;
+        len = std::min<size_t>(len, size_t(end - p));   // a short string is kept as far as it goes
+        out.append(reinterpret_cast<const char*>(p), len);
+        p += len;
+    }
+    return out;
+}
+
+// One record of `type` as records() gives it; "" when the record is unusable.
+std::string record_text(const ns_rr& rr, const ns_msg& h, DnsType type) {
+    switch (type) {
+    case DnsType::A: return ns_rr_rdlen(rr) == 4 ? ntop(AF_INET, ns_rr_rdata(rr)) : "";
+    case DnsType::Aaaa: return ns_rr_rdlen(rr) == 16 ? ntop(AF_INET6, ns_rr_rdata(rr)) : "";
+    case DnsType::Ptr: return rr_name(h, ns_rr_rdata(rr));
+    case DnsType::Mx: {
+        if (ns_rr_rdlen(rr) < 3) return "";
+        std::string host = rr_name(h, ns_rr_rdata(rr) + 2);
+        return std::to_string(ns_get16(ns_rr_rdata(rr))) + " " + (host.empty() ? "." : host);
+    }
+    case DnsType::Txt: return txt_text(rr);
+    }
+    return "";
+}
+
+} // namespace
+
+DnsAnswer<std::string> parse_records_answer(const std::string& msg, DnsType type) {
+    DnsAnswer<std::string> out;
+    out.status = DnsStatus::NoData;
+    bool first = true;
+    bool parsed = each_answer(msg, [&](const ns_rr& rr, const ns_msg& h) {
+        if (ns_rr_type(rr) != int(type)) return;                   // CNAMEs on the way are skipped
+        std::string text = record_text(rr, h, type);
+        if (text.empty() && type != DnsType::Txt) return;
+        out.records.push_back(std::move(text));
+        out.ttl = first ? ns_rr_ttl(rr) : std::min<uint32_t>(out.ttl, ns_rr_ttl(rr));
+        first = false;
+    });
+    if (!parsed) return {DnsStatus::TempFail, {}, "malformed DNS reply", 0};
+    if (!out.records.empty()) out.status = DnsStatus::Ok;
+    return out;
+}
+
 DnsAnswer<MxRecord> parse_mx_answer(const std::string& msg) {
     DnsAnswer<MxRecord> out;
     out.status = DnsStatus::Ok;
@@ -271,6 +322,12 @@ ResolverOptions session_resolver_options() {
     o.timeout_s = 3;
     o.tries = 2;
     return o;
+}
+
+DnsAnswer<std::string> LibresolvResolver::records(const std::string& name, DnsType type) {
+    auto raw = query(name, int(type));
+    if (raw.status != DnsStatus::Ok) return raw;
+    return parse_records_answer(raw.records.front(), type);
 }
 
 DnsAnswer<MxRecord> LibresolvResolver::mx(const std::string& domain) {

@@ -39,6 +39,7 @@ public:
     // The name server address actually queried, as text (log lines).
     const std::string& server_address() const { return server_text_; }
 
+    DnsAnswer<std::string> records(const std::string& name, DnsType type) override;
     DnsAnswer<MxRecord> mx(const std::string& domain) override;
     DnsAnswer<std::string> addresses(const std::string& host) override;
     DnsAnswer<std::string> ptr(const std::string& ip) override;
@@ -69,6 +70,7 @@ ResolverOptions session_resolver_options();
 
 // The answer section of a raw DNS reply message, as each query reads it;
 // public so the parsing can be fuzzed without a name server.
+DnsAnswer<std::string> parse_records_answer(const std::string& msg, DnsType type);   // records() (NoData if none)
 DnsAnswer<MxRecord> parse_mx_answer(const std::string& msg);        // sorted by preference
 void append_address_answer(const std::string& msg, std::vector<std::string>& records);  // A and AAAA
 DnsAnswer<std::string> parse_ptr_answer(const std::string& msg);

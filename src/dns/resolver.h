@@ -18,6 +18,9 @@ struct MxRecord {
 
 enum class DnsStatus { Ok, NxDomain, NoData, TempFail };
 
+// The record types records() answers (RFC 1035 3.2.2, RFC 3596).
+enum class DnsType : uint16_t { A = 1, Ptr = 12, Mx = 15, Txt = 16, Aaaa = 28 };
+
 template <class T>
 struct DnsAnswer {
     DnsStatus status = DnsStatus::TempFail;
@@ -29,6 +32,16 @@ struct DnsAnswer {
 class Resolver {
 public:
     virtual ~Resolver() = default;
+    // Every record of `type` at `name`, as text: A/AAAA an address, MX
+    // "preference host", PTR a host name, TXT its character-strings joined
+    // (RFC 7208 3.3); `ttl` is the smallest of the set. For SPF (RFC 7208
+    // 4.6.4), which needs one type per query and the whole set. A resolver
+    // that cannot (older test doubles) answers TempFail.
+    virtual DnsAnswer<std::string> records(const std::string& name, DnsType type) {
+        (void)name;
+        (void)type;
+        return {DnsStatus::TempFail, {}, "record look-up not supported", 0};
+    }
     virtual DnsAnswer<MxRecord> mx(const std::string& domain) = 0;        // sorted by preference
     virtual DnsAnswer<std::string> addresses(const std::string& host) = 0; // A then AAAA, text
     virtual DnsAnswer<std::string> ptr(const std::string& ip) = 0;

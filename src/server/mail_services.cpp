@@ -53,6 +53,12 @@ Result<std::shared_ptr<MailServices>> MailServices::build(ConfigPtr config, Data
     s->smtp_filters.add(std::make_shared<smtp::DnsblFilter>(
         dnsbl_rules(*config, s->dnsbl_cache.get(), s->users.get())));
     s->mail_processors = processor_chain(*config);
+    // Issue #16: SPF asks the DNSBL's kind of resolver (the system's name
+    // servers, short tries: SEC-1), its answers kept in the state database.
+    if (db) s->dns_records = std::make_unique<DnsRecordCache>(*db);
+    s->authenticator = std::make_unique<auth::MessageAuthenticator>(
+        config->mail.auth, config->mail.host_name, std::make_unique<LibresolvResolver>(session_resolver_options()),
+        s->dns_records.get());
     s->config = std::move(config);
     return s;
 }

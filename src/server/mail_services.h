@@ -4,6 +4,7 @@
 // changes what a running session sees.
 #pragma once
 
+#include "auth/message_authenticator.h"
 #include "config/settings.h"
 #include "dns/libresolv_resolver.h"
 #include "mailproc/processor_chain.h"
@@ -13,6 +14,7 @@
 #include "smtp/file_site_lists.h"
 #include "smtp/filter.h"
 #include "smtp/node_notices.h"
+#include "state/dns_record_cache.h"
 #include "state/dnsbl_cache.h"
 #include "state/login_attempts.h"
 #include "state/request_rate.h"
@@ -40,6 +42,8 @@ struct MailServices {
     std::unique_ptr<CachedPatternList> ipfilter_exempt, name_can;
     std::unique_ptr<mailproc::ProcessorChain> mail_processors;   // ctrl/mailproc.ini
     std::unique_ptr<CachedPatternList> smtp_spy;                 // text/smtpspy.can (SMTP-34)
+    std::unique_ptr<DnsRecordCache> dns_records;                 // SPF look-ups (null without a state database)
+    std::unique_ptr<auth::MessageAuthenticator> authenticator;   // inbound SPF (issue #16)
 
     // `db`: the state database for the DNSBL answer cache (may be null).
     // `db`: the state database for the DNSBL answer cache (may be null).

@@ -31,6 +31,7 @@ void run_smtp_session(SessionIo& io, const SessionContext& ctx, MailServices& se
     extras.mail_processors = services.mail_processors.get();
     extras.stopping = ctx.stopping;
     extras.spy_list = services.smtp_spy.get();
+    extras.authenticator = services.authenticator.get();                 // issue #16
     extras.on_login = ctx.logged_in;
     extras.request_gate = request_gate(cache.request_rates(), ctx.config, services.ipfilter_exempt.get(), ctx.protocol);
     if (ctx.counters) extras.thread_counts = [counters = ctx.counters] { return thread_counts(*counters); };

@@ -127,6 +127,7 @@ SmtpSession::Flow SmtpSession::end_of_data(Spool& s) {
     }
     v = filters_.consult([&](SmtpFilter& f) { return f.on_header(facts(), msg); });
     if (v.decided()) return apply(v);                                                 // SMTP-181
+    stamp_authentication(s.header, body, marks);                                              // issue #16: A-R, tags
     if (s.header_overflow) {                                                          // SMTP-184
         reply({452, "4.3.1", "Insufficient system storage"});
         return Flow::Continue;

@@ -113,10 +113,15 @@ SmtpSession::Flow SmtpSession::cmd_mail(const std::string& line, MailKind kind) 
             return Flow::Continue;
         }
     }
-    tx_ = Transaction{};                                                            // SMTP-101 (ours: telegram flag too)
-    tx_.kind = kind;
-    tx_.reverse_path = rp;
-    tx_.smtputf8 = utf8;
+    Transaction next;                                                               // SMTP-101 (ours: telegram flag too)
+    next.kind = kind;
+    next.reverse_path = rp;
+    next.smtputf8 = utf8;
+    if (auto r = authenticate_envelope(rp, next)) {                                 // issue #16: SPF
+        reply(*r);
+        return Flow::Continue;
+    }
+    tx_ = std::move(next);
     phase_ = Phase::HaveSender;
     bad_commands_ = 0;                                                              // SMTP-49
     reply(ok("2.1.0"));

@@ -4,6 +4,8 @@
 // a proceed step; the verbs live in cmd_*.cpp.
 #pragma once
 
+#include "auth/message_authenticator.h"
+#include "auth/spf_policy.h"
 #include "config/cached_pattern_list.h"
 #include "config/settings.h"
 #include "log/logger.h"
@@ -63,6 +65,9 @@ struct SessionExtras {
     // (SMTP-254); empty: the line ends after "terminated".
     std::function<std::string()> thread_counts;
     const std::atomic<bool>* stopping = nullptr;   // the server stops: a mail processor is killed
+    // Inbound SPF (and DKIM/DMARC) of unauthenticated, non-relay clients
+    // (issue #16); null: no checks, no Authentication-Results.
+    auth::MessageAuthenticator* authenticator = nullptr;
 };
 
 class SmtpSession {
@@ -101,6 +106,9 @@ private:
         std::vector<bool> processor_matched;    // mail processors whose To list matched (SMTP-129)
         bool smtputf8 = false;          // MAIL ... SMTPUTF8 (RFC 6531 3.4): UTF-8 addresses allowed
         std::unique_ptr<Chunks> chunks; // BDAT chunks received so far (none: no BDAT yet)
+        // Issue #16: the checks' verdicts, set at MAIL for a client that is checked.
+        std::optional<auth::MessageAuthentication> authentication;
+        auth::SpfRequest spf_request;
     };
 
     // session.cpp: I/O, logging, dispatch
@@ -143,6 +151,10 @@ private:
     // `utf8`: the transaction declared SMTPUTF8 (a UTF-8 address names a user through CP437).
     bool sender_address_allowed(const User& u, const std::string& address, bool utf8);
     std::string alias_address(const User& u) const;
+    // sender_authentication.cpp (issue #16)
+    bool authentication_applies();
+    std::optional<Reply> authenticate_envelope(const std::string& reverse_path, Transaction& next);
+    void stamp_authentication(const std::string& received_header, const TextPieces& body, spam::MessageMarks& marks);
     // cmd_rcpt.cpp
     Flow cmd_rcpt(const std::string& line);
     Flow refuse_unreadable_user(const std::string& raw);

@@ -53,6 +53,18 @@ CREATE TABLE auth_txt_cache (
 );
 CREATE INDEX auth_txt_cache_expires ON auth_txt_cache (expires);
 )sql",
+    // 3: DNS answers of inbound mail authentication (SPF, issue #16).
+    R"sql(
+CREATE TABLE dns_records (
+    name TEXT NOT NULL,
+    type INTEGER NOT NULL,
+    status INTEGER NOT NULL,
+    records TEXT NOT NULL,
+    expires INTEGER NOT NULL,
+    PRIMARY KEY (name, type)
+);
+CREATE INDEX dns_records_expires ON dns_records (expires);
+)sql",
 };
 
 Result<int> read_version(sqlite3* db) {

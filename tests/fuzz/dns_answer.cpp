@@ -11,6 +11,8 @@ using namespace sbbs;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size > 65535) return 0;   // a DNS message over TCP is at most this long
     std::string msg(reinterpret_cast<const char*>(data), size);
+    for (DnsType t : {DnsType::A, DnsType::Aaaa, DnsType::Mx, DnsType::Ptr, DnsType::Txt})
+        (void)parse_records_answer(msg, t);         // every type SPF asks (records())
     (void)parse_mx_answer(msg);
     std::vector<std::string> addrs;
     append_address_answer(msg, addrs);

@@ -1,0 +1,83 @@
+// SPF policy decisions and tags (see spf_policy.h).
+#include "auth/spf_policy.h"
+
+#include <cctype>
+
+namespace sbbs::auth {
+
+namespace {
+
+static_assert(int(SpfResult::Permerror) == 6 && int(SpfResult::None) == 0,
+              "spf_result_bit follows the order of SpfResult");
+
+uint32_t bit_of(SpfResult r) { return 1u << unsigned(r); }
+
+bool starts_with_ci(std::string_view s, std::string_view prefix) {
+    if (s.size() < prefix.size()) return false;
+    for (size_t i = 0; i < prefix.size(); ++i)
+        if (std::tolower((unsigned char)s[i]) != std::tolower((unsigned char)prefix[i])) return false;
+    return true;
+}
+
+std::string reason(const SpfVerdict& v, const std::string& ip) {
+    std::string r = std::string("SPF ") + name(v.result) + ": " + v.domain + " does not permit " + ip;
+    if (v.result == SpfResult::Permerror) r = "SPF permerror: the SPF record of " + v.domain + " is unusable";
+    if (v.result == SpfResult::None) r = "SPF none: " + v.domain + " publishes no SPF record";
+    if (!v.explanation.empty()) r += " (" + v.explanation + ")";
+    return r;
+}
+
+} // namespace
+
+PolicyDecision spf_decision(const MailAuthSettings& s, const SpfVerdict& v, const std::string& client_ip) {
+    PolicyDecision d;
+    if (v.result == SpfResult::Temperror) {                                           // never by default
+        if (s.spf_defer_temperror && s.spf_policy != AuthPolicy::Off)
+            d = {PolicyAction::Defer, 451, "4.4.3", "SPF temperror for " + v.domain + ": try again later"};
+        return d;
+    }
+    if (s.spf_policy == AuthPolicy::Reject && (s.spf_reject_results & bit_of(v.result))) {
+        const bool perm = v.result == SpfResult::Permerror;                           // RFC 7208 8.7
+        return {PolicyAction::Reject, 550, perm ? "5.5.2" : "5.7.1", reason(v, client_ip)};   // RFC 7208 8.4
+    }
+    if (s.spf_policy != AuthPolicy::Off && (s.spf_tag_results & bit_of(v.result))) d.action = PolicyAction::Tag;
+    return d;
+}
+
+bool has_subject_field(std::string_view header) {
+    size_t pos = 0;
+    while (pos < header.size()) {
+        if (starts_with_ci(header.substr(pos), "Subject:")) return true;
+        size_t end = header.find('\n', pos);
+        if (end == std::string_view::npos) break;
+        pos = end + 1;
+    }
+    return false;
+}
+
+std::string spf_tagged_header(std::string_view header, const MailAuthSettings& s, const SpfVerdict& v,
+                              const std::string& client_ip) {
+    std::string out;
+    bool tagged = s.spf_subject.empty();
+    size_t pos = 0;
+    while (pos < header.size()) {
+        size_t end = header.find('\n', pos);
+        end = end == std::string_view::npos ? header.size() : end + 1;
+        std::string_view line = header.substr(pos, end - pos);
+        if (!tagged && starts_with_ci(line, "Subject:")) {
+            size_t at = line.find_first_not_of(" \t", 8);
+            at = at == std::string_view::npos ? line.size() : at;
+            out += std::string(line.substr(0, at)) + s.spf_subject + ": " + std::string(line.substr(at));
+            tagged = true;
+        } else {
+            out += line;
+        }
+        pos = end;
+    }
+    if (s.spf_header.empty()) return out;
+    if (!out.empty() && !out.ends_with("\r\n")) out += "\r\n";
+    return out + s.spf_header + ": " + name(v.result) + " (" + v.identity + " " + v.domain + ", client " +
+           client_ip + ")\r\n";
+}
+
+} // namespace sbbs::auth
