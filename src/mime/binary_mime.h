@@ -45,5 +45,10 @@ struct BinaryMimeResult {
 // X-MIME-Autoconverted field each converted entity gets (sendmail's field).
 BinaryMimeResult convert_binary_mime(std::string_view header, const TextPieces& body, std::string_view by,
                                      const BinaryMimeLimits& limits = {});
+// The same for a spooled body, whose chunks are freed as the new body is
+// written (Parts, Whole), so the two together stay near the size of the
+// larger one instead of their sum. After Parts or Whole `body` is spent.
+BinaryMimeResult convert_binary_mime(std::string_view header, ChunkedText& body, std::string_view by,
+                                     const BinaryMimeLimits& limits = {});
 
 } // namespace sbbs::mime

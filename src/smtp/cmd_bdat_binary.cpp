@@ -28,7 +28,7 @@ unsigned count_lines(std::string_view header) {
 
 std::optional<Reply> SmtpSession::make_storable(Spool& s) {
     if (s.too_big) return std::nullopt;                  // end_of_data answers 552 (SMTP-190)
-    mime::BinaryMimeResult r = mime::convert_binary_mime(s.header, s.body.view(), host());
+    mime::BinaryMimeResult r = mime::convert_binary_mime(s.header, s.body, host());
     switch (r.outcome) {
     case mime::BinaryMimeOutcome::Refused:
         log_client(LogLevel::Notice, "!BINARYMIME message refused: " + r.reason);
