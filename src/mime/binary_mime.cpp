@@ -18,15 +18,21 @@ struct Source {
     PieceReader& in;
     ChunkedText* spool;          // null: the caller keeps the text
 
+    // Each piece is freed once written, not at the end: one part may be
+    // nearly the whole message.
     void copy(size_t from, size_t to, ChunkedText& out) {
-        in.each_span(from, to, [&](std::string_view s) { out.append(s); });
-        done(to);
+        in.each_span(from, to, [&](std::string_view s) {
+            out.append(s);
+            done(from += s.size());
+        });
     }
     void encode(size_t from, size_t to, ChunkedText& out) {
         Base64Lines b64(out);
-        in.each_span(from, to, [&](std::string_view s) { b64.feed(s); });
+        in.each_span(from, to, [&](std::string_view s) {
+            b64.feed(s);
+            done(from += s.size());
+        });
         b64.finish();
-        done(to);
     }
     void done(size_t upto) {
         if (spool) spool->release_before(upto);
