@@ -53,7 +53,7 @@ endif
 LDLIBS := -lspf2 -lopendkim -lopendmarc -lssl -lcrypto -lsqlite3 -lidn2 -lresolv -pthread
 
 # Modules in link order (a module may only use modules to its right).
-MODULES := server smtp pop3 sendmail dsn auth spam mailproc mailfmt dns net state msgbase userbase log config util
+MODULES := server smtp pop3 sendmail dsn auth spam mailproc mailfmt mime dns net state msgbase userbase log config util
 # Direct and indirect dependencies of each module (what its unit tests link).
 DEPS_util :=
 DEPS_config := util
@@ -66,12 +66,13 @@ DEPS_dns := log config util
 DEPS_spam := dns state msgbase userbase log config util
 DEPS_mailproc := log config util
 DEPS_mailfmt := msgbase log config util
+DEPS_mime := util
 DEPS_dsn := mailfmt msgbase log config util
 DEPS_auth := mailfmt dns state msgbase log config util
 DEPS_sendmail := dsn mailfmt dns net state msgbase userbase log config util
 DEPS_pop3 := mailfmt net state msgbase userbase log config util
-DEPS_smtp := dsn auth spam mailproc mailfmt dns net state msgbase userbase log config util
-DEPS_server := smtp pop3 sendmail dsn auth spam mailproc mailfmt dns net state msgbase userbase log config util
+DEPS_smtp := dsn auth spam mailproc mailfmt mime dns net state msgbase userbase log config util
+DEPS_server := smtp pop3 sendmail dsn auth spam mailproc mailfmt mime dns net state msgbase userbase log config util
 
 lib = $(BUILD)/lib$(1).a
 srcs = $(wildcard src/$(1)/*.cpp)

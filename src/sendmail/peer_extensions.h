@@ -1,6 +1,9 @@
 // What a receiving server's EHLO reply offers that changes how SendMail
 // sends: CHUNKING (RFC 3030: BDAT instead of DATA), SMTPUTF8 (RFC 6531) and
 // LIMITS (RFC 9422: recipients per transaction, transactions per session).
+// A peer's BINARYMIME is never used: stored mail is text (SMTP converts a
+// BODY=BINARYMIME message at reception, src/mime), so no BODY=BINARYMIME
+// is ever due (RFC 3030 section 3).
 #pragma once
 
 #include <cstddef>

@@ -122,6 +122,7 @@ SmtpSession::Flow SmtpSession::cmd_bdat(const std::string& line) {
         log_client(LogLevel::Info, std::string("Receiving ") + (telegram ? "telegram" : "mail") + " message from " +
                                        tx_.reverse_path + " to " + tx_.last_rcpt + " (BDAT)");   // SMTP-162
         tx_.chunks = std::make_unique<Chunks>(!telegram, max_body());                 // SMTP-169
+        if (tx_.binarymime && !telegram) tx_.chunks->intake.keep_body_binary();        // RFC 3030 section 3
         if (cfg_->mail.has(mail_opt::DEBUG_RX_HEADER))
             tx_.chunks->intake.on_header_line = [this](const std::string& l) { log_client(LogLevel::Debug, "RX: " + l); };
     }
@@ -145,6 +146,13 @@ SmtpSession::Flow SmtpSession::cmd_bdat(const std::string& line) {
     std::unique_ptr<Chunks> c = std::move(tx_.chunks);
     c->intake.finish();
     phase_ = Phase::Ready;                                                            // SMTP-172
+    if (tx_.binarymime && tx_.kind == MailKind::Mail) {
+        if (auto refused = make_storable(c->spool)) {                                 // 554 5.6.5
+            reset_transaction();
+            reply(*refused);
+            return Flow::Continue;
+        }
+    }
     Flow f = end_of_data(c->spool);
     reset_transaction();
     return f;

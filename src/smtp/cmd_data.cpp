@@ -20,6 +20,12 @@ SmtpSession::Flow SmtpSession::cmd_data() {
         reply({503, "5.5.1", "Bad sequence of commands: DATA after BDAT"});
         return Flow::Continue;
     }
+    // RFC 3030 section 3: after BODY=BINARYMIME only BDAT may carry the
+    // text; the transaction stays for the client to RSET.
+    if (tx_.binarymime) {
+        reply({503, "5.5.1", "Bad sequence of commands: BODY=BINARYMIME requires BDAT"});
+        return Flow::Continue;
+    }
     bool telegram = tx_.kind != MailKind::Mail;
     log_client(LogLevel::Info, std::string("Receiving ") + (telegram ? "telegram" : "mail") + " message from " +
                                    tx_.reverse_path + " to " + tx_.last_rcpt);         // SMTP-162

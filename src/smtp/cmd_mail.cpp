@@ -1,6 +1,6 @@
 // MAIL FROM / SEND FROM / SOML FROM / SAML FROM (SMTP-92..SMTP-102) with the
-// SIZE parameter honoured (RFC 1870), BODY=BINARYMIME refused (not
-// advertised) and the submission-port rules.
+// SIZE parameter honoured (RFC 1870), BODY=BINARYMIME noted (RFC 3030) and
+// the submission-port rules.
 #include "dns/idna.h"
 #include "smtp/address.h"
 #include "smtp/session.h"
@@ -12,11 +12,7 @@ namespace sbbs::smtp {
 
 std::optional<Reply> SmtpSession::check_mail_params(const std::string& params) {
     for (auto& p : split(params, ' ')) {
-        // ours (RFC 5321 4.1.1.11, RFC 1869): BINARYMIME is not advertised, because
-        // storage normalises line ends and every reader stops at a NUL and drops
-        // Ctrl-A pairs: accepting it would corrupt binary parts silently.
-        if (iequals(p, "BODY=BINARYMIME")) return Reply{555, "5.5.4", "BODY=BINARYMIME not supported"};
-        if (!istarts_with(p, "SIZE=")) continue;   // other BODY=, AUTH=, ... accepted (SMTP-95)
+        if (!istarts_with(p, "SIZE=")) continue;   // BODY=, AUTH=, ... accepted (SMTP-95)
         std::string n = p.substr(5);
         if (!all_digits(n) || n.size() > 19) return Reply{501, "5.5.4", "Syntax error in SIZE parameter"};
         uint64_t size = std::stoull(n);
@@ -32,6 +28,13 @@ std::optional<Reply> SmtpSession::check_mail_params(const std::string& params) {
 bool SmtpSession::asks_smtputf8(const std::string& params) {
     for (auto& p : split(params, ' '))
         if (iequals(p, "SMTPUTF8")) return true;
+    return false;
+}
+
+// ours: RFC 3030 section 3 (BDAT only; the body is converted at its end, cmd_bdat_binary.cpp).
+bool SmtpSession::asks_binarymime(const std::string& params) {
+    for (auto& p : split(params, ' '))
+        if (iequals(p, "BODY=BINARYMIME")) return true;
     return false;
 }
 
@@ -117,6 +120,7 @@ SmtpSession::Flow SmtpSession::cmd_mail(const std::string& line, MailKind kind) 
     next.kind = kind;
     next.reverse_path = rp;
     next.smtputf8 = utf8;
+    next.binarymime = asks_binarymime(params);
     if (auto r = authenticate_envelope(rp, next)) {                                 // issue #16: SPF
         reply(*r);
         return Flow::Continue;

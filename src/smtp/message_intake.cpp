@@ -1,6 +1,8 @@
 // Message text assembly shared by DATA and BDAT (see message_intake.h).
 #include "smtp/message_intake.h"
 
+#include <algorithm>
+
 namespace sbbs::smtp {
 
 namespace {
@@ -72,6 +74,7 @@ MessageIntake::LineVerdict MessageIntake::line(std::string line, bool line_limit
 void MessageIntake::bytes(std::string_view chunk) {
     size_t pos = 0;
     while (pos < chunk.size()) {
+        if (binary_ && !in_header_) return binary_body(chunk.substr(pos));
         size_t nl = chunk.find('\n', pos);
         std::string_view piece = chunk.substr(pos, (nl == std::string_view::npos ? chunk.size() : nl) - pos);
         if (in_header_) {
@@ -114,7 +117,18 @@ void MessageIntake::drop_partial() {
     line_open_ = true;
 }
 
+// RFC 3030 section 3: binary octets are data, so nothing is cut or
+// changed; MaxMsgSize counts them as they come (SMTP-171).
+void MessageIntake::binary_body(std::string_view bytes) {
+    s_.body_bytes += bytes.size();
+    s_.body_lines += unsigned(std::count(bytes.begin(), bytes.end(), '\n'));
+    if (s_.body_bytes > max_body_) s_.too_big = true;                                 // ours: SMTP-171
+    if (!s_.too_big) s_.body.append(bytes);
+}
+
+// A binary body ends where its last chunk does: its last octets are data.
 void MessageIntake::finish() {
+    if (binary_ && !in_header_) return;
     if (partial_.empty() && !line_open_) return;
     std::string l = std::move(partial_);
     partial_.clear();

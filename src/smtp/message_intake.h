@@ -4,7 +4,9 @@
 // lines with every bare CR or LF made CR LF (SEC-2) and MaxMsgSize counted
 // as they arrive (SMTP-171). DATA hands over whole lines (already
 // dot-unstuffed); BDAT hands over raw chunk bytes, cut into lines here
-// exactly as the line reader cuts DATA's.
+// exactly as the line reader cuts DATA's. With BODY=BINARYMIME (RFC 3030
+// section 3) the body after the header is kept exactly as received instead,
+// for the converter (src/mime) to make storable at the end.
 #pragma once
 
 #include "smtp/spool.h"
@@ -23,6 +25,10 @@ public:
     MessageIntake(Spool& spool, bool with_header, uint64_t max_body)
         : s_(spool), in_header_(with_header), max_body_(max_body) {}
 
+    // BDAT with BODY=BINARYMIME: body bytes are kept raw (no line ends
+    // made, no bare CR fixed); body_lines counts their LFs.
+    void keep_body_binary() { binary_ = true; }
+
     // Told each header line as stored (DEBUG_RX_HEADER).
     std::function<void(const std::string&)> on_header_line;
 
@@ -40,12 +46,14 @@ public:
 private:
     void body_part();               // a long BDAT body line, kept in pieces
     void drop_partial();            // a BDAT body line already past MaxMsgSize
+    void binary_body(std::string_view bytes);
 
     Spool& s_;
     bool in_header_;
     uint64_t max_body_;
     std::string partial_;           // BDAT: the line not yet ended
     bool line_open_ = false;        // BDAT: part of that line is in the body already
+    bool binary_ = false;           // BINARYMIME: the body as received
 };
 
 } // namespace sbbs::smtp

@@ -105,6 +105,7 @@ private:
         std::optional<uint32_t> sent_pending;   // the sender's mail in the base, read once (SMTP-108)
         std::vector<bool> processor_matched;    // mail processors whose To list matched (SMTP-129)
         bool smtputf8 = false;          // MAIL ... SMTPUTF8 (RFC 6531 3.4): UTF-8 addresses allowed
+        bool binarymime = false;        // MAIL ... BODY=BINARYMIME (RFC 3030 3): BDAT only, body converted
         std::unique_ptr<Chunks> chunks; // BDAT chunks received so far (none: no BDAT yet)
         // Issue #16: the checks' verdicts, set at MAIL for a client that is checked.
         std::optional<auth::MessageAuthentication> authentication;
@@ -148,6 +149,7 @@ private:
     Flow cmd_mail(const std::string& line, MailKind kind);
     std::optional<Reply> check_mail_params(const std::string& params);
     static bool asks_smtputf8(const std::string& params);
+    static bool asks_binarymime(const std::string& params);
     // `utf8`: the transaction declared SMTPUTF8 (a UTF-8 address names a user through CP437).
     bool sender_address_allowed(const User& u, const std::string& address, bool utf8);
     std::string alias_address(const User& u) const;
@@ -200,6 +202,8 @@ private:
     ReadBytes read_chunk_bytes(uint64_t left);
     void spy_chunk(std::string_view bytes);
     void spy_chunk_end();
+    // cmd_bdat_binary.cpp
+    std::optional<Reply> make_storable(Spool& spool);
     // mail_processing.cpp
     mailproc::Eligibility processor_eligibility(const std::string& sender_address);
     std::optional<std::string> processor_claim(const std::string& name, const std::string& address);

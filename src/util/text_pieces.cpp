@@ -51,6 +51,14 @@ void ChunkedText::append(std::string_view s) {
     size_ += s.size();
 }
 
+void ChunkedText::release_before(size_t offset) {
+    while (released_ < chunks_.size() && released_end_ + chunks_[released_].size() <= offset) {
+        released_end_ += chunks_[released_].size();
+        std::string().swap(chunks_[released_]);   // gives the memory back, not just the length
+        ++released_;
+    }
+}
+
 TextPieces ChunkedText::view() const {
     return TextPieces(std::vector<std::string_view>(chunks_.begin(), chunks_.end()));
 }

@@ -47,12 +47,19 @@ public:
 
     void append(std::string_view s);
     TextPieces view() const;
+    // Frees every chunk that ends at or before `offset`, for a consumer that
+    // reads the text once in order and writes a new one (the BINARYMIME
+    // conversion): the old text shrinks as the new grows. Views taken
+    // earlier must not be read before `offset` afterwards; size() is unchanged.
+    void release_before(size_t offset);
     size_t size() const { return size_; }
     bool empty() const { return size_ == 0; }
 
 private:
     std::vector<std::string> chunks_;
     size_t size_ = 0;
+    size_t released_ = 0;           // chunks freed by release_before
+    size_t released_end_ = 0;       // where the first kept chunk starts
 };
 
 } // namespace sbbs

@@ -137,3 +137,20 @@ TEST_CASE("RFC9422-4 EHLO keywords: CHUNKING and LIMITS read, malformed limits i
     CHECK(rcpt_slices(5, 0).size() == 1);
     CHECK(rcpt_slices(0, 2).empty());
 }
+
+TEST_CASE("RFC3030-3 SendMail never sends BODY=BINARYMIME, even to a server offering it: stored mail is text",
+          "[sendmail][chunking][binarymime]") {
+    Harness h;
+    FakeSmtpServer f;
+    f.ehlo = {"250-fake.test", "250-CHUNKING", "250-BINARYMIME", "250 8BITMIME"};
+    h.start_relay(f);
+    // What SMTP stores for a BINARYMIME message: a base64 part, CR LF lines.
+    const std::string body = "--x\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n"
+                             "X-MIME-Autoconverted: from binary to base64 by bbs.test\r\n\r\nAP8BAg==\r\n--x--\r\n";
+    h.queue("bob@remote.example", body);
+    auto ss = h.scan_one_session(f);
+    REQUIRE(!ss.empty());
+    CHECK(contains(ss[0].commands, "MAIL FROM:<John.Doe@bbs.test>"));
+    for (auto& c : ss[0].commands) CHECK(c.find("BINARYMIME") == std::string::npos);
+    CHECK(ss[0].data.find("AP8BAg==\r\n--x--\r\n") != std::string::npos);
+}

@@ -1,7 +1,9 @@
-// BDAT (RFC 3030 CHUNKING; BINARYMIME refused): exact byte counts, no dot-stuffing,
+// BDAT (RFC 3030 CHUNKING and BINARYMIME): exact byte counts, no dot-stuffing,
 // pipelined chunks, every sequence error, MaxMsgSize across chunks, and the
-// stored message identical to what DATA stores for the same text.
+// stored message identical to what DATA stores for the same text; a
+// BODY=BINARYMIME body made storable (base64 parts) before it is stored.
 #include "harness.h"
+#include "util/base64.h"
 
 #include <catch.hpp>
 
@@ -227,21 +229,63 @@ TEST_CASE("RFC3030-2 SMTP-176 a telegram (SEND FROM) by BDAT is written as DATA 
     CHECK(telegram(as_chunks("Hi Mary\r\n.dot\r\n", 3)) == by_data);
 }
 
-TEST_CASE("RFC3030-7 BODY=BINARYMIME gets 555 5.5.4 at MAIL (not advertised)",
-          "[smtp][bdat]") {
-    // The refused MAIL opens no transaction: RCPT and the chunk after it get 503
-    // (the chunk's bytes read and dropped) and nothing is stored.
-    const std::string octets("\xff\x00\x01 bin\r\n", 9);
-    Session binary("EHLO x\r\nMAIL FROM:<a@remote.org> BODY=BINARYMIME\r\nRCPT TO:<mary@example.com>\r\n" +
-                   bdat("From: a@remote.org\r\n\r\n" + octets, true) + "QUIT\r\n");
-    CHECK(codes(binary.replies) == std::vector<int>{220, 250, 555, 503, 503, 221});
-    CHECK(has_line(binary.replies, "555 5.5.4 BODY=BINARYMIME not supported"));
-    CHECK(binary.h.store.mail.empty());
-    CHECK(!has_line(binary.replies, "250-BINARYMIME"));   // EHLO no longer offers it
-    CHECK(has_line(binary.replies, "250-CHUNKING"));
-    // Any spelling of the keyword; other BODY= values are still accepted (SMTP-95).
-    Session lower("EHLO x\r\nMAIL FROM:<a@remote.org> SIZE=10 body=binarymime\r\nQUIT\r\n");
-    CHECK(has_line(lower.replies, "555 5.5.4 BODY=BINARYMIME not supported"));
+TEST_CASE("RFC3030-3 BODY=BINARYMIME by BDAT: a binary attachment is stored as base64 that decodes to the sent octets",
+          "[smtp][bdat][binarymime]") {
+    std::string octets("\xff\x00\x01 bin\r\n\n\r--x\r\n", 16);
+    const std::string text = "From: a@remote.org\r\nSubject: bin\r\nMIME-Version: 1.0\r\n"
+                             "Content-Type: multipart/mixed; boundary=x\r\n\r\n"
+                             "--x\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+                             "--x\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: binary\r\n\r\n" +
+                             octets + "\r\n--x--\r\n";
+    // Any spelling of the keyword, in chunks that cut the binary part.
+    Session s("EHLO x\r\nMAIL FROM:<a@remote.org> SIZE=300 body=binarymime\r\nRCPT TO:<mary@example.com>\r\n" +
+              as_chunks(text, 7) + "QUIT\r\n");
+    CHECK(has_line(s.replies, "250-BINARYMIME"));
+    REQUIRE(s.h.store.mail.size() == 1);
+    const std::string body = s.h.store.mail.begin()->second.body;
+    CHECK(body.find("--x\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n--x\r\n") == 0);
+    const std::string head = "Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n"
+                             "X-MIME-Autoconverted: from binary to base64 by ";
+    size_t at = body.find(head);
+    REQUIRE(at != std::string::npos);
+    size_t from = body.find("\r\n\r\n", at) + 4, to = body.find("\r\n--x--\r\n", from);
+    REQUIRE(to != std::string::npos);
+    std::string b64;
+    for (char c : body.substr(from, to - from))
+        if (c != '\r' && c != '\n') b64 += c;
+    CHECK(base64_decode(b64) == std::optional<std::string>(octets));
+    CHECK(stored(s.h.store.mail.begin()->second).find("X-MIME-Autoconverted: from binary to base64 by") != std::string::npos);
+}
+
+TEST_CASE("RFC3030-3 BODY=BINARYMIME with text that is already storable stores what DATA stores", "[smtp][bdat][binarymime]") {
+    const std::string text = "From: Alice <a@remote.org>\r\nTo: mary@example.com\r\nSubject: t\r\n"
+                             "Message-ID: <1@remote.org>\r\n\r\nGr\xc3\xbc\xc3\x9f" "e\r\nline two\r\n";
+    Session binary(kEnvelope.substr(0, kEnvelope.find("\r\n") + 2) + "MAIL FROM:<a@remote.org> BODY=BINARYMIME\r\n" +
+                   "RCPT TO:<mary@example.com>\r\n" + bdat(text, true) + "QUIT\r\n");
+    Session data(kEnvelope + as_data(text) + "QUIT\r\n");
+    REQUIRE(binary.h.store.mail.size() == 1);
+    REQUIRE(data.h.store.mail.size() == 1);
+    CHECK(stored(binary.h.store.mail.begin()->second) == stored(data.h.store.mail.begin()->second));
+}
+
+TEST_CASE("RFC3030-3 DATA after MAIL BODY=BINARYMIME gets 503 5.5.1; RSET clears it", "[smtp][bdat][binarymime]") {
+    Session s("EHLO x\r\nMAIL FROM:<a@remote.org> BODY=BINARYMIME\r\nRCPT TO:<mary@example.com>\r\nDATA\r\n"
+              "RSET\r\n" + kEnvelope.substr(kEnvelope.find("MAIL")) + as_data("From: a@remote.org\r\n\r\nhi\r\n") +
+              "QUIT\r\n");
+    CHECK(codes(s.replies) == std::vector<int>{220, 250, 250, 250, 503, 250, 250, 250, 354, 250, 221});
+    CHECK(has_line(s.replies, "503 5.5.1 Bad sequence of commands: BODY=BINARYMIME requires BDAT"));
+    CHECK(s.h.store.mail.size() == 1);
+    // Other BODY= values are still accepted unchecked (SMTP-95).
     Session seven("EHLO x\r\nMAIL FROM:<a@remote.org> BODY=7BIT\r\nQUIT\r\n");
     CHECK(codes(seven.replies) == std::vector<int>{220, 250, 250, 221});
+}
+
+TEST_CASE("RFC3030-3 a base64 part holding binary octets is refused with 554 5.6.5, nothing stored",
+          "[smtp][bdat][binarymime]") {
+    const std::string text = "From: a@remote.org\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+                             std::string("AAAA\0\r\n", 7);
+    Session s("EHLO x\r\nMAIL FROM:<a@remote.org> BODY=BINARYMIME\r\nRCPT TO:<mary@example.com>\r\n" + bdat(text, true) +
+              "QUIT\r\n");
+    CHECK(has_line(s.replies, "554 5.6.5 Conversion failed: a part labelled base64 holds binary octets"));
+    CHECK(s.h.store.mail.empty());
 }

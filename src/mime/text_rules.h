@@ -1,0 +1,30 @@
+// What the mail base can hold as text without loss: CR LF line ends only,
+// lines of at most 998 octets (RFC 5322 2.1.1), no NUL (every reader stops
+// there) and no Ctrl-A (readers take it for an attribute code). A range
+// breaking any of these must be carried base64-encoded instead.
+#pragma once
+
+#include "mime/piece_reader.h"
+
+#include <cstddef>
+#include <string_view>
+
+namespace sbbs::mime {
+
+constexpr size_t kMaxLineOctets = 998;
+
+// Fed a range in order, span by span; `safe()` once the range has ended.
+class TextCheck {
+public:
+    void feed(std::string_view span);
+    bool safe() const { return safe_ && !cr_; }   // a CR at the end is a bare CR
+
+private:
+    bool safe_ = true;
+    bool cr_ = false;
+    size_t line_ = 0;
+};
+
+bool safe_text(PieceReader& in, size_t from, size_t to);
+
+} // namespace sbbs::mime
