@@ -11,6 +11,7 @@
 #include "smtp/version.h"
 #include "userbase/ars.h"
 #include "userbase/user_notice.h"
+#include "util/mail_metrics.h"
 #include "util/strings.h"
 
 #include <algorithm>
@@ -231,6 +232,8 @@ SmtpSession::Flow SmtpSession::store_mail(const ParsedHeader& p, const TextPiece
         notify(r, p);
     }
     reply(ok());                                                                      // SMTP-208
+    metrics::count(metrics::mail_metrics().accepted);                                 // issue #17
+    metrics::mail_metrics().accept_latency.observe(std::chrono::steady_clock::now() - data_ended_);
     if (!cfg_->msgs.smtp_sem.empty()) std::ofstream(cfg_->msgs.smtp_sem, std::ios::app);
     if (fido && !cfg_->msgs.fido_netmail_sem.empty()) std::ofstream(cfg_->msgs.fido_netmail_sem, std::ios::app);
     return Flow::Continue;

@@ -23,6 +23,8 @@
 #include "smtp/site_lists.h"
 #include "smtp/user_notices.h"
 #include "userbase/login_auth.h"
+
+#include <chrono>
 #include "userbase/recipient_resolver.h"
 #include "userbase/user_directory.h"
 #include "util/text_pieces.h"
@@ -237,6 +239,7 @@ private:
     Transaction tx_;
     unsigned bad_commands_ = 0;
     time_t connected_ = 0;
+    std::chrono::steady_clock::time_point data_ended_{};   // issue #17: accept latency
     std::string session_id_;
     bool closing_ = false;
 };
