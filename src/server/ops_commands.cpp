@@ -1,6 +1,7 @@
 // Dispatch of --status and --sendmail (see ops_commands.h).
 #include "server/ops_commands.h"
 
+#include "server/sendmail_command.h"
 #include "server/status_command.h"
 
 #include <algorithm>
@@ -13,6 +14,11 @@ namespace sbbs {
 
 std::optional<int> run_ops_command(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
+    std::string name = argc > 0 ? argv[0] : "";
+    if (auto slash = name.rfind('/'); slash != std::string::npos) name.erase(0, slash + 1);
+    if (name == "sendmail") return run_sendmail(args, std::getenv("SBBSCTRL"));   // called through a link
+    if (!args.empty() && args[0] == "--sendmail")
+        return run_sendmail(std::vector<std::string>(args.begin() + 1, args.end()), std::getenv("SBBSCTRL"));
     auto status = std::find(args.begin(), args.end(), "--status");
     if (status == args.end()) return std::nullopt;
     args.erase(status);   // the rest are the install arguments the server takes

@@ -76,6 +76,10 @@ static std::string charset_kludge(const std::string& mime) {
 }
 
 std::string SmtpSession::received_value(const Recipient& r) const {                   // SMTP-212
+    if (!extras_.local_origin.empty())                                                // ours: issue #17
+        return "from " + extras_.local_origin + "\r\n          by " + host() + " (Synchronet Mail Server " + kVersion +
+               "-" + kPlatform + ") with local submission (sbbsmail --sendmail)\r\n          for " + r.forward_path +
+               "; " + rfc822_date(time(nullptr)) + "\r\n          (envelope-from " + tx_.reverse_path + ")";
     const char* with = esmtp_ ? (io_->is_tls() ? "ESMTPS" : "ESMTP") : "SMTP";        // SMTP-213
     std::string w = with;
     if (auth_logged_in_ && esmtp_) w += "A";                                          // ours: RFC 3848

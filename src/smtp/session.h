@@ -65,6 +65,10 @@ struct SessionExtras {
     // (SMTP-254); empty: the line ends after "terminated".
     std::function<std::string()> thread_counts;
     const std::atomic<bool>* stopping = nullptr;   // the server stops: a mail processor is killed
+    // ours (issue #17): `sbbsmail --sendmail` on this host, e.g. "uid 1000 (bbs)".
+    // Non-empty: relaying is allowed (the invoking Unix user is trusted as a
+    // relay.cfg client is) and the Received: line names the local submission.
+    std::string local_origin;
 };
 
 class SmtpSession {
