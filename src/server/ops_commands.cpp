@@ -17,8 +17,12 @@ std::optional<int> run_ops_command(int argc, char** argv) {
     std::string name = argc > 0 ? argv[0] : "";
     if (auto slash = name.rfind('/'); slash != std::string::npos) name.erase(0, slash + 1);
     if (name == "sendmail") return run_sendmail(args, std::getenv("SBBSCTRL"));   // called through a link
-    if (!args.empty() && args[0] == "--sendmail")
-        return run_sendmail(std::vector<std::string>(args.begin() + 1, args.end()), std::getenv("SBBSCTRL"));
+    // --sendmail anywhere before "--": `sbbsmail --ctrl DIR --sendmail -t` works too.
+    auto dashes = std::find(args.begin(), args.end(), "--");
+    if (auto sm = std::find(args.begin(), dashes, "--sendmail"); sm != dashes) {
+        args.erase(sm);
+        return run_sendmail(args, std::getenv("SBBSCTRL"));
+    }
     auto status = std::find(args.begin(), args.end(), "--status");
     if (status == args.end()) return std::nullopt;
     args.erase(status);   // the rest are the install arguments the server takes

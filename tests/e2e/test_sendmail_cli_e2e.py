@@ -27,7 +27,7 @@ MESSAGE = (b"From: Script <cron@testbbs.example>\n"
 
 
 def sendmail(ctrl, args, data, argv0=BIN, **kw):
-    return subprocess.run([argv0, "--sendmail", "--ctrl", ctrl] + list(args) if argv0 == BIN
+    return subprocess.run([argv0, "--ctrl", ctrl, "--sendmail"] + list(args) if argv0 == BIN
                           else [argv0, "--ctrl", ctrl] + list(args),
                           input=data, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30, **kw)
 
