@@ -2,6 +2,7 @@
 #include "server/app.h"
 #include "server/cli.h"
 #include "server/dump_base.h"
+#include "server/ops_commands.h"
 #include "server/version.h"
 
 #include <cstdio>
@@ -9,6 +10,7 @@
 
 int main(int argc, char** argv) {
     using namespace sbbs;
+    if (auto rc = run_ops_command(argc, argv)) return *rc;   // --status, --sendmail (issue #17)
     auto options = parse_cli(std::vector<std::string>(argv + 1, argv + argc), std::getenv("SBBSCTRL"));
     if (!options) {
         std::fprintf(stderr, "sbbsmail: %s\n", options.error().message.c_str());

@@ -2,6 +2,7 @@
 #include "config/sbbs_ini.h"
 
 #include "config/ini_get.h"
+#include "config/ip_address.h"
 #include "util/strings.h"
 
 #include <algorithm>
@@ -143,6 +144,19 @@ void read_strings(MailSettings& m, const IniGetter& g, const GlobalSettings& glo
     m.relay_auth_without_tls = g.get_bool("RelayAuthWithoutTLS", false);   // ours (SEC-6)
 }
 
+// ours (issue #17): metrics are read by anyone who can connect, so loopback
+// unless the sysop names another address; one that is not an IP address is
+// an error (--check fails, the server does not start).
+void read_metrics(MailSettings& m, const IniGetter& g, Diagnostics& diags) {
+    m.metrics_port = g.get_u16("MetricsPort", 0);
+    m.metrics_interface = g.get_string("MetricsInterface", "127.0.0.1");
+    if (parse_ipv4(m.metrics_interface) || parse_ipv6(m.metrics_interface)) return;
+    const IniEntry* e = g.entry("MetricsInterface");
+    diags.push_back({LogLevel::Error, e ? e->file : "", e ? e->line : 0,
+                     "MetricsInterface: '" + m.metrics_interface + "' is not an IP address"});
+    m.metrics_interface = "127.0.0.1";
+}
+
 // CFG-52..CFG-62: the values the original resets at start-up when 0.
 void apply_zero_defaults(MailSettings& m) {
     if (m.relay_port == 0) m.relay_port = 25;
@@ -194,6 +208,7 @@ MailSection read_mail_section(const IniFile* ini, const GlobalSettings& global, 
     read_limits(m, g, diags);
     m.sem_file_check_frequency_s = uint32_t(long(g.get_duration("SemFileCheckFrequency", global.sem_file_check_frequency_s)));
     read_strings(m, g, global);
+    read_metrics(m, g, diags);
     out.temp_dir = g.get_string("TempDirectory", global.temp_dir);
     m.log_level = g.get_log_level("LogLevel", global.log_level);
     m.tls_error_level = g.get_log_level("TLSErrorLevel", global.tls_error_level);
@@ -235,7 +250,7 @@ void report_unknown_sbbs_keys(const IniFile& ini, Diagnostics& diags) {
         "RateLimitFilterThreshold", "RateLimitFilterDuration", "RateLimitFilterSilent",
         "RateLimitFilterSubnetThreshold", "SpamBlockDuration", "NotifyOfflineUsers", "TLSCertFile",
         "TLSKeyFile", "DeliveryThreads", "MaxTelegramSize", "RelayTLSVerify", "RelayAuthWithoutTLS",
-        "MailProcessorTimeout"};
+        "MailProcessorTimeout", "MetricsPort", "MetricsInterface"};
     auto known = [](const std::string& key, const std::vector<std::string>& extra) {
         const auto* ours = &extra == &mail_only ? &mail_auth_key_names() : &common;   // issue #16 keys: [Mail] only
         for (const auto* list : {&common, &extra, ours})

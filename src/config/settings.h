@@ -105,6 +105,8 @@ struct MailSettings {                    // [Mail], CFG-49..CFG-96
     bool relay_tls_verify = true;       // ours (SEC-6): the relay's certificate is checked
     bool relay_auth_without_tls = false;  // ours (SEC-6): relay credentials may go out in clear
     MailAuthSettings auth;              // ours (issue #16): SPF/DMARC policy keys
+    uint16_t metrics_port = 0;          // ours (issue #17): Prometheus GET /metrics port, 0 = off
+    std::string metrics_interface = "127.0.0.1";   // ours: the address it listens on
     uint32_t options = mail_opt::ALLOW_POP3;
 
     bool has(uint32_t flag) const { return (options & flag) != 0; }

@@ -3,6 +3,7 @@
 #include "pop3/pop3_session.h"
 
 #include "pop3/retr_text.h"
+#include "util/mail_metrics.h"
 
 #include "mailfmt/render_parts.h"
 #include "util/strings.h"
@@ -169,7 +170,9 @@ void Pop3Session::retrieve(const std::string& line, bool top) {
     }
     log_user(LogLevel::Info, "retrieving message #" + std::to_string(e->number) + " (" + std::to_string(n) +
                                  " of " + std::to_string(mailbox_.count()) + ") with command: " + line);
+    auto began = std::chrono::steady_clock::now();
     send_message(*e, lines);
+    if (!top) metrics::mail_metrics().retr_latency.observe(std::chrono::steady_clock::now() - began);   // issue #17
 }
 
 void Pop3Session::send_message(pop3::MailboxEntry& e, long lines) {

@@ -8,6 +8,7 @@
 #include "sendmail/data_text.h"
 #include "sendmail/delivery_pool.h"
 #include "sendmail/envelope.h"
+#include "util/mail_metrics.h"
 
 #include <algorithm>
 #include <cctype>
@@ -58,9 +59,9 @@ void SendMail::log(LogLevel level, const std::string& text) {
 void SendMail::tally(ScanStats& st, Done d) {
     std::lock_guard lk(stats_mu_);
     switch (d) {
-    case Done::Sent: ++st.sent; break;
+    case Done::Sent: ++st.sent; metrics::count(metrics::mail_metrics().delivered); break;   // issue #17
     case Done::Failed: ++st.failed; break;
-    case Done::Bounced: ++st.bounced; break;
+    case Done::Bounced: ++st.bounced; metrics::count(metrics::mail_metrics().bounced); break;
     case Done::Skipped: ++st.skipped; break;
     }
 }
@@ -83,6 +84,7 @@ ScanStats SendMail::scan(bool periodic) {
         return st;
     }
     st.candidates = unsigned(queue->size());
+    metrics::mail_metrics().queue_length.store(int64_t(queue->size()), std::memory_order_relaxed);   // issue #17
     size_t round = s_.claim_round ? s_.claim_round : 1;
     OutboundQueues queues({s_.per_destination_workers ? s_.per_destination_workers : 1, round, round,
                            std::chrono::milliseconds(s_.session_linger_ms)});
@@ -115,6 +117,8 @@ ScanStats SendMail::scan(bool periodic) {
         tally(st, Done::Skipped);
     }
     sync_marks();
+    // issue #17: what this scan left queued (retries and skipped ones).
+    metrics::mail_metrics().queue_length.store(int64_t(st.candidates) - st.sent - st.bounced, std::memory_order_relaxed);
     return st;
 }
 

@@ -7,6 +7,7 @@
 
 #include "config/options.h"
 #include "sendmail/route.h"
+#include "util/mail_metrics.h"
 
 namespace sbbs {
 
@@ -101,7 +102,9 @@ void SendMail::deliver_group(const OutboundGroup& g, std::vector<OutboundJob>& j
         SmtpTransaction tx{b.from, {}, b.text};
         for (size_t k : b.jobs) tx.to.push_back(jobs[k].to);
         bool reused = held.carried;
+        auto began = std::chrono::steady_clock::now();
         TransactionOutcome r = held.ls.session->send(tx);
+        if (r.any_sent()) metrics::mail_metrics().outbound_latency.observe(std::chrono::steady_clock::now() - began);   // issue #17
         held.carried = true;
         int sock = held.ls.sock;
         for (SessionOutcome& o : r.rcpt) {   // for the notices (RFC 3461 6.2, RFC 3464 2.3.5)

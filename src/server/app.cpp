@@ -7,8 +7,10 @@
 #include "msgbase/checker.h"
 #include "msgbase/notice.h"
 #include "net/signals.h"
+#include "server/error_tap.h"
 #include "server/install_loader.h"
 #include "server/listener_plan.h"
+#include "server/ops_reporter.h"
 #include "server/log_setup.h"
 #include "server/protocol_handlers.h"
 #include "server/sendmail_runner.h"
@@ -72,7 +74,7 @@ int check_interval_ms(const Config& config) {
 // Until stopped: signals, semaphore files, and reaping finished sessions.
 // The SendMail thread follows the snapshot: replaced after a reload.
 void serve(Server& server, SignalWatch& signals, SemaphoreWatch& semaphores, const CliOptions& cli, ServerLog& log,
-           const RuntimeServices& services, std::unique_ptr<SendMailRunner>& sendmail) {
+           Logger& tap, const RuntimeServices& services, std::unique_ptr<SendMailRunner>& sendmail) {
     for (;;) {
         ProcessSignal sig = signals.wait(check_interval_ms(*server.config()));
         SemaphoreEvent sem = semaphores.check();
@@ -81,7 +83,7 @@ void serve(Server& server, SignalWatch& signals, SemaphoreWatch& semaphores, con
             if (sem == SemaphoreEvent::Recycle) log.logger().log(LogLevel::Notice, "Recycle semaphore or configuration change detected");
             if (reload(server, cli, log)) {
                 sendmail.reset();
-                sendmail = SendMailRunner::start(server.config(), services.state, log.logger());
+                sendmail = SendMailRunner::start(server.config(), services.state, tap);
             }
             semaphores.rearm(*server.config());
         }
@@ -120,12 +122,15 @@ int run_server(const CliOptions& options) {
         return 1;
     }
     SemaphoreWatch semaphores(**cfg, local_host_name());   // changes from now on count
-    Server server(*cfg, protocol_handlers(*services), log.logger());
+    ErrorTap tap(log.logger());   // issue #17: last errors for --status
+    Server server(*cfg, protocol_handlers(*services), tap);
     if (!start_interruptible(server, signals, log.logger())) return server.start_cancelled() ? 0 : 1;
+    auto ops = std::make_unique<OpsReporter>(**cfg, tap);   // status file, metrics endpoint (issue #17)
     announce(server);
-    auto sendmail = SendMailRunner::start(server.config(), services->state, log.logger());
-    serve(server, signals, semaphores, options, log, *services, sendmail);
+    auto sendmail = SendMailRunner::start(server.config(), services->state, tap);
+    serve(server, signals, semaphores, options, log, tap, *services, sendmail);
     log.logger().log(LogLevel::Notice, "Stopping");
+    ops.reset();
     sendmail.reset();
     server.stop();   // logs the "#### Mail Server thread terminated" summary (SMTP-256)
     return 0;

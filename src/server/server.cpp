@@ -4,6 +4,7 @@
 #include "net/socket_session_io.h"
 #include "server/not_available_handler.h"
 #include "server/tls_setup.h"
+#include "util/mail_metrics.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -229,7 +230,11 @@ void Server::note_highwater(const Socket& client, const PlannedListener& listene
                  prefix(client.fd(), listener.kind) + "New active client highwater mark: " + std::to_string(now));
 }
 
+// issue #17: the metrics' protocols are ListenerKind's, in the same order.
+static_assert(int(ListenerKind::Pop3Tls) == int(metrics::SessionProtocol::Pop3Tls));
+
 void Server::run_session(SessionIo& io, const SessionContext& ctx) {
+    metrics::OpenSession open(static_cast<metrics::SessionProtocol>(ctx.kind));
     if (ctx.implicit_tls) {
         auto s = io.start_tls();   // SMTP-23 / POP3-15: a failure ends the session silently
         if (!s) {

@@ -105,6 +105,7 @@ static std::optional<std::string> refused_from(const ParsedHeader& p, Allowed al
 }
 
 SmtpSession::Flow SmtpSession::end_of_data(Spool& s) {
+    data_ended_ = std::chrono::steady_clock::now();   // issue #17: accept latency starts here
     if (s.header.empty() && s.body_bytes == 0) {                                       // SMTP-173
         reply({554, "5.6.0", "No message text"});
         return Flow::Continue;

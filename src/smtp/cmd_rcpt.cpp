@@ -143,7 +143,7 @@ SmtpSession::Flow SmtpSession::route_rcpt(std::string address, const std::string
 }
 
 bool SmtpSession::relay_permitted(bool forced) {                                        // SMTP-121
-    if (forced) return true;
+    if (forced || !extras_.local_origin.empty()) return true;                          // ours: issue #17
     if (!authenticated() && cfg_->mail.has(mail_opt::SMTP_AUTH_VIA_IP)) {                // SMTP-128
         if (uint32_t n = users_.find_by_ip(client_ip_)) {
             auto u = users_.get(n);

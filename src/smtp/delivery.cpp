@@ -12,6 +12,7 @@
 #include "smtp/version.h"
 #include "userbase/ars.h"
 #include "userbase/user_notice.h"
+#include "util/mail_metrics.h"
 #include "util/strings.h"
 
 #include <algorithm>
@@ -76,6 +77,10 @@ static std::string charset_kludge(const std::string& mime) {
 }
 
 std::string SmtpSession::received_value(const Recipient& r) const {                   // SMTP-212
+    if (!extras_.local_origin.empty())                                                // ours: issue #17
+        return "from " + extras_.local_origin + "\r\n          by " + host() + " (Synchronet Mail Server " + kVersion +
+               "-" + kPlatform + ") with local submission (sbbsmail --sendmail)\r\n          for " + r.forward_path +
+               "; " + rfc822_date(time(nullptr)) + "\r\n          (envelope-from " + tx_.reverse_path + ")";
     const char* with = esmtp_ ? (io_->is_tls() ? "ESMTPS" : "ESMTP") : "SMTP";        // SMTP-213
     std::string w = with;
     if (auth_logged_in_ && esmtp_) w += "A";                                          // ours: RFC 3848
@@ -233,6 +238,8 @@ SmtpSession::Flow SmtpSession::store_mail(const ParsedHeader& p, std::string_vie
         report_delivery(msg, copies[i], (*stored)[i], header, body);
     }
     reply(ok());                                                                      // SMTP-208
+    metrics::count(metrics::mail_metrics().accepted);                                 // issue #17
+    metrics::mail_metrics().accept_latency.observe(std::chrono::steady_clock::now() - data_ended_);
     if (!cfg_->msgs.smtp_sem.empty()) std::ofstream(cfg_->msgs.smtp_sem, std::ios::app);
     if (fido && !cfg_->msgs.fido_netmail_sem.empty()) std::ofstream(cfg_->msgs.fido_netmail_sem, std::ios::app);
     return Flow::Continue;

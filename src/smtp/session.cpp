@@ -6,6 +6,7 @@
 #include "dns/client_host.h"
 #include "dns/resolver.h"
 #include "smtp/version.h"
+#include "util/mail_metrics.h"
 #include "util/platform_file.h"
 #include "util/strings.h"
 
@@ -76,7 +77,11 @@ void SmtpSession::reply_raw(const std::string& line) {
     out_ += "\r\n";
 }
 
-void SmtpSession::reply(const Reply& r) { reply_raw(r.line()); }
+void SmtpSession::reply(const Reply& r) {
+    // issue #17: 550..554 refuse a recipient or the message (syntax errors are not counted).
+    if (r.code >= 550 && r.code <= 554) metrics::count(metrics::mail_metrics().refused);
+    reply_raw(r.line());
+}
 
 void SmtpSession::flush() {
     if (out_.empty() || !io_) return;

@@ -25,6 +25,8 @@
 #include "smtp/site_lists.h"
 #include "smtp/user_notices.h"
 #include "userbase/login_auth.h"
+
+#include <chrono>
 #include "userbase/recipient_resolver.h"
 #include "userbase/user_directory.h"
 #include "util/text_pieces.h"
@@ -68,6 +70,10 @@ struct SessionExtras {
     // Inbound SPF (and DKIM/DMARC) of unauthenticated, non-relay clients
     // (issue #16); null: no checks, no Authentication-Results.
     auth::MessageAuthenticator* authenticator = nullptr;
+    // ours (issue #17): `sbbsmail --sendmail` on this host, e.g. "uid 1000 (bbs)".
+    // Non-empty: relaying is allowed (the invoking Unix user is trusted as a
+    // relay.cfg client is) and the Received: line names the local submission.
+    std::string local_origin;
 };
 
 class SmtpSession {
@@ -256,6 +262,7 @@ private:
     Transaction tx_;
     unsigned bad_commands_ = 0;
     time_t connected_ = 0;
+    std::chrono::steady_clock::time_point data_ended_{};   // issue #17: accept latency
     std::string session_id_;
     bool closing_ = false;
 };
