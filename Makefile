@@ -57,7 +57,7 @@ MODULES := server smtp pop3 sendmail dsn auth spam mailproc mailfmt dns net stat
 # Direct and indirect dependencies of each module (what its unit tests link).
 DEPS_util :=
 DEPS_config := util
-DEPS_log := config util
+DEPS_log := util
 DEPS_userbase := log config util
 DEPS_msgbase := log config util
 DEPS_state := log config util
