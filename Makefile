@@ -50,7 +50,7 @@ else
 PCH := $(BUILD)/tests/pch/catch_pch.h.gch
 PCH_USE := -I$(BUILD)/tests/pch -Itests/unit -include catch_pch.h
 endif
-LDLIBS := -lspf2 -lopendkim -lopendmarc -lssl -lcrypto -lsqlite3 -lidn2 -lresolv -pthread
+LDLIBS := -lspf2 -lopendkim -lopendmarc -lssl -lcrypto -lsqlite3 -lidn2 -lresolv -lsystemd -pthread
 
 # Modules in link order (a module may only use modules to its right).
 MODULES := server smtp pop3 sendmail dsn auth spam mailproc mailfmt dns net state msgbase userbase log config util

@@ -143,6 +143,12 @@ void read_strings(MailSettings& m, const IniGetter& g, const GlobalSettings& glo
     m.relay_auth_without_tls = g.get_bool("RelayAuthWithoutTLS", false);   // ours (SEC-6)
 }
 
+// ours (issue #17): keys for running as a service.
+void read_service_keys(MailSettings& m, const IniGetter& g) {
+    m.log_json = g.get_string("LogJSON", "");
+    m.run_as_user = g.get_string("RunAsUser", "");
+}
+
 // CFG-52..CFG-62: the values the original resets at start-up when 0.
 void apply_zero_defaults(MailSettings& m) {
     if (m.relay_port == 0) m.relay_port = 25;
@@ -194,6 +200,7 @@ MailSection read_mail_section(const IniFile* ini, const GlobalSettings& global, 
     read_limits(m, g, diags);
     m.sem_file_check_frequency_s = uint32_t(long(g.get_duration("SemFileCheckFrequency", global.sem_file_check_frequency_s)));
     read_strings(m, g, global);
+    read_service_keys(m, g);   // ours (issue #17)
     out.temp_dir = g.get_string("TempDirectory", global.temp_dir);
     m.log_level = g.get_log_level("LogLevel", global.log_level);
     m.tls_error_level = g.get_log_level("TLSErrorLevel", global.tls_error_level);

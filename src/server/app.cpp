@@ -10,9 +10,11 @@
 #include "server/install_loader.h"
 #include "server/listener_plan.h"
 #include "server/log_setup.h"
+#include "server/privilege_drop.h"
 #include "server/protocol_handlers.h"
 #include "server/sendmail_runner.h"
 #include "server/semaphore_watch.h"
+#include "server/service_notify.h"
 #include "server/server.h"
 #include "server/tls_setup.h"
 #include "state/database.h"
@@ -43,14 +45,17 @@ void announce(const Server& server) {
 // A new snapshot; a bad one leaves the running one in place (CFG-170).
 bool reload(Server& server, const CliOptions& cli, ServerLog& log) {
     log.logger().log(LogLevel::Notice, "Reloading the configuration");
+    notify_reloading();
     auto cfg = load_logged(cli, log.logger());
     Status s = cfg ? server.reload(*cfg) : Status(cfg.error());
     if (!s) {
         log.logger().log(LogLevel::Error, "!Reload failed, keeping the running configuration: " + s.error().message);
+        notify_ready();   // still serving, with the old snapshot
         return false;
     }
     log.refresh(**cfg);
     announce(server);
+    notify_ready();
     return true;
 }
 
@@ -77,6 +82,7 @@ void serve(Server& server, SignalWatch& signals, SemaphoreWatch& semaphores, con
         ProcessSignal sig = signals.wait(check_interval_ms(*server.config()));
         SemaphoreEvent sem = semaphores.check();
         if (sig == ProcessSignal::Stop || sem == SemaphoreEvent::Shutdown) return;
+        if (sig == ProcessSignal::Reload) log.reopen_files();   // logrotate (issue #17), even if the reload fails
         if (sig == ProcessSignal::Reload || sem == SemaphoreEvent::Recycle) {
             if (sem == SemaphoreEvent::Recycle) log.logger().log(LogLevel::Notice, "Recycle semaphore or configuration change detected");
             if (reload(server, cli, log)) {
@@ -98,6 +104,25 @@ Result<RuntimeServices> prepare_services(const Config& config) {
     return RuntimeServices{std::shared_ptr<Database>(std::move(*db))};
 }
 
+// Issue #17: started as root, become RunAsUser (or data/'s owner) before the
+// log, the state database or the base is opened; false: do not go on.
+bool leave_root(const Config& config, Logger& log) {
+    auto drop = drop_privileges(config.mail.run_as_user, config.paths.data);
+    if (!drop) {
+        log.log(LogLevel::Critical, "!Refusing to run as root: cannot switch user: " + drop.error().message);
+        return false;
+    }
+    if (drop->dropped)
+        log.log(LogLevel::Notice, "Running as user " + drop->user + " (uid " + std::to_string(drop->uid) + ", gid " +
+                                      std::to_string(drop->gid) + ")");
+    else if (!drop->user.empty())
+        log.log(LogLevel::Notice, "Running as root: " + (config.mail.run_as_user.empty()
+                                                               ? config.paths.data + " is owned by root"
+                                                               : std::string("[Mail] RunAsUser names root")) +
+                                       "; set [Mail] RunAsUser to the BBS's user");
+    return true;
+}
+
 } // namespace
 
 int run_server(const CliOptions& options) {
@@ -108,6 +133,7 @@ int run_server(const CliOptions& options) {
         log.logger().log(LogLevel::Critical, "!Cannot start: " + cfg.error().message);
         return 1;
     }
+    if (!leave_root(**cfg, log.logger())) return 1;
     log.attach(**cfg);
     smb::set_notice_sink([&log](const std::string& line) { log.logger().log(LogLevel::Warning, "!" + line); });
     struct SinkReset { ~SinkReset() { smb::set_notice_sink(nullptr); } } sink_reset;   // `log` ends with this scope
@@ -123,9 +149,11 @@ int run_server(const CliOptions& options) {
     Server server(*cfg, protocol_handlers(*services), log.logger());
     if (!start_interruptible(server, signals, log.logger())) return server.start_cancelled() ? 0 : 1;
     announce(server);
+    notify_ready();
     auto sendmail = SendMailRunner::start(server.config(), services->state, log.logger());
     serve(server, signals, semaphores, options, log, *services, sendmail);
     log.logger().log(LogLevel::Notice, "Stopping");
+    notify_stopping();
     sendmail.reset();
     server.stop();   // logs the "#### Mail Server thread terminated" summary (SMTP-256)
     return 0;
