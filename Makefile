@@ -185,6 +185,30 @@ bench: deps $(SERVER) $(patsubst %,$(BUILD)/bench/%,$(BENCH_PROGS))
 	@scripts/deps.sh bench
 	@bench/run.sh $(BUILD)
 
+# Installing (issue #17): `make install` (PREFIX, DESTDIR honoured), `make
+# uninstall`, and `make deb`, a .deb for /usr built from a staged DESTDIR by
+# scripts/make-deb.sh. /etc stays /etc for any PREFIX: logrotate and
+# /etc/default are only read there.
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= /etc
+INSTALLED := $(SBINDIR)/sbbsmail $(MANDIR)/man8/sbbsmail.8 $(SYSTEMDUNITDIR)/sbbsmail.service \
+             $(SYSCONFDIR)/logrotate.d/sbbsmail
+.PHONY: install uninstall deb
+install: $(SERVER)
+	install -D -m 0755 $(SERVER) $(DESTDIR)$(SBINDIR)/sbbsmail
+	install -D -m 0644 man/sbbsmail.8 $(DESTDIR)$(MANDIR)/man8/sbbsmail.8
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|g' dist/systemd/sbbsmail.service.in > $(DESTDIR)$(SYSTEMDUNITDIR)/sbbsmail.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/sbbsmail.service
+	install -D -m 0644 dist/logrotate/sbbsmail $(DESTDIR)$(SYSCONFDIR)/logrotate.d/sbbsmail
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+deb: deps $(SERVER)
+	@scripts/make-deb.sh $(SERVER) $(BUILD)/deb
+
 # Windows (MinGW-w64) build of the platform-independent libraries.
 win:
 	@scripts/deps.sh win
@@ -193,4 +217,4 @@ win:
 clean:
 	rm -rf build
 
--include $(shell find build/$(MODE) -name '*.d' 2>/dev/null)
+-include $(shell find build/$(MODE) -name '*.d' -type f 2>/dev/null)
