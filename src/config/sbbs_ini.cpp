@@ -241,7 +241,8 @@ void report_unknown_sbbs_keys(const IniFile& ini, Diagnostics& diags) {
         "RateLimitFilterThreshold", "RateLimitFilterDuration", "RateLimitFilterSilent",
         "RateLimitFilterSubnetThreshold", "SpamBlockDuration", "NotifyOfflineUsers", "TLSCertFile",
         "TLSKeyFile", "DeliveryThreads", "MaxTelegramSize", "RelayTLSVerify", "RelayAuthWithoutTLS",
-        "MailProcessorTimeout"};
+        "MailProcessorTimeout",
+        "RunAsUser", "LogJSON"};   // ours (issue #17 items 2, 5)
     auto known = [](const std::string& key, const std::vector<std::string>& extra) {
         for (const auto* list : {&common, &extra})
             for (const std::string& k : *list)
