@@ -13,6 +13,15 @@
 #include <unistd.h>
 #include <vector>
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SBBS_ASAN_BUILD 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define SBBS_ASAN_BUILD 1
+#endif
+
 namespace sbbs {
 
 namespace {
@@ -68,6 +77,10 @@ Status switch_to(const Account& a) {
     (void)::prctl(PR_SET_KEEPCAPS, 0L, 0L, 0L, 0L);
     if (!caps) return caps;
     if (::setuid(0) == 0) return make_error("setuid(0) still works after the switch", ErrorCode::Invalid);
+#ifdef SBBS_ASAN_BUILD
+    // setuid made us non-dumpable; LeakSanitizer's exit check must ptrace us.
+    (void)::prctl(PR_SET_DUMPABLE, 1L, 0L, 0L, 0L);
+#endif
     return {};
 }
 
