@@ -87,6 +87,9 @@ struct MailSettings {                    // [Mail], CFG-49..CFG-96
     std::string outbound_v6_interface;  // IPv6 text, "" = any
     LogLevel log_level = LogLevel::Debug;
     LogLevel tls_error_level = LogLevel::Emergency;
+    // ours (issue #17): running as a service
+    std::string log_json;               // JSON-lines log ("" = none); relative: under <logs>/logs/
+    std::string run_as_user;            // started as root: switch to it ("" = owner of data/)
     uint32_t bind_retry_count = 2;
     uint32_t bind_retry_delay_s = 15;
     LoginAttemptSettings login_attempt;
@@ -103,9 +106,6 @@ struct MailSettings {                    // [Mail], CFG-49..CFG-96
     uint32_t delivery_threads = 4;      // ours: destinations SendMail delivers to at once (1..100)
     bool relay_tls_verify = true;       // ours (SEC-6): the relay's certificate is checked
     bool relay_auth_without_tls = false;  // ours (SEC-6): relay credentials may go out in clear
-    // ours (issue #17): running as a service
-    std::string log_json;               // JSON-lines log ("" = none); relative: under <logs>/logs/
-    std::string run_as_user;            // started as root: switch to it ("" = owner of data/)
     uint32_t options = mail_opt::ALLOW_POP3;
 
     bool has(uint32_t flag) const { return (options & flag) != 0; }
