@@ -318,6 +318,32 @@ class LogTest(unittest.TestCase):
                 self.assertNotIn("QUIT", old)
 
 
+class FailedReloadTest(unittest.TestCase):
+    def test_issue17_5b_sighup_reopens_the_log_even_when_the_reload_fails(self):
+        ns = NotifySocket()
+        try:
+            with _TempInstall() as install:
+                logs = install.path("data", "logs")
+                with SbbsMail(install=install, env={"NOTIFY_SOCKET": ns.path}) as srv:
+                    self.assertIn("READY=1", ns.next().split("\n"))
+                    self.assertTrue(harness.eventually(lambda: os.path.exists(os.path.join(logs, "mail.log"))))
+                    os.rename(os.path.join(logs, "mail.log"), os.path.join(logs, "mail.log.1"))
+                    os.rename(install.path("ctrl", "main.ini"), install.path("ctrl", "main.ini.bak"))
+                    srv.signal(signal.SIGHUP)
+                    self.assertIn("RELOADING=1", ns.next().split("\n"))
+                    self.assertIn("READY=1", ns.next().split("\n"))   # still serving the old snapshot
+                    self.assertTrue(srv.wait_output("Reload failed", timeout=15), srv.output)
+                    s = srv.connect("SMTPPort")
+                    self.assertTrue(read_line(s).startswith("220"))
+                    s.close()
+                    self.assertEqual(srv.stop(), 0)
+                new = "\n".join(read_lines(os.path.join(logs, "mail.log")))
+                self.assertIn("Reload failed", new)
+                self.assertNotIn("Reload failed", "\n".join(read_lines(os.path.join(logs, "mail.log.1"))))
+        finally:
+            ns.close()
+
+
 class LayeringTest(unittest.TestCase):
     def test_issue17_5c_log_and_util_include_nothing_above_them(self):
         allowed = {"log": ("log", "util"), "util": ("util",)}
