@@ -21,6 +21,7 @@ MANDOC = shutil.which("mandoc")
 DPKG_DEB = shutil.which("dpkg-deb")
 LINTIAN = shutil.which("lintian")
 SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
+LOGROTATE = shutil.which("logrotate")
 IS_ROOT = os.geteuid() == 0
 
 
@@ -342,6 +343,33 @@ class FailedReloadTest(unittest.TestCase):
                 self.assertNotIn("Reload failed", "\n".join(read_lines(os.path.join(logs, "mail.log.1"))))
         finally:
             ns.close()
+
+
+class LogrotateTest(unittest.TestCase):
+    @unittest.skipUnless(LOGROTATE, "logrotate not installed (apt-get install logrotate)")
+    def test_issue17_5b_shipped_logrotate_snippet_rotates_a_running_server(self):
+        with _TempInstall() as install:
+            logs = install.path("data", "logs")
+            with SbbsMail(install=install, mail={"LogJSON": "mail.jsonl"}) as srv:
+                self.assertTrue(harness.eventually(lambda: os.path.exists(os.path.join(logs, "mail.jsonl"))))
+                # The shipped snippet, pointed at this install and this process
+                # (no systemd here: its postrotate line becomes a plain kill).
+                with open(os.path.join(ROOT, "dist", "logrotate", "sbbsmail")) as f:
+                    text = f.read()
+                text = text.replace("/sbbs/data/logs/", logs + "/")
+                text = re.sub(r"systemctl kill [^\n]*", "kill -HUP %d" % srv.proc.pid, text)
+                conf = install.path("logrotate.conf")
+                with open(conf, "w") as f:
+                    f.write(text)
+                os.chmod(conf, 0o644)
+                r = subprocess.run([LOGROTATE, "-f", "-s", install.path("logrotate.state"), conf],
+                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60)
+                self.assertEqual(r.returncode, 0, r.stdout)
+                self.assertTrue(srv.wait_output("Reloading the configuration", timeout=15), srv.output)
+                self.assertEqual(srv.stop(), 0)
+            for name in ("mail.log", "mail.jsonl"):
+                self.assertTrue(os.path.exists(os.path.join(logs, name + ".1")))   # delaycompress
+                self.assertIn("Reloading the configuration", "\n".join(read_lines(os.path.join(logs, name))))
 
 
 class LayeringTest(unittest.TestCase):
