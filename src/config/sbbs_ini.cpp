@@ -121,6 +121,12 @@ void read_ports(MailSettings& m, const IniGetter& g) {
     m.relay_port = g.get_u16("RelayPort", 25);
 }
 
+// ours (issue #17): keys for running as a service.
+void read_service_keys(MailSettings& m, const IniGetter& g) {
+    m.log_json = g.get_string("LogJSON", "");
+    m.run_as_user = g.get_string("RunAsUser", "");
+}
+
 void read_strings(MailSettings& m, const IniGetter& g, const GlobalSettings& global) {
     m.host_name = g.get_string("HostName", global.host_name);
     m.login_requirements = g.get_string("LoginRequirements", global.login_ars);
@@ -141,12 +147,6 @@ void read_strings(MailSettings& m, const IniGetter& g, const GlobalSettings& glo
     m.delivery_threads = g.get_uint("DeliveryThreads", 0);   // ours; 0 = the default (apply_zero_defaults)
     m.relay_tls_verify = g.get_bool("RelayTLSVerify", true);               // ours (SEC-6)
     m.relay_auth_without_tls = g.get_bool("RelayAuthWithoutTLS", false);   // ours (SEC-6)
-}
-
-// ours (issue #17): keys for running as a service.
-void read_service_keys(MailSettings& m, const IniGetter& g) {
-    m.log_json = g.get_string("LogJSON", "");
-    m.run_as_user = g.get_string("RunAsUser", "");
 }
 
 // CFG-52..CFG-62: the values the original resets at start-up when 0.
@@ -200,7 +200,6 @@ MailSection read_mail_section(const IniFile* ini, const GlobalSettings& global, 
     read_limits(m, g, diags);
     m.sem_file_check_frequency_s = uint32_t(long(g.get_duration("SemFileCheckFrequency", global.sem_file_check_frequency_s)));
     read_strings(m, g, global);
-    read_service_keys(m, g);   // ours (issue #17)
     out.temp_dir = g.get_string("TempDirectory", global.temp_dir);
     m.log_level = g.get_log_level("LogLevel", global.log_level);
     m.tls_error_level = g.get_log_level("TLSErrorLevel", global.tls_error_level);
@@ -209,6 +208,7 @@ MailSection read_mail_section(const IniFile* ini, const GlobalSettings& global, 
     m.bind_retry_delay_s = uint32_t(g.get_int("BindRetryDelay", global.bind_retry_delay_s));
     m.login_attempt = read_login_attempts(g, global.login_attempt);
     m.notify_offline_users = g.get_bool("NotifyOfflineUsers", false);
+    read_service_keys(m, g);   // ours (issue #17)
     check_javascript_keys(g);
     apply_zero_defaults(m);
     if (m.has(mail_opt::RELAY_TX) && m.relay_server.empty()) {  // CFG-72
@@ -231,6 +231,7 @@ void report_unknown_sbbs_keys(const IniFile& ini, Diagnostics& diags) {
         "LoginSound", "LogoutSound", "HackAttemptSound", "DefaultCharset"};
     static const std::vector<std::string> global_only = {"CtrlDirectory", "EventLogLevel", "LoginInfoSave"};
     static const std::vector<std::string> mail_only = {
+        "RunAsUser", "LogJSON",   // ours (issue #17 items 2, 5)
         "AutoStart", "POP3Interface", "SMTPPort", "SubmissionPort", "TLSSubmissionPort", "POP3Port",
         "TLSPOP3Port", "RelayPort", "MaxClients", "MaxInactivity", "MaxDeliveryAttempts", "RescanFrequency",
         "LinesPerYield", "MaxRecipients", "MaxMsgSize", "MaxMsgsWaiting", "ConnectTimeout",
@@ -241,8 +242,7 @@ void report_unknown_sbbs_keys(const IniFile& ini, Diagnostics& diags) {
         "RateLimitFilterThreshold", "RateLimitFilterDuration", "RateLimitFilterSilent",
         "RateLimitFilterSubnetThreshold", "SpamBlockDuration", "NotifyOfflineUsers", "TLSCertFile",
         "TLSKeyFile", "DeliveryThreads", "MaxTelegramSize", "RelayTLSVerify", "RelayAuthWithoutTLS",
-        "MailProcessorTimeout",
-        "RunAsUser", "LogJSON"};   // ours (issue #17 items 2, 5)
+        "MailProcessorTimeout"};
     auto known = [](const std::string& key, const std::vector<std::string>& extra) {
         for (const auto* list : {&common, &extra})
             for (const std::string& k : *list)

@@ -40,6 +40,7 @@ void announce(const Server& server) {
     for (const auto& l : server.listening()) std::printf("Listening on %s\n", describe(l).c_str());
     std::printf("sbbsmail ready\n");
     std::fflush(stdout);
+    notify_ready();   // systemd (issue #17): every listener is bound
 }
 
 // A new snapshot; a bad one leaves the running one in place (CFG-170).
@@ -55,7 +56,6 @@ bool reload(Server& server, const CliOptions& cli, ServerLog& log) {
     }
     log.refresh(**cfg);
     announce(server);
-    notify_ready();
     return true;
 }
 
@@ -81,7 +81,10 @@ void serve(Server& server, SignalWatch& signals, SemaphoreWatch& semaphores, con
     for (;;) {
         ProcessSignal sig = signals.wait(check_interval_ms(*server.config()));
         SemaphoreEvent sem = semaphores.check();
-        if (sig == ProcessSignal::Stop || sem == SemaphoreEvent::Shutdown) return;
+        if (sig == ProcessSignal::Stop || sem == SemaphoreEvent::Shutdown) {
+            notify_stopping();   // systemd (issue #17)
+            return;
+        }
         if (sig == ProcessSignal::Reload) log.reopen_files();   // logrotate (issue #17), even if the reload fails
         if (sig == ProcessSignal::Reload || sem == SemaphoreEvent::Recycle) {
             if (sem == SemaphoreEvent::Recycle) log.logger().log(LogLevel::Notice, "Recycle semaphore or configuration change detected");
@@ -149,11 +152,9 @@ int run_server(const CliOptions& options) {
     Server server(*cfg, protocol_handlers(*services), log.logger());
     if (!start_interruptible(server, signals, log.logger())) return server.start_cancelled() ? 0 : 1;
     announce(server);
-    notify_ready();
     auto sendmail = SendMailRunner::start(server.config(), services->state, log.logger());
     serve(server, signals, semaphores, options, log, *services, sendmail);
     log.logger().log(LogLevel::Notice, "Stopping");
-    notify_stopping();
     sendmail.reset();
     server.stop();   // logs the "#### Mail Server thread terminated" summary (SMTP-256)
     return 0;
