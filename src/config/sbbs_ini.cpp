@@ -203,12 +203,12 @@ MailSection read_mail_section(const IniFile* ini, const GlobalSettings& global, 
     out.temp_dir = g.get_string("TempDirectory", global.temp_dir);
     m.log_level = g.get_log_level("LogLevel", global.log_level);
     m.tls_error_level = g.get_log_level("TLSErrorLevel", global.tls_error_level);
+    read_service_keys(m, g);   // ours (issue #17)
     m.options = g.get_bits("Options", mail_option_names(), mail_option_known_bits(), mail_opt::ALLOW_POP3);
     m.bind_retry_count = uint32_t(g.get_int("BindRetryCount", global.bind_retry_count));
     m.bind_retry_delay_s = uint32_t(g.get_int("BindRetryDelay", global.bind_retry_delay_s));
     m.login_attempt = read_login_attempts(g, global.login_attempt);
     m.notify_offline_users = g.get_bool("NotifyOfflineUsers", false);
-    read_service_keys(m, g);   // ours (issue #17)
     check_javascript_keys(g);
     apply_zero_defaults(m);
     if (m.has(mail_opt::RELAY_TX) && m.relay_server.empty()) {  // CFG-72
