@@ -50,14 +50,14 @@ else
 PCH := $(BUILD)/tests/pch/catch_pch.h.gch
 PCH_USE := -I$(BUILD)/tests/pch -Itests/unit -include catch_pch.h
 endif
-LDLIBS := -lspf2 -lopendkim -lopendmarc -lssl -lcrypto -lsqlite3 -lidn2 -lresolv -pthread
+LDLIBS := -lspf2 -lopendkim -lopendmarc -lssl -lcrypto -lsqlite3 -lidn2 -lresolv -lsystemd -pthread
 
 # Modules in link order (a module may only use modules to its right).
 MODULES := server smtp pop3 sendmail dsn auth spam mailproc mailfmt mime dns net state msgbase userbase log config util
 # Direct and indirect dependencies of each module (what its unit tests link).
 DEPS_util :=
 DEPS_config := util
-DEPS_log := config util
+DEPS_log := util
 DEPS_userbase := log config util
 DEPS_msgbase := log config util
 DEPS_state := log config util
@@ -186,6 +186,30 @@ bench: deps $(SERVER) $(patsubst %,$(BUILD)/bench/%,$(BENCH_PROGS))
 	@scripts/deps.sh bench
 	@bench/run.sh $(BUILD)
 
+# Installing (issue #17): `make install` (PREFIX, DESTDIR honoured), `make
+# uninstall`, and `make deb`, a .deb for /usr built from a staged DESTDIR by
+# scripts/make-deb.sh. /etc stays /etc for any PREFIX: logrotate and
+# /etc/default are only read there.
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR ?= /etc
+INSTALLED := $(SBINDIR)/sbbsmail $(MANDIR)/man8/sbbsmail.8 $(SYSTEMDUNITDIR)/sbbsmail.service \
+             $(SYSCONFDIR)/logrotate.d/sbbsmail
+.PHONY: install uninstall deb
+install: $(SERVER)
+	install -D -m 0755 $(SERVER) $(DESTDIR)$(SBINDIR)/sbbsmail
+	install -D -m 0644 man/sbbsmail.8 $(DESTDIR)$(MANDIR)/man8/sbbsmail.8
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed 's|@SBINDIR@|$(SBINDIR)|g' dist/systemd/sbbsmail.service.in > $(DESTDIR)$(SYSTEMDUNITDIR)/sbbsmail.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/sbbsmail.service
+	install -D -m 0644 dist/logrotate/sbbsmail $(DESTDIR)$(SYSCONFDIR)/logrotate.d/sbbsmail
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+deb: deps $(SERVER)
+	@scripts/make-deb.sh $(SERVER) $(BUILD)/deb
+
 # Windows (MinGW-w64) build of the platform-independent libraries.
 win:
 	@scripts/deps.sh win
@@ -194,4 +218,4 @@ win:
 clean:
 	rm -rf build
 
--include $(shell find build/$(MODE) -name '*.d' 2>/dev/null)
+-include $(shell find build/$(MODE) -name '*.d' -type f 2>/dev/null)

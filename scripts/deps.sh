@@ -4,8 +4,8 @@
 set -euo pipefail
 group=${1:-build}
 case "$group" in
-  build) pkgs=(g++ make catch2 libssl-dev libsqlite3-dev libidn2-dev libspf2-dev libopendkim-dev libopendmarc-dev publicsuffix python3 openssl ccache) ;;
-  test)  pkgs=(python3 openssl swaks msmtp fetchmail dnsmasq-base postfix python3-dkim dovecot-core testssl.sh unbound) ;;
+  build) pkgs=(g++ make catch2 libssl-dev libsqlite3-dev libidn2-dev libspf2-dev libopendkim-dev libopendmarc-dev publicsuffix python3 openssl ccache libsystemd-dev) ;;
+  test)  pkgs=(python3 openssl swaks msmtp fetchmail dnsmasq-base postfix python3-dkim dovecot-core testssl.sh unbound mandoc lintian systemd logrotate) ;;
   fuzz)  pkgs=(clang libclang-rt-14-dev) ;;
   win)   pkgs=(g++-mingw-w64-x86-64) ;;
   bench) pkgs=(postfix dovecot-pop3d valgrind python3-matplotlib) ;;

@@ -122,6 +122,12 @@ void read_ports(MailSettings& m, const IniGetter& g) {
     m.relay_port = g.get_u16("RelayPort", 25);
 }
 
+// ours (issue #17): keys for running as a service.
+void read_service_keys(MailSettings& m, const IniGetter& g) {
+    m.log_json = g.get_string("LogJSON", "");
+    m.run_as_user = g.get_string("RunAsUser", "");
+}
+
 void read_strings(MailSettings& m, const IniGetter& g, const GlobalSettings& global) {
     m.host_name = g.get_string("HostName", global.host_name);
     m.login_requirements = g.get_string("LoginRequirements", global.login_ars);
@@ -212,6 +218,7 @@ MailSection read_mail_section(const IniFile* ini, const GlobalSettings& global, 
     out.temp_dir = g.get_string("TempDirectory", global.temp_dir);
     m.log_level = g.get_log_level("LogLevel", global.log_level);
     m.tls_error_level = g.get_log_level("TLSErrorLevel", global.tls_error_level);
+    read_service_keys(m, g);   // ours (issue #17)
     m.options = g.get_bits("Options", mail_option_names(), mail_option_known_bits(), mail_opt::ALLOW_POP3);
     m.bind_retry_count = uint32_t(g.get_int("BindRetryCount", global.bind_retry_count));
     m.bind_retry_delay_s = uint32_t(g.get_int("BindRetryDelay", global.bind_retry_delay_s));
@@ -240,6 +247,7 @@ void report_unknown_sbbs_keys(const IniFile& ini, Diagnostics& diags) {
         "LoginSound", "LogoutSound", "HackAttemptSound", "DefaultCharset"};
     static const std::vector<std::string> global_only = {"CtrlDirectory", "EventLogLevel", "LoginInfoSave"};
     static const std::vector<std::string> mail_only = {
+        "RunAsUser", "LogJSON",   // ours (issue #17 items 2, 5)
         "AutoStart", "POP3Interface", "SMTPPort", "SubmissionPort", "TLSSubmissionPort", "POP3Port",
         "TLSPOP3Port", "RelayPort", "MaxClients", "MaxInactivity", "MaxDeliveryAttempts", "RescanFrequency",
         "LinesPerYield", "MaxRecipients", "MaxMsgSize", "MaxMsgsWaiting", "ConnectTimeout",

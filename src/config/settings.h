@@ -88,6 +88,9 @@ struct MailSettings {                    // [Mail], CFG-49..CFG-96
     std::string outbound_v6_interface;  // IPv6 text, "" = any
     LogLevel log_level = LogLevel::Debug;
     LogLevel tls_error_level = LogLevel::Emergency;
+    // ours (issue #17): running as a service
+    std::string log_json;               // JSON-lines log ("" = none); relative: under <logs>/logs/
+    std::string run_as_user;            // started as root: switch to it ("" = owner of data/)
     uint32_t bind_retry_count = 2;
     uint32_t bind_retry_delay_s = 15;
     LoginAttemptSettings login_attempt;

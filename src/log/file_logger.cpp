@@ -1,8 +1,11 @@
 // Append-only log file with parent-directory creation and reopen.
 #include "log/file_logger.h"
 
+#include "log/json_line.h"
+
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <system_error>
 
@@ -22,10 +25,15 @@ Result<std::FILE*> open_append(const std::string& path) {
 
 } // namespace
 
-Result<std::unique_ptr<FileLogger>> FileLogger::open(const std::string& path) {
+Result<std::unique_ptr<FileLogger>> FileLogger::open(const std::string& path, LineFormat format) {
     auto f = open_append(path);
     if (!f) return f.error();
-    return std::unique_ptr<FileLogger>(new FileLogger(*f, path));
+    return std::unique_ptr<FileLogger>(new FileLogger(*f, path, format));
+}
+
+std::string FileLogger::format_line(LogLevel level, std::string_view text) const {
+    if (format_ == LineFormat::Json) return json_log_line(level, text, std::time(nullptr));
+    return stamped_line(text);
 }
 
 FileLogger::~FileLogger() {

@@ -10,10 +10,14 @@
 
 namespace sbbs {
 
+// Console: the original's line shapes (mail.log); Json: one JSON object per
+// line (json_line.h, `[Mail] LogJSON`).
+enum class LineFormat { Console, Json };
+
 class FileLogger : public StreamLogger {
 public:
     // Creates missing parent directories; appends to an existing file.
-    static Result<std::unique_ptr<FileLogger>> open(const std::string& path);
+    static Result<std::unique_ptr<FileLogger>> open(const std::string& path, LineFormat format = LineFormat::Console);
     ~FileLogger() override;
     FileLogger(const FileLogger&) = delete;
     FileLogger& operator=(const FileLogger&) = delete;
@@ -23,9 +27,14 @@ public:
     Status reopen();
     const std::string& path() const { return path_; }
 
+protected:
+    std::string format_line(LogLevel level, std::string_view text) const override;
+
 private:
-    FileLogger(std::FILE* file, std::string path) : StreamLogger(file), path_(std::move(path)) {}
+    FileLogger(std::FILE* file, std::string path, LineFormat format)
+        : StreamLogger(file), path_(std::move(path)), format_(format) {}
     std::string path_;
+    LineFormat format_;
 };
 
 // Where the mail server log lives: <logs dir>/logs/mail.log, i.e.

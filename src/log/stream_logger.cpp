@@ -21,8 +21,8 @@ std::string stamped_line(std::string_view text) {
     return line;
 }
 
-void StreamLogger::log(LogLevel, std::string_view text) {
-    const std::string line = stamped_line(text);
+void StreamLogger::log(LogLevel level, std::string_view text) {
+    const std::string line = format_line(level, text);
     std::lock_guard lock(mutex_);
     if (out_ == nullptr) return;
     // One fwrite + fflush: `tail -f` never sees half a line, and concurrent

@@ -6,8 +6,14 @@
 
 #include <cstdio>
 #include <mutex>
+#include <string>
+#include <string_view>
 
 namespace sbbs {
+
+// One log line as written: stamp, text (trailing blanks trimmed, control
+// characters as ^X so what a client sent can never split a line), newline.
+std::string stamped_line(std::string_view text);
 
 class StreamLogger : public Logger {
 public:
@@ -16,6 +22,8 @@ public:
     bool enabled(LogLevel) const override { return true; }
 
 protected:
+    // The bytes written for one event: the console shape unless overridden.
+    virtual std::string format_line(LogLevel, std::string_view text) const { return stamped_line(text); }
     // For FileLogger::reopen: swaps the stream under the write lock.
     std::FILE* exchange_stream(std::FILE* next);
 
@@ -30,8 +38,5 @@ public:
     TerminalLogger() : StreamLogger(stderr) {}
 };
 
-// One log line as written: stamp, text (trailing blanks trimmed, control
-// characters as ^X so what a client sent can never split a line), newline.
-std::string stamped_line(std::string_view text);
 
 } // namespace sbbs

@@ -12,9 +12,11 @@
 #include "server/listener_plan.h"
 #include "server/ops_reporter.h"
 #include "server/log_setup.h"
+#include "server/privilege_drop.h"
 #include "server/protocol_handlers.h"
 #include "server/sendmail_runner.h"
 #include "server/semaphore_watch.h"
+#include "server/service_notify.h"
 #include "server/server.h"
 #include "server/tls_setup.h"
 #include "state/database.h"
@@ -40,15 +42,18 @@ void announce(const Server& server) {
     for (const auto& l : server.listening()) std::printf("Listening on %s\n", describe(l).c_str());
     std::printf("sbbsmail ready\n");
     std::fflush(stdout);
+    notify_ready();   // systemd (issue #17): every listener is bound
 }
 
 // A new snapshot; a bad one leaves the running one in place (CFG-170).
 bool reload(Server& server, const CliOptions& cli, ServerLog& log) {
     log.logger().log(LogLevel::Notice, "Reloading the configuration");
+    notify_reloading();
     auto cfg = load_logged(cli, log.logger());
     Status s = cfg ? server.reload(*cfg) : Status(cfg.error());
     if (!s) {
         log.logger().log(LogLevel::Error, "!Reload failed, keeping the running configuration: " + s.error().message);
+        notify_ready();   // still serving, with the old snapshot
         return false;
     }
     log.refresh(**cfg);
@@ -78,7 +83,11 @@ void serve(Server& server, SignalWatch& signals, SemaphoreWatch& semaphores, con
     for (;;) {
         ProcessSignal sig = signals.wait(check_interval_ms(*server.config()));
         SemaphoreEvent sem = semaphores.check();
-        if (sig == ProcessSignal::Stop || sem == SemaphoreEvent::Shutdown) return;
+        if (sig == ProcessSignal::Stop || sem == SemaphoreEvent::Shutdown) {
+            notify_stopping();   // systemd (issue #17)
+            return;
+        }
+        if (sig == ProcessSignal::Reload) log.reopen_files();   // logrotate (issue #17), even if the reload fails
         if (sig == ProcessSignal::Reload || sem == SemaphoreEvent::Recycle) {
             if (sem == SemaphoreEvent::Recycle) log.logger().log(LogLevel::Notice, "Recycle semaphore or configuration change detected");
             if (reload(server, cli, log)) {
@@ -100,6 +109,25 @@ Result<RuntimeServices> prepare_services(const Config& config) {
     return RuntimeServices{std::shared_ptr<Database>(std::move(*db))};
 }
 
+// Issue #17: started as root, become RunAsUser (or data/'s owner) before the
+// log, the state database or the base is opened; false: do not go on.
+bool leave_root(const Config& config, Logger& log) {
+    auto drop = drop_privileges(config.mail.run_as_user, config.paths.data);
+    if (!drop) {
+        log.log(LogLevel::Critical, "!Refusing to run as root: cannot switch user: " + drop.error().message);
+        return false;
+    }
+    if (drop->dropped)
+        log.log(LogLevel::Notice, "Running as user " + drop->user + " (uid " + std::to_string(drop->uid) + ", gid " +
+                                      std::to_string(drop->gid) + ")");
+    else if (!drop->user.empty())
+        log.log(LogLevel::Notice, "Running as root: " + (config.mail.run_as_user.empty()
+                                                               ? config.paths.data + " is owned by root"
+                                                               : std::string("[Mail] RunAsUser names root")) +
+                                       "; set [Mail] RunAsUser to the BBS's user");
+    return true;
+}
+
 } // namespace
 
 int run_server(const CliOptions& options) {
@@ -110,6 +138,7 @@ int run_server(const CliOptions& options) {
         log.logger().log(LogLevel::Critical, "!Cannot start: " + cfg.error().message);
         return 1;
     }
+    if (!leave_root(**cfg, log.logger())) return 1;
     log.attach(**cfg);
     smb::set_notice_sink([&log](const std::string& line) { log.logger().log(LogLevel::Warning, "!" + line); });
     struct SinkReset { ~SinkReset() { smb::set_notice_sink(nullptr); } } sink_reset;   // `log` ends with this scope

@@ -439,3 +439,18 @@ TEST_CASE("SEC-6 ours: RelayTLSVerify (default true) and RelayAuthWithoutTLS (de
     load_ok(inst, d);
     CHECK(has(d, "RelayAuthWithoutTLS", LogLevel::Warning));   // --check names a value that is no boolean
 }
+
+TEST_CASE("ISSUE17-2 ISSUE17-5 RunAsUser and LogJSON (ours): empty by default, read as given, known keys", "[config]") {
+    test::TempInstall inst;
+    Diagnostics d;
+    auto cfg = load_ok(inst, d);
+    CHECK(cfg->mail.run_as_user.empty());
+    CHECK(cfg->mail.log_json.empty());
+    set_mail_key(inst, "RunAsUser = sbbs\nLogJSON = mail.jsonl");
+    Diagnostics d2;
+    auto cfg2 = load_ok(inst, d2);
+    CHECK(cfg2->mail.run_as_user == "sbbs");
+    CHECK(cfg2->mail.log_json == "mail.jsonl");
+    CHECK_FALSE(has(d2, "RunAsUser", LogLevel::Info));   // a known key, not "unknown key"
+    CHECK_FALSE(has(d2, "LogJSON", LogLevel::Info));
+}

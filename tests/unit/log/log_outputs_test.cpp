@@ -33,13 +33,12 @@ struct TempLogs {
 
 TEST_CASE("SMTP-252 log outputs: LogLevel filters terminal and file, error.log gets every error", "[log]") {
     TempLogs logs;
-    Config cfg;
-    cfg.paths.logs = logs.dir();
-    cfg.mail.log_level = LogLevel::Notice;
-    cfg.mail.host_name = "bbs.example.com";
     LogOutputOptions opt;
+    opt.logs_dir = logs.dir();
+    opt.level = LogLevel::Notice;
+    opt.host_name = "bbs.example.com";
     opt.terminal = false;
-    auto log = LogOutputs::open(cfg, opt);
+    auto log = LogOutputs::open(opt);
     REQUIRE(log.ok());
     CHECK((*log)->file_path() == logs.dir() + "logs/mail.log");
     SessionLog s((*log)->logger(), 4, "SMTP", "127.0.0.2");
@@ -50,7 +49,7 @@ TEST_CASE("SMTP-252 log outputs: LogLevel filters terminal and file, error.log g
     CHECK(file.find("Connection accepted") == std::string::npos);
     CHECK(file.find("mail 0004 SMTP  [127.0.0.2] !CLIENT BLOCKED in ip.can\n") != std::string::npos);
     CHECK(file.find("!ERROR 28") != std::string::npos);
-    (*log)->apply([&] { Config c = cfg; c.mail.log_level = LogLevel::Critical; return c; }());
+    (*log)->apply(LogLevel::Critical);
     s.error("!ERROR 5 second error");
     CHECK(logs.read("logs/mail.log").find("second error") == std::string::npos);
     const std::string errors = logs.read("error.log");
@@ -100,11 +99,10 @@ TEST_CASE("SMTP-84 AUTH LOGIN's user name and password lines reach the spy log m
 
 TEST_CASE("SMTP-260 POP3-118 a repeated error from the same place is a WARNING, kept out of error.log", "[log]") {
     TempLogs logs;
-    Config cfg;
-    cfg.paths.logs = logs.dir();
     LogOutputOptions opt;
+    opt.logs_dir = logs.dir();
     opt.terminal = false;
-    auto log = LogOutputs::open(cfg, opt);
+    auto log = LogOutputs::open(opt);
     REQUIRE(log.ok());
     SessionLog a((*log)->logger(), 4, "POP3", "127.0.0.2");
     SessionLog b((*log)->logger(), 5, "POP3", "127.0.0.3");
