@@ -82,3 +82,41 @@ TEST_CASE("RFC3461-4 stored form round-trips through the message header") {
     never.notify = notify::NEVER;
     CHECK(format(never) == "NOTIFY=NEVER");
 }
+
+TEST_CASE("RFC3461-4.4 a decoded ENVID is printable ASCII: no line end reaches a report") {
+    EnvelopeParams e;
+    CHECK_FALSE(take_mail_param("ENVID=a+0D+0ABcc:x@y", e).ok());
+    CHECK_FALSE(take_mail_param("ENVID=a+00b", e).ok());
+    CHECK_FALSE(take_mail_param("ENVID=a+C3+A9", e).ok());
+    CHECK(*take_mail_param("ENVID=a+20b", e));
+    CHECK(e.envid == "a b");
+}
+
+TEST_CASE("RFC3461-4.2 a decoded rfc822 ORCPT has no control characters nor 8-bit bytes") {
+    RecipientParams r;
+    CHECK_FALSE(take_rcpt_param("ORCPT=rfc822;a+0D+0Ab@x", r).ok());
+    CHECK_FALSE(take_rcpt_param("ORCPT=rfc822;a+FFb@x", r).ok());
+    CHECK(r.empty());
+}
+
+TEST_CASE("RFC6533-3 ORCPT=utf-8: xtext form always, raw UTF-8 only under SMTPUTF8, stored as ASCII") {
+    RecipientParams x;
+    CHECK(*take_rcpt_param("ORCPT=utf-8;j\\x{FC}rgen@b\\x{FC}cher.example", x));
+    CHECK(x.orcpt_type == "utf-8");
+    CHECK(x.orcpt == "j\xC3\xBCrgen@b\xC3\xBC" "cher.example");
+    CHECK(format(x) == "ORCPT=utf-8;j\\x{FC}rgen@b\\x{FC}cher.example");
+    RecipientParams raw;
+    CHECK_FALSE(take_rcpt_param("ORCPT=utf-8;j\xC3\xBCrgen@x", raw).ok());          // no SMTPUTF8
+    CHECK(*take_rcpt_param("ORCPT=utf-8;j\xC3\xBCrgen@x", raw, true));
+    CHECK(raw.orcpt == "j\xC3\xBCrgen@x");
+    CHECK(format(raw) == "ORCPT=utf-8;j\\x{FC}rgen@x");
+    smb::MessageHeader h;                                                            // the stored form reads back
+    store(h, {}, raw);
+    CHECK(recipient_params(h).orcpt == raw.orcpt);
+    RecipientParams bad;
+    CHECK_FALSE(take_rcpt_param("ORCPT=utf-8;a\\x{0A}b@x", bad).ok());             // a control character
+    CHECK_FALSE(take_rcpt_param("ORCPT=utf-8;a\\x{D800}b@x", bad).ok());           // a surrogate
+    CHECK_FALSE(take_rcpt_param("ORCPT=utf-8;a+2Bb@x", bad).ok());                 // "+" is no QCHAR
+    CHECK_FALSE(take_rcpt_param("ORCPT=utf-8;a\xC3@x", bad, true).ok());            // broken UTF-8
+    CHECK(take_rcpt_param("ORCPT=utf-8;" + std::string(200, 'a') + std::string(60, '\xC3') , bad, true).ok() == false);
+}
