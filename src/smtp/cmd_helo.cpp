@@ -1,7 +1,7 @@
 // HELO and EHLO (SMTP-59..SMTP-63), with the ESMTP extensions a modern
 // client expects: PIPELINING, 8BITMIME, SIZE, ENHANCEDSTATUSCODES, AUTH,
 // STARTTLS (only when TLS is available and not yet active), SMTPUTF8
-// (RFC 6531), CHUNKING (RFC 3030) and LIMITS (RFC 9422). No BINARYMIME:
+// (RFC 6531), CHUNKING (RFC 3030), DSN (RFC 3461) and LIMITS (RFC 9422). No BINARYMIME:
 // stored text is normalised and read up to its first NUL (cmd_mail refuses it).
 #include "smtp/session.h"
 
@@ -47,6 +47,7 @@ SmtpSession::Flow SmtpSession::cmd_helo(const std::string& line, bool extended) 
     reply_raw("250-ENHANCEDSTATUSCODES");                            // ours: RFC 2034
     reply_raw("250-SMTPUTF8");                                       // ours: RFC 6531 3.2
     reply_raw("250-CHUNKING");                                       // ours: RFC 3030, every port
+    reply_raw("250-DSN");                                            // ours: RFC 3461 4, every port (not SMTP-62)
     if (auto limits = limits_keyword(); !limits.empty()) reply_raw("250-" + limits);   // ours: RFC 9422
     reply_raw("250 OK");
     return Flow::Continue;

@@ -99,6 +99,11 @@ SmtpSession::Flow SmtpSession::cmd_mail(const std::string& line, MailKind kind) 
         reply(*r);
         return Flow::Continue;
     }
+    dsn::EnvelopeParams dsn;                                                        // ours: RFC 3461 4.3, 4.4
+    if (auto r = take_dsn_mail_params(params, dsn)) {
+        reply(*r);
+        return Flow::Continue;
+    }
     const bool utf8 = asks_smtputf8(params);
     if (auto r = undeclared_utf8(without_angles(rp), utf8)) {                       // ours: RFC 6531 3.7.4.1
         reply(*r);
@@ -117,6 +122,7 @@ SmtpSession::Flow SmtpSession::cmd_mail(const std::string& line, MailKind kind) 
     tx_.kind = kind;
     tx_.reverse_path = rp;
     tx_.smtputf8 = utf8;
+    tx_.dsn = std::move(dsn);
     phase_ = Phase::HaveSender;
     bad_commands_ = 0;                                                              // SMTP-49
     reply(ok("2.1.0"));
