@@ -98,8 +98,11 @@ void SendMail::deliver_group(const OutboundGroup& g, std::vector<OutboundJob>& j
             }
         }
         const OutboundBatch& b = g.batches[next++];
-        SmtpTransaction tx{b.from, {}, b.text};
-        for (size_t k : b.jobs) tx.to.push_back(jobs[k].to);
+        SmtpTransaction tx{b.from, {}, b.text, b.dsn_mail, {}};
+        for (size_t k : b.jobs) {
+            tx.to.push_back(jobs[k].to);
+            tx.dsn_rcpt.push_back(jobs[k].dsn_rcpt);   // RFC 3461 4.1, 4.2: each recipient its own
+        }
         bool reused = held.carried;
         TransactionOutcome r = held.ls.session->send(tx);
         held.carried = true;
