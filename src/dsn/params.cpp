@@ -54,7 +54,7 @@ bool printable_ascii(std::string_view s) {
 std::optional<std::string> orcpt_address(std::string_view type, std::string_view v, bool utf8) {
     if (iequals(type, "utf-8")) {   // 4.2's limit on the form stored and relayed (raw UTF-8 grows in it)
         auto addr = utf8_addr_decode(v, utf8);
-        if (!addr || utf8_addr_encode(*addr).size() > MAX_ORCPT) return std::nullopt;
+        if (!addr || type.size() + 1 + utf8_addr_encode(*addr).size() > MAX_ORCPT) return std::nullopt;
         return addr;
     }
     auto addr = xtext_decode(v);

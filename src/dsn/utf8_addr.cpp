@@ -1,8 +1,6 @@
 // RFC 6533 3: utf-8-addr-xtext / utf-8-addr-unitext of ORCPT=utf-8;...
 #include "dsn/utf8_addr.h"
 
-#include "mailfmt/parse.h"
-
 #include <cstdint>
 
 namespace sbbs::dsn {
@@ -47,12 +45,21 @@ std::optional<std::pair<uint32_t, size_t>> embedded_char(std::string_view s) {
     return std::pair{cp, close + 1};
 }
 
-// The length of one UTF-8 sequence at `s` (a non-ASCII lead byte), 0 if invalid.
-size_t utf8_sequence(std::string_view s) {
+// The character a UTF-8 sequence at `s` (a non-ASCII lead byte) spells and
+// its length; nullopt unless it is the shortest form of a Unicode scalar
+// value that no "\x{HEX}" refuses (so both forms decode alike).
+std::optional<std::pair<uint32_t, size_t>> utf8_char(std::string_view s) {
     unsigned char c = s[0];
-    size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-    if (n == 0 || n > s.size() || c > 0xF4) return 0;
-    return is_non_ascii_utf8(s.substr(0, n)) ? n : 0;
+    size_t n = c >= 0xF8 ? 0 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+    if (n == 0 || n > s.size()) return std::nullopt;
+    uint32_t cp = c & (0x7F >> n);
+    for (size_t k = 1; k < n; ++k) {
+        if ((uint8_t(s[k]) & 0xC0) != 0x80) return std::nullopt;
+        cp = cp << 6 | (uint8_t(s[k]) & 0x3F);
+    }
+    static const uint32_t shortest[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < shortest[n] || cp < 0xA0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return std::nullopt;
+    return std::pair{cp, n};
 }
 
 } // namespace
@@ -69,10 +76,10 @@ std::optional<std::string> utf8_addr_decode(std::string_view v, bool unitext) {
             i += e->second;
             continue;
         }
-        size_t n = unitext && c >= 0x80 ? utf8_sequence(v.substr(i)) : 0;
-        if (n == 0) return std::nullopt;
-        out.append(v.substr(i, n));
-        i += n;
+        auto u = unitext && c >= 0x80 ? utf8_char(v.substr(i)) : std::nullopt;
+        if (!u) return std::nullopt;
+        out.append(v.substr(i, u->second));
+        i += u->second;
     }
     if (out.empty()) return std::nullopt;
     return out;

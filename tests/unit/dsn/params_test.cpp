@@ -118,5 +118,24 @@ TEST_CASE("RFC6533-3 ORCPT=utf-8: xtext form always, raw UTF-8 only under SMTPUT
     CHECK_FALSE(take_rcpt_param("ORCPT=utf-8;a\\x{D800}b@x", bad).ok());           // a surrogate
     CHECK_FALSE(take_rcpt_param("ORCPT=utf-8;a+2Bb@x", bad).ok());                 // "+" is no QCHAR
     CHECK_FALSE(take_rcpt_param("ORCPT=utf-8;a\xC3@x", bad, true).ok());            // broken UTF-8
-    CHECK(take_rcpt_param("ORCPT=utf-8;" + std::string(200, 'a') + std::string(60, '\xC3') , bad, true).ok() == false);
+    CHECK_FALSE(take_rcpt_param("ORCPT=utf-8;a\xC2\x90@x", bad, true).ok());        // a C1 control, raw (fuzz)
+    RecipientParams limit;                                                           // 4.2's 500 on the stored value
+    std::string at_limit = "utf-8;" + std::string(486, 'a') + "\xC3\xBC@x";         // stored: 6 + 486 + 6 + 2 = 500
+    CHECK(*take_rcpt_param("ORCPT=" + at_limit, limit, true));
+    RecipientParams over;                                                            // raw 497, stored 501 (fuzz)
+    CHECK_FALSE(take_rcpt_param("ORCPT=utf-8;" + std::string(487, 'a') + "\xC3\xBC@x", over, true).ok());
+    smb::MessageHeader lh;
+    store(lh, {}, limit);
+    CHECK(recipient_params(lh).orcpt == limit.orcpt);
+}
+
+TEST_CASE("RFC6533-3 raw UTF-8 in an ORCPT is the shortest form of a scalar value (fuzz)") {
+    for (std::string bad : {"\xF4\xBE\xB0\xA5", "\xE0\x80\xAF", "\xED\xA0\x80", "\xF5\x80\x80\x80", "\xC1\xBF", "\xFA\xBE\xB0\xA5"}) {
+        RecipientParams r;
+        INFO(bad);
+        CHECK_FALSE(take_rcpt_param("ORCPT=utf-8;a" + bad + "@x", r, true).ok());
+    }
+    RecipientParams ok;
+    CHECK(*take_rcpt_param("ORCPT=utf-8;\xF0\x9F\x98\x80@x", ok, true));
+    CHECK(format(ok) == "ORCPT=utf-8;\\x{1F600}@x");
 }
