@@ -17,7 +17,7 @@ std::string rcpt_address(std::string_view raw_arg);
 
 // Ours (RFC 5321 4.1.2): "<path> NOTIFY=... ORCPT=..." as the path and the
 // ESMTP parameters after its '>', so an ORCPT holding a '<' cannot become
-// the address. An argument not starting with '<' (the loose forms SMTP-104
+// the address, and the forward path stored is the path alone. An argument not starting with '<' (the loose forms SMTP-104
 // takes) is all path, without parameters, as before.
 struct RcptArgument {
     std::string_view path, params;

@@ -118,7 +118,11 @@ SmtpSession::Flow SmtpSession::cmd_rcpt(const std::string& line) {
     }
     if (v.decided()) return apply(v);
     spy_if_listed(without_angles(tx_.reverse_path), address);                           // SMTP-143
-    return route_rcpt(address, raw, forward_prefix, local_prefix);
+    // Ours (SMTP-104 keeps the raw argument): the forward path stored and
+    // named in Received is the path without its parameters, so a DSN
+    // client's ORCPT (Postfix sends one with every RCPT once DSN is offered)
+    // neither changes the header nor reaches the next hop twice.
+    return route_rcpt(address, std::string(arg.path), forward_prefix, local_prefix);
 }
 
 SmtpSession::Flow SmtpSession::route_rcpt(std::string address, const std::string& raw, bool forward_prefix,

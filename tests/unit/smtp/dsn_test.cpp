@@ -118,6 +118,17 @@ TEST_CASE("RFC3461-4.2 an ORCPT holding '<' does not become the recipient (SMTP-
     CHECK(stored(loose)[0]->hdr.get(smb::hf::RECIPIENTEXT) == "3");
 }
 
+TEST_CASE("RFC3461-4.2 SMTP-104 SMTP-212 the forward path stored and in Received is the path, not its parameters",
+          "[smtp][dsn]") {
+    Harness h;
+    dsn_session(h, "<a@remote.org>", {"<mary@example.com> ORCPT=rfc822;mary@example.com XFOO=1"});
+    REQUIRE(stored(h).size() == 1);
+    const auto& hdr = stored(h)[0]->hdr;
+    CHECK(hdr.get(smb::hf::SMTPFORWARDPATH) == "<mary@example.com>");
+    CHECK(hdr.get(smb::hf::SMTPRECEIVED).find("for <mary@example.com>; ") != std::string::npos);
+    CHECK(hdr.get(smb::hf::DSN_RECIPIENT) == "ORCPT=rfc822;mary@example.com");
+}
+
 TEST_CASE("RFC3461-4 forwarded and aliased copies keep their RCPT's parameters", "[smtp][dsn]") {
     Harness fw;                                                          // SMTP-151
     fw.cfg->sys.settings |= SystemSettings::SYS_FWDTONET;
