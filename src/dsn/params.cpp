@@ -50,7 +50,14 @@ bool printable_ascii(std::string_view s) {
 
 // RFC 3461 4.2: the decoded ORCPT of any addr-type but utf-8 (RFC 6533) as
 // the sender gave it, but never a control character (it goes into a
-// report's Original-Recipient field) nor 8-bit bytes (only utf-8 has them).
+// report's Original-Recipient field). 8-bit bytes are taken: Postfix sends
+// a UTF-8 recipient as "ORCPT=rfc822;j+C3+BCrgen@..." in SMTPUTF8 mail.
+bool no_controls(std::string_view s) {
+    for (unsigned char c : s)
+        if (c < 0x20 || c == 0x7F) return false;
+    return true;
+}
+
 std::optional<std::string> orcpt_address(std::string_view type, std::string_view v, bool utf8) {
     if (iequals(type, "utf-8")) {   // 4.2's limit on the form stored and relayed (raw UTF-8 grows in it)
         auto addr = utf8_addr_decode(v, utf8);
@@ -58,7 +65,7 @@ std::optional<std::string> orcpt_address(std::string_view type, std::string_view
         return addr;
     }
     auto addr = xtext_decode(v);
-    if (!addr || addr->empty() || !printable_ascii(*addr)) return std::nullopt;
+    if (!addr || addr->empty() || !no_controls(*addr)) return std::nullopt;
     return addr;
 }
 
