@@ -33,10 +33,11 @@ std::vector<OutboundGroup> group_jobs(const std::vector<OutboundJob>& jobs, size
         auto& batches = groups[it->second].batches;
         OutboundBatch* into = nullptr;
         for (auto& b : batches)
-            if (b.jobs.size() < max_rcpts && b.from == j.from && b.text == j.text && !has_rcpt(b, jobs, j.to))
+            if (b.jobs.size() < max_rcpts && b.from == j.from && b.text == j.text && b.dsn_mail == j.dsn_mail &&
+                !has_rcpt(b, jobs, j.to))
                 into = &b;
         if (!into) {
-            batches.push_back({j.from, j.text, {}});
+            batches.push_back({j.from, j.text, j.dsn_mail, {}});
             into = &batches.back();
         }
         into->jobs.push_back(i);

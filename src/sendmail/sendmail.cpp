@@ -8,6 +8,7 @@
 #include "sendmail/data_text.h"
 #include "sendmail/delivery_pool.h"
 #include "sendmail/envelope.h"
+#include "sendmail/relayed_dsn.h"
 
 #include <algorithm>
 #include <cctype>
@@ -254,6 +255,7 @@ std::optional<SendMail::Done> SendMail::prepare(const Candidate& c, size_t count
     OutboundJob job;
     job.from = envelope::sender(full->hdr, s_.inet_addr);
     job.to = envelope::recipient(full->hdr);
+    relayed_dsn_params(full->hdr, job);
     job.text = crlf_lines(d_.render(*full));   // SEC-2: signed (DKIM) as it is sent
     job.msg = std::move(*full);
     job.msg.body.clear();           // only the rendered text is sent: do not hold it twice

@@ -98,16 +98,17 @@ void SendMail::deliver_group(const OutboundGroup& g, std::vector<OutboundJob>& j
             }
         }
         const OutboundBatch& b = g.batches[next++];
-        SmtpTransaction tx{b.from, {}, b.text};
-        for (size_t k : b.jobs) tx.to.push_back(jobs[k].to);
+        SmtpTransaction tx{b.from, {}, b.text, b.dsn_mail, {}};
+        for (size_t k : b.jobs) {
+            tx.to.push_back(jobs[k].to);
+            tx.dsn_rcpt.push_back(jobs[k].dsn_rcpt);   // RFC 3461 4.1, 4.2: each recipient its own
+        }
         bool reused = held.carried;
         TransactionOutcome r = held.ls.session->send(tx);
         held.carried = true;
         int sock = held.ls.sock;
-        for (SessionOutcome& o : r.rcpt) {   // for the notices (RFC 3461 6.2, RFC 3464 2.3.5)
+        for (SessionOutcome& o : r.rcpt)   // for the notices (RFC 3461 6.2, RFC 3464 2.3.5); send() set peer_dsn
             if (o.remote.empty()) o.remote = held.ls.session->server();
-            o.peer_dsn = held.ls.session->peer().dsn;
-        }
         if (reused && r.closed_at_mail) {
             // Issue #14 review: the peer closed the held connection since
             // (idle time-out, its own message cap, 421). Not the mail's

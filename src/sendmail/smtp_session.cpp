@@ -197,12 +197,25 @@ bool TransactionOutcome::any_sent() const {
 // be sent here (the connection lost, MAILMAX reached) is a temporary
 // failure, tried again later.
 TransactionOutcome SmtpSession::send(const SmtpTransaction& t) {
+    TransactionOutcome out = send_slices(t);
+    for (auto& o : out.rcpt) o.peer_dsn = peer_.dsn;
+    return out;
+}
+
+// RFC 3461 5.2: toward a peer without DSN none of the parameters goes (it
+// could refuse them); the stored text is already xtext, ASCII only.
+std::string SmtpSession::with_dsn(const std::string& arg, const std::string& params) const {
+    return peer_.dsn && !params.empty() ? arg + " " + params : arg;
+}
+
+TransactionOutcome SmtpSession::send_slices(const SmtpTransaction& t) {
     // RFC 6531 3.4: UTF-8 addresses or header fields only to a peer that
     // offers SMTPUTF8; an IDNA domain alone goes to any peer as A-labels.
     smtputf8::Plan plan = smtputf8::plan(t.from, t.to, t.text);
     if (plan.needs_smtputf8 && !peer_.smtputf8) return refuse_utf8(t);
-    const std::string from = plan.needs_smtputf8 ? t.from + " SMTPUTF8" : plan.from;
-    const std::vector<std::string>& to = plan.needs_smtputf8 ? t.to : plan.to;
+    const std::string from = with_dsn(plan.needs_smtputf8 ? t.from + " SMTPUTF8" : plan.from, t.dsn_mail);
+    std::vector<std::string> to = plan.needs_smtputf8 ? t.to : plan.to;
+    for (size_t i = 0; i < to.size() && i < t.dsn_rcpt.size(); ++i) to[i] = with_dsn(to[i], t.dsn_rcpt[i]);
     auto slices = rcpt_slices(t.to.size(), peer_.rcpt_max);
     if (slices.size() <= 1) return transact(from, to, t.text);
     TransactionOutcome out;

@@ -28,7 +28,8 @@ struct SessionOutcome {
     size_t bytes = 0, lines = 0;    // of the message text sent
     // For a delivery status notice (RFC 3464 2.3): the reply line that
     // failed it, the server, an enhanced status when no reply gives one,
-    // and whether the server offered DSN (then it reports success itself).
+    // and whether the server offered DSN (RFC 3461 5.2: it answers for the
+    // mail from here on; without, a NOTIFY=SUCCESS copy is "relayed", 5.2.2.3).
     std::string reply{}, remote{}, status{};
     bool peer_dsn = false;
 };
@@ -45,6 +46,11 @@ struct SmtpTransaction {
     std::string from;               // MAIL FROM argument, in <>
     std::vector<std::string> to;    // RCPT TO arguments, in <>
     std::string text;               // rendered message, CRLF lines, not dot-stuffed
+    // RFC 3461 4: DSN parameters, sent only to a peer that offers DSN:
+    // MAIL's ("RET=... ENVID=...") and each RCPT's (parallel to `to`; "" or
+    // missing: none).
+    std::string dsn_mail = {};
+    std::vector<std::string> dsn_rcpt = {};
 };
 
 struct TransactionOutcome {
@@ -71,7 +77,7 @@ public:
     // One transaction (several when the server's RCPTMAX is lower than the
     // recipients); each recipient's result is its own (a 5xx to one RCPT
     // fails only that one); MAIL and DATA failures apply to all accepted.
-    TransactionOutcome send(const SmtpTransaction& t);
+    TransactionOutcome send(const SmtpTransaction& t);   // each outcome's peer_dsn set
     // RSET between transactions; false when the connection cannot go on
     // (also once the server's MAILMAX is reached: then after QUIT).
     bool reset();
@@ -97,6 +103,9 @@ private:
     SessionOutcome fail(const Reply& r, const std::string& expected, bool may_be_permanent = true);
     SessionOutcome hello(const SessionStart& how);
     TransactionOutcome refuse_utf8(const SmtpTransaction& t);   // RFC 6531 3.4 (smtp_session_utf8.cpp)
+    TransactionOutcome send_slices(const SmtpTransaction& t);
+    // RFC 3461 4: MAIL/RCPT arguments with the DSN parameters when the peer offers DSN.
+    std::string with_dsn(const std::string& arg, const std::string& params) const;
     TransactionOutcome transact(const std::string& from, std::span<const std::string> to, std::string_view text);
     bool send_text(std::string_view text, size_t& lines);   // DATA's or BDAT's, without the final reply
     SessionOutcome authenticate();

@@ -102,6 +102,11 @@ SmtpSession::Flow SmtpSession::cmd_mail(const std::string& line, MailKind kind) 
         reply(*r);
         return Flow::Continue;
     }
+    dsn::EnvelopeParams dsn;                                                        // ours: RFC 3461 4.3, 4.4
+    if (auto r = take_dsn_mail_params(params, dsn)) {
+        reply(*r);
+        return Flow::Continue;
+    }
     const bool utf8 = asks_smtputf8(params);
     if (auto r = undeclared_utf8(without_angles(rp), utf8)) {                       // ours: RFC 6531 3.7.4.1
         reply(*r);
@@ -121,6 +126,7 @@ SmtpSession::Flow SmtpSession::cmd_mail(const std::string& line, MailKind kind) 
     next.reverse_path = rp;
     next.smtputf8 = utf8;
     next.binarymime = asks_binarymime(params);
+    next.dsn = std::move(dsn);
     if (auto r = authenticate_envelope(rp, next)) {                                 // issue #16: SPF
         reply(*r);
         return Flow::Continue;
