@@ -5,11 +5,13 @@ relays them to a receiving Postfix that offers DSN, and not to one whose
 main.cf discards the keyword (Postfix's debug_peer log shows the commands
 it received). Debian's swaks (20201014) has no DSN options (--dsn-* came in
 2024), so it is not used here."""
+import email
+import email.policy
 import smtplib
 import time
 import unittest
 
-from e2e_common import ServerCase, message
+from e2e_common import ServerCase, SmtpSink, message
 from postfix import Postfix
 from test_sendmail_e2e import RELAY_OPTIONS, NETMSG_SENT, wait_for
 from test_smtp_postfix_e2e import LoopbackPostfix, _postfix_usable
@@ -153,6 +155,55 @@ class SendMailRelaysDsn(ServerCase):
         self.assertTrue(mail and rcpt, pf.log()[-3000:])
         self.assertTrue(mail[0].rstrip().endswith("MAIL FROM:<sysop@testbbs.example>"), mail[0])
         self.assertTrue(rcpt[0].rstrip().endswith("RCPT TO:<friend@far.example>"), rcpt[0])
+
+
+class DeliveredNotice(ServerCase):
+    """Needs both halves of issue #15: SMTP takes NOTIFY/ORCPT/ENVID (dsn-intake)
+    and queues the `delivered` report for a local copy (dsn-notices)."""
+
+    def send(self, s, subject, mail_options, rcpt_options):
+        self.assertEqual(s.mail("alice@sender.example", mail_options)[0], 250)
+        self.assertEqual(s.rcpt("sysop@testbbs.example", rcpt_options)[0], 250)
+        self.assertEqual(s.data(message(subject, b"Body of %s.\r\n" % subject.encode(),
+                                        sender="alice@sender.example"))[0], 250)
+
+    def test_local_delivery_reported_only_for_notify_success(self):
+        """RFC3461-6.2.1 RFC3464-2.2.1 RFC3464-2.3.1 RFC3464-2.3.3: a local user's copy received with NOTIFY=SUCCESS, ORCPT and ENVID gives one `delivered` report (Original-Envelope-Id, Original-Recipient, Action: delivered) that SendMail sends to the Internet sender with MAIL FROM:<>; NOTIFY=NEVER or no NOTIFY gives none"""
+        sink = SmtpSink()
+        self.addCleanup(sink.stop)
+        self.server(options=RELAY_OPTIONS, mail={"RelayPort": str(sink.port)})
+        s = self.smtp()
+        s.ehlo("client.sender.example")
+        self.send(s, "quiet", ["ENVID=env-never"], ["NOTIFY=NEVER"])
+        self.send(s, "plain", [], [])
+        self.send(s, "tracked", ["ENVID=env+2B621", "RET=FULL"],
+                  ["NOTIFY=SUCCESS", "ORCPT=rfc822;Sysop+2BBox@testbbs.example"])
+        s.quit()
+        # Queued while SMTP stored each copy (before its 250): only the tracked one has a notice.
+        msgs, notices = split_notices(self.mail_base())
+        self.assertEqual(len(msgs), 3, msgs)
+        self.assertEqual([n.get(smbdump.SUBJECT) for n in notices], [b"Delivered: tracked"], notices)
+        self.assertTrue(wait_for(lambda: sink.messages, timeout=30), self.srv.output[-3000:])
+        self.assertEqual(len(sink.messages), 1, sink.messages)
+        mail_from, rcpts, data = sink.messages[0]
+        self.assertEqual(mail_from, b"<>")                        # RFC 3461 6.2, RFC 5321 4.5.5
+        self.assertEqual(rcpts, [b"<alice@sender.example>"])
+        report = email.message_from_bytes(data, policy=email.policy.compat32)
+        self.assertEqual(report["Subject"], "Delivered: tracked")
+        self.assertEqual(report.get_content_type(), "multipart/report")
+        self.assertEqual(report.get_param("report-type"), "delivery-status")
+        parts = report.get_payload()
+        self.assertEqual([p.get_content_type() for p in parts],
+                         ["text/plain", "message/delivery-status", "message/rfc822"])   # RET=FULL
+        per_msg, per_rcpt = parts[1].get_payload()
+        self.assertEqual(per_msg["Original-Envelope-Id"], "env+621")                   # decoded from xtext
+        self.assertEqual(per_rcpt["Action"], "delivered")
+        self.assertEqual(per_rcpt["Status"], "2.0.0")
+        self.assertEqual(per_rcpt["Original-Recipient"], "rfc822;Sysop+Box@testbbs.example")
+        self.assertEqual(per_rcpt["Final-Recipient"], "rfc822;sysop@testbbs.example")
+        original = parts[2].get_payload()[0]
+        self.assertEqual(original["Subject"], "tracked")
+        self.assertIn("Body of tracked.", original.get_payload())
 
 
 if __name__ == "__main__":
