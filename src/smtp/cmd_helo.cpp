@@ -1,7 +1,8 @@
 // HELO and EHLO (SMTP-59..SMTP-63), with the ESMTP extensions a modern
 // client expects: PIPELINING, 8BITMIME, SIZE, ENHANCEDSTATUSCODES, AUTH,
 // STARTTLS (only when TLS is available and not yet active), SMTPUTF8
-// (RFC 6531), CHUNKING (RFC 3030) and LIMITS (RFC 9422). No BINARYMIME:
+// (RFC 6531), CHUNKING (RFC 3030), LIMITS (RFC 9422) and REQUIRETLS (RFC
+// 8689, only inside TLS). No BINARYMIME:
 // stored text is normalised and read up to its first NUL (cmd_mail refuses it).
 #include "smtp/session.h"
 
@@ -48,6 +49,9 @@ SmtpSession::Flow SmtpSession::cmd_helo(const std::string& line, bool extended) 
     reply_raw("250-SMTPUTF8");                                       // ours: RFC 6531 3.2
     reply_raw("250-CHUNKING");                                       // ours: RFC 3030, every port
     if (auto limits = limits_keyword(); !limits.empty()) reply_raw("250-" + limits);   // ours: RFC 9422
+    // Ours (RFC 8689 2): REQUIRETLS mail is taken only over TLS, so the
+    // keyword is offered only there (after STARTTLS, and on the TLS port).
+    if (io_->is_tls()) reply_raw("250-REQUIRETLS");
     reply_raw("250 OK");
     return Flow::Continue;
 }

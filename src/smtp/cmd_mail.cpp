@@ -1,6 +1,7 @@
 // MAIL FROM / SEND FROM / SOML FROM / SAML FROM (SMTP-92..SMTP-102) with the
 // SIZE parameter honoured (RFC 1870), BODY=BINARYMIME refused (not
-// advertised) and the submission-port rules.
+// advertised), REQUIRETLS taken (cmd_mail_requiretls.cpp) and the
+// submission-port rules.
 #include "dns/idna.h"
 #include "smtp/address.h"
 #include "smtp/session.h"
@@ -99,6 +100,11 @@ SmtpSession::Flow SmtpSession::cmd_mail(const std::string& line, MailKind kind) 
         reply(*r);
         return Flow::Continue;
     }
+    dsn::EnvelopeParams envelope;
+    if (auto r = take_requiretls(params, envelope)) {                               // ours: RFC 8689 4.1
+        reply(*r);
+        return Flow::Continue;
+    }
     const bool utf8 = asks_smtputf8(params);
     if (auto r = undeclared_utf8(without_angles(rp), utf8)) {                       // ours: RFC 6531 3.7.4.1
         reply(*r);
@@ -117,6 +123,7 @@ SmtpSession::Flow SmtpSession::cmd_mail(const std::string& line, MailKind kind) 
     tx_.kind = kind;
     tx_.reverse_path = rp;
     tx_.smtputf8 = utf8;
+    tx_.envelope_params = std::move(envelope);
     phase_ = Phase::HaveSender;
     bad_commands_ = 0;                                                              // SMTP-49
     reply(ok("2.1.0"));

@@ -187,6 +187,7 @@ static std::string fido_recipient_name(const std::string& to_name, const Recipie
 SmtpSession::Flow SmtpSession::store_mail(const ParsedHeader& p, const TextPieces& body, uint16_t attr,
                                           bool& delivered) {
     NewMessage msg = common_message(p, body, attr);
+    dsn::store(msg.hdr, tx_.envelope_params, {});   // ours: MAIL's RET/ENVID/REQUIRETLS with every copy
     std::vector<RecipientCopy> copies;
     for (const Recipient& r : tx_.rcpts) {                                            // FMT-115
         RecipientCopy c;

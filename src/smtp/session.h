@@ -6,6 +6,7 @@
 
 #include "config/cached_pattern_list.h"
 #include "config/settings.h"
+#include "dsn/params.h"
 #include "log/logger.h"
 #include "log/spy_log.h"
 #include "mailproc/processor_chain.h"
@@ -100,6 +101,9 @@ private:
         std::optional<uint32_t> sent_pending;   // the sender's mail in the base, read once (SMTP-108)
         std::vector<bool> processor_matched;    // mail processors whose To list matched (SMTP-129)
         bool smtputf8 = false;          // MAIL ... SMTPUTF8 (RFC 6531 3.4): UTF-8 addresses allowed
+        // MAIL parameters stored with every copy (dsn::store): RET/ENVID
+        // (RFC 3461), REQUIRETLS (RFC 8689 4.1).
+        dsn::EnvelopeParams envelope_params;
         std::unique_ptr<Chunks> chunks; // BDAT chunks received so far (none: no BDAT yet)
     };
 
@@ -140,6 +144,8 @@ private:
     Flow cmd_mail(const std::string& line, MailKind kind);
     std::optional<Reply> check_mail_params(const std::string& params);
     static bool asks_smtputf8(const std::string& params);
+    // cmd_mail_requiretls.cpp (RFC 8689)
+    std::optional<Reply> take_requiretls(const std::string& params, dsn::EnvelopeParams& into);
     // `utf8`: the transaction declared SMTPUTF8 (a UTF-8 address names a user through CP437).
     bool sender_address_allowed(const User& u, const std::string& address, bool utf8);
     std::string alias_address(const User& u) const;
