@@ -7,6 +7,7 @@
 
 #include "msgbase/message.h"
 #include "sendmail/route.h"
+#include "sendmail/tls_request.h"
 
 #include <cstddef>
 #include <string>
@@ -20,6 +21,7 @@ struct OutboundJob {
     std::string from, to;           // MAIL FROM / RCPT TO arguments, in <>
     std::string text;               // rendered, CRLF lines, unsigned
     Route route;
+    TlsRequest tls = TlsRequest::Default;   // RFC 8689: REQUIRETLS, TLS-Required: No
 };
 
 // One transaction: indexes into the job list, in queue order.
@@ -28,9 +30,11 @@ struct OutboundBatch {
     std::vector<size_t> jobs;
 };
 
-// Everything for one destination (the same route), in queue order.
+// Everything for one destination (the same route) and TLS request, in
+// queue order: one session carries it.
 struct OutboundGroup {
     Route route;
+    TlsRequest tls = TlsRequest::Default;
     std::vector<OutboundBatch> batches;
 };
 

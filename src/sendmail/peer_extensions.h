@@ -1,6 +1,7 @@
 // What a receiving server's EHLO reply offers that changes how SendMail
-// sends: CHUNKING (RFC 3030: BDAT instead of DATA), SMTPUTF8 (RFC 6531) and
-// LIMITS (RFC 9422: recipients per transaction, transactions per session).
+// sends: CHUNKING (RFC 3030: BDAT instead of DATA), SMTPUTF8 (RFC 6531),
+// LIMITS (RFC 9422: recipients per transaction, transactions per session)
+// and REQUIRETLS (RFC 8689).
 #pragma once
 
 #include <cstddef>
@@ -12,6 +13,7 @@ namespace sbbs {
 struct PeerExtensions {
     bool chunking = false;          // BDAT may carry the text
     bool smtputf8 = false;          // UTF-8 addresses and header fields (RFC 6531 3.2)
+    bool requiretls = false;        // takes REQUIRETLS mail (RFC 8689 2; counts only inside TLS)
     size_t rcpt_max = 0;            // LIMITS RCPTMAX (0: none given)
     size_t mail_max = 0;            // LIMITS MAILMAX (0: none given)
 };

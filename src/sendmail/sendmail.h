@@ -11,6 +11,7 @@
 
 #include "dns/resolver.h"
 #include "sendmail/auto_exempt.h"
+#include "sendmail/bounce.h"
 #include "sendmail/dkim.h"
 #include "sendmail/outbound_batch.h"
 #include "sendmail/outbound_queues.h"
@@ -108,7 +109,8 @@ private:
     void deliver_group(const OutboundGroup& g, std::vector<OutboundJob>& jobs, HeldSession& held, ScanStats& st);
     void close_session(HeldSession& held);
     void sync_marks();
-    LiveSession open_session(const Route& route, bool auth, std::string& last_error);
+    SessionStart session_start(const Route& route, const Destination& host, bool auth, TlsRequest tls) const;
+    LiveSession open_session(const Route& route, bool auth, TlsRequest tls, std::string& last_error);
     LiveSession try_host(const Destination& d, RouteKind kind, const SessionStart& how, const std::string& first_name,
                          std::string& last_error);
     LiveSession connect_host(const Destination& d, const std::string& ip, const SessionStart& how,
@@ -117,6 +119,10 @@ private:
     void release(OutboundJob& job, ScanStats& st);
     Done succeed(smb::Message& msg, int sock, const SessionOutcome& o, const std::string& rcpt);
     Done bounce(smb::MessageHeader hdr, const std::string& error, bool immediate, int sock);
+    // The failure notice stored (sendmail_notice.cpp): sharing the original's
+    // text, or for REQUIRETLS mail its header only (RFC 8689 5).
+    Result<uint32_t> add_notice(const smb::MessageHeader& original, const std::string& error,
+                                const BounceContext& ctx);
     void clear_intransit(uint32_t number);
     // The fixed part of `number` changed from the header in the base now (a
     // change another process made meanwhile is kept); false: left as it is.
