@@ -8,6 +8,7 @@
 
 #include "msgbase/message.h"
 #include "sendmail/route.h"
+#include "sendmail/tls_request.h"
 
 #include <cstddef>
 #include <string>
@@ -25,6 +26,7 @@ struct OutboundJob {
     std::string dsn_mail, dsn_rcpt;
     std::string text;               // rendered, CRLF lines, unsigned
     Route route;
+    TlsRequest tls = TlsRequest::Default;   // RFC 8689: REQUIRETLS, TLS-Required: No
 };
 
 // One transaction: indexes into the job list, in queue order.
@@ -34,9 +36,11 @@ struct OutboundBatch {
     std::vector<size_t> jobs;
 };
 
-// Everything for one destination (the same route), in queue order.
+// Everything for one destination (the same route) and TLS request, in
+// queue order: one session carries it.
 struct OutboundGroup {
     Route route;
+    TlsRequest tls = TlsRequest::Default;
     std::vector<OutboundBatch> batches;
 };
 

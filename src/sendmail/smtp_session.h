@@ -4,7 +4,9 @@
 // RCPT TO, one DATA; several transactions per connection with RSET between),
 // QUIT. Ours: the text goes as one BDAT chunk to a server offering CHUNKING
 // (RFC 3030), and a server's LIMITS (RFC 9422) are kept: RCPTMAX splits a
-// transaction, MAILMAX ends the connection once reached.
+// transaction, MAILMAX ends the connection once reached. A session for
+// REQUIRETLS mail (RFC 8689 4.2.1) must verify the server and find
+// REQUIRETLS offered inside TLS (smtp_session_requiretls.cpp).
 #pragma once
 
 #include "log/logger.h"
@@ -32,6 +34,9 @@ struct SessionOutcome {
     // mail from here on; without, a NOTIFY=SUCCESS copy is "relayed", 5.2.2.3).
     std::string reply{}, remote{}, status{};
     bool peer_dsn = false;
+    // RFC 8689 4.2.1: this host cannot carry REQUIRETLS mail (no verified
+    // TLS, or no REQUIRETLS offered in it): the route's next host is tried.
+    bool tls_refused = false;
 };
 
 // How the session is opened.
@@ -39,6 +44,9 @@ struct SessionStart {
     bool try_tls = true;            // false on the plain-text retry (SEND-52)
     bool auth = false;              // AUTH to the relay (SEND-54)
     TlsPeerCheck tls;               // what STARTTLS checks of the server (SEC-6)
+    // RFC 8689 4.2.1: for REQUIRETLS mail. STARTTLS is a must and verifies
+    // `tls` (verify set), and EHLO inside it must offer REQUIRETLS.
+    bool requiretls = false;
 };
 
 // One transaction: one MAIL FROM, one RCPT TO per recipient, one DATA.
@@ -51,6 +59,7 @@ struct SmtpTransaction {
     // missing: none).
     std::string dsn_mail = {};
     std::vector<std::string> dsn_rcpt = {};
+    bool requiretls = false;        // RFC 8689: MAIL FROM ... REQUIRETLS
 };
 
 struct TransactionOutcome {
@@ -106,6 +115,14 @@ private:
     TransactionOutcome send_slices(const SmtpTransaction& t);
     // RFC 3461 4: MAIL/RCPT arguments with the DSN parameters when the peer offers DSN.
     std::string with_dsn(const std::string& arg, const std::string& params) const;
+    // RFC 8689 4.2.1 (smtp_session_requiretls.cpp): why this host cannot
+    // carry REQUIRETLS mail, with the enhanced status code a bounce gives;
+    // QUIT first when the connection can still carry it.
+    SessionOutcome refuse_requiretls(const SessionStart& how, const std::string& status, const std::string& why,
+                                     bool quit_first);
+    SessionOutcome require_tls_peer(const SessionStart& how);   // after EHLO inside TLS
+    bool may_carry(const SmtpTransaction& t) const;
+    TransactionOutcome refuse_transaction(const SmtpTransaction& t);
     TransactionOutcome transact(const std::string& from, std::span<const std::string> to, std::string_view text);
     bool send_text(std::string_view text, size_t& lines);   // DATA's or BDAT's, without the final reply
     SessionOutcome authenticate();
@@ -121,6 +138,7 @@ private:
     std::chrono::steady_clock::time_point deadline_;
     PeerExtensions peer_;
     size_t transactions_ = 0;       // MAIL commands sent (RFC 9422 MAILMAX)
+    bool requiretls_ok_ = false;    // opened for REQUIRETLS mail and every check passed
 };
 
 } // namespace sbbs

@@ -13,7 +13,7 @@ Reply syntax_error(const Error& e) { return Reply{501, "5.5.4", e.message}; }   
 
 std::optional<Reply> SmtpSession::take_dsn_mail_params(const std::string& params, dsn::EnvelopeParams& into) {
     for (auto& p : split(params, ' ')) {
-        if (p.empty() || iequals(p, "REQUIRETLS")) continue;   // REQUIRETLS: not offered here (RFC 8689 is not ours yet)
+        if (p.empty() || iequals(p, "REQUIRETLS")) continue;   // REQUIRETLS: take_requiretls (TLS only, RFC 8689 4.1)
         auto taken = dsn::take_mail_param(p, into);
         if (!taken.ok()) return syntax_error(taken.error());
     }

@@ -189,7 +189,7 @@ static std::string fido_recipient_name(const std::string& to_name, const Recipie
 // SendMail to relay and answer for; mail that asked for nothing gets no field.
 void SmtpSession::dsn_fields(const Recipient& r, RecipientCopy& c) const {
     smb::MessageHeader fields;
-    dsn::store(fields, tx_.dsn, r.dsn);
+    dsn::store(fields, tx_.envelope_params, r.dsn);   // the one store per copy: RET/ENVID/REQUIRETLS, NOTIFY/ORCPT
     for (auto& f : fields.fields) c.append.push_back(std::move(f));
 }
 

@@ -107,7 +107,9 @@ private:
         std::vector<bool> processor_matched;    // mail processors whose To list matched (SMTP-129)
         bool smtputf8 = false;          // MAIL ... SMTPUTF8 (RFC 6531 3.4): UTF-8 addresses allowed
         bool binarymime = false;        // MAIL ... BODY=BINARYMIME (RFC 3030 3): BDAT only, body converted
-        dsn::EnvelopeParams dsn;        // MAIL's RET/ENVID (RFC 3461 4.3, 4.4), stored with each copy
+        // MAIL parameters stored with every copy (dsn::store): RET/ENVID
+        // (RFC 3461 4.3, 4.4), REQUIRETLS (RFC 8689 4.1).
+        dsn::EnvelopeParams envelope_params;
         dsn::RecipientParams rcpt_dsn;  // the RCPT being routed: its NOTIFY/ORCPT (4.1, 4.2)
         std::unique_ptr<Chunks> chunks; // BDAT chunks received so far (none: no BDAT yet)
         // Issue #16: the checks' verdicts, set at MAIL for a client that is checked.
@@ -156,6 +158,8 @@ private:
     static std::optional<Reply> take_dsn_rcpt_params(std::string_view params, bool utf8, dsn::RecipientParams& into);
     static bool asks_smtputf8(const std::string& params);
     static bool asks_binarymime(const std::string& params);
+    // cmd_mail_requiretls.cpp (RFC 8689)
+    std::optional<Reply> take_requiretls(const std::string& params, dsn::EnvelopeParams& into);
     // `utf8`: the transaction declared SMTPUTF8 (a UTF-8 address names a user through CP437).
     bool sender_address_allowed(const User& u, const std::string& address, bool utf8);
     std::string alias_address(const User& u) const;

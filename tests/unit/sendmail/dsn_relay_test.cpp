@@ -79,10 +79,11 @@ TEST_CASE("RFC3461-5.2.1 a server offering DSN gets RET/ENVID on MAIL and NOTIFY
     FakeSmtpServer f;
     f.ehlo = kDsnEhlo;
     h.start_relay(f);
-    queue_with_dsn(h, "bob@remote.example", "RET=HDRS ENVID=QQ+2B314 REQUIRETLS",
+    // No REQUIRETLS here: such mail never goes over this plain session (requiretls_test.cpp).
+    queue_with_dsn(h, "bob@remote.example", "RET=HDRS ENVID=QQ+2B314",
                    "NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;bob+2Bx@remote.example");
     auto ss = h.scan_one_session(f);
-    CHECK(contains(ss[0].commands, "MAIL FROM:<John.Doe@bbs.test> RET=HDRS ENVID=QQ+2B314"));   // no REQUIRETLS here
+    CHECK(contains(ss[0].commands, "MAIL FROM:<John.Doe@bbs.test> RET=HDRS ENVID=QQ+2B314"));
     CHECK(contains(ss[0].commands, "RCPT TO:<bob@remote.example> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;bob+2Bx@remote.example"));
 }
 

@@ -159,9 +159,21 @@ TEST_CASE("RFC3461-4 mail that asks for nothing is stored exactly as before", "[
     }
 }
 
-TEST_CASE("RFC8689 REQUIRETLS is not taken here yet: left to the unknown-parameter rule", "[smtp][dsn]") {
-    Harness h;
-    dsn_session(h, "<a@remote.org> REQUIRETLS", {"<mary@example.com>"});
-    REQUIRE(stored(h).size() == 1);
-    CHECK_FALSE(stored(h)[0]->hdr.last(smb::hf::DSN_ENVELOPE));
+TEST_CASE("RFC8689-4.1 RFC3461-4 REQUIRETLS: 530 5.7.10 outside TLS; inside, one 0xD4 field with RET/ENVID", "[smtp][dsn]") {
+    Harness plain;
+    auto r = dsn_session(plain, "<a@remote.org> RET=HDRS REQUIRETLS", {"<mary@example.com>"});
+    CHECK(has_line(r, "530 5.7.10 REQUIRETLS needs a TLS session: issue STARTTLS first"));
+    CHECK(stored(plain).empty());
+    Harness tls;
+    tls.extras.tls_available = true;
+    auto script = mail_script("<a@remote.org> RET=HDRS ENVID=e7 REQUIRETLS", {"<mary@example.com> NOTIFY=FAILURE"});
+    script.insert(script.begin() + 1, {"STARTTLS", "EHLO x"});   // the MAIL inside TLS
+    tls.run(script);
+    auto m = stored(tls);
+    REQUIRE(m.size() == 1);
+    size_t envelopes = 0;   // one dsn::store per copy: RET/ENVID and REQUIRETLS in one field
+    for (auto& f : m[0]->hdr.fields) envelopes += f.type == smb::hf::DSN_ENVELOPE;
+    CHECK(envelopes == 1);
+    CHECK(m[0]->hdr.get(smb::hf::DSN_ENVELOPE) == "RET=HDRS ENVID=e7 REQUIRETLS");
+    CHECK(m[0]->hdr.get(smb::hf::DSN_RECIPIENT) == "NOTIFY=FAILURE");
 }
