@@ -124,6 +124,9 @@ Notice make_notice(const MessageHeader& o, std::string_view original_text, const
     ReportInput in;
     in.reporting_mta = ctx.host;
     in.envelope = envelope_params(o);
+    // RFC 8689 5: a REQUIRETLS message's notice returns its header only,
+    // whatever RET asked, so its body never travels without the TLS it required.
+    if (in.envelope.requiretls) in.envelope.ret = Ret::Hdrs;
     in.arrival = o.when_imported_time;
     in.original = std::string(original_text);
     in.seed = o.number ^ uint32_t(ctx.now);
@@ -144,6 +147,11 @@ Notice make_notice(const MessageHeader& o, std::string_view original_text, const
     // the first text/plain part, POP3 and SendMail send these lines as they are.
     n.hdr.add(hf::RFC822HEADER, "MIME-Version: 1.0");
     n.hdr.add(hf::RFC822HEADER, "Content-Type: " + rep.content_type);
+    if (in.envelope.requiretls) {   // RFC 8689 5: and it is itself sent only as the original would be
+        EnvelopeParams mark;
+        mark.requiretls = true;
+        store(n.hdr, mark, {});
+    }
     return n;
 }
 

@@ -47,7 +47,9 @@ bool notify_asks(const RecipientParams& p, Action a);
 // The notice's recipient name (reverse path, else sender name).
 std::string notice_recipient(const smb::MessageHeader& original);
 // The notice; `original_text` is the original as it was (or would be) sent,
-// CRLF lines; its ENVID, RET and ORCPT come from its stored DSN fields.
+// CRLF lines; its ENVID, RET and ORCPT come from its stored DSN fields. A
+// REQUIRETLS original's notice returns the header only and is marked
+// REQUIRETLS itself (RFC 8689 5).
 Notice make_notice(const smb::MessageHeader& original, std::string_view original_text, const NoticeFacts& facts,
                    const NoticeContext& ctx);
 

@@ -2,6 +2,8 @@
 // stored form in a message header.
 #include "dsn/params.h"
 
+#include "dsn/utf8_addr.h"
+
 #include "util/strings.h"
 
 #include <cctype>
@@ -36,6 +38,35 @@ std::optional<uint8_t> notify_bits(std::string_view v) {
     }
     if ((bits & notify::NEVER) && bits != notify::NEVER) return std::nullopt;   // NEVER stands alone
     return bits;
+}
+
+// RFC 3461 4.4: an ENVID is printable US-ASCII (graphic and space) once
+// decoded; a "+0D+0A" would otherwise reach a report's header as a line end.
+bool printable_ascii(std::string_view s) {
+    for (unsigned char c : s)
+        if (c < 0x20 || c > 0x7E) return false;
+    return true;
+}
+
+// RFC 3461 4.2: the decoded ORCPT of any addr-type but utf-8 (RFC 6533) as
+// the sender gave it, but never a control character (it goes into a
+// report's Original-Recipient field). 8-bit bytes are taken: Postfix sends
+// a UTF-8 recipient as "ORCPT=rfc822;j+C3+BCrgen@..." in SMTPUTF8 mail.
+bool no_controls(std::string_view s) {
+    for (unsigned char c : s)
+        if (c < 0x20 || c == 0x7F) return false;
+    return true;
+}
+
+std::optional<std::string> orcpt_address(std::string_view type, std::string_view v, bool utf8) {
+    if (iequals(type, "utf-8")) {   // 4.2's limit on the form stored and relayed (raw UTF-8 grows in it)
+        auto addr = utf8_addr_decode(v, utf8);
+        if (!addr || type.size() + 1 + utf8_addr_encode(*addr).size() > MAX_ORCPT) return std::nullopt;
+        return addr;
+    }
+    auto addr = xtext_decode(v);
+    if (!addr || addr->empty() || !no_controls(*addr)) return std::nullopt;
+    return addr;
 }
 
 std::string_view keyword(std::string_view param) { return param.substr(0, param.find('=')); }
@@ -91,7 +122,7 @@ Result<bool> take_mail_param(std::string_view param, EnvelopeParams& into) {
     if (iequals(key, "ENVID")) {
         if (!into.envid.empty()) return make_error("Duplicate ENVID parameter");
         auto d = xtext_decode(v);
-        if (v.empty() || v.size() > MAX_ENVID || !d || d->empty()) return make_error("Syntax error in ENVID parameter");
+        if (v.empty() || v.size() > MAX_ENVID || !d || d->empty() || !printable_ascii(*d)) return make_error("Syntax error in ENVID parameter");
         into.envid = *d;
         return true;
     }
@@ -103,7 +134,7 @@ Result<bool> take_mail_param(std::string_view param, EnvelopeParams& into) {
     return false;
 }
 
-Result<bool> take_rcpt_param(std::string_view param, RecipientParams& into) {
+Result<bool> take_rcpt_param(std::string_view param, RecipientParams& into, bool utf8) {
     auto key = keyword(param);
     auto v = value(param);
     if (iequals(key, "NOTIFY")) {
@@ -118,8 +149,8 @@ Result<bool> take_rcpt_param(std::string_view param, RecipientParams& into) {
         auto semi = v.find(';');
         if (semi == std::string_view::npos || v.size() > MAX_ORCPT) return make_error("Syntax error in ORCPT parameter");
         auto type = v.substr(0, semi);
-        auto addr = xtext_decode(v.substr(semi + 1));
-        if (!is_atom(type) || !addr || addr->empty()) return make_error("Syntax error in ORCPT parameter");
+        auto addr = is_atom(type) ? orcpt_address(type, v.substr(semi + 1), utf8) : std::nullopt;
+        if (!addr) return make_error("Syntax error in ORCPT parameter");
         into.orcpt_type = std::string(type);
         into.orcpt = *addr;
         return true;
@@ -147,7 +178,8 @@ std::string format(const RecipientParams& p) {
         out += list;
     }
     if (!p.orcpt_type.empty())
-        out += (out.empty() ? "" : " ") + std::string("ORCPT=") + p.orcpt_type + ";" + xtext_encode(p.orcpt);
+        out += (out.empty() ? "" : " ") + std::string("ORCPT=") + p.orcpt_type + ";" +
+               (iequals(p.orcpt_type, "utf-8") ? utf8_addr_encode(p.orcpt) : xtext_encode(p.orcpt));
     return out;
 }
 

@@ -48,13 +48,14 @@ struct RecipientParams {
 // Parsing one ESMTP parameter (keyword=value as the client sent it). An
 // unrelated keyword yields false: the caller's other rules apply to it.
 // A DSN keyword that is malformed or repeated yields the Error text for a
-// 501 5.5.4 reply.
+// 501 5.5.4 reply. `utf8`: the transaction declared SMTPUTF8, so an
+// ORCPT=utf-8; address may be raw UTF-8 (RFC 6533 3, utf-8-addr-unitext).
 Result<bool> take_mail_param(std::string_view param, EnvelopeParams& into);
-Result<bool> take_rcpt_param(std::string_view param, RecipientParams& into);
+Result<bool> take_rcpt_param(std::string_view param, RecipientParams& into, bool utf8 = false);
 
 // Stored form: ESMTP parameter text as the next hop receives it ("RET=HDRS
-// ENVID=a+2Bb REQUIRETLS"; "NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;bob@x"),
-// ASCII only, in header fields of our own types (smb_defs.h hf::DSN_*).
+// ENVID=a+2Bb REQUIRETLS"; "NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;bob@x";
+// a utf-8 ORCPT as utf-8-addr-xtext, "ORCPT=utf-8;j\x{FC}rgen@x"), ASCII only, in header fields of our own types (smb_defs.h hf::DSN_*).
 std::string format(const EnvelopeParams& p);
 std::string format(const RecipientParams& p);
 EnvelopeParams envelope_params(const smb::MessageHeader& h);   // absent/invalid: empty

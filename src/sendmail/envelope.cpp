@@ -46,8 +46,15 @@ std::string sender(const MessageHeader& hdr, const std::string& inet_addr) {
     return bracketed(local);
 }
 
+// Ours (SEND-25 sends the forward path as stored, which is the whole RCPT
+// argument, SMTP-104): a "<path>" is cut after its '>', so the parameters
+// the client gave us (NOTIFY=, ORCPT=, anything) are not repeated to the
+// next hop, which may not take them; the DSN ones go by their own rule.
 std::string recipient(const MessageHeader& hdr) {
-    if (auto fp = hdr.last(hf::SMTPFORWARDPATH); fp && !fp->empty()) return bracketed(*fp);
+    if (auto fp = hdr.last(hf::SMTPFORWARDPATH); fp && !fp->empty()) {
+        auto gt = fp->find('>');
+        return bracketed(fp->front() == '<' && gt != std::string::npos ? fp->substr(0, gt + 1) : *fp);
+    }
     std::string addr = hdr.get(hf::RECIPIENTNETADDR);
     if (auto lt = addr.rfind('<'); lt != std::string::npos) addr = addr.substr(lt + 1);
     if (auto end = addr.find_first_of("> "); end != std::string::npos) addr.resize(end);

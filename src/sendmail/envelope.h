@@ -14,7 +14,7 @@ namespace sbbs::envelope {
 std::string local_form(const std::string& name);
 // MAIL FROM argument, in <> (SEND-24); "<>" for a delivery notice (RFC 3461 6.2).
 std::string sender(const smb::MessageHeader& hdr, const std::string& inet_addr);
-// RCPT TO argument, in <> (SEND-25).
+// RCPT TO argument, in <> (SEND-25), without any ESMTP parameters stored with it.
 std::string recipient(const smb::MessageHeader& hdr);
 // Destination domain of the recipient address, "" when it has no '@' (SEND-26).
 std::string destination_domain(const std::string& netaddr);

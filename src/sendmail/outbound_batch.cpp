@@ -28,15 +28,16 @@ std::vector<OutboundGroup> group_jobs(const std::vector<OutboundJob>& jobs, size
     std::map<std::string, size_t> by_route;
     for (size_t i = 0; i < jobs.size(); ++i) {
         const OutboundJob& j = jobs[i];
-        auto [it, fresh] = by_route.emplace(route_key(j.route), groups.size());
-        if (fresh) groups.push_back({j.route, {}});
+        auto [it, fresh] = by_route.emplace(session_key(route_key(j.route), j.tls), groups.size());
+        if (fresh) groups.push_back({j.route, j.tls, {}});
         auto& batches = groups[it->second].batches;
         OutboundBatch* into = nullptr;
         for (auto& b : batches)
-            if (b.jobs.size() < max_rcpts && b.from == j.from && b.text == j.text && !has_rcpt(b, jobs, j.to))
+            if (b.jobs.size() < max_rcpts && b.from == j.from && b.text == j.text && b.dsn_mail == j.dsn_mail &&
+                !has_rcpt(b, jobs, j.to))
                 into = &b;
         if (!into) {
-            batches.push_back({j.from, j.text, {}});
+            batches.push_back({j.from, j.text, j.dsn_mail, {}});
             into = &batches.back();
         }
         into->jobs.push_back(i);

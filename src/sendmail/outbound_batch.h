@@ -1,12 +1,14 @@
 // Ours (SEND-23 note, issue item 6): claimed messages grouped by the server
 // they go to, and within a destination into transactions: copies with the
-// same envelope sender and the same rendered text share one MAIL FROM and
-// one DATA with an RCPT TO each; other messages to that destination follow
+// same envelope sender, the same rendered text and the same RET/ENVID (RFC
+// 3461 4.3, 4.4: MAIL's parameters) share one MAIL FROM and one DATA with an
+// RCPT TO (and its own NOTIFY/ORCPT) each; other messages to that destination follow
 // on the same connection.
 #pragma once
 
 #include "msgbase/message.h"
 #include "sendmail/route.h"
+#include "sendmail/tls_request.h"
 
 #include <cstddef>
 #include <string>
@@ -18,19 +20,27 @@ namespace sbbs {
 struct OutboundJob {
     smb::Message msg;               // as claimed, with its text
     std::string from, to;           // MAIL FROM / RCPT TO arguments, in <>
+    // The stored DSN parameters (RFC 3461 4) as ESMTP text for a peer that
+    // offers DSN: "RET=HDRS ENVID=x" for MAIL, "NOTIFY=... ORCPT=..." for
+    // RCPT; "" when the message asked for nothing.
+    std::string dsn_mail, dsn_rcpt;
     std::string text;               // rendered, CRLF lines, unsigned
     Route route;
+    TlsRequest tls = TlsRequest::Default;   // RFC 8689: REQUIRETLS, TLS-Required: No
 };
 
 // One transaction: indexes into the job list, in queue order.
 struct OutboundBatch {
     std::string from, text;
+    std::string dsn_mail;           // one MAIL: its RET/ENVID are the same for every copy
     std::vector<size_t> jobs;
 };
 
-// Everything for one destination (the same route), in queue order.
+// Everything for one destination (the same route) and TLS request, in
+// queue order: one session carries it.
 struct OutboundGroup {
     Route route;
+    TlsRequest tls = TlsRequest::Default;
     std::vector<OutboundBatch> batches;
 };
 

@@ -26,6 +26,7 @@ PeerExtensions parse_ehlo(const std::vector<std::string>& lines) {
         if (iequals(words[0], "CHUNKING")) p.chunking = true;
         if (iequals(words[0], "SMTPUTF8")) p.smtputf8 = true;
         if (iequals(words[0], "DSN")) p.dsn = true;
+        if (iequals(words[0], "REQUIRETLS")) p.requiretls = true;
         if (!iequals(words[0], "LIMITS")) continue;
         for (size_t k = 1; k < words.size(); ++k) {
             if (size_t n = limit_value(words[k], "RCPTMAX")) p.rcpt_max = n;

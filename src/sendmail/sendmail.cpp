@@ -9,6 +9,7 @@
 #include "sendmail/delivery_pool.h"
 #include "sendmail/envelope.h"
 #include "util/mail_metrics.h"
+#include "sendmail/relayed_dsn.h"
 
 #include <algorithm>
 #include <cctype>
@@ -170,18 +171,18 @@ void SendMail::hand_over(std::vector<Candidate> claimed, OutboundQueues& queues)
     // is not asked again here for each message (the worker asks once more).
     std::vector<Route> looked(fresh.size());
     run_bounded(fresh.size(), s_.delivery_workers, [&](size_t i) { looked[i] = route_for(fresh[i]); });
-    auto key_of = [&](const std::string& d) {
+    auto key_of = [&](const std::string& d, TlsRequest tls) {
         if (d.empty()) return std::string();
         auto f = std::find(fresh.begin(), fresh.end(), d);
         Route r = f != fresh.end() ? looked[size_t(f - fresh.begin())] : route_for(d);
         // A temporary failure has no hosts: its own queue per domain, not one
         // shared by every domain that failed (review 2, finding 1).
-        if (r.hosts.empty() && !r.permanent) return "?" + lower(d);
-        return route_key(r);
+        if (r.hosts.empty() && !r.permanent) return session_key("?" + lower(d), tls);
+        return session_key(route_key(r), tls);   // RFC 8689: REQUIRETLS mail gets sessions of its own
     };
     std::vector<std::pair<std::string, std::vector<ClaimedMessage>>> by_route;
     for (size_t i = 0; i < claimed.size(); ++i) {
-        std::string key = key_of(domains[i]);
+        std::string key = key_of(domains[i], tls_request(claimed[i].hdr));
         auto it = std::find_if(by_route.begin(), by_route.end(), [&](auto& e) { return e.first == key; });
         if (it == by_route.end()) it = by_route.insert(by_route.end(), {key, {}});
         it->second.push_back(std::move(claimed[i]));
@@ -258,6 +259,7 @@ std::optional<SendMail::Done> SendMail::prepare(const Candidate& c, size_t count
     OutboundJob job;
     job.from = envelope::sender(full->hdr, s_.inet_addr);
     job.to = envelope::recipient(full->hdr);
+    relayed_dsn_params(full->hdr, job);
     job.text = crlf_lines(d_.render(*full));   // SEC-2: signed (DKIM) as it is sent
     job.msg = std::move(*full);
     job.msg.body.clear();           // only the rendered text is sent: do not hold it twice
@@ -265,6 +267,7 @@ std::optional<SendMail::Done> SendMail::prepare(const Candidate& c, size_t count
     job.msg.tail.clear();
     job.msg.tail.shrink_to_fit();
     job.route = std::move(route);
+    job.tls = tls_request(job.msg.hdr);
     jobs.push_back(std::move(job));
     return std::nullopt;
 }

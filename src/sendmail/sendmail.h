@@ -109,7 +109,8 @@ private:
     void deliver_group(const OutboundGroup& g, std::vector<OutboundJob>& jobs, HeldSession& held, ScanStats& st);
     void close_session(HeldSession& held);
     void sync_marks();
-    LiveSession open_session(const Route& route, bool auth, std::string& last_error);
+    SessionStart session_start(const Route& route, const Destination& host, bool auth, TlsRequest tls) const;
+    LiveSession open_session(const Route& route, bool auth, TlsRequest tls, std::string& last_error);
     LiveSession try_host(const Destination& d, RouteKind kind, const SessionStart& how, const std::string& first_name,
                          std::string& last_error);
     LiveSession connect_host(const Destination& d, const std::string& ip, const SessionStart& how,

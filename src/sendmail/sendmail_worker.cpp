@@ -64,14 +64,16 @@ void SendMail::deliver_take(const DestinationTake& take, size_t count, HeldSessi
 // fails every message still waiting; a lost connection leaves the rest for a
 // new one. Issue #14: after a completed transaction the next MAIL follows at
 // once (RFC 5321 4.1.1.5); RSET only after a failed or aborted one. A
-// reused connection found closed at MAIL is replaced at no cost.
+// reused connection found closed at MAIL is replaced at no cost. RFC 8689:
+// a REQUIRETLS group has sessions of its own (session_key), opened only to
+// a host that passes its checks; when none does, every message is refused.
 void SendMail::deliver_group(const OutboundGroup& g, std::vector<OutboundJob>& jobs, HeldSession& held,
                              ScanStats& st) {
     bool auth = g.route.kind == RouteKind::Relay && s_.relay_auth_methods() > 0;
     // A take may hold several routes (domains whose look-up failed at the
     // claim and answered in the worker): a session only ever carries mail of
     // the route it was opened for, never another domain's (review 2, finding 1).
-    const std::string route = route_key(g.route);
+    const std::string route = session_key(route_key(g.route), g.tls);
     if (held.ls.session && held.route != route) close_session(held);
     size_t next = 0;   // the first batch not yet tried
     auto rest = [&](auto&& each) {
@@ -85,10 +87,11 @@ void SendMail::deliver_group(const OutboundGroup& g, std::vector<OutboundJob>& j
         if (!held.ls.session) {
             close_session(held);
             std::string last_error;
-            held.ls = open_session(g.route, auth, last_error);
+            held.ls = open_session(g.route, auth, g.tls, last_error);
             held.route = route;
-            if (!held.ls.session) {   // no host reached (SEND-46)
-                SessionOutcome o{SessionResult::TempFail, last_error};
+            if (!held.ls.session) {   // no host reached (SEND-46), or none fit for REQUIRETLS (RFC 8689 4.2.1)
+                SessionOutcome o = held.ls.opened.tls_refused ? held.ls.opened
+                                                              : SessionOutcome{SessionResult::TempFail, last_error};
                 return rest([&](OutboundJob& j) { settle(j, o, 0, st); });
             }
             if (held.ls.opened.result != SessionResult::Sent) {
@@ -99,18 +102,20 @@ void SendMail::deliver_group(const OutboundGroup& g, std::vector<OutboundJob>& j
             }
         }
         const OutboundBatch& b = g.batches[next++];
-        SmtpTransaction tx{b.from, {}, b.text};
-        for (size_t k : b.jobs) tx.to.push_back(jobs[k].to);
+        SmtpTransaction tx{b.from, {}, b.text, b.dsn_mail, {}};
+        tx.requiretls = g.tls == TlsRequest::Required;   // RFC 8689 4.2.1
+        for (size_t k : b.jobs) {
+            tx.to.push_back(jobs[k].to);
+            tx.dsn_rcpt.push_back(jobs[k].dsn_rcpt);   // RFC 3461 4.1, 4.2: each recipient its own
+        }
         bool reused = held.carried;
         auto began = std::chrono::steady_clock::now();
         TransactionOutcome r = held.ls.session->send(tx);
         if (r.any_sent()) metrics::mail_metrics().outbound_latency.observe(std::chrono::steady_clock::now() - began);   // issue #17
         held.carried = true;
         int sock = held.ls.sock;
-        for (SessionOutcome& o : r.rcpt) {   // for the notices (RFC 3461 6.2, RFC 3464 2.3.5)
+        for (SessionOutcome& o : r.rcpt)   // for the notices (RFC 3461 6.2, RFC 3464 2.3.5); send() set peer_dsn
             if (o.remote.empty()) o.remote = held.ls.session->server();
-            o.peer_dsn = held.ls.session->peer().dsn;
-        }
         if (reused && r.closed_at_mail) {
             // Issue #14 review: the peer closed the held connection since
             // (idle time-out, its own message cap, 421). Not the mail's
@@ -135,17 +140,43 @@ void SendMail::deliver_group(const OutboundGroup& g, std::vector<OutboundJob>& j
     }
 }
 
-SendMail::LiveSession SendMail::open_session(const Route& route, bool auth, std::string& last_error) {
-    const std::string& first = route.hosts.front().name;
+// SEC-6 and RFC 8689 4.2.1: what STARTTLS must check of `host`.
+SessionStart SendMail::session_start(const Route& route, const Destination& host, bool auth, TlsRequest tls) const {
     SessionStart how{true, auth, {}};
+    if (tls == TlsRequest::Required) {
+        // The certificate must verify for the name the route gave (the MX
+        // host, the domain itself without MX, the relay or explicit host),
+        // even where RelayTLSVerify is off. A Local route never leaves this
+        // machine, whose own certificate is usually self-signed: TLS and
+        // REQUIRETLS are still asked for, so the mark is kept.
+        how.requiretls = true;
+        how.tls = {route.kind != RouteKind::Local, bare_host(host.name), s_.relay_tls_ca_file};
+        return how;
+    }
     if (route.kind == RouteKind::Relay && s_.relay_tls_verify)   // SEC-6; MX hosts stay opportunistic
-        how.tls = {true, bare_host(first), s_.relay_tls_ca_file};
+        how.tls = {true, bare_host(route.hosts.front().name), s_.relay_tls_ca_file};
+    // Hook for issue #16: the recipient domain's own policies (DANE, MTA-STS)
+    // go here, for MX routes and TlsRequest::Default only: RFC 8689 4.2.2's
+    // "TLS-Required: No" (TlsRequest::NotRequired) asks that they be ignored.
+    return how;
+}
+
+SendMail::LiveSession SendMail::open_session(const Route& route, bool auth, TlsRequest tls, std::string& last_error) {
+    const std::string& first = route.hosts.front().name;
+    LiveSession refused;        // RFC 8689 4.2.1: the last host that could not carry REQUIRETLS mail
+    bool unreached = false;
     for (size_t i = 0; i < route.hosts.size() && !stop_; ++i) {
         if (i > 0) log(LogLevel::Debug, "0000 SEND reverting to next MX: " + route.hosts[i].name);
+        SessionStart how = session_start(route, route.hosts[i], auth, tls);
         LiveSession ls = try_host(route.hosts[i], route.kind, how, first, last_error);
-        if (ls.session) return ls;   // else: not reached, try the next host (SEND-45)
+        if (!ls.session) { unreached = true; continue; }   // not reached: the next host (SEND-45)
+        if (!ls.opened.tls_refused) return ls;
+        refused.opened = ls.opened;                         // it quit itself: the next host
     }
-    return {};
+    // A host not reached today may qualify tomorrow: then the refusal is
+    // temporary, and only a route whose every host refused returns the mail.
+    if (refused.opened.tls_refused && unreached) refused.opened.result = SessionResult::TempFail;
+    return refused;
 }
 
 SendMail::LiveSession SendMail::try_host(const Destination& d, RouteKind kind, const SessionStart& how,
@@ -177,7 +208,8 @@ SendMail::LiveSession SendMail::try_host(const Destination& d, RouteKind kind, c
         }
     }
     LiveSession ls = connect_host(d, ip, how, first_name, last_error);
-    if (ls.session && ls.opened.result == SessionResult::TlsFailed) {
+    // RFC 8689: REQUIRETLS mail never falls back to plain text (its failures are tls_refused).
+    if (ls.session && ls.opened.result == SessionResult::TlsFailed && !how.requiretls) {
         // SEND-52: start over once in plain text; TLS trouble alone never bounces.
         SessionStart plain = how;
         plain.try_tls = false;

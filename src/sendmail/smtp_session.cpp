@@ -130,6 +130,7 @@ SessionOutcome SmtpSession::hello(const SessionStart& t) {
         // SEND-48: no HELO fall-back when AUTH to the relay is required
         // (nor after an endless reply: the peer is not speaking SMTP).
         if (t.auth || r.overflow) return fail(r, "250");
+        if (t.requiretls) return refuse_requiretls(t, "5.7.30", "refused EHLO (\"" + r.line + "\")", !r.line.empty());
         peer_ = {};
         put("HELO " + s_.helo_host);
         auto h = expect("250");
@@ -140,22 +141,35 @@ SessionOutcome SmtpSession::hello(const SessionStart& t) {
     bool offers_tls = false;
     for (auto& l : r.lines)
         if (l.rfind("250-STARTTLS", 0) == 0 || l.rfind("250 STARTTLS", 0) == 0) offers_tls = true;
-    if (!offers_tls || !t.try_tls) return {SessionResult::Sent, {}};
+    if (!offers_tls || !t.try_tls) {
+        // RFC 8689 4.2.1 (as Postfix: no STARTTLS, so no REQUIRETLS either).
+        if (t.requiretls) return refuse_requiretls(t, "5.7.30", "offers no STARTTLS", true);
+        return {SessionResult::Sent, {}};
+    }
     logf(LogLevel::Debug, "Starting TLS session");
     put("STARTTLS");
-    if (!expect("220").ok) return {SessionResult::Sent, {}};   // SEND-50: stay plain
+    if (auto go = expect("220"); !go.ok) {
+        if (t.requiretls) return refuse_requiretls(t, "5.7.10", "refused STARTTLS (\"" + go.line + "\")", true);
+        return {SessionResult::Sent, {}};   // SEND-50: stay plain
+    }
     if (Status st = link_.start_tls(s_.max_inactivity_s, t.tls); !st) {
         logf(LogLevel::Warning, "!TLS ERROR: " + st.error().message);
+        // RFC 8689 4.2.1: an untrusted or misnamed certificate is X.7.10 too (as Postfix).
+        if (t.requiretls) return refuse_requiretls(t, "5.7.10", "failed TLS: " + st.error().message, false);
         return {SessionResult::TlsFailed, st.error().message};
     }
     put("EHLO " + s_.helo_host);
     auto again = expect("250");
-    if (!again.ok) return {SessionResult::TlsFailed, "EHLO after STARTTLS failed"};
+    if (!again.ok) {
+        if (t.requiretls) return refuse_requiretls(t, "5.7.10", "did not answer EHLO inside TLS", false);
+        return {SessionResult::TlsFailed, "EHLO after STARTTLS failed"};
+    }
     peer_ = parse_ehlo(again.lines);   // RFC 3207 section 4.2: only what is offered inside TLS counts
     // SEND-51: this one line keeps the plain label.
     char sock[16];
     std::snprintf(sock, sizeof sock, "%04d", link_.socket_number());
     if (log_.enabled(LogLevel::Info)) log_.log(LogLevel::Info, std::string(sock) + " SEND TLS Session started successfully");
+    if (t.requiretls) return require_tls_peer(t);
     return {SessionResult::Sent, {}};
 }
 
@@ -197,12 +211,27 @@ bool TransactionOutcome::any_sent() const {
 // be sent here (the connection lost, MAILMAX reached) is a temporary
 // failure, tried again later.
 TransactionOutcome SmtpSession::send(const SmtpTransaction& t) {
+    TransactionOutcome out = send_slices(t);
+    for (auto& o : out.rcpt) o.peer_dsn = peer_.dsn;
+    return out;
+}
+
+// RFC 3461 5.2: toward a peer without DSN none of the parameters goes (it
+// could refuse them); the stored text is already xtext, ASCII only.
+std::string SmtpSession::with_dsn(const std::string& arg, const std::string& params) const {
+    return peer_.dsn && !params.empty() ? arg + " " + params : arg;
+}
+
+TransactionOutcome SmtpSession::send_slices(const SmtpTransaction& t) {
+    if (!may_carry(t)) return refuse_transaction(t);   // RFC 8689: never over a session not checked for it
     // RFC 6531 3.4: UTF-8 addresses or header fields only to a peer that
     // offers SMTPUTF8; an IDNA domain alone goes to any peer as A-labels.
     smtputf8::Plan plan = smtputf8::plan(t.from, t.to, t.text);
     if (plan.needs_smtputf8 && !peer_.smtputf8) return refuse_utf8(t);
-    const std::string from = plan.needs_smtputf8 ? t.from + " SMTPUTF8" : plan.from;
-    const std::vector<std::string>& to = plan.needs_smtputf8 ? t.to : plan.to;
+    std::string from = with_dsn(plan.needs_smtputf8 ? t.from + " SMTPUTF8" : plan.from, t.dsn_mail);
+    std::vector<std::string> to = plan.needs_smtputf8 ? t.to : plan.to;
+    for (size_t i = 0; i < to.size() && i < t.dsn_rcpt.size(); ++i) to[i] = with_dsn(to[i], t.dsn_rcpt[i]);
+    if (t.requiretls) from += " REQUIRETLS";   // RFC 8689 4.2.1: only on a session may_carry() passed
     auto slices = rcpt_slices(t.to.size(), peer_.rcpt_max);
     if (slices.size() <= 1) return transact(from, to, t.text);
     TransactionOutcome out;

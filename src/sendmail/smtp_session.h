@@ -4,7 +4,9 @@
 // RCPT TO, one DATA; several transactions per connection with RSET between),
 // QUIT. Ours: the text goes as one BDAT chunk to a server offering CHUNKING
 // (RFC 3030), and a server's LIMITS (RFC 9422) are kept: RCPTMAX splits a
-// transaction, MAILMAX ends the connection once reached.
+// transaction, MAILMAX ends the connection once reached. A session for
+// REQUIRETLS mail (RFC 8689 4.2.1) must verify the server and find
+// REQUIRETLS offered inside TLS (smtp_session_requiretls.cpp).
 #pragma once
 
 #include "log/logger.h"
@@ -28,9 +30,13 @@ struct SessionOutcome {
     size_t bytes = 0, lines = 0;    // of the message text sent
     // For a delivery status notice (RFC 3464 2.3): the reply line that
     // failed it, the server, an enhanced status when no reply gives one,
-    // and whether the server offered DSN (then it reports success itself).
+    // and whether the server offered DSN (RFC 3461 5.2: it answers for the
+    // mail from here on; without, a NOTIFY=SUCCESS copy is "relayed", 5.2.2.3).
     std::string reply{}, remote{}, status{};
     bool peer_dsn = false;
+    // RFC 8689 4.2.1: this host cannot carry REQUIRETLS mail (no verified
+    // TLS, or no REQUIRETLS offered in it): the route's next host is tried.
+    bool tls_refused = false;
 };
 
 // How the session is opened.
@@ -38,6 +44,9 @@ struct SessionStart {
     bool try_tls = true;            // false on the plain-text retry (SEND-52)
     bool auth = false;              // AUTH to the relay (SEND-54)
     TlsPeerCheck tls;               // what STARTTLS checks of the server (SEC-6)
+    // RFC 8689 4.2.1: for REQUIRETLS mail. STARTTLS is a must and verifies
+    // `tls` (verify set), and EHLO inside it must offer REQUIRETLS.
+    bool requiretls = false;
 };
 
 // One transaction: one MAIL FROM, one RCPT TO per recipient, one DATA.
@@ -45,6 +54,12 @@ struct SmtpTransaction {
     std::string from;               // MAIL FROM argument, in <>
     std::vector<std::string> to;    // RCPT TO arguments, in <>
     std::string text;               // rendered message, CRLF lines, not dot-stuffed
+    // RFC 3461 4: DSN parameters, sent only to a peer that offers DSN:
+    // MAIL's ("RET=... ENVID=...") and each RCPT's (parallel to `to`; "" or
+    // missing: none).
+    std::string dsn_mail = {};
+    std::vector<std::string> dsn_rcpt = {};
+    bool requiretls = false;        // RFC 8689: MAIL FROM ... REQUIRETLS
 };
 
 struct TransactionOutcome {
@@ -71,7 +86,7 @@ public:
     // One transaction (several when the server's RCPTMAX is lower than the
     // recipients); each recipient's result is its own (a 5xx to one RCPT
     // fails only that one); MAIL and DATA failures apply to all accepted.
-    TransactionOutcome send(const SmtpTransaction& t);
+    TransactionOutcome send(const SmtpTransaction& t);   // each outcome's peer_dsn set
     // RSET between transactions; false when the connection cannot go on
     // (also once the server's MAILMAX is reached: then after QUIT).
     bool reset();
@@ -97,6 +112,17 @@ private:
     SessionOutcome fail(const Reply& r, const std::string& expected, bool may_be_permanent = true);
     SessionOutcome hello(const SessionStart& how);
     TransactionOutcome refuse_utf8(const SmtpTransaction& t);   // RFC 6531 3.4 (smtp_session_utf8.cpp)
+    TransactionOutcome send_slices(const SmtpTransaction& t);
+    // RFC 3461 4: MAIL/RCPT arguments with the DSN parameters when the peer offers DSN.
+    std::string with_dsn(const std::string& arg, const std::string& params) const;
+    // RFC 8689 4.2.1 (smtp_session_requiretls.cpp): why this host cannot
+    // carry REQUIRETLS mail, with the enhanced status code a bounce gives;
+    // QUIT first when the connection can still carry it.
+    SessionOutcome refuse_requiretls(const SessionStart& how, const std::string& status, const std::string& why,
+                                     bool quit_first);
+    SessionOutcome require_tls_peer(const SessionStart& how);   // after EHLO inside TLS
+    bool may_carry(const SmtpTransaction& t) const;
+    TransactionOutcome refuse_transaction(const SmtpTransaction& t);
     TransactionOutcome transact(const std::string& from, std::span<const std::string> to, std::string_view text);
     bool send_text(std::string_view text, size_t& lines);   // DATA's or BDAT's, without the final reply
     SessionOutcome authenticate();
@@ -112,6 +138,7 @@ private:
     std::chrono::steady_clock::time_point deadline_;
     PeerExtensions peer_;
     size_t transactions_ = 0;       // MAIL commands sent (RFC 9422 MAILMAX)
+    bool requiretls_ok_ = false;    // opened for REQUIRETLS mail and every check passed
 };
 
 } // namespace sbbs

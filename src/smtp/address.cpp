@@ -24,6 +24,12 @@ std::string rcpt_address(std::string_view raw_arg) {
     return s;
 }
 
+RcptArgument split_rcpt_argument(std::string_view raw) {
+    auto gt = raw.find('>');
+    if (raw.empty() || raw.front() != '<' || gt == std::string_view::npos) return {raw, {}};
+    return {raw.substr(0, gt + 1), raw.substr(gt + 1)};
+}
+
 Destination destination_of(std::string_view address) {
     Destination d;
     auto at = address.rfind('@');

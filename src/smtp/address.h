@@ -15,6 +15,15 @@ std::string without_angles(std::string s);
 // SMTP-104: quotes removed; the text after the last '<' up to the first '>'.
 std::string rcpt_address(std::string_view raw_arg);
 
+// Ours (RFC 5321 4.1.2): "<path> NOTIFY=... ORCPT=..." as the path and the
+// ESMTP parameters after its '>', so an ORCPT holding a '<' cannot become
+// the address, and the forward path stored is the path alone. An argument not starting with '<' (the loose forms SMTP-104
+// takes) is all path, without parameters, as before.
+struct RcptArgument {
+    std::string_view path, params;
+};
+RcptArgument split_rcpt_argument(std::string_view raw_arg);
+
 struct Destination {
     std::string host;         // the part after the last '@', without ":port"
     uint16_t port = 0;        // 0 = none given

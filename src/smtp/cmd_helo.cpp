@@ -2,7 +2,8 @@
 // client expects: PIPELINING, 8BITMIME, SIZE, ENHANCEDSTATUSCODES, AUTH,
 // STARTTLS (only when TLS is available and not yet active), SMTPUTF8
 // (RFC 6531), CHUNKING and BINARYMIME (RFC 3030; binary bodies are made
-// storable text at their end, cmd_bdat_binary.cpp) and LIMITS (RFC 9422).
+// storable text at their end, cmd_bdat_binary.cpp), DSN (RFC 3461), LIMITS
+// (RFC 9422) and REQUIRETLS (RFC 8689, only inside TLS).
 #include "smtp/session.h"
 
 #include "util/strings.h"
@@ -48,7 +49,11 @@ SmtpSession::Flow SmtpSession::cmd_helo(const std::string& line, bool extended) 
     reply_raw("250-SMTPUTF8");                                       // ours: RFC 6531 3.2
     reply_raw("250-CHUNKING");                                       // ours: RFC 3030, every port
     reply_raw("250-BINARYMIME");                                     // ours: RFC 3030 section 3
+    reply_raw("250-DSN");                                            // ours: RFC 3461 4, every port (not SMTP-62)
     if (auto limits = limits_keyword(); !limits.empty()) reply_raw("250-" + limits);   // ours: RFC 9422
+    // Ours (RFC 8689 2): REQUIRETLS mail is taken only over TLS, so the
+    // keyword is offered only there (after STARTTLS, and on the TLS port).
+    if (io_->is_tls()) reply_raw("250-REQUIRETLS");
     reply_raw("250 OK");
     return Flow::Continue;
 }

@@ -1,6 +1,7 @@
 // MAIL FROM / SEND FROM / SOML FROM / SAML FROM (SMTP-92..SMTP-102) with the
-// SIZE parameter honoured (RFC 1870), BODY=BINARYMIME noted (RFC 3030) and
-// the submission-port rules.
+// SIZE parameter honoured (RFC 1870), BODY=BINARYMIME noted (RFC 3030),
+// the DSN parameters (cmd_dsn.cpp) and REQUIRETLS (cmd_mail_requiretls.cpp)
+// taken, and the submission-port rules.
 #include "dns/idna.h"
 #include "smtp/address.h"
 #include "smtp/session.h"
@@ -102,6 +103,17 @@ SmtpSession::Flow SmtpSession::cmd_mail(const std::string& line, MailKind kind) 
         reply(*r);
         return Flow::Continue;
     }
+    // Ours: one set of MAIL parameters stored with every copy (dsn::store):
+    // RET/ENVID (RFC 3461 4.3, 4.4) and REQUIRETLS (RFC 8689 4.1).
+    dsn::EnvelopeParams envelope;
+    if (auto r = take_dsn_mail_params(params, envelope)) {
+        reply(*r);
+        return Flow::Continue;
+    }
+    if (auto r = take_requiretls(params, envelope)) {
+        reply(*r);
+        return Flow::Continue;
+    }
     const bool utf8 = asks_smtputf8(params);
     if (auto r = undeclared_utf8(without_angles(rp), utf8)) {                       // ours: RFC 6531 3.7.4.1
         reply(*r);
@@ -121,6 +133,7 @@ SmtpSession::Flow SmtpSession::cmd_mail(const std::string& line, MailKind kind) 
     next.reverse_path = rp;
     next.smtputf8 = utf8;
     next.binarymime = asks_binarymime(params);
+    next.envelope_params = std::move(envelope);
     if (auto r = authenticate_envelope(rp, next)) {                                 // issue #16: SPF
         reply(*r);
         return Flow::Continue;

@@ -72,6 +72,7 @@ SmtpSession::Flow SmtpSession::refuse_unreadable_user(const std::string& raw) {
 
 void SmtpSession::accept_rcpt(Recipient r) {                                            // SMTP-157
     tx_.last_rcpt = r.to;
+    r.dsn = tx_.rcpt_dsn;
     tx_.rcpts.push_back(std::move(r));
     ++tx_.rcpt_count;
     phase_ = Phase::HaveRecipients;
@@ -84,7 +85,13 @@ SmtpSession::Flow SmtpSession::cmd_rcpt(const std::string& line) {
         return Flow::Continue;
     }
     std::string raw(trim(std::string_view(line).substr(8)));                           // SMTP-104
-    std::string address = rcpt_address(raw);
+    RcptArgument arg = split_rcpt_argument(raw);
+    tx_.rcpt_dsn = {};
+    if (auto r = take_dsn_rcpt_params(arg.params, tx_.smtputf8, tx_.rcpt_dsn)) {       // ours: RFC 3461 4.1, 4.2
+        reply(*r);
+        return Flow::Continue;
+    }
+    std::string address = rcpt_address(arg.path);
     bool forward_prefix = false, local_prefix = false;
     if (istarts_with(address, "forward:")) { forward_prefix = true; address.erase(0, 8); }  // SMTP-105
     if (istarts_with(address, "local:")) { local_prefix = true; address.erase(0, 6); }
@@ -111,7 +118,11 @@ SmtpSession::Flow SmtpSession::cmd_rcpt(const std::string& line) {
     }
     if (v.decided()) return apply(v);
     spy_if_listed(without_angles(tx_.reverse_path), address);                           // SMTP-143
-    return route_rcpt(address, raw, forward_prefix, local_prefix);
+    // Ours (SMTP-104 keeps the raw argument): the forward path stored and
+    // named in Received is the path without its parameters, so a DSN
+    // client's ORCPT (Postfix sends one with every RCPT once DSN is offered)
+    // neither changes the header nor reaches the next hop twice.
+    return route_rcpt(address, std::string(arg.path), forward_prefix, local_prefix);
 }
 
 SmtpSession::Flow SmtpSession::route_rcpt(std::string address, const std::string& raw, bool forward_prefix,
@@ -132,7 +143,7 @@ SmtpSession::Flow SmtpSession::route_rcpt(std::string address, const std::string
                 if (!u.ok() || u->restricted('M') || u->restricted('G'))                // netmail rights
                     return route_remote(address, d.host, raw, false);
                 log_client(LogLevel::Info, "relaying to FidoNet address: " + address + " (" + *ftn + ")");
-                accept_rcpt({address, 0, smb::net::FIDO, *ftn, raw, false});
+                accept_rcpt({address, 0, smb::net::FIDO, *ftn, raw, false, {}});
                 return Flow::Continue;
             }
         }
@@ -190,7 +201,7 @@ SmtpSession::Flow SmtpSession::route_remote(const std::string& address, const st
     }
     log_client(LogLevel::Info, (authenticated() ? auth_alias_ : std::string("Unknown User")) +
                                    " relaying to external mail service: " + dest);      // SMTP-124
-    accept_rcpt({address, 0, smb::net::INTERNET, address, raw, false});
+    accept_rcpt({address, 0, smb::net::INTERNET, address, raw, false, {}});
     return Flow::Continue;
 }
 
@@ -237,7 +248,7 @@ SmtpSession::Flow SmtpSession::route_local(std::string address, const std::strin
     }
     if (processor) {                                                                    // SMTP-133
         log_client(LogLevel::Info, "Routing mail for " + address + " to External Mail Processor: " + *processor);
-        accept_rcpt({address, 0, smb::net::NONE, "", raw, false});
+        accept_rcpt({address, 0, smb::net::NONE, "", raw, false, {}});
         return Flow::Continue;
     }
     if (routed) {                                                                       // SMTP-134
@@ -245,7 +256,7 @@ SmtpSession::Flow SmtpSession::route_local(std::string address, const std::strin
         for (auto& h : cfg_->msgs.qwk_hubs) {
             if (!iequals(h.id, hub)) continue;
             log_client(LogLevel::Info, "Routing mail for '" + qwk_user + "' <" + name + "> to QWKnet Hub: " + h.id);
-            accept_rcpt({qwk_user, 0, smb::net::QWK, name, raw, false});
+            accept_rcpt({qwk_user, 0, smb::net::QWK, name, raw, false, {}});
             return Flow::Continue;
         }
     }
@@ -303,7 +314,7 @@ SmtpSession::Flow SmtpSession::route_local(std::string address, const std::strin
         return Flow::Continue;
     }
     if (routed) {                                                                       // SMTP-135
-        accept_rcpt({qwk_user, m.user, smb::net::QWK, u->alias, raw, false});
+        accept_rcpt({qwk_user, m.user, smb::net::QWK, u->alias, raw, false, {}});
         return Flow::Continue;
     }
     if (tx_.kind == MailKind::Mail && !local_prefix &&                                  // SMTP-151
@@ -311,11 +322,11 @@ SmtpSession::Flow SmtpSession::route_local(std::string address, const std::strin
         auto at = u->netmail.rfind('@');
         if (at != std::string::npos && !is_local_domain(destination_of(u->netmail).host)) {
             log_client(LogLevel::Info, "Forwarding to: " + u->netmail);
-            accept_rcpt({address, m.user, smb::net::INTERNET, u->netmail, "", true});
+            accept_rcpt({address, m.user, smb::net::INTERNET, u->netmail, "", true, {}});
             return Flow::Continue;
         }
     }
-    accept_rcpt({address, m.user, 0, "", raw, false});                                  // SMTP-153
+    accept_rcpt({address, m.user, 0, "", raw, false, {}});                                  // SMTP-153
     return Flow::Continue;
 }
 

@@ -190,6 +190,14 @@ static std::string fido_recipient_name(const std::string& to_name, const Recipie
     return !n.empty() && fold(n) == fold(local) ? n : local;
 }
 
+// Ours (RFC 3461 4): the MAIL and RCPT parameters travel with each copy, for
+// SendMail to relay and answer for; mail that asked for nothing gets no field.
+void SmtpSession::dsn_fields(const Recipient& r, RecipientCopy& c) const {
+    smb::MessageHeader fields;
+    dsn::store(fields, tx_.envelope_params, r.dsn);   // the one store per copy: RET/ENVID/REQUIRETLS, NOTIFY/ORCPT
+    for (auto& f : fields.fields) c.append.push_back(std::move(f));
+}
+
 SmtpSession::Flow SmtpSession::store_mail(const ParsedHeader& p, std::string_view header, const TextPieces& body,
                                           uint16_t attr, bool& delivered) {
     NewMessage msg = common_message(p, body, attr);
@@ -211,6 +219,7 @@ SmtpSession::Flow SmtpSession::store_mail(const ParsedHeader& p, std::string_vie
             c.append.push_back({smb::hf::RECIPIENTNETADDR,
                                 r.net_type == smb::net::FIDO ? fido_binary(r.net_addr) : r.net_addr});
         }
+        dsn_fields(r, c);
         copies.push_back(std::move(c));
     }
     auto stored = store_.add_mail(msg, copies);                                       // SMTP-206, SMTP-207

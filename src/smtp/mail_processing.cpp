@@ -116,6 +116,16 @@ bool SmtpSession::read_processed_message(const std::string& path, Spool& s) {
     return true;
 }
 
+// Ours (RFC 3461 4.1, 4.2): the list file has no place for NOTIFY/ORCPT
+// (SMTP-158's keys), so an entry the processor kept (the same To and
+// forward path as one received) keeps its RCPT's parameters; one it added
+// asked for nothing.
+dsn::RecipientParams SmtpSession::dsn_of_listed(const Recipient& listed) const {
+    for (const Recipient& r : tx_.rcpts)
+        if (r.to == listed.to && r.forward_path == listed.forward_path) return r.dsn;
+    return {};
+}
+
 // SMTP-223: delivery follows the list as the processors left it. Ours
 // (SMTP-205): an entry that names nobody (a claim whose processor did not
 // run) is dropped with an error line; the others are still delivered.
@@ -128,6 +138,7 @@ void SmtpSession::read_processed_recipients(const std::string& path) {
             log_client(LogLevel::Error, "!Recipient " + r.to + " has no destination: not delivered");
             continue;
         }
+        r.dsn = dsn_of_listed(r);
         rcpts.push_back(std::move(r));
     }
     tx_.rcpts = std::move(rcpts);

@@ -3,6 +3,8 @@
 // SMTPForwardPath.
 #pragma once
 
+#include "dsn/params.h"
+
 #include <cstdint>
 #include <string>
 
@@ -15,6 +17,7 @@ struct Recipient {
     std::string net_addr;       // destination for relay / forward / QWK / FidoNet
     std::string forward_path;   // raw RCPT argument ("" for forwarded copies)
     bool forwarded = false;     // a local user's mail forwarded off-system (SMTP-151)
+    dsn::RecipientParams dsn = {};   // ours: RCPT's NOTIFY/ORCPT (RFC 3461 4.1, 4.2), stored with the copy
 };
 
 } // namespace sbbs::smtp

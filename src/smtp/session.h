@@ -8,6 +8,7 @@
 #include "auth/spf_policy.h"
 #include "config/cached_pattern_list.h"
 #include "config/settings.h"
+#include "dsn/params.h"
 #include "log/logger.h"
 #include "log/spy_log.h"
 #include "mailproc/processor_chain.h"
@@ -112,6 +113,10 @@ private:
         std::vector<bool> processor_matched;    // mail processors whose To list matched (SMTP-129)
         bool smtputf8 = false;          // MAIL ... SMTPUTF8 (RFC 6531 3.4): UTF-8 addresses allowed
         bool binarymime = false;        // MAIL ... BODY=BINARYMIME (RFC 3030 3): BDAT only, body converted
+        // MAIL parameters stored with every copy (dsn::store): RET/ENVID
+        // (RFC 3461 4.3, 4.4), REQUIRETLS (RFC 8689 4.1).
+        dsn::EnvelopeParams envelope_params;
+        dsn::RecipientParams rcpt_dsn;  // the RCPT being routed: its NOTIFY/ORCPT (4.1, 4.2)
         std::unique_ptr<Chunks> chunks; // BDAT chunks received so far (none: no BDAT yet)
         // Issue #16: the checks' verdicts, set at MAIL for a client that is checked.
         std::optional<auth::MessageAuthentication> authentication;
@@ -154,8 +159,13 @@ private:
     // cmd_mail.cpp
     Flow cmd_mail(const std::string& line, MailKind kind);
     std::optional<Reply> check_mail_params(const std::string& params);
+    // cmd_dsn.cpp (RFC 3461 4): a malformed or repeated DSN parameter is a 501.
+    static std::optional<Reply> take_dsn_mail_params(const std::string& params, dsn::EnvelopeParams& into);
+    static std::optional<Reply> take_dsn_rcpt_params(std::string_view params, bool utf8, dsn::RecipientParams& into);
     static bool asks_smtputf8(const std::string& params);
     static bool asks_binarymime(const std::string& params);
+    // cmd_mail_requiretls.cpp (RFC 8689)
+    std::optional<Reply> take_requiretls(const std::string& params, dsn::EnvelopeParams& into);
     // `utf8`: the transaction declared SMTPUTF8 (a UTF-8 address names a user through CP437).
     bool sender_address_allowed(const User& u, const std::string& address, bool utf8);
     std::string alias_address(const User& u) const;
@@ -217,6 +227,7 @@ private:
     mailproc::CommandValues processor_values(const mailproc::WorkFiles& files, const ParsedHeader& p) const;
     bool read_processed_message(const std::string& path, Spool& spool);
     void read_processed_recipients(const std::string& path);
+    dsn::RecipientParams dsn_of_listed(const Recipient& listed) const;
     // delivery.cpp
     NewMessage common_message(const ParsedHeader& p, const TextPieces& body, uint16_t attr);
     bool utf8_recipient_names(const ParsedHeader& p) const;
@@ -224,6 +235,7 @@ private:
                     bool& delivered);
     void report_delivery(const NewMessage& msg, const RecipientCopy& copy, uint32_t number, std::string_view header,
                          const TextPieces& body);   // RFC 3461 6.2.1 (a), delivery.cpp
+    void dsn_fields(const Recipient& r, RecipientCopy& c) const;
     void archive(const Spool& spool);
     bool meets_archive_requirements(uint32_t user);
     Flow post_mail(const ParsedHeader& p, const TextPieces& body, uint16_t attr);

@@ -21,6 +21,8 @@ RFC822HEADER = 0xB0
 SMTPREVERSEPATH = 0xD1
 SMTPFORWARDPATH = 0xD2
 SMTPRECEIVED = 0xD3
+DSN_ENVELOPE = 0xD4    # ours: MAIL's RET/ENVID as stored (src/dsn/params.h)
+DSN_RECIPIENT = 0xD5   # ours: RCPT's NOTIFY/ORCPT as stored
 
 # Message attributes.
 ATTR_READ = 0x0002

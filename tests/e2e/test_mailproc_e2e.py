@@ -75,6 +75,21 @@ class MailProcessors(ServerCase):
         self.assertEqual([f for f in os.listdir(self.srv.install.path("temp")) if f.startswith("SBBS_SMTP.")]
                          if os.path.isdir(self.srv.install.path("temp")) else [], [])
 
+    def test_recipients_kept_by_a_processor_keep_their_dsn_parameters(self):
+        """RFC3461-4 SMTP-223 SMTP-158: the recipient list read back after a pass-through processor has no DSN keys; a recipient it kept keeps its NOTIFY/ORCPT (0xD5) and MAIL's RET/ENVID (0xD4)"""
+        self.start("[Tag]\nNative=true\nCommand={dir}/tag %m %n\n",
+                   {"tag": 'sed "s/^Subject: /Subject: [TAGGED] /" "$1" > "$2"\n'})
+        s = self.smtp(source="127.0.0.5")
+        s.ehlo("client.example.org")
+        s.sendmail("alice@example.org", [USER], message("dsn", b"x\r\n"), mail_options=["ENVID=mp1"],
+                   rcpt_options=["NOTIFY=SUCCESS", "ORCPT=rfc822;" + USER])
+        s.quit()
+        # The kept NOTIFY=SUCCESS also gets its local `delivered` report (RFC 3461 6.2.1).
+        self.assertEqual(self.subjects(), [b"[TAGGED] dsn", b"Delivered: [TAGGED] dsn"])
+        m = self.mail_base()[0]
+        self.assertEqual(m.get(smbdump.DSN_ENVELOPE), b"ENVID=mp1")
+        self.assertEqual(m.get(smbdump.DSN_RECIPIENT), b"NOTIFY=SUCCESS ORCPT=rfc822;" + USER.encode())
+
     def test_rejecting_processor_reply_reaches_the_client(self):
         """SMTP-178 SMTP-220 SMTP-221: the error file's lines are the reply (554- continuation, verbatim codes) and nothing is stored"""
         self.start("[Reject]\nNative=true\nCommand={dir}/reject %e\n",

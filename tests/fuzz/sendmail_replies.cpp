@@ -1,6 +1,6 @@
 // libFuzzer target for what SendMail reads from a remote server: greeting,
-// EHLO/HELO replies (multi-line, extension keywords: CHUNKING and LIMITS
-// RCPTMAX/MAILMAX values change what follows), STARTTLS and AUTH challenges
+// EHLO/HELO replies (multi-line, extension keywords: CHUNKING, DSN (the
+// parameters go along) and LIMITS RCPTMAX/MAILMAX values change what follows), STARTTLS and AUTH challenges
 // to a relay (PLAIN, LOGIN, CRAM-MD5), and the replies to MAIL, RCPT, RSET,
 // DATA or BDAT and the message; the input is cut into the server's lines.
 #include "config/options.h"
@@ -72,6 +72,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     t.from = "<sysop@example.com>";
     t.to = {"<alice@remote.example>", "<bob@remote.example>"};
     t.text = "Subject: hi\r\n\r\nHello\r\n.leading dot\r\n";
+    t.dsn_mail = "RET=HDRS ENVID=QQ+2B314";                   // RFC 3461 4: sent only if DSN is offered
+    t.dsn_rcpt = {"NOTIFY=SUCCESS,DELAY ORCPT=rfc822;alice@remote.example", ""};
     if (session.send(t).usable && session.reset()) (void)session.send(t);
     session.quit();
     return 0;

@@ -82,3 +82,63 @@ TEST_CASE("RFC3461-4 stored form round-trips through the message header") {
     never.notify = notify::NEVER;
     CHECK(format(never) == "NOTIFY=NEVER");
 }
+
+TEST_CASE("RFC3461-4.4 a decoded ENVID is printable ASCII: no line end reaches a report") {
+    EnvelopeParams e;
+    CHECK_FALSE(take_mail_param("ENVID=a+0D+0ABcc:x@y", e).ok());
+    CHECK_FALSE(take_mail_param("ENVID=a+00b", e).ok());
+    CHECK_FALSE(take_mail_param("ENVID=a+C3+A9", e).ok());
+    CHECK(*take_mail_param("ENVID=a+20b", e));
+    CHECK(e.envid == "a b");
+}
+
+TEST_CASE("RFC3461-4.2 a decoded rfc822 ORCPT has no control characters; 8-bit bytes as Postfix sends them") {
+    RecipientParams r;
+    CHECK_FALSE(take_rcpt_param("ORCPT=rfc822;a+0D+0Ab@x", r).ok());
+    CHECK_FALSE(take_rcpt_param("ORCPT=rfc822;a+7Fb@x", r).ok());
+    CHECK(r.empty());
+    CHECK(*take_rcpt_param("ORCPT=rfc822;j+C3+BCrgen@testbbs.example", r));   // Postfix, SMTPUTF8 mail
+    CHECK(r.orcpt == "j\xC3\xBCrgen@testbbs.example");
+    CHECK(format(r) == "ORCPT=rfc822;j+C3+BCrgen@testbbs.example");
+}
+
+TEST_CASE("RFC6533-3 ORCPT=utf-8: xtext form always, raw UTF-8 only under SMTPUTF8, stored as ASCII") {
+    RecipientParams x;
+    CHECK(*take_rcpt_param("ORCPT=utf-8;j\\x{FC}rgen@b\\x{FC}cher.example", x));
+    CHECK(x.orcpt_type == "utf-8");
+    CHECK(x.orcpt == "j\xC3\xBCrgen@b\xC3\xBC" "cher.example");
+    CHECK(format(x) == "ORCPT=utf-8;j\\x{FC}rgen@b\\x{FC}cher.example");
+    RecipientParams raw;
+    CHECK_FALSE(take_rcpt_param("ORCPT=utf-8;j\xC3\xBCrgen@x", raw).ok());          // no SMTPUTF8
+    CHECK(*take_rcpt_param("ORCPT=utf-8;j\xC3\xBCrgen@x", raw, true));
+    CHECK(raw.orcpt == "j\xC3\xBCrgen@x");
+    CHECK(format(raw) == "ORCPT=utf-8;j\\x{FC}rgen@x");
+    smb::MessageHeader h;                                                            // the stored form reads back
+    store(h, {}, raw);
+    CHECK(recipient_params(h).orcpt == raw.orcpt);
+    RecipientParams bad;
+    CHECK_FALSE(take_rcpt_param("ORCPT=utf-8;a\\x{0A}b@x", bad).ok());             // a control character
+    CHECK_FALSE(take_rcpt_param("ORCPT=utf-8;a\\x{D800}b@x", bad).ok());           // a surrogate
+    CHECK_FALSE(take_rcpt_param("ORCPT=utf-8;a+2Bb@x", bad).ok());                 // "+" is no QCHAR
+    CHECK_FALSE(take_rcpt_param("ORCPT=utf-8;a\xC3@x", bad, true).ok());            // broken UTF-8
+    CHECK_FALSE(take_rcpt_param("ORCPT=utf-8;a\xC2\x90@x", bad, true).ok());        // a C1 control, raw (fuzz)
+    RecipientParams limit;                                                           // 4.2's 500 on the stored value
+    std::string at_limit = "utf-8;" + std::string(486, 'a') + "\xC3\xBC@x";         // stored: 6 + 486 + 6 + 2 = 500
+    CHECK(*take_rcpt_param("ORCPT=" + at_limit, limit, true));
+    RecipientParams over;                                                            // raw 497, stored 501 (fuzz)
+    CHECK_FALSE(take_rcpt_param("ORCPT=utf-8;" + std::string(487, 'a') + "\xC3\xBC@x", over, true).ok());
+    smb::MessageHeader lh;
+    store(lh, {}, limit);
+    CHECK(recipient_params(lh).orcpt == limit.orcpt);
+}
+
+TEST_CASE("RFC6533-3 raw UTF-8 in an ORCPT is the shortest form of a scalar value (fuzz)") {
+    for (std::string bad : {"\xF4\xBE\xB0\xA5", "\xE0\x80\xAF", "\xED\xA0\x80", "\xF5\x80\x80\x80", "\xC1\xBF", "\xFA\xBE\xB0\xA5"}) {
+        RecipientParams r;
+        INFO(bad);
+        CHECK_FALSE(take_rcpt_param("ORCPT=utf-8;a" + bad + "@x", r, true).ok());
+    }
+    RecipientParams ok;
+    CHECK(*take_rcpt_param("ORCPT=utf-8;\xF0\x9F\x98\x80@x", ok, true));
+    CHECK(format(ok) == "ORCPT=utf-8;\\x{1F600}@x");
+}

@@ -43,6 +43,13 @@ TEST_CASE("SEND-25 RCPT TO: forward path, else the cleaned recipient address", "
     CHECK(envelope::recipient(rcpt("bob@remote.example", "<fwd@else.example>")) == "<fwd@else.example>");
 }
 
+TEST_CASE("SEND-25 RFC3461-5.2.1 the stored forward path goes without the RCPT parameters it was given with",
+          "[sendmail][dsn]") {
+    CHECK(envelope::recipient(rcpt("bob@remote.example", "<fwd@else.example> NOTIFY=SUCCESS ORCPT=rfc822;a@b")) ==
+          "<fwd@else.example>");
+    CHECK(envelope::recipient(rcpt("bob@remote.example", "<fwd@else.example> XFOO=1")) == "<fwd@else.example>");
+}
+
 TEST_CASE("SEND-26 the destination domain is after the last @", "[sendmail]") {
     CHECK(envelope::destination_domain("bob@remote.example") == "remote.example");
     CHECK(envelope::destination_domain("a@b@remote.example>junk") == "remote.example");

@@ -37,8 +37,12 @@ TEST_CASE("SMTP-104 the address is after the last '<' up to '>', quotes removed"
     CHECK(rcpt_address("  mary@example.com") == "  mary@example.com");
     Harness h;
     h.run(mail_script("<a@remote.org>", {" <\"Mary\"@example.com> NOTIFY=NEVER"}));
-    CHECK(only_message(h).hdr.get(smb::hf::SMTPFORWARDPATH) == "<\"Mary\"@example.com> NOTIFY=NEVER");
+    // Ours (RFC 3461 4): a "<path>" argument's parameters are not part of the stored forward path.
+    CHECK(only_message(h).hdr.get(smb::hf::SMTPFORWARDPATH) == "<\"Mary\"@example.com>");
     CHECK(only_message(h).hdr.get(smb::hf::RECIPIENTEXT) == "3");
+    Harness loose;                                           // a loose argument is kept whole, as the original
+    loose.run(mail_script("<a@remote.org>", {"Mary <mary@example.com> SIZE=1"}));
+    CHECK(only_message(loose).hdr.get(smb::hf::SMTPFORWARDPATH) == "Mary <mary@example.com> SIZE=1");
 }
 
 TEST_CASE("SMTP-106 an empty recipient is refused", "[smtp][rcpt]") {

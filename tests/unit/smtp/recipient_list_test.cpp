@@ -8,10 +8,10 @@ using namespace sbbs::smtp;
 
 TEST_CASE("SMTP-158 the recipient list file: [0], [1] ... with To, ToExt, ToNetType, ToNetAddr, SMTPForwardPath", "[smtp]") {
     std::vector<Recipient> rcpts = {
-        {"sysop@bbs", 1, 0, "", "<sysop@bbs>", false},
-        {"list@bbs", 0, 0, "", "<list@bbs>", false},
-        {"far@away", 0, smb::net::INTERNET, "far@away", "<far@away>", false},
-        {"joe@bbs", 5, smb::net::INTERNET, "joe@else", "", true},
+        {"sysop@bbs", 1, 0, "", "<sysop@bbs>", false, {}},
+        {"list@bbs", 0, 0, "", "<list@bbs>", false, {}},
+        {"far@away", 0, smb::net::INTERNET, "far@away", "<far@away>", false, {}},
+        {"joe@bbs", 5, smb::net::INTERNET, "joe@else", "", true, {}},
     };
     std::string text = recipient_list_text(rcpts);
     CHECK(text.rfind("[0]\nTo=sysop@bbs\nToExt=1\nSMTPForwardPath=<sysop@bbs>\n[1]\n", 0) == 0);
@@ -33,6 +33,6 @@ TEST_CASE("SMTP-223 a processor's rewritten list is read as written; line breaks
     CHECK(list[0].to == "new@bbs");
     CHECK(list[0].ext == 2);
     CHECK(list[1].net_type == smb::net::INTERNET);
-    std::string text = recipient_list_text({{"a\r\nToExt=1", 0, 0, "", "", false}});
+    std::string text = recipient_list_text({{"a\r\nToExt=1", 0, 0, "", "", false, {}}});
     CHECK(parse_recipient_list(text)[0].ext == 0);
 }
