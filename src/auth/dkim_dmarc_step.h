@@ -7,7 +7,7 @@
 #include "auth/dmarc_eval.h"
 #include "auth/verdicts.h"
 #include "dns/resolver.h"
-#include "state/txt_cache.h"
+#include "state/dns_record_cache.h"
 
 #include <string_view>
 
@@ -16,7 +16,7 @@ namespace sbbs::auth {
 class DkimDmarcStep {
 public:
     // `cache`, when given, keeps key and policy answers for their TTL.
-    explicit DkimDmarcStep(Resolver& resolver, TxtCache* cache = nullptr, PercentDraw percent = random_percent)
+    explicit DkimDmarcStep(Resolver& resolver, DnsRecordCache* cache = nullptr, PercentDraw percent = random_percent)
         : resolver_(resolver), cache_(cache), percent_(std::move(percent)) {}
 
     // `message`: header and body as received (CRLF, not dot-stuffed). DMARC
@@ -26,7 +26,7 @@ public:
 
 private:
     Resolver& resolver_;
-    TxtCache* cache_;
+    DnsRecordCache* cache_;
     PercentDraw percent_;
 };
 

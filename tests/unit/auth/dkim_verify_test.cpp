@@ -117,7 +117,7 @@ TEST_CASE("RFC6376-3.5 an unsupported algorithm or a malformed signature is neut
 
 TEST_CASE("RFC6376-6.1.2 a key record that is missing or does not parse is permerror", "[auth][dkim]") {
     Signed missing;
-    missing.dns.records.clear();
+    missing.dns.table.clear();
     CHECK(missing.only().result == DkimResult::Permerror);
     Signed bad;
     bad.dns.set("s1._domainkey.example.com", "v=DKIM1; k=rsa; p=bm90IGEga2V5");
@@ -266,7 +266,7 @@ TEST_CASE("RFC6376-8.4 hundreds of signatures: only the first kMaxDkimSignatures
 
 TEST_CASE("RFC6376-2 key look-ups are cached in the state database for their TTL", "[auth][dkim]") {
     TempDb t;
-    TxtCache cache(*t.db, t.clock());
+    DnsRecordCache cache(*t.db, t.clock());
     Signed s;
     CachedTxtResolver cached(s.dns, cache);
     CHECK(verify_dkim(s.message, cached).front().result == DkimResult::Pass);
