@@ -10,6 +10,7 @@
 #include "state/dns_record_cache.h"
 
 #include <string_view>
+#include <vector>
 
 namespace sbbs::auth {
 
@@ -22,7 +23,11 @@ public:
     // `message`: header and body as received (CRLF, not dot-stuffed). DMARC
     // takes the MAIL FROM verdict, or HELO's when there is none (a null
     // reverse path, RFC 7489 3.1.2).
-    void run(std::string_view message, MessageAuthentication& result) const;
+    void run(std::string_view message, MessageAuthentication& result) const { run(message, {}, result); }
+    // The same with the body in pieces after `message` (the header and its
+    // blank line), so the intake need not copy a large message.
+    void run(std::string_view message, const std::vector<std::string_view>& more_body,
+             MessageAuthentication& result) const;
 
 private:
     Resolver& resolver_;
