@@ -113,6 +113,7 @@ std::string authentication_results_field(const std::string& authserv_id, const M
     if (a.spf_mailfrom) parts.push_back(spf_resinfo(*a.spf_mailfrom, spf));
     if (a.spf_helo) parts.push_back(spf_resinfo(*a.spf_helo, spf));
     for (const DkimVerdict& d : a.dkim) parts.push_back(dkim_resinfo(d));
+    if (a.dkim.empty() && a.dkim_checked) parts.push_back("dkim=none");          // not signed (RFC 8601 2.7.1)
     if (a.dmarc) parts.push_back(dmarc_resinfo(*a.dmarc));
     std::string out = "Authentication-Results: " + authserv_id + ";";
     if (parts.empty()) return out + " none\r\n";                              // RFC 8601 2.2 no-result

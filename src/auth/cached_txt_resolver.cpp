@@ -7,27 +7,22 @@
 
 namespace sbbs::auth {
 
-DnsAnswer<std::string> CachedTxtResolver::txt(const std::string& name) {
-    const std::string key = to_lower(name);
+std::string dns_cache_key(const std::string& name) {
+    std::string k = to_lower(name);
+    while (!k.empty() && k.back() == '.') k.pop_back();
+    return k;
+}
+
+DnsAnswer<std::string> CachedTxtResolver::records(const std::string& name, DnsType type) {
+    if (type != DnsType::Txt) return inner_.records(name, type);
+    const std::string key = dns_cache_key(name);
     // A cache that cannot be read costs a look-up, never a verdict.
-    if (auto hit = cache_.get(key); hit && *hit) {
-        DnsAnswer<std::string> out;
-        out.records = (*hit)->records;
-        out.status = (*hit)->kind == TxtCacheEntry::Kind::Records    ? DnsStatus::Ok
-                     : (*hit)->kind == TxtCacheEntry::Kind::NxDomain ? DnsStatus::NxDomain
-                                                                     : DnsStatus::NoData;
-        return out;
-    }
-    auto answer = inner_.txt(name);
-    TxtCacheEntry entry;
-    uint32_t ttl = kNegativeTtl;
-    switch (answer.status) {
-    case DnsStatus::Ok: entry.records = answer.records; ttl = std::min(answer.ttl, kMaxTtl); break;
-    case DnsStatus::NxDomain: entry.kind = TxtCacheEntry::Kind::NxDomain; break;
-    case DnsStatus::NoData: entry.kind = TxtCacheEntry::Kind::NoData; break;
-    case DnsStatus::TempFail: return answer;
-    }
-    if (ttl > 0) (void)cache_.put(key, entry, ttl);
+    if (auto hit = cache_.get(key, int(type)); hit && *hit)
+        return {DnsStatus((*hit)->status), std::move((*hit)->records), "", 0};
+    auto answer = inner_.records(name, type);
+    if (answer.status == DnsStatus::TempFail) return answer;
+    const uint32_t ttl = answer.status == DnsStatus::Ok ? std::min(answer.ttl, kMaxTtl) : kNegativeTtl;
+    if (ttl > 0) (void)cache_.put(key, int(type), int(answer.status), answer.records, ttl);
     return answer;
 }
 

@@ -1,10 +1,12 @@
 // A Resolver whose TXT answers (DKIM keys, _dmarc policies) are remembered
-// in the state database for their TTL (#16 item 4); every other query goes
-// straight to the resolver it wraps. Temporary failures are never kept.
+// in the state database's dns_records table for their TTL (#16 item 4), the
+// same table and keys SPF's look-ups use, so one answer serves both; every
+// other query goes straight to the resolver it wraps. Temporary failures are
+// never kept.
 #pragma once
 
 #include "dns/resolver.h"
-#include "state/txt_cache.h"
+#include "state/dns_record_cache.h"
 
 namespace sbbs::auth {
 
@@ -16,17 +18,21 @@ public:
     // A record's TTL is capped so a key rotated away is not trusted for days.
     static constexpr uint32_t kMaxTtl = 86400;
 
-    CachedTxtResolver(Resolver& inner, TxtCache& cache) : inner_(inner), cache_(cache) {}
+    CachedTxtResolver(Resolver& inner, DnsRecordCache& cache) : inner_(inner), cache_(cache) {}
 
+    DnsAnswer<std::string> records(const std::string& name, DnsType type) override;
     DnsAnswer<MxRecord> mx(const std::string& domain) override { return inner_.mx(domain); }
     DnsAnswer<std::string> addresses(const std::string& host) override { return inner_.addresses(host); }
     DnsAnswer<std::string> ptr(const std::string& ip) override { return inner_.ptr(ip); }
     DnsAnswer<std::string> a(const std::string& name) override { return inner_.a(name); }
-    DnsAnswer<std::string> txt(const std::string& name) override;
 
 private:
     Resolver& inner_;
-    TxtCache& cache_;
+    DnsRecordCache& cache_;
 };
+
+// The cache key of a name: lower case, no trailing dot (SPF's look-ups use
+// the same, so their answers are shared).
+std::string dns_cache_key(const std::string& name);
 
 } // namespace sbbs::auth

@@ -24,5 +24,10 @@ inline constexpr size_t kMaxDkimSignatures = 10;
 // the future are judged by the system clock: libopendkim reads time() for
 // them (its DKIM_OPTS_FIXEDTIME only sets the time a signer writes).
 std::vector<DkimVerdict> verify_dkim(std::string_view message, Resolver& resolver);
+// The same for a message whose text goes on in `more_body` (the intake's
+// body pieces), handed to the library piece by piece so a large message is
+// never copied: `message` is then the header and its blank line.
+std::vector<DkimVerdict> verify_dkim(std::string_view message, const std::vector<std::string_view>& more_body,
+                                     Resolver& resolver);
 
 } // namespace sbbs::auth

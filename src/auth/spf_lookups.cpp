@@ -1,8 +1,9 @@
 // SpfLookups (see spf_lookups.h).
 #include "auth/spf_lookups.h"
 
+#include "auth/cached_txt_resolver.h"
+
 #include <algorithm>
-#include <cctype>
 
 namespace sbbs::auth {
 
@@ -14,17 +15,10 @@ namespace {
 constexpr uint32_t kNegativeTtl = 300;
 constexpr uint32_t kMaxTtl = 86400;
 
-std::string cache_key(const std::string& name) {
-    std::string k = name;
-    std::transform(k.begin(), k.end(), k.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    while (!k.empty() && k.back() == '.') k.pop_back();
-    return k;
-}
-
 } // namespace
 
 DnsAnswer<std::string> SpfLookups::ask(const std::string& name, DnsType type) {
-    const std::string key = cache_key(name);
+    const std::string key = dns_cache_key(name);
     if (cache_)
         if (auto c = cache_->get(key, int(type)); c && *c)
             return {DnsStatus((*c)->status), std::move((*c)->records), "", 0};

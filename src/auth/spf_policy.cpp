@@ -55,10 +55,9 @@ bool has_subject_field(std::string_view header) {
     return false;
 }
 
-std::string spf_tagged_header(std::string_view header, const MailAuthSettings& s, const SpfVerdict& v,
-                              const std::string& client_ip) {
+std::string tagged_header(std::string_view header, const std::string& subject_prefix, const std::string& field) {
     std::string out;
-    bool tagged = s.spf_subject.empty();
+    bool tagged = subject_prefix.empty();
     size_t pos = 0;
     while (pos < header.size()) {
         size_t end = header.find('\n', pos);
@@ -67,17 +66,24 @@ std::string spf_tagged_header(std::string_view header, const MailAuthSettings& s
         if (!tagged && starts_with_ci(line, "Subject:")) {
             size_t at = line.find_first_not_of(" \t", 8);
             at = at == std::string_view::npos ? line.size() : at;
-            out += std::string(line.substr(0, at)) + s.spf_subject + ": " + std::string(line.substr(at));
+            out += std::string(line.substr(0, at)) + subject_prefix + ": " + std::string(line.substr(at));
             tagged = true;
         } else {
             out += line;
         }
         pos = end;
     }
-    if (s.spf_header.empty()) return out;
+    if (field.empty()) return out;
     if (!out.empty() && !out.ends_with("\r\n")) out += "\r\n";
-    return out + s.spf_header + ": " + name(v.result) + " (" + v.identity + " " + v.domain + ", client " +
-           client_ip + ")\r\n";
+    return out + field + "\r\n";
+}
+
+std::string spf_tagged_header(std::string_view header, const MailAuthSettings& s, const SpfVerdict& v,
+                              const std::string& client_ip) {
+    const std::string field = s.spf_header.empty() ? std::string()
+                                                    : s.spf_header + ": " + name(v.result) + " (" + v.identity +
+                                                          " " + v.domain + ", client " + client_ip + ")";
+    return tagged_header(header, s.spf_subject, field);
 }
 
 } // namespace sbbs::auth

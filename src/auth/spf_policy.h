@@ -28,5 +28,8 @@ PolicyDecision spf_decision(const MailAuthSettings& s, const SpfVerdict& v, cons
 std::string spf_tagged_header(std::string_view header, const MailAuthSettings& s, const SpfVerdict& v,
                               const std::string& client_ip);
 bool has_subject_field(std::string_view header);
+// `header` with "<subject_prefix>: " before the subject (none when blank)
+// and `field` ("Name: value", none when blank) added at the end.
+std::string tagged_header(std::string_view header, const std::string& subject_prefix, const std::string& field);
 
 } // namespace sbbs::auth

@@ -41,6 +41,7 @@ struct MessageAuthentication {
     std::optional<SpfVerdict> spf_helo;
     std::optional<SpfVerdict> spf_mailfrom;
     std::vector<DkimVerdict> dkim;  // one per signature, in header order
+    bool dkim_checked = false;      // DKIM ran: no signature is then "dkim=none" (RFC 8601 2.7.1)
     std::optional<DmarcVerdict> dmarc;
 };
 

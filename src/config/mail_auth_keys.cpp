@@ -68,13 +68,15 @@ MailAuthSettings read_mail_auth_keys(const IniGetter& g, Diagnostics& diags) {
         bad_value(g, diags, "SPFHeader", "'" + s.spf_header + "' is not a header field name: using X-SPF");
         s.spf_header = "X-SPF";
     }
+    s.dkim_check = g.get_bool("DKIMCheck", true);
     s.dmarc_policy = policy(g, diags, "DMARCPolicy", true);
     return s;
 }
 
 const std::vector<std::string>& mail_auth_key_names() {
     static const std::vector<std::string> names = {"SPFCheck", "SPFPolicy", "SPFRejectResults", "SPFTagResults",
-                                                   "SPFDeferTempError", "SPFSubject", "SPFHeader", "DMARCPolicy"};
+                                                   "SPFDeferTempError", "SPFSubject", "SPFHeader", "DKIMCheck",
+                                                   "DMARCPolicy"};
     return names;
 }
 

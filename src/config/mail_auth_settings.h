@@ -1,6 +1,6 @@
 // [Mail] keys of ours for inbound mail authentication (issue #16): what an
-// SPF result does (off, tag, reject) and the DMARC policy key reserved for
-// the DMARC step. Read by read_mail_auth_keys(); every bad value is a
+// SPF result does (off, tag, reject), whether DKIM and DMARC run, and what
+// a DMARC fail does (off, tag, reject, or the domain's own policy). Read by read_mail_auth_keys(); every bad value is a
 // Diagnostic naming file and line, and the default stays.
 #pragma once
 
@@ -28,7 +28,8 @@ struct MailAuthSettings {
     bool spf_defer_temperror = false;            // SPFDeferTempError: 451 on temperror
     std::string spf_subject = "SPAM";            // SPFSubject: the subject prefix of a tag
     std::string spf_header = "X-SPF";            // SPFHeader: the header field of a tag
-    AuthPolicy dmarc_policy = AuthPolicy::Off;   // DMARCPolicy = off|tag|reject|honor (reserved)
+    bool dkim_check = true;                      // DKIMCheck: verify DKIM, evaluate DMARC, add their results
+    AuthPolicy dmarc_policy = AuthPolicy::Off;   // DMARCPolicy = off|tag|reject|honor (for dmarc=fail)
 };
 
 MailAuthSettings read_mail_auth_keys(const IniGetter& g, Diagnostics& diags);

@@ -372,12 +372,6 @@ DnsAnswer<std::string> LibresolvResolver::a(const std::string& name) {
     return parse_a_answer(raw.records.front());
 }
 
-DnsAnswer<std::string> LibresolvResolver::txt(const std::string& name) {
-    auto raw = query(name, ns_t_txt);
-    if (raw.status != DnsStatus::Ok) return raw;
-    return parse_txt_answer(raw.records.front());
-}
-
 std::string reverse_name(const std::string& ip) {
     unsigned char b[16];
     if (inet_pton(AF_INET, ip.c_str(), b) == 1)

@@ -44,7 +44,6 @@ public:
     DnsAnswer<std::string> addresses(const std::string& host) override;
     DnsAnswer<std::string> ptr(const std::string& ip) override;
     DnsAnswer<std::string> a(const std::string& name) override;
-    DnsAnswer<std::string> txt(const std::string& name) override;
 
 private:
     struct State;

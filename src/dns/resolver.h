@@ -47,13 +47,9 @@ public:
     virtual DnsAnswer<std::string> ptr(const std::string& ip) = 0;
     // First A record of `name` (DNSBL query names), as text.
     virtual DnsAnswer<std::string> a(const std::string& name) = 0;
-    // TXT records of `name` (DKIM keys, _dmarc policies), each record's
-    // character-strings joined into one string (RFC 6376 3.6.2.2, RFC 7489
-    // 6.6.3); ttl is the smallest of the records'. Not pure, so the doubles
-    // that predate it keep compiling: they answer TempFail.
-    virtual DnsAnswer<std::string> txt(const std::string& name) {
-        return {DnsStatus::TempFail, {}, "no TXT look-up for " + name};
-    }
+    // TXT records of `name` (DKIM keys, _dmarc policies): records() of type
+    // TXT, so DKIM, DMARC and SPF share one look-up path and one cache.
+    DnsAnswer<std::string> txt(const std::string& name) { return records(name, DnsType::Txt); }
 };
 
 } // namespace sbbs

@@ -134,7 +134,10 @@ SmtpSession::Flow SmtpSession::end_of_data(Spool& s) {
     }
     v = filters_.consult([&](SmtpFilter& f) { return f.on_header(facts(), msg); });
     if (v.decided()) return apply(v);                                                 // SMTP-181
-    stamp_authentication(s.header, body, marks);                                              // issue #16: A-R, tags
+    if (auto refused = stamp_authentication(s.header, body, marks)) {                // issue #16: A-R, tags; 550 5.7.1 (DMARCPolicy)
+        reply(*refused);
+        return Flow::Continue;
+    }
     if (s.header_overflow) {                                                          // SMTP-184
         reply({452, "4.3.1", "Insufficient system storage"});
         return Flow::Continue;

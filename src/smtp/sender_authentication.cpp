@@ -1,15 +1,17 @@
 // Issue #16 in the session: SPF of the HELO and MAIL FROM identities at
 // MAIL (RFC 7208 2.3, 2.4; a refusal there, as 8.4 allows, before any data
-// is sent), and after the data the Authentication-Results (RFC 8601) and
-// Received-SPF (RFC 7208 9.1) header fields and the tag of SPFPolicy. AUTH
-// clients and relay.cfg clients are not checked: their mail is ours to send.
+// is sent), and after the data DKIM and DMARC, the Authentication-Results
+// (RFC 8601) and Received-SPF (RFC 7208 9.1) header fields, the tags of
+// SPFPolicy and DMARCPolicy and DMARCPolicy's refusal. AUTH clients and
+// relay.cfg clients are not checked: their mail is ours to send.
+#include "auth/dmarc_policy.h"
 #include "smtp/address.h"
 #include "smtp/session.h"
 
 namespace sbbs::smtp {
 
 bool SmtpSession::authentication_applies() {
-    if (!extras_.authenticator || !extras_.authenticator->settings().spf_check) return false;
+    if (!extras_.authenticator || !extras_.authenticator->enabled()) return false;
     if (authenticated()) return false;                                              // AUTH'd submission
     return !(extras_.lists && extras_.lists->relay_client(client_ip_, confirmed_host()));   // relay.cfg
 }
@@ -42,33 +44,66 @@ std::optional<Reply> SmtpSession::authenticate_envelope(const std::string& rever
     return refusal;
 }
 
-void SmtpSession::stamp_authentication(const std::string& received_header, const TextPieces& body,
-                                       spam::MessageMarks& marks) {
-    if (!tx_.authentication || !extras_.authenticator) return;
+static std::string dkim_log_text(const auth::DkimVerdict& v) {
+    std::string t = "DKIM " + (v.domain.empty() ? std::string("(no domain)") : v.domain) + " (s=" + v.selector +
+                    ", " + v.algorithm + "): " + auth::name(v.result);
+    return v.reason.empty() ? t : t + " (" + v.reason + ")";
+}
+
+void SmtpSession::log_dkim_dmarc(const auth::MessageAuthentication& m) {
+    for (const auth::DkimVerdict& v : m.dkim) log_client(LogLevel::Info, dkim_log_text(v));
+    if (m.dmarc && !m.dmarc->from_domain.empty())
+        log_client(LogLevel::Info, "DMARC " + m.dmarc->from_domain + ": " + auth::name(m.dmarc->result) + " (" +
+                                       auth::dmarc_policy_text(*m.dmarc) + ")");
+}
+
+// SPFPolicy's tag of the MAIL FROM (or a failed HELO) verdict, if it asks
+// for one; true when it tagged.
+bool SmtpSession::tag_spf(const auth::MessageAuthentication& m, spam::MessageMarks& marks) {
+    const MailAuthSettings& s = extras_.authenticator->settings();
+    for (const auto* v : {&m.spf_mailfrom, &m.spf_helo}) {
+        if (!*v || ((*v)->identity == "helo" && (*v)->result != auth::SpfResult::Fail)) continue;
+        if (auth::spf_decision(s, **v, client_ip_).action != auth::PolicyAction::Tag) continue;
+        const bool subject = !s.spf_subject.empty() && auth::has_subject_field(marks.header);
+        marks.header = auth::spf_tagged_header(marks.header, s, **v, client_ip_);
+        marks.spam = true;                                                            // as a DNSBL tag does
+        const std::string why = " (SPF " + std::string(auth::name((*v)->result)) + ")";
+        if (subject) log_client(LogLevel::Notice, "TAGGED MAIL SUBJECT with: " + s.spf_subject + why);
+        if (!s.spf_header.empty()) log_client(LogLevel::Notice, "TAGGED MAIL HEADER with: " + s.spf_header + why);
+        return true;                                                                  // one tag a message
+    }
+    return false;
+}
+
+std::optional<Reply> SmtpSession::stamp_authentication(const std::string& received_header, const TextPieces& body,
+                                                       spam::MessageMarks& marks) {
+    if (!tx_.authentication || !extras_.authenticator) return std::nullopt;
     auth::MessageAuthenticator& a = *extras_.authenticator;
     a.check_message(received_header, body, *tx_.authentication);
     const auth::MessageAuthentication& m = *tx_.authentication;
+    log_dkim_dmarc(m);
+    if (m.dmarc) {
+        auth::PolicyDecision d = auth::dmarc_decision(a.settings(), *m.dmarc);
+        if (d.action == auth::PolicyAction::Reject) {                                 // RFC 7489 6.7: 550 5.7.1
+            log_client(LogLevel::Notice, "!DMARC REFUSED message from " + tx_.reverse_path + ": " + d.text);
+            return Reply{d.code, d.enhanced, d.text};
+        }
+    }
     int removed = 0;
-    std::string header = a.stamped_header(marks.header, m, tx_.spf_request, &removed);
+    marks.header = a.stamped_header(marks.header, m, tx_.spf_request, &removed);
     if (removed)                                                                      // RFC 8601 5
         log_client(LogLevel::Notice, "!SPF removed " + std::to_string(removed) +
                                          " Authentication-Results header(s) claiming to be ours (" +
                                          a.authserv_id() + ")");
-    for (const auto* v : {&m.spf_mailfrom, &m.spf_helo}) {
-        if (!*v || ((*v)->identity == "helo" && (*v)->result != auth::SpfResult::Fail)) continue;
-        if (auth::spf_decision(a.settings(), **v, client_ip_).action != auth::PolicyAction::Tag) continue;
-        const bool subject = !a.settings().spf_subject.empty() && auth::has_subject_field(header);
-        header = auth::spf_tagged_header(header, a.settings(), **v, client_ip_);
-        marks.spam = true;                                                            // as a DNSBL tag does
-        if (subject)
-            log_client(LogLevel::Notice, "TAGGED MAIL SUBJECT with: " + a.settings().spf_subject + " (SPF " +
-                                             auth::name((*v)->result) + ")");
-        if (!a.settings().spf_header.empty())
-            log_client(LogLevel::Notice, "TAGGED MAIL HEADER with: " + a.settings().spf_header + " (SPF " +
-                                             auth::name((*v)->result) + ")");
-        break;                                                                        // one tag a message
-    }
-    marks.header = std::move(header);
+    if (tag_spf(m, marks) || !m.dmarc) return std::nullopt;                           // one tag a message
+    if (auth::dmarc_decision(a.settings(), *m.dmarc).action != auth::PolicyAction::Tag) return std::nullopt;
+    const bool subject = !a.settings().spf_subject.empty() && auth::has_subject_field(marks.header);
+    marks.header = auth::dmarc_tagged_header(marks.header, a.settings(), *m.dmarc);
+    marks.spam = true;
+    if (subject)
+        log_client(LogLevel::Notice, "TAGGED MAIL SUBJECT with: " + a.settings().spf_subject + " (DMARC fail)");
+    log_client(LogLevel::Notice, "TAGGED MAIL HEADER with: X-DMARC (DMARC fail)");
+    return std::nullopt;
 }
 
 } // namespace sbbs::smtp

@@ -172,7 +172,11 @@ private:
     // sender_authentication.cpp (issue #16)
     bool authentication_applies();
     std::optional<Reply> authenticate_envelope(const std::string& reverse_path, Transaction& next);
-    void stamp_authentication(const std::string& received_header, const TextPieces& body, spam::MessageMarks& marks);
+    // A refusal when DMARCPolicy asks for one (the verdict is known only now).
+    std::optional<Reply> stamp_authentication(const std::string& received_header, const TextPieces& body,
+                                              spam::MessageMarks& marks);
+    bool tag_spf(const auth::MessageAuthentication& m, spam::MessageMarks& marks);
+    void log_dkim_dmarc(const auth::MessageAuthentication& m);
     // cmd_rcpt.cpp
     Flow cmd_rcpt(const std::string& line);
     Flow refuse_unreadable_user(const std::string& raw);

@@ -43,17 +43,8 @@ CREATE TABLE deliveries (
 );
 CREATE INDEX deliveries_due ON deliveries (state, next_try);
 )sql",
-    // 2: TXT answers of DKIM key and DMARC policy look-ups (#16 items 2-3).
-    R"sql(
-CREATE TABLE auth_txt_cache (
-    name TEXT PRIMARY KEY,          -- the queried name, lower case
-    status INTEGER NOT NULL,        -- 0 records, 1 NXDOMAIN, 2 no TXT records
-    records BLOB NOT NULL,          -- each record as <decimal length>:<bytes>
-    expires INTEGER NOT NULL
-);
-CREATE INDEX auth_txt_cache_expires ON auth_txt_cache (expires);
-)sql",
-    // 3: DNS answers of inbound mail authentication (SPF, issue #16).
+    // 2: DNS answers of inbound mail authentication (SPF, DKIM keys, DMARC
+    // policies; issue #16), one cache for all three.
     R"sql(
 CREATE TABLE dns_records (
     name TEXT NOT NULL,

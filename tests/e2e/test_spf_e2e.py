@@ -2,19 +2,11 @@
 publishes the SPF records; the server (resolv.conf naming it, dns_namespace)
 checks clients connecting from distinct 127.0.0.x addresses; what POP3 RETR
 returns is parsed with Python's email package."""
-import email
-import email.policy
-import poplib
-import smtplib
-
-import dns_namespace
-from e2e_common import LOCAL_ONLY, ServerCase, message
+from e2e_common import ServerCase, message
 from harness import Install, run_cli
+from mail_auth_e2e import ATTR_SPAM, AUTHSERV, USER, MailAuthCase
 
-USER = "sysop@testbbs.example"
-AUTHSERV = "mail.testbbs.example"          # ctrl/sbbs.ini [Global] HostName
 GOOD, BAD, RELAY = "127.0.0.2", "127.0.0.3", "127.0.0.5"   # 127.0.0.5 is in ctrl/relay.cfg
-ATTR_SPAM = 0x4000
 
 RECORDS = [
     'txt-record=example.org,"v=spf1 ip4:127.0.0.2 -all"',
@@ -29,11 +21,8 @@ RECORDS = [
 LOCAL = ("example.org", "soft.example", "broken.example", "inc.example", "client.example.org", "in-addr.arpa")
 
 
-class Spf(ServerCase):
-    def start(self, mail=None):
-        dns = dns_namespace.Dnsmasq(RECORDS, LOCAL)
-        self.addCleanup(dns.stop)
-        dns_namespace.start_server(self, dns.addr, LOCAL_ONLY, mail)
+class Spf(MailAuthCase):
+    RECORDS, LOCAL = RECORDS, LOCAL
 
     def send(self, source, sender, subject="hello", extra="", port="SMTPPort"):
         s = self.smtp(port, source=source)
@@ -45,21 +34,6 @@ class Spf(ServerCase):
         s = self.smtp(source=source)
         s.ehlo("client.example.org")
         return s.mail(sender)
-
-    def retrieve(self):
-        """Every message in the Sysop's mailbox as POP3 RETR gives it, parsed."""
-        p = poplib.POP3("127.0.0.1", self.srv.ports["POP3Port"], timeout=10)
-        self.addCleanup(p.close)
-        p.user("Sysop")
-        p.pass_("SYSOP-PASS")
-        out = []
-        for i in range(1, len(p.list()[1]) + 1):
-            out.append(email.message_from_bytes(b"\r\n".join(p.retr(i)[1]) + b"\r\n", policy=email.policy.compat32))
-        p.quit()
-        return out
-
-    def ours(self, msg):
-        return [v for v in msg.get_all("Authentication-Results", []) if v.strip().startswith(AUTHSERV + ";")]
 
     def test_pass_and_fail_reach_the_reader_as_authentication_results_and_received_spf(self):
         """RFC8601-2.2 RFC8601-2.7.2 RFC7208-9.1 RFC7208-2.6 RFC7208-5.2: A-R and Received-SPF in what POP3 RETR returns; policy off stores a fail; include: through a: resolves"""

@@ -16,7 +16,7 @@ namespace {
 // key parser; "_dmarc." names get the policy record instead.
 struct AnyName : test::TxtResolver {
     std::string key, policy;
-    DnsAnswer<std::string> txt(const std::string& name) override {
+    DnsAnswer<std::string> records(const std::string& name, DnsType) override {
         return {DnsStatus::Ok, {name.rfind("_dmarc.", 0) == 0 ? policy : key}, "", 300};
     }
 };

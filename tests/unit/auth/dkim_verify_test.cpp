@@ -117,7 +117,7 @@ TEST_CASE("RFC6376-3.5 an unsupported algorithm or a malformed signature is neut
 
 TEST_CASE("RFC6376-6.1.2 a key record that is missing or does not parse is permerror", "[auth][dkim]") {
     Signed missing;
-    missing.dns.records.clear();
+    missing.dns.table.clear();
     CHECK(missing.only().result == DkimResult::Permerror);
     Signed bad;
     bad.dns.set("s1._domainkey.example.com", "v=DKIM1; k=rsa; p=bm90IGEga2V5");
@@ -266,7 +266,7 @@ TEST_CASE("RFC6376-8.4 hundreds of signatures: only the first kMaxDkimSignatures
 
 TEST_CASE("RFC6376-2 key look-ups are cached in the state database for their TTL", "[auth][dkim]") {
     TempDb t;
-    TxtCache cache(*t.db, t.clock());
+    DnsRecordCache cache(*t.db, t.clock());
     Signed s;
     CachedTxtResolver cached(s.dns, cache);
     CHECK(verify_dkim(s.message, cached).front().result == DkimResult::Pass);
@@ -317,4 +317,21 @@ TEST_CASE("RFC6376-8.4 a text starting with a bare LF is verified without aborti
           "[auth][dkim]") {
     TxtResolver dns;
     for (const char* text : {"\nx", "\n\n;", "\nFrom: a@b\r\n\r\nx"}) CHECK(verify_dkim(text, dns).empty());
+}
+
+TEST_CASE("RFC6376-6.1 a message given as header and body pieces verifies as the whole text does", "[auth][dkim]") {
+    Signed s;
+    const size_t split = s.message.find("\r\n\r\n") + 4;
+    std::string_view text(s.message);
+    std::string_view head = text.substr(0, split), body = text.substr(split);
+    std::vector<std::string_view> pieces;
+    for (size_t i = 0; i < body.size(); i += 7) pieces.push_back(body.substr(i, 7));   // cuts inside lines
+    REQUIRE(pieces.size() > 1);
+    auto v = verify_dkim(head, pieces, s.dns);
+    REQUIRE(v.size() == 1);
+    CHECK(v.front().result == DkimResult::Pass);
+    std::string changed(pieces.back());
+    changed.front() ^= 1;
+    pieces.back() = changed;
+    CHECK(verify_dkim(head, pieces, s.dns).front().result == DkimResult::Fail);
 }

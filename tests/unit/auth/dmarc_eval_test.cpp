@@ -135,7 +135,7 @@ TEST_CASE("RFC7489-6.6.3 no record is none; a DNS failure is temperror; a bad re
     CHECK(v.policy == DmarcPolicy::Unset);
     d.dns.set("_dmarc.example.com", "v=spf1 -all");             // not a DMARC record: ignored
     CHECK(d.run("example.com", {}, {}).result == DmarcResult::None);
-    d.dns.records["_dmarc.example.com"] = {"v=DMARC1; p=none", "v=DMARC1; p=reject"};
+    d.dns.table["_dmarc.example.com"] = {"v=DMARC1; p=none", "v=DMARC1; p=reject"};
     CHECK(d.run("example.com", {}, {}).result == DmarcResult::None);   // two records: no policy
     d.dns.set("_dmarc.example.com", "v=DMARC1; p=bogus");
     CHECK(d.run("example.com", {}, {}).result == DmarcResult::Permerror);

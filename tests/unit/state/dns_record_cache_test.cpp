@@ -1,5 +1,6 @@
 // The DNS answer cache of mail authentication: answers until their TTL,
 // records of any bytes kept apart, and bounded.
+#include "dns/resolver.h"
 #include "state/dns_record_cache.h"
 #include "temp_db.h"
 
@@ -41,4 +42,35 @@ TEST_CASE("split_records refuses a damaged text instead of guessing", "[state]")
     CHECK_FALSE(split_records("9:abc").has_value());
     CHECK_FALSE(split_records("x:abc").has_value());
     CHECK(split_records("")->empty());
+}
+
+// Moved from the DKIM branch's own TXT cache when the two became one table.
+TEST_CASE("RFC6376-2 TXT answers (records, NXDOMAIN, no data) are remembered for their TTL, then forgotten",
+          "[state]") {
+    TempDb t;
+    DnsRecordCache cache(*t.db, t.clock());
+    const int txt = int(DnsType::Txt);
+    const std::vector<std::string> key = {"v=DKIM1; p=AB:CD", ""};
+    REQUIRE(cache.put("s1._domainkey.example.com", txt, int(DnsStatus::Ok), key, 300).ok());
+    REQUIRE(cache.put("_dmarc.none.example", txt, int(DnsStatus::NxDomain), {}, 60).ok());
+    REQUIRE(cache.put("_dmarc.empty.example", txt, int(DnsStatus::NoData), {}, 60).ok());
+    auto hit = cache.get("s1._domainkey.example.com", txt);
+    REQUIRE(hit.ok());
+    REQUIRE(hit->has_value());
+    CHECK((*hit)->records == key);
+    CHECK((*hit)->expires == t.now + 300);
+    CHECK(DnsStatus((*cache.get("_dmarc.none.example", txt))->status) == DnsStatus::NxDomain);
+    CHECK(DnsStatus((*cache.get("_dmarc.empty.example", txt))->status) == DnsStatus::NoData);
+    CHECK_FALSE(cache.get("other.example", txt)->has_value());
+    t.now += 60;
+    CHECK_FALSE(cache.get("_dmarc.none.example", txt)->has_value());
+    CHECK(cache.get("s1._domainkey.example.com", txt)->has_value());
+}
+
+TEST_CASE("RFC6376-2 the cache keeps the latest-expiring answers when it caps its rows", "[state]") {
+    TempDb t;
+    DnsRecordCache cache(*t.db, t.clock(), 10);
+    for (int i = 0; i < 64; ++i) REQUIRE(cache.put("n" + std::to_string(i), 16, 0, {}, 1000 + i).ok());
+    CHECK(*cache.size() <= 10);
+    CHECK(cache.get("n63", 16)->has_value());       // the latest to expire were kept
 }
