@@ -109,7 +109,11 @@ SpfVerdict SpfChecker::run(const SpfRequest& r, const std::string& sender, const
         return v;
     }
     quiet_libspf2();
-    SpfLookups lookups(resolver_, cache_, now_() + budget_, now_, &health_);
+    // The breaker lives for this check only: the names asked are the
+    // client's choice, so one client's silent name servers must not turn
+    // another session's SPF into temperror (review finding 1).
+    DnsHealth health;
+    SpfLookups lookups(resolver_, cache_, now_() + budget_, now_, &health);
     SpfDnsLayer layer(lookups);
     std::unique_ptr<SPF_server_t, ServerFree> server(SPF_server_new_dns(layer.server(), 0));
     if (!server) return {SpfResult::Temperror, identity, v.domain, "out of memory"};
