@@ -3,6 +3,7 @@
 #include "auth/spf_check.h"
 
 #include "auth/spf_dns_layer.h"
+#include "util/strings.h"
 
 #include <arpa/inet.h>
 
@@ -105,6 +106,9 @@ SpfVerdict SpfChecker::run(const SpfRequest& r, const std::string& sender, const
     v.identity = identity;
     v.domain = domain_of(sender);
     if (!spf_domain_usable(v.domain)) {                                               // RFC 7208 4.3
+        // The client's raw text (a bare CR, say) must not reach a header
+        // field, reply or log line through the verdict.
+        v.domain = printable_ascii(v.domain, 255);
         v.explanation = "no usable domain to check";
         return v;
     }

@@ -47,6 +47,13 @@ TEST_CASE("RFC7208-4.5 none: no record, no domain, another TXT only, an unusable
     CHECK(result(dns, "192.0.2.1", "a@[192.0.2.1]") == SpfResult::None);
 }
 
+TEST_CASE("RFC7208-4.3 review 2: an unusable domain with a bare CR comes back printable", "[auth]") {
+    FakeDns dns;
+    auto v = check(dns, "192.0.2.1", "x@a\rX-Evil:injected");
+    CHECK(v.result == SpfResult::None);
+    CHECK(v.domain == "a?X-Evil:injected");
+}
+
 TEST_CASE("RFC7208-4.4 temperror when the record cannot be fetched, never a guess", "[auth]") {
     FakeDns dns;
     dns.fail("down.example", DnsType::Txt);
