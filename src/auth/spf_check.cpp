@@ -147,9 +147,10 @@ SpfVerdict SpfChecker::run(const SpfRequest& r, const std::string& sender, const
         v.result = SpfResult::Temperror;
     if (!layer.limit_exceeded().empty()) {                                          // RFC 7208 4.6.4
         v.result = SpfResult::Permerror;
-        v.explanation = layer.limit_exceeded();
+        v.explanation = printable_ascii(layer.limit_exceeded(), 200);
     } else if (v.result == SpfResult::Temperror && !layer.temp_error().empty()) {
-        v.explanation = layer.temp_error();
+        // Holds a name libspf2 built, maybe from the sender's local part (%{l}).
+        v.explanation = printable_ascii(layer.temp_error(), 200);
     } else if (v.result == SpfResult::Fail && SPF_response_get_explanation(resp.get())) {
         v.explanation = printable(SPF_response_get_explanation(resp.get()));          // exp= (6.2)
         // libspf2 1.2.10 leaves an exp= text with spaces half expanded

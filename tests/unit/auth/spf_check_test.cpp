@@ -230,3 +230,17 @@ TEST_CASE("RFC7208-4.4 within one check, a name server that stopped answering is
     CHECK(c.check_mail_from({"192.0.2.1", "h.example", "a@slow.example", ""}).result == SpfResult::Temperror);
     CHECK(dns.queries == 2);                                       // the record, then one slow failure
 }
+
+TEST_CASE("RFC7208-7 review 9: a DNS name built from the sender's local part is printable in the explanation", "[auth]") {
+    struct AllFail : FakeDns {
+        DnsAnswer<std::string> records(const std::string& name, DnsType type) override {
+            if (type == DnsType::Txt) return FakeDns::records(name, type);
+            return {DnsStatus::TempFail, {}, "SERVFAIL", 0};
+        }
+    } dns;
+    dns.txt("t.example", {"v=spf1 a:%{l}.x.example -all"});
+    auto v = check(dns, "192.0.2.1", "a\x1b[2Jb\rc@t.example");
+    CHECK(v.result == SpfResult::Temperror);
+    CHECK(v.explanation.find('.') != std::string::npos);
+    for (unsigned char c : v.explanation) CHECK((c >= 0x20 && c < 0x7F));
+}
