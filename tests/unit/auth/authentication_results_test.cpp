@@ -110,3 +110,10 @@ TEST_CASE("ISSUE16-4 review 2: a bare CR in the MAIL FROM domain never reaches t
     const auto d = spf_decision(s, SpfVerdict{SpfResult::None, "mailfrom", "a\r\nX: 1", "b\nc"}, "192.0.2.1");
     CHECK(d.text == "SPF none: a??X: 1 publishes no SPF record (b?c)");
 }
+
+TEST_CASE("RFC8601-2.2 review 3: a quote or ';' in the MAIL FROM domain cannot add results to ours", "[auth]") {
+    MessageAuthentication a;
+    a.spf_mailfrom = SpfVerdict{SpfResult::None, "mailfrom", "a\";dkim=pass", ""};
+    const SpfContext c{"192.0.2.1", "h.example", "x@a\";dkim=pass"};
+    CHECK(authentication_results_field("mx.example", a, c) == "Authentication-Results: mx.example;\r\n\tspf=none\r\n");
+}
