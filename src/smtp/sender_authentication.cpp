@@ -2,7 +2,9 @@
 // MAIL (RFC 7208 2.3, 2.4; a refusal there, as 8.4 allows, before any data
 // is sent), and after the data the Authentication-Results (RFC 8601) and
 // Received-SPF (RFC 7208 9.1) header fields and the tag of SPFPolicy. AUTH
-// clients and relay.cfg clients are not checked: their mail is ours to send.
+// clients and relay.cfg clients are not checked: their mail is ours to send,
+// but a forged A-R of ours is removed from theirs too.
+#include "auth/authentication_results.h"
 #include "smtp/address.h"
 #include "smtp/session.h"
 
@@ -44,16 +46,25 @@ std::optional<Reply> SmtpSession::authenticate_envelope(const std::string& rever
 
 void SmtpSession::stamp_authentication(const std::string& received_header, const TextPieces& body,
                                        spam::MessageMarks& marks) {
-    if (!tx_.authentication || !extras_.authenticator) return;
+    int removed = 0;
+    const std::string& authserv_id = extras_.authenticator ? extras_.authenticator->authserv_id() : host();
+    auto log_removed = [&] {
+        if (removed)                                                                  // RFC 8601 5
+            log_client(LogLevel::Notice, "!SPF removed " + std::to_string(removed) +
+                                             " Authentication-Results header(s) claiming to be ours (" +
+                                             authserv_id + ")");
+    };
+    if (!tx_.authentication || !extras_.authenticator) {
+        // RFC 8601 5: forgeries of ours go from all mail entering, checked or
+        // not (AUTH'd users, relay.cfg clients, SPFCheck=false).
+        marks.header = auth::without_our_authentication_results(marks.header, authserv_id, &removed);
+        return log_removed();
+    }
     auth::MessageAuthenticator& a = *extras_.authenticator;
     a.check_message(received_header, body, *tx_.authentication);
     const auth::MessageAuthentication& m = *tx_.authentication;
-    int removed = 0;
     std::string header = a.stamped_header(marks.header, m, tx_.spf_request, &removed);
-    if (removed)                                                                      // RFC 8601 5
-        log_client(LogLevel::Notice, "!SPF removed " + std::to_string(removed) +
-                                         " Authentication-Results header(s) claiming to be ours (" +
-                                         a.authserv_id() + ")");
+    log_removed();
     for (const auto* v : {&m.spf_mailfrom, &m.spf_helo}) {
         if (!*v || ((*v)->identity == "helo" && (*v)->result != auth::SpfResult::Fail)) continue;
         if (auth::spf_decision(a.settings(), **v, client_ip_).action != auth::PolicyAction::Tag) continue;
