@@ -27,4 +27,9 @@ private:
 
 bool safe_text(PieceReader& in, size_t from, size_t to);
 
+// Base64 content (RFC 2045 6.8: alphabet, '=', spaces) whose only fault is
+// its line ends, bare LF or bare CR (a Unix client's). Line breaks carry no
+// data in base64, so making them CR LF loses nothing and nests no encoding.
+bool base64_but_line_ends(PieceReader& in, size_t from, size_t to);
+
 } // namespace sbbs::mime

@@ -41,7 +41,9 @@ std::optional<Reply> SmtpSession::make_storable(Spool& s) {
         s.body_bytes = s.body.size();
         return std::nullopt;
     case mime::BinaryMimeOutcome::Parts:
-        log_client(LogLevel::Info, "BINARYMIME: " + std::to_string(r.parts) + " part(s) converted to base64");
+        log_client(LogLevel::Info, "BINARYMIME: " + std::to_string(r.parts) + " part(s) converted to base64" +
+                                       (r.line_end_parts ? ", line ends of " + std::to_string(r.line_end_parts) +
+                                                               " base64 part(s) made CR LF" : ""));
         break;
     case mime::BinaryMimeOutcome::Whole:
         log_client(LogLevel::Info, "BINARYMIME: whole body converted to base64 (" + r.reason + ")");

@@ -262,3 +262,24 @@ TEST_CASE("RFC3030-3 a spooled body is freed as it is converted and gives the sa
     for (auto p : v.pieces()) left += p.size();
     CHECK(left <= ChunkedText::CHUNK);
 }
+
+TEST_CASE("RFC3030-3 review 10: a base64 part with bare LF line ends gets CR LF, not a 554", "[mime][binarymime]") {
+    const std::string part = "--b\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+    const std::string body = "intro\r\n" + part + "iVBORw0K\nGgoAAA==\n\r\n--b--\r\n";
+    auto r = convert(kMixedHeader, body);
+    REQUIRE(r.outcome == BinaryMimeOutcome::Parts);
+    CHECK(r.parts == 0);
+    CHECK(r.line_end_parts == 1);
+    CHECK(r.header == kMixedHeader);
+    CHECK(r.body.view().str() == "intro\r\n" + part + "iVBORw0K\r\nGgoAAA==\r\n\r\n--b--\r\n");
+    CHECK(decode(part_content(r.body.view().str(), "base64", "b")) == decode("iVBORw0KGgoAAA=="));
+    // Anything else in it is still refused: the bytes would be data.
+    std::string bad = body;
+    bad[bad.find("AAA==")] = '\0';
+    CHECK(convert(kMixedHeader, bad).outcome == BinaryMimeOutcome::Refused);
+    // A bare CR, and the whole body as the base64 leaf, too.
+    auto top = convert("Content-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n", "iVBO\rRw0K\n");
+    REQUIRE(top.outcome == BinaryMimeOutcome::Parts);
+    CHECK(top.body.view().str() == "iVBO\r\nRw0K\r\n");
+    CHECK(top.body_lines == 2);
+}
