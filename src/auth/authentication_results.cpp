@@ -16,14 +16,17 @@ bool ieq(std::string_view a, std::string_view b) {
     return true;
 }
 
-// A header comment's text: printable ASCII without the characters that
-// would end or nest it.
-std::string comment_text(std::string_view s) {
+// Printable ASCII of `s` without the characters in `drop`: those that would
+// end or nest the construct it is written into.
+std::string printable_without(std::string_view s, std::string_view drop) {
     std::string out;
     for (unsigned char c : s)
-        if (c >= 0x20 && c < 0x7F && c != '(' && c != ')' && c != '\\') out += char(c);
+        if (c >= 0x20 && c < 0x7F && drop.find(char(c)) == std::string_view::npos) out += char(c);
     return out;
 }
+
+// A header comment's text.
+std::string comment_text(std::string_view s) { return printable_without(s, "()\\"); }
 
 // A pvalue (RFC 8601 2.2): "local@domain" when the local part is a plain
 // dot-atom, else "@domain"; "" (no property at all) when the domain is not
@@ -47,12 +50,7 @@ std::string address_value(const std::string& address) {
 // plain token, else quoted.
 std::string plain_value(const std::string& s);
 
-std::string quoted(std::string_view s) {
-    std::string out = "\"";
-    for (unsigned char c : s)
-        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') out += char(c);
-    return out + "\"";
-}
+std::string quoted(std::string_view s) { return "\"" + printable_without(s, "\"\\") + "\""; }
 
 std::string plain_value(const std::string& s) {
     bool token = !s.empty();

@@ -43,13 +43,6 @@ SpfResult result_of(SPF_result_t r) {
     return SpfResult::Permerror;
 }
 
-// Printable ASCII only: the text goes into header fields and log lines.
-std::string printable(const char* s) {
-    std::string out;
-    for (; s && *s && out.size() < 200; ++s) out += (*s >= 0x20 && *s < 0x7F) ? *s : '?';
-    return out;
-}
-
 bool set_client(SPF_request_t* req, const std::string& ip) {
     in_addr v4{};
     in6_addr v6{};
@@ -152,12 +145,12 @@ SpfVerdict SpfChecker::run(const SpfRequest& r, const std::string& sender, const
         // Holds a name libspf2 built, maybe from the sender's local part (%{l}).
         v.explanation = printable_ascii(layer.temp_error(), 200);
     } else if (v.result == SpfResult::Fail && SPF_response_get_explanation(resp.get())) {
-        v.explanation = printable(SPF_response_get_explanation(resp.get()));          // exp= (6.2)
+        v.explanation = printable_ascii(SPF_response_get_explanation(resp.get()), 200);          // exp= (6.2)
         // libspf2 1.2.10 leaves an exp= text with spaces half expanded
         // ("Not%{i}%for%{d}"): such a text is no explanation.
         if (v.explanation.find('%') != std::string::npos) v.explanation.clear();
     } else if (err != SPF_E_SUCCESS && v.result != SpfResult::None) {
-        v.explanation = printable(SPF_strerror(err));
+        v.explanation = printable_ascii(SPF_strerror(err), 200);
     }
     return v;
 }
