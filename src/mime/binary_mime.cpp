@@ -55,19 +55,6 @@ struct Source {
     }
 };
 
-unsigned count_lines(const ChunkedText& body) {
-    size_t n = 0;
-    TextPieces v = body.view();
-    for (auto p : v.pieces()) n += size_t(std::count(p.begin(), p.end(), '\n'));
-    return unsigned(n);
-}
-
-// Stored text ends with its last line's CR LF, as DATA's always does.
-void end_line(ChunkedText& body) {
-    auto v = body.view();
-    if (v.empty() || v.pieces().back().back() != '\n') body.append("\r\n");
-}
-
 // The body could not be read as MIME: it is kept whole as one
 // application/octet-stream leaf (RFC 2046 4.5.1), the original type named
 // in X-Original-Content-Type so nothing of the header is lost either.
@@ -137,7 +124,7 @@ BinaryMimeResult convert(std::string_view header, const TextPieces& body, Chunke
         convert_parts(header, source, plan, by, r);
         break;
     }
-    r.body_lines = count_lines(r.body);
+    r.body_lines = count_lines(r.body.view());
     return r;
 }
 

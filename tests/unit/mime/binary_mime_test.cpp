@@ -2,6 +2,7 @@
 // with nothing lost, everything else is kept byte for byte, unreadable
 // structure is kept whole, nested encodings are refused, limits hold.
 #include "mime/binary_mime.h"
+#include "mime/text_rules.h"
 #include "util/base64.h"
 
 #include <catch.hpp>
@@ -282,4 +283,16 @@ TEST_CASE("RFC3030-3 review 10: a base64 part with bare LF line ends gets CR LF,
     REQUIRE(top.outcome == BinaryMimeOutcome::Parts);
     CHECK(top.body.view().str() == "iVBO\r\nRw0K\r\n");
     CHECK(top.body_lines == 2);
+}
+
+TEST_CASE("RFC3030-3 review 12: one end_line and count_lines for the converter and the BDAT intake", "[mime][binarymime]") {
+    ChunkedText body;
+    body.append("a\r\nb");
+    CHECK(end_line(body));
+    CHECK_FALSE(end_line(body));
+    CHECK(body.view().str() == "a\r\nb\r\n");
+    CHECK(count_lines(body.view()) == 2);
+    ChunkedText empty;
+    CHECK(end_line(empty));
+    CHECK(count_lines(TextPieces("x\r\ny\r\nz")) == 2);
 }
