@@ -5,6 +5,7 @@
 // clients and relay.cfg clients are not checked: their mail is ours to send,
 // but a forged A-R of ours is removed from theirs too.
 #include "auth/authentication_results.h"
+#include "auth/spf_policy.h"
 #include "smtp/address.h"
 #include "smtp/session.h"
 
