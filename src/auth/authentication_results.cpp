@@ -16,17 +16,22 @@ bool ieq(std::string_view a, std::string_view b) {
     return true;
 }
 
-// A header comment's text: printable ASCII without the characters that
-// would end or nest it.
-std::string comment_text(std::string_view s) {
+// Printable ASCII of `s` without the characters in `drop`: those that would
+// end or nest the construct it is written into.
+std::string printable_without(std::string_view s, std::string_view drop) {
     std::string out;
     for (unsigned char c : s)
-        if (c >= 0x20 && c < 0x7F && c != '(' && c != ')' && c != '\\') out += char(c);
+        if (c >= 0x20 && c < 0x7F && drop.find(char(c)) == std::string_view::npos) out += char(c);
     return out;
 }
 
+// A header comment's text.
+std::string comment_text(std::string_view s) { return printable_without(s, "()\\"); }
+
 // A pvalue (RFC 8601 2.2): "local@domain" when the local part is a plain
-// dot-atom, else "@domain"; a quoted string when nothing else fits.
+// dot-atom, else "@domain"; "" (no property at all) when the domain is not
+// plain: the client chose it, and a '"' or ';' in it could end a quoted
+// value and add results a reader would take as ours.
 std::string address_value(const std::string& address) {
     auto at = address.rfind('@');
     std::string local = at == std::string::npos ? "" : address.substr(0, at);
@@ -36,7 +41,7 @@ std::string address_value(const std::string& address) {
             if (!(std::isalnum(c) || std::strchr("!#$%&'*+-/=?^_`{|}~.", c))) return false;
         return true;
     };
-    if (!plain(domain) || domain.empty()) return "\"" + comment_text(address) + "\"";
+    if (!plain(domain) || domain.empty()) return "";
     if (local.empty() || !plain(local)) return "@" + domain;
     return local + "@" + domain;
 }
@@ -45,12 +50,7 @@ std::string address_value(const std::string& address) {
 // plain token, else quoted.
 std::string plain_value(const std::string& s);
 
-std::string quoted(std::string_view s) {
-    std::string out = "\"";
-    for (unsigned char c : s)
-        if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') out += char(c);
-    return out + "\"";
-}
+std::string quoted(std::string_view s) { return "\"" + printable_without(s, "\"\\") + "\""; }
 
 std::string plain_value(const std::string& s) {
     bool token = !s.empty();
@@ -63,7 +63,8 @@ std::string spf_resinfo(const SpfVerdict& v, const SpfContext& c) {
     std::string r = std::string("spf=") + name(v.result);
     if (!v.explanation.empty()) r += " (" + comment_text(v.explanation) + ")";
     if (v.identity == "helo") return r + " smtp.helo=" + plain_value(c.helo);     // a domain, no "@"
-    return r + " smtp.mailfrom=" + address_value(c.envelope_from);
+    const std::string from = address_value(c.envelope_from);
+    return from.empty() ? r : r + " smtp.mailfrom=" + from;
 }
 
 std::string dkim_resinfo(const DkimVerdict& v) {

@@ -21,6 +21,7 @@ namespace {
 // What the key look-up callback needs, reached through the handle's user context.
 struct KeyLookup {
     Resolver& resolver;
+    std::chrono::steady_clock::time_point deadline;   // the message's look-up budget (review finding 8)
     std::set<std::string> temp_failed;   // key names whose look-up failed for now
 };
 
@@ -38,6 +39,10 @@ DKIM_CBSTAT lookup_key(DKIM* dkim, DKIM_SIGINFO* sig, u_char* buf, size_t buflen
     auto* ctx = static_cast<KeyLookup*>(dkim_get_user_context(dkim));
     std::string name = key_name(sig);
     if (!ctx || name.empty()) return DKIM_CBSTAT_NOTFOUND;
+    if (std::chrono::steady_clock::now() >= ctx->deadline) {           // ten dead name servers cost 12 s, not 60
+        ctx->temp_failed.insert(name);
+        return DKIM_CBSTAT_NOTFOUND;
+    }
     auto answer = ctx->resolver.txt(name);
     if (answer.status == DnsStatus::TempFail) {
         ctx->temp_failed.insert(name);
@@ -128,12 +133,13 @@ std::unique_ptr<DKIM_LIB, LibCloser> make_library() {
 
 } // namespace
 
-std::vector<DkimVerdict> verify_dkim(std::string_view message, Resolver& resolver) {
-    return verify_dkim(message, {}, resolver);
+std::vector<DkimVerdict> verify_dkim(std::string_view message, Resolver& resolver,
+                                     std::chrono::steady_clock::duration budget) {
+    return verify_dkim(message, {}, resolver, budget);
 }
 
 std::vector<DkimVerdict> verify_dkim(std::string_view message, const std::vector<std::string_view>& more_body,
-                                     Resolver& resolver) {
+                                     Resolver& resolver, std::chrono::steady_clock::duration budget) {
     if (header_has_nul(message)) return refuse_nul_header(header_fields(message));
     std::string storage;
     std::string_view text_in = capped(message, kMaxDkimSignatures, storage);
@@ -143,7 +149,7 @@ std::vector<DkimVerdict> verify_dkim(std::string_view message, const std::vector
     std::unique_ptr<DKIM, HandleFreer> dkim(dkim_verify(lib.get(), reinterpret_cast<const u_char*>("sbbsmail"),
                                                         nullptr, &status));
     if (!dkim) return {DkimVerdict{DkimResult::Temperror, "", "", "", "DKIM library unavailable"}};
-    KeyLookup lookup{resolver, {}};
+    KeyLookup lookup{resolver, std::chrono::steady_clock::now() + budget, {}};
     dkim_set_user_context(dkim.get(), &lookup);
     auto* bytes = reinterpret_cast<u_char*>(const_cast<char*>(text_in.data()));
     status = dkim_chunk(dkim.get(), bytes, text_in.size());

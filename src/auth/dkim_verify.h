@@ -6,6 +6,7 @@
 #include "auth/verdicts.h"
 #include "dns/resolver.h"
 
+#include <chrono>
 #include <cstddef>
 #include <string_view>
 #include <vector>
@@ -23,11 +24,15 @@ inline constexpr size_t kMaxDkimSignatures = 10;
 // header and body as received: CRLF lines, not dot-stuffed. x= and a t= in
 // the future are judged by the system clock: libopendkim reads time() for
 // them (its DKIM_OPTS_FIXEDTIME only sets the time a signer writes).
-std::vector<DkimVerdict> verify_dkim(std::string_view message, Resolver& resolver);
+// `budget`: the most the message's key look-ups spend; a key asked after it
+// is a temporary error (the selectors and domains are the sender's choice).
+std::vector<DkimVerdict> verify_dkim(std::string_view message, Resolver& resolver,
+                                     std::chrono::steady_clock::duration budget = std::chrono::seconds(12));
 // The same for a message whose text goes on in `more_body` (the intake's
 // body pieces), handed to the library piece by piece so a large message is
 // never copied: `message` is then the header and its blank line.
 std::vector<DkimVerdict> verify_dkim(std::string_view message, const std::vector<std::string_view>& more_body,
-                                     Resolver& resolver);
+                                     Resolver& resolver,
+                                     std::chrono::steady_clock::duration budget = std::chrono::seconds(12));
 
 } // namespace sbbs::auth

@@ -3,6 +3,7 @@
 #include "auth/spf_check.h"
 
 #include "auth/spf_dns_layer.h"
+#include "util/strings.h"
 
 #include <arpa/inet.h>
 
@@ -40,13 +41,6 @@ SpfResult result_of(SPF_result_t r) {
     case SPF_RESULT_INVALID: break;       // a record that did not compile (RFC 7208 4.6: permerror)
     }
     return SpfResult::Permerror;
-}
-
-// Printable ASCII only: the text goes into header fields and log lines.
-std::string printable(const char* s) {
-    std::string out;
-    for (; s && *s && out.size() < 200; ++s) out += (*s >= 0x20 && *s < 0x7F) ? *s : '?';
-    return out;
 }
 
 bool set_client(SPF_request_t* req, const std::string& ip) {
@@ -105,11 +99,18 @@ SpfVerdict SpfChecker::run(const SpfRequest& r, const std::string& sender, const
     v.identity = identity;
     v.domain = domain_of(sender);
     if (!spf_domain_usable(v.domain)) {                                               // RFC 7208 4.3
+        // The client's raw text (a bare CR, say) must not reach a header
+        // field, reply or log line through the verdict.
+        v.domain = printable_ascii(v.domain, 255);
         v.explanation = "no usable domain to check";
         return v;
     }
     quiet_libspf2();
-    SpfLookups lookups(resolver_, cache_, now_() + budget_, now_, &health_);
+    // The breaker lives for this check only: the names asked are the
+    // client's choice, so one client's silent name servers must not turn
+    // another session's SPF into temperror (review finding 1).
+    DnsHealth health;
+    SpfLookups lookups(resolver_, cache_, now_() + budget_, now_, &health);
     SpfDnsLayer layer(lookups);
     std::unique_ptr<SPF_server_t, ServerFree> server(SPF_server_new_dns(layer.server(), 0));
     if (!server) return {SpfResult::Temperror, identity, v.domain, "out of memory"};
@@ -139,16 +140,17 @@ SpfVerdict SpfChecker::run(const SpfRequest& r, const std::string& sender, const
         v.result = SpfResult::Temperror;
     if (!layer.limit_exceeded().empty()) {                                          // RFC 7208 4.6.4
         v.result = SpfResult::Permerror;
-        v.explanation = layer.limit_exceeded();
+        v.explanation = printable_ascii(layer.limit_exceeded(), 200);
     } else if (v.result == SpfResult::Temperror && !layer.temp_error().empty()) {
-        v.explanation = layer.temp_error();
+        // Holds a name libspf2 built, maybe from the sender's local part (%{l}).
+        v.explanation = printable_ascii(layer.temp_error(), 200);
     } else if (v.result == SpfResult::Fail && SPF_response_get_explanation(resp.get())) {
-        v.explanation = printable(SPF_response_get_explanation(resp.get()));          // exp= (6.2)
+        v.explanation = printable_ascii(SPF_response_get_explanation(resp.get()), 200);          // exp= (6.2)
         // libspf2 1.2.10 leaves an exp= text with spaces half expanded
         // ("Not%{i}%for%{d}"): such a text is no explanation.
         if (v.explanation.find('%') != std::string::npos) v.explanation.clear();
     } else if (err != SPF_E_SUCCESS && v.result != SpfResult::None) {
-        v.explanation = printable(SPF_strerror(err));
+        v.explanation = printable_ascii(SPF_strerror(err), 200);
     }
     return v;
 }

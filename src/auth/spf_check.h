@@ -47,7 +47,6 @@ private:
     DnsRecordCache* cache_;
     Clock::duration budget_;
     std::function<Clock::time_point()> now_;
-    DnsHealth health_;              // shared by all checks of this checker (sessions run concurrently)
 };
 
 // A domain check_host() can be asked about (RFC 7208 4.3): a multi-label

@@ -15,8 +15,10 @@
 namespace sbbs::auth {
 
 // When the name server stopped answering (a query failed after waiting at
-// least kSlowFailure), every check skips DNS for kDownFor: a dead server
-// costs one session its timeout, not each message (as the DNSBL's zones).
+// least kSlowFailure), the look-ups sharing this skip DNS for kDownFor. One
+// SPF check owns one: its names are chosen by the client, so a breaker
+// shared across sessions would let one client's dead name servers switch
+// SPF off for everyone.
 struct DnsHealth {
     static constexpr auto kSlowFailure = std::chrono::seconds(2);
     static constexpr auto kDownFor = std::chrono::seconds(60);

@@ -1,6 +1,8 @@
 // SPF policy decisions and tags (see spf_policy.h).
 #include "auth/spf_policy.h"
 
+#include "util/strings.h"
+
 #include <cctype>
 
 namespace sbbs::auth {
@@ -19,11 +21,14 @@ bool starts_with_ci(std::string_view s, std::string_view prefix) {
     return true;
 }
 
+// The verdict's texts may hold what the client sent: printable only, so a
+// CR or LF never ends the reply line early.
 std::string reason(const SpfVerdict& v, const std::string& ip) {
-    std::string r = std::string("SPF ") + name(v.result) + ": " + v.domain + " does not permit " + ip;
-    if (v.result == SpfResult::Permerror) r = "SPF permerror: the SPF record of " + v.domain + " is unusable";
-    if (v.result == SpfResult::None) r = "SPF none: " + v.domain + " publishes no SPF record";
-    if (!v.explanation.empty()) r += " (" + v.explanation + ")";
+    const std::string domain = printable_ascii(v.domain, 255);
+    std::string r = std::string("SPF ") + name(v.result) + ": " + domain + " does not permit " + ip;
+    if (v.result == SpfResult::Permerror) r = "SPF permerror: the SPF record of " + domain + " is unusable";
+    if (v.result == SpfResult::None) r = "SPF none: " + domain + " publishes no SPF record";
+    if (!v.explanation.empty()) r += " (" + printable_ascii(v.explanation) + ")";
     return r;
 }
 
@@ -80,9 +85,10 @@ std::string tagged_header(std::string_view header, const std::string& subject_pr
 
 std::string spf_tagged_header(std::string_view header, const MailAuthSettings& s, const SpfVerdict& v,
                               const std::string& client_ip) {
+    // The domain may be the client's text: never a line end in a stored header.
     const std::string field = s.spf_header.empty() ? std::string()
                                                     : s.spf_header + ": " + name(v.result) + " (" + v.identity +
-                                                          " " + v.domain + ", client " + client_ip + ")";
+                                                          " " + printable_ascii(v.domain, 255) + ", client " + client_ip + ")";
     return tagged_header(header, s.spf_subject, field);
 }
 

@@ -10,8 +10,16 @@ bool wants_delivered_notice(const MessageHeader& copy) {
     return local && notify_asks(recipient_params(copy), Action::Delivered) && wants_notice(copy);
 }
 
-Result<uint32_t> queue_delivered_notice(MailStore& store, const MessageHeader& copy, std::string_view text,
-                                        const NoticeContext& ctx) {
+std::string returned_text(const MessageHeader& copy, std::string_view header, const TextPieces& body) {
+    std::string text(header);
+    text += text.ends_with("\r\n") ? "\r\n" : "\r\n\r\n";   // the empty line after the header
+    if (envelope_params(copy).ret == Ret::Full) text += body.str();   // RET=FULL asked for the copy
+    return text;
+}
+
+Result<uint32_t> queue_delivered_notice(MailStore& store, const MessageHeader& copy, std::string_view header,
+                                        const TextPieces& body, const NoticeContext& ctx) {
+    const std::string text = returned_text(copy, header, body);
     NoticeFacts f;
     f.action = Action::Delivered;
     f.final_recipient = copy.get(hf::SMTPFORWARDPATH);

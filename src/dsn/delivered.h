@@ -6,6 +6,7 @@
 #include "dsn/notice.h"
 #include "msgbase/mail_store.h"
 #include "util/result.h"
+#include "util/text_pieces.h"
 
 #include <string_view>
 
@@ -15,9 +16,14 @@ namespace sbbs::dsn {
 // SUCCESS and its sender may get a notice (SEND-92 rules, RFC 3461 6.2).
 bool wants_delivered_notice(const smb::MessageHeader& copy);
 
+// What of the message the report returns (RFC 3461 4.3), as text: its
+// header and the empty line; the body too only for RET=FULL. Decided before
+// anything is joined, so the usual report never copies a body (SEC-11).
+std::string returned_text(const smb::MessageHeader& copy, std::string_view header, const TextPieces& body);
+
 // Adds the notice for `copy` (the header as stored, its number set) to
-// `store`; `text` is the message as received (header, empty line, body).
-Result<uint32_t> queue_delivered_notice(MailStore& store, const smb::MessageHeader& copy, std::string_view text,
-                                        const NoticeContext& ctx);
+// `store`; `header` and `body` are the message as received.
+Result<uint32_t> queue_delivered_notice(MailStore& store, const smb::MessageHeader& copy, std::string_view header,
+                                        const TextPieces& body, const NoticeContext& ctx);
 
 } // namespace sbbs::dsn

@@ -1,6 +1,8 @@
 // Delivery status notices as mail-base messages (see notice.h).
 #include "dsn/notice.h"
 
+#include "util/strings.h"
+
 #include <cstdio>
 
 namespace sbbs::dsn {
@@ -85,7 +87,7 @@ std::string human_text(const MessageHeader& o, const NoticeFacts& f, const Notic
                "Reason:\r\n" + f.reason + "\r\n\r\n" + "Delivery will be tried again until " +
                utc_date(f.retry_until) + ".\r\nYou need not send the message again.\r\n";
     case Action::Relayed:
-        return ctx.host + " relayed message\r\n" + from_to + "to " + printable(f.remote, 255) +
+        return ctx.host + " relayed message\r\n" + from_to + "to " + printable_ascii(f.remote, 255) +
                ", which does not report delivery status: no further notice will follow.\r\n";
     case Action::Delivered:
         return ctx.host + " delivered message\r\n" + from_to;

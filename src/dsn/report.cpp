@@ -1,6 +1,8 @@
 // Building a delivery status notification's MIME body (see report.h).
 #include "dsn/report.h"
 
+#include "util/strings.h"
+
 #include <cstdio>
 
 namespace sbbs::dsn {
@@ -115,15 +117,6 @@ const char* action_name(Action a) {
     return "failed";
 }
 
-std::string printable(std::string_view s, size_t max) {
-    std::string out;
-    for (unsigned char c : s) {
-        if (out.size() >= max) break;
-        out += (c < 0x20 || c >= 0x7F) ? '?' : char(c);
-    }
-    return out;
-}
-
 std::string utc_date(time_t t) {
     struct tm tm {};
 #ifdef _WIN32
@@ -167,7 +160,7 @@ std::string status_for(Action a, std::string_view reply, bool permanent) {
 }
 
 std::string delivery_status(const ReportInput& in) {
-    std::string s = "Reporting-MTA: dns; " + printable(in.reporting_mta, 255) + "\r\n";
+    std::string s = "Reporting-MTA: dns; " + printable_ascii(in.reporting_mta, 255) + "\r\n";
     if (!in.envelope.envid.empty()) s += "Original-Envelope-Id: " + envelope_id(in.envelope.envid) + "\r\n";
     if (in.arrival) s += "Arrival-Date: " + utc_date(in.arrival) + "\r\n";
     for (const RecipientReport& r : in.recipients) {
@@ -177,9 +170,9 @@ std::string delivery_status(const ReportInput& in) {
         s += "Final-Recipient: " + address_field("rfc822", r.final_recipient) + "\r\n";
         s += std::string("Action: ") + action_name(r.action) + "\r\n";
         std::string status = r.status.empty() ? status_for(r.action, r.reply, true) : r.status;
-        s += "Status: " + printable(status, 16) + "\r\n";
-        if (!r.remote_mta.empty()) s += "Remote-MTA: dns; " + printable(r.remote_mta, 255) + "\r\n";
-        if (!r.reply.empty()) s += "Diagnostic-Code: smtp; " + printable(r.reply) + "\r\n";
+        s += "Status: " + printable_ascii(status, 16) + "\r\n";
+        if (!r.remote_mta.empty()) s += "Remote-MTA: dns; " + printable_ascii(r.remote_mta, 255) + "\r\n";
+        if (!r.reply.empty()) s += "Diagnostic-Code: smtp; " + printable_ascii(r.reply) + "\r\n";
         if (r.last_attempt) s += "Last-Attempt-Date: " + utc_date(r.last_attempt) + "\r\n";
         if (r.action == Action::Delayed && r.will_retry_until)
             s += "Will-Retry-Until: " + utc_date(r.will_retry_until) + "\r\n";

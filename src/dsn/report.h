@@ -63,8 +63,4 @@ std::string status_for(Action a, std::string_view reply, bool permanent);
 // RFC 5322 date in UTC ("Tue, 08 Dec 2026 00:12:41 +0000").
 std::string utc_date(time_t t);
 
-// Text from the wire made safe for one header-like line: controls (CR, LF
-// included) and bytes >= 0x80 each become '?', the length is capped.
-std::string printable(std::string_view s, size_t max = 900);
-
 } // namespace sbbs::dsn

@@ -34,23 +34,26 @@ struct Source {
         });
         b64.finish();
     }
+    // Bare CR, bare LF and CR LF each written as CR LF.
+    void crlf_lines(size_t from, size_t to, ChunkedText& out) {
+        bool cr = false;
+        std::string buf;
+        in.each_span(from, to, [&](std::string_view s) {
+            buf.clear();
+            for (char c : s) {
+                if (cr && c == '\n') { cr = false; continue; }     // the LF of a CR LF already written
+                cr = c == '\r';
+                if (c == '\r' || c == '\n') buf += "\r\n";
+                else buf += c;
+            }
+            out.append(buf);
+            done(from += s.size());
+        });
+    }
     void done(size_t upto) {
         if (spool) spool->release_before(upto);
     }
 };
-
-unsigned count_lines(const ChunkedText& body) {
-    size_t n = 0;
-    TextPieces v = body.view();
-    for (auto p : v.pieces()) n += size_t(std::count(p.begin(), p.end(), '\n'));
-    return unsigned(n);
-}
-
-// Stored text ends with its last line's CR LF, as DATA's always does.
-void end_line(ChunkedText& body) {
-    auto v = body.view();
-    if (v.empty() || v.pieces().back().back() != '\n') body.append("\r\n");
-}
 
 // The body could not be read as MIME: it is kept whole as one
 // application/octet-stream leaf (RFC 2046 4.5.1), the original type named
@@ -73,9 +76,13 @@ void convert_parts(std::string_view header, Source& in, const Plan& plan, std::s
     if (plan.top_leaf) {
         r.header = replace_field(header, "Content-Transfer-Encoding", converted_fields(was, "base64", by));
         in.encode(0, in.in.size(), r.body);
+    } else if (plan.edits.size() == plan.line_end_fixes && !plan.top_relabel) {
+        r.header = std::string(header);                     // line ends only: nothing was converted
     } else {
         r.header = plan.top_relabel ? replace_field(header, "Content-Transfer-Encoding", converted_fields("binary", "8bit", by))
                                     : std::string(header) + "X-MIME-Autoconverted: from binary to base64 by " + std::string(by) + "\r\n";
+    }
+    if (!plan.top_leaf) {
         size_t pos = 0;
         for (auto& e : plan.edits) {
             in.copy(pos, e.from, r.body);
@@ -84,6 +91,7 @@ void convert_parts(std::string_view header, Source& in, const Plan& plan, std::s
                 r.body.append("\r\n");
                 in.encode(e.content_from, e.content_to, r.body);
             }
+            if (e.line_ends) in.crlf_lines(e.content_from, e.content_to, r.body);
             pos = e.to;
         }
         in.copy(pos, in.in.size(), r.body);
@@ -91,6 +99,7 @@ void convert_parts(std::string_view header, Source& in, const Plan& plan, std::s
     end_line(r.body);
     r.outcome = BinaryMimeOutcome::Parts;
     r.parts = plan.leaves;
+    r.line_end_parts = plan.line_end_fixes;
 }
 
 BinaryMimeResult convert(std::string_view header, const TextPieces& body, ChunkedText* spool, std::string_view by,
@@ -115,7 +124,7 @@ BinaryMimeResult convert(std::string_view header, const TextPieces& body, Chunke
         convert_parts(header, source, plan, by, r);
         break;
     }
-    r.body_lines = count_lines(r.body);
+    r.body_lines = count_lines(r.body.view());
     return r;
 }
 

@@ -26,7 +26,7 @@ struct BinaryMimeLimits {
 
 enum class BinaryMimeOutcome {
     Unchanged,    // already storable: store the body as received
-    Parts,        // leaf parts converted (and `binary` containers relabelled 8bit)
+    Parts,        // leaf parts converted (and `binary` containers relabelled 8bit, base64 line ends made CR LF)
     Whole,        // structure unreadable: the whole body as application/octet-stream, base64
     Refused,      // a base64 or quoted-printable part holds binary: converting would nest encodings
 };
@@ -34,6 +34,7 @@ enum class BinaryMimeOutcome {
 struct BinaryMimeResult {
     BinaryMimeOutcome outcome = BinaryMimeOutcome::Unchanged;
     unsigned parts = 0;          // leaves converted (Parts)
+    unsigned line_end_parts = 0; // base64 leaves whose bare LF/CR line ends became CR LF (Parts)
     std::string reason;          // Whole, Refused: why, for the log and the reply
     std::string header;          // the new top-level header (Parts, Whole)
     ChunkedText body;            // the new body (Parts, Whole)

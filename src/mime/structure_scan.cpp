@@ -73,6 +73,11 @@ void Scanner::entity(const EntityType& t, size_t from, size_t to, unsigned depth
 void Scanner::leaf(const EntityType& t, size_t from, size_t to, const PartHeader* where) {
     bool convert = t.encoding == "binary";
     if (!convert && !safe_text(in_, from, to)) {
+        if (t.encoding == "base64" && base64_but_line_ends(in_, from, to)) {
+            ++plan.line_end_fixes;
+            plan.edits.push_back({from, to, "", false, from, to, true});
+            return;
+        }
         // RFC 3030 section 3: the conversion must not nest base64 or
         // quoted-printable, so content already so labelled cannot be wrapped.
         if (!t.identity()) return fail(Plan::Status::Refused, "a part labelled " + t.encoding + " holds binary octets");

@@ -16,12 +16,14 @@
 namespace sbbs::mime {
 
 // A range of the body replaced in the output: by `header`, then for a leaf
-// a blank line and its content [content_from, content_to) in base64.
+// a blank line and its content [content_from, content_to) in base64; for
+// `line_ends`, by the range itself with every line end made CR LF.
 struct Edit {
     size_t from = 0, to = 0;
     std::string header;
     bool leaf = false;
     size_t content_from = 0, content_to = 0;
+    bool line_ends = false;
 };
 
 struct Plan {
@@ -32,6 +34,7 @@ struct Plan {
     bool top_leaf = false;            // the whole body is one leaf to encode
     bool top_relabel = false;         // a `binary` top-level container becomes 8bit
     unsigned leaves = 0;              // leaves converted, the top-level one included
+    unsigned line_end_fixes = 0;      // base64 leaves whose bare line ends become CR LF
 };
 
 // `note`: the X-MIME-Autoconverted text after "from <encoding> to <encoding> ".

@@ -1,6 +1,9 @@
 // Storable-text check (see text_rules.h).
 #include "mime/text_rules.h"
 
+#include <algorithm>
+#include <cctype>
+
 namespace sbbs::mime {
 
 void TextCheck::feed(std::string_view span) {
@@ -24,6 +27,33 @@ bool safe_text(PieceReader& in, size_t from, size_t to) {
     TextCheck check;
     in.each_span(from, to, [&](std::string_view s) { check.feed(s); });
     return check.safe();
+}
+
+bool end_line(ChunkedText& body) {
+    TextPieces v = body.view();
+    if (!v.empty() && v.pieces().back().back() == '\n') return false;
+    body.append("\r\n");
+    return true;
+}
+
+unsigned count_lines(const TextPieces& text) {
+    size_t n = 0;
+    for (auto p : text.pieces()) n += size_t(std::count(p.begin(), p.end(), '\n'));
+    return unsigned(n);
+}
+
+bool base64_but_line_ends(PieceReader& in, size_t from, size_t to) {
+    bool ok = true;
+    size_t line = 0;
+    in.each_span(from, to, [&](std::string_view s) {
+        for (unsigned char c : s) {
+            if (!ok) return;
+            if (c == '\r' || c == '\n') line = 0;
+            else if (++line > kMaxLineOctets) ok = false;
+            else ok = std::isalnum(c) || c == '+' || c == '/' || c == '=' || c == ' ' || c == '\t';
+        }
+    });
+    return ok;
 }
 
 } // namespace sbbs::mime

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "mime/piece_reader.h"
+#include "util/text_pieces.h"
 
 #include <cstddef>
 #include <string_view>
@@ -26,5 +27,17 @@ private:
 };
 
 bool safe_text(PieceReader& in, size_t from, size_t to);
+
+// Stored text ends with its last line's CR LF, as DATA's always does: adds
+// one when missing and says whether it did (a line more).
+bool end_line(ChunkedText& body);
+
+// The LF-ended lines of a text.
+unsigned count_lines(const TextPieces& text);
+
+// Base64 content (RFC 2045 6.8: alphabet, '=', spaces) whose only fault is
+// its line ends, bare LF or bare CR (a Unix client's). Line breaks carry no
+// data in base64, so making them CR LF loses nothing and nests no encoding.
+bool base64_but_line_ends(PieceReader& in, size_t from, size_t to);
 
 } // namespace sbbs::mime

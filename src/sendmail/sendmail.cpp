@@ -224,6 +224,22 @@ std::optional<MessageHeader> SendMail::eligible(uint32_t number) {
     return std::move(h);
 }
 
+namespace {
+// Whether the bounce() of a failure before any session builds a notice, the
+// only use of the message text there: the delay notice after the second
+// attempt (NOTIFY=DELAY) or the final failure notice. A temporary route
+// failure comes back at every scan; rendering a large message each time to
+// drop it cost a full copy (review finding 11). The count is the one
+// bounce() makes: this attempt's, on the header read in transit.
+bool failure_notice_due(const MessageHeader& h, bool immediate, unsigned max_attempts) {
+    if (!dsn::wants_notice(h)) return false;
+    const unsigned attempt = h.delivery_attempts + 1u;
+    const dsn::Action a = !immediate && attempt < max_attempts ? dsn::Action::Delayed : dsn::Action::Failed;
+    if (a == dsn::Action::Delayed && attempt != 2) return false;
+    return dsn::notify_asks(dsn::recipient_params(h), a);
+}
+} // namespace
+
 std::optional<SendMail::Done> SendMail::prepare(const Candidate& c, size_t count, std::vector<OutboundJob>& jobs) {
     const MessageHeader& h = c.hdr;
     const uint32_t number = h.number;
@@ -243,7 +259,7 @@ std::optional<SendMail::Done> SendMail::prepare(const Candidate& c, size_t count
         log(LogLevel::Warning, "0000 !SEND INVALID destination address: " + netaddr);
         SessionOutcome o{SessionResult::PermFail, "Invalid destination address: " + netaddr};
         o.status = "5.1.3";   // RFC 3463: bad destination mailbox address syntax
-        std::string text = crlf_lines(d_.render(*full));
+        std::string text = failure_notice_due(full->hdr, true, s_.max_delivery_attempts) ? crlf_lines(d_.render(*full)) : "";
         std::lock_guard lk(book_mu_);
         return bounce(full->hdr, o, true, 0, text);
     }
@@ -252,7 +268,8 @@ std::optional<SendMail::Done> SendMail::prepare(const Candidate& c, size_t count
         log(LogLevel::Warning, "0000 !SEND " + route.log_text);
         SessionOutcome o{route.permanent ? SessionResult::PermFail : SessionResult::TempFail, route.error};
         o.status = route.permanent ? "5.1.2" : "4.4.3";   // RFC 3463: bad destination system; routing failure
-        std::string text = crlf_lines(d_.render(*full));
+        std::string text = failure_notice_due(full->hdr, route.permanent, s_.max_delivery_attempts)
+                               ? crlf_lines(d_.render(*full)) : "";
         std::lock_guard lk(book_mu_);
         return bounce(full->hdr, o, route.permanent, 0, text);
     }

@@ -5,26 +5,9 @@
 #include "smtp/session.h"
 
 #include "mime/binary_mime.h"
-
-#include <algorithm>
+#include "mime/text_rules.h"
 
 namespace sbbs::smtp {
-
-namespace {
-
-// Stored text ends with its last line's CR LF, as DATA's does.
-void end_line(ChunkedText& body, unsigned& lines) {
-    TextPieces v = body.view();
-    if (v.empty() || v.pieces().back().back() == '\n') return;
-    body.append("\r\n");
-    ++lines;
-}
-
-unsigned count_lines(std::string_view header) {
-    return unsigned(std::count(header.begin(), header.end(), '\n'));
-}
-
-} // namespace
 
 std::optional<Reply> SmtpSession::make_storable(Spool& s) {
     if (s.too_big) return std::nullopt;                  // end_of_data answers 552 (SMTP-190)
@@ -37,18 +20,20 @@ std::optional<Reply> SmtpSession::make_storable(Spool& s) {
         return Reply{554, "5.6.5", "Conversion failed: " + r.reason};
     case mime::BinaryMimeOutcome::Unchanged:
         if (!r.reason.empty()) log_client(LogLevel::Debug, "BINARYMIME body stored as received (" + r.reason + ")");
-        end_line(s.body, s.body_lines);
+        if (mime::end_line(s.body)) ++s.body_lines;
         s.body_bytes = s.body.size();
         return std::nullopt;
     case mime::BinaryMimeOutcome::Parts:
-        log_client(LogLevel::Info, "BINARYMIME: " + std::to_string(r.parts) + " part(s) converted to base64");
+        log_client(LogLevel::Info, "BINARYMIME: " + std::to_string(r.parts) + " part(s) converted to base64" +
+                                       (r.line_end_parts ? ", line ends of " + std::to_string(r.line_end_parts) +
+                                                               " base64 part(s) made CR LF" : ""));
         break;
     case mime::BinaryMimeOutcome::Whole:
         log_client(LogLevel::Info, "BINARYMIME: whole body converted to base64 (" + r.reason + ")");
         break;
     }
     s.header = std::move(r.header);
-    s.header_lines = count_lines(s.header);
+    s.header_lines = mime::count_lines(TextPieces(s.header));
     if (s.header.size() > 65535) s.header_overflow = true;                            // SMTP-184
     s.body = std::move(r.body);
     s.body_bytes = s.body.size();

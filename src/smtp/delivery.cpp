@@ -265,12 +265,9 @@ void SmtpSession::report_delivery(const NewMessage& msg, const RecipientCopy& co
     stored.fields.insert(stored.fields.end(), msg.hdr.fields.begin(), msg.hdr.fields.end());
     stored.fields.insert(stored.fields.end(), copy.append.begin(), copy.append.end());
     if (!dsn::wants_delivered_notice(stored)) return;
-    std::string text(header);
-    text += text.ends_with("\r\n") ? "\r\n" : "\r\n\r\n";   // the empty line after the header
-    text += body.str();
     dsn::NoticeContext ctx{host().empty() ? cfg_->msgs.inet_addr : host(),
                            (cfg_->sys.settings & SystemSettings::SYS_DELREADM) != 0, time(nullptr)};
-    auto added = dsn::queue_delivered_notice(store_, stored, text, ctx);
+    auto added = dsn::queue_delivered_notice(store_, stored, header, body, ctx);   // joins the body for RET=FULL only
     if (!added) log_client(LogLevel::Error, "!ERROR (" + added.error().message + ") adding delivery notification");
     else log_client(LogLevel::Info, "Delivery notification (message #" + std::to_string(*added) +
                                         ") created for " + dsn::notice_recipient(stored));

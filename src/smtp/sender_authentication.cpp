@@ -3,7 +3,9 @@
 // is sent), and after the data DKIM and DMARC, the Authentication-Results
 // (RFC 8601) and Received-SPF (RFC 7208 9.1) header fields, the tags of
 // SPFPolicy and DMARCPolicy and DMARCPolicy's refusal. AUTH clients and
-// relay.cfg clients are not checked: their mail is ours to send.
+// relay.cfg clients are not checked: their mail is ours to send, but a
+// forged A-R of ours is removed from theirs too.
+#include "auth/authentication_results.h"
 #include "auth/dmarc_policy.h"
 #include "smtp/address.h"
 #include "smtp/session.h"
@@ -77,7 +79,21 @@ bool SmtpSession::tag_spf(const auth::MessageAuthentication& m, spam::MessageMar
 
 std::optional<Reply> SmtpSession::stamp_authentication(const std::string& received_header, const TextPieces& body,
                                                        spam::MessageMarks& marks) {
-    if (!tx_.authentication || !extras_.authenticator) return std::nullopt;
+    int removed = 0;
+    const std::string& authserv_id = extras_.authenticator ? extras_.authenticator->authserv_id() : host();
+    auto log_removed = [&] {
+        if (removed)                                                                  // RFC 8601 5
+            log_client(LogLevel::Notice, "!SPF removed " + std::to_string(removed) +
+                                             " Authentication-Results header(s) claiming to be ours (" +
+                                             authserv_id + ")");
+    };
+    if (!tx_.authentication || !extras_.authenticator) {
+        // RFC 8601 5: forgeries of ours go from all mail entering, checked or
+        // not (AUTH'd users, relay.cfg clients, SPFCheck=false).
+        marks.header = auth::without_our_authentication_results(marks.header, authserv_id, &removed);
+        log_removed();
+        return std::nullopt;
+    }
     auth::MessageAuthenticator& a = *extras_.authenticator;
     a.check_message(received_header, body, *tx_.authentication);
     const auth::MessageAuthentication& m = *tx_.authentication;
@@ -89,12 +105,8 @@ std::optional<Reply> SmtpSession::stamp_authentication(const std::string& receiv
             return Reply{d.code, d.enhanced, d.text};
         }
     }
-    int removed = 0;
     marks.header = a.stamped_header(marks.header, m, tx_.spf_request, &removed);
-    if (removed)                                                                      // RFC 8601 5
-        log_client(LogLevel::Notice, "!SPF removed " + std::to_string(removed) +
-                                         " Authentication-Results header(s) claiming to be ours (" +
-                                         a.authserv_id() + ")");
+    log_removed();
     if (tag_spf(m, marks) || !m.dmarc) return std::nullopt;                           // one tag a message
     if (auth::dmarc_decision(a.settings(), *m.dmarc).action != auth::PolicyAction::Tag) return std::nullopt;
     const bool subject = !a.settings().spf_subject.empty() && auth::has_subject_field(marks.header);

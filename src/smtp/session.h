@@ -5,7 +5,6 @@
 #pragma once
 
 #include "auth/message_authenticator.h"
-#include "auth/spf_policy.h"
 #include "config/cached_pattern_list.h"
 #include "config/settings.h"
 #include "dsn/params.h"

@@ -65,4 +65,10 @@ bool all_digits(std::string_view s) {
     return true;
 }
 
+std::string printable_ascii(std::string_view s, size_t max) {
+    std::string out;
+    for (unsigned char c : s.substr(0, max)) out += (c < 0x20 || c >= 0x7F) ? '?' : char(c);
+    return out;
+}
+
 } // namespace sbbs

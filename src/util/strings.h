@@ -19,5 +19,9 @@ bool iends_with(std::string_view s, std::string_view suffix);
 std::vector<std::string> split(std::string_view s, char sep);
 // Decimal digits only, non-empty.
 bool all_digits(std::string_view s);
+// Printable ASCII only (0x20-0x7E; anything else becomes '?'), at most `max`
+// octets: for text a peer chose that goes into a header field or a reply,
+// where a CR or LF would start a line of its own.
+std::string printable_ascii(std::string_view s, size_t max = 900);
 
 } // namespace sbbs

@@ -98,3 +98,22 @@ TEST_CASE("ISSUE16-4 the SPF tag: subject prefix and header field, like the DNSB
     CHECK(has_subject_field("From: x\r\nsubject: y\r\n"));
     CHECK_FALSE(has_subject_field("From: x\r\n"));
 }
+
+TEST_CASE("ISSUE16-4 review 2: a bare CR in the MAIL FROM domain never reaches the X-SPF tag or the reply", "[auth]") {
+    MailAuthSettings s;
+    s.spf_policy = AuthPolicy::Tag;
+    const SpfVerdict none{SpfResult::None, "mailfrom", "a\rX-Evil:injected", ""};
+    const std::string h = spf_tagged_header("From: a@example.org\r\n", s, none, "192.0.2.1");
+    CHECK(h == "From: a@example.org\r\nX-SPF: none (mailfrom a?X-Evil:injected, client 192.0.2.1)\r\n");
+    s.spf_policy = AuthPolicy::Reject;
+    s.spf_reject_results |= spf_result_bit::None;
+    const auto d = spf_decision(s, SpfVerdict{SpfResult::None, "mailfrom", "a\r\nX: 1", "b\nc"}, "192.0.2.1");
+    CHECK(d.text == "SPF none: a??X: 1 publishes no SPF record (b?c)");
+}
+
+TEST_CASE("RFC8601-2.2 review 3: a quote or ';' in the MAIL FROM domain cannot add results to ours", "[auth]") {
+    MessageAuthentication a;
+    a.spf_mailfrom = SpfVerdict{SpfResult::None, "mailfrom", "a\";dkim=pass", ""};
+    const SpfContext c{"192.0.2.1", "h.example", "x@a\";dkim=pass"};
+    CHECK(authentication_results_field("mx.example", a, c) == "Authentication-Results: mx.example;\r\n\tspf=none\r\n");
+}

@@ -143,6 +143,15 @@ TEST_CASE("RFC6376-6.1.2 a DNS failure on the key is temperror, and the other si
     CHECK(v[1].result == DkimResult::Pass);
 }
 
+TEST_CASE("RFC6376-6.1.2 review 8: past the message's look-up budget a key is temperror, not asked", "[auth][dkim]") {
+    Signed s;
+    auto v = verify_dkim(s.message, s.dns, std::chrono::seconds(0));
+    REQUIRE(v.size() == 1);
+    CHECK(v[0].result == DkimResult::Temperror);
+    CHECK(s.dns.queries.empty());
+    CHECK(s.only().result == DkimResult::Pass);                 // the default budget asks
+}
+
 TEST_CASE("RFC6376-3.5 x= in the past makes the signature neutral (expired); before it, it passes", "[auth][dkim]") {
     SignOptions o;
     o.ttl = 3600;

@@ -4,6 +4,8 @@
 #include "memory_mail_store.h"
 #include "msgbase/smb_defs.h"
 
+#include <algorithm>
+
 using namespace sbbs;
 using namespace sbbs::dsn;
 namespace hf = sbbs::smb::hf;
@@ -28,14 +30,16 @@ smb::MessageHeader stored_copy(const std::string& rcpt_params, const std::string
     h.add(hf::DSN_ENVELOPE, "ENVID=abc");
     return h;
 }
-const std::string kText = "Subject: Hello Bob\r\nFrom: Ann <ann@far.example>\r\n\r\nThe body\r\n";
+const std::string kHeader = "Subject: Hello Bob\r\nFrom: Ann <ann@far.example>\r\n";
+const std::string kBody = "The body\r\n";
+const std::string kText = kHeader + "\r\n" + kBody;
 } // namespace
 
 TEST_CASE("RFC3461-6.2.1 NOTIFY=SUCCESS on a local copy: a delivered notice to the reverse path") {
     CHECK(wants_delivered_notice(stored_copy("NOTIFY=SUCCESS ORCPT=rfc822;Bob@BBS.example")));
     test::MemoryMailStore store;
-    auto n = queue_delivered_notice(store, stored_copy("NOTIFY=SUCCESS ORCPT=rfc822;Bob@BBS.example"), kText,
-                                    {"bbs.example", false, 1796688060});
+    auto n = queue_delivered_notice(store, stored_copy("NOTIFY=SUCCESS ORCPT=rfc822;Bob@BBS.example"), kHeader,
+                                    TextPieces(kBody), {"bbs.example", false, 1796688060});
     REQUIRE(n.ok());
     auto m = store.read(*n, true).value();
     CHECK(m.hdr.get(hf::SUBJECT) == "Delivered: Hello Bob");
@@ -70,4 +74,20 @@ TEST_CASE("FMT-121 SEND-93 a notice keeps the original's fixed part but not its 
     CHECK(n.hdr.auxattr == smb::auxattr::HFIELDS_UTF8);
     CHECK(n.hdr.attr == (smb::attr::NOREPLY | smb::attr::KILLREAD));
     CHECK(n.hdr.when_imported_time == copy.when_imported_time);
+}
+
+TEST_CASE("RFC3461-4.3 review 7: the delivered report joins the body only when RET=FULL asks for it") {
+    auto copy = stored_copy("NOTIFY=SUCCESS");
+    CHECK(returned_text(copy, kHeader, TextPieces(kBody)) == kHeader + "\r\n");           // RET unset: header only
+    copy.fields.erase(std::remove_if(copy.fields.begin(), copy.fields.end(),
+                                     [](const smb::HeaderField& f) { return f.type == hf::DSN_ENVELOPE; }),
+                      copy.fields.end());
+    copy.add(hf::DSN_ENVELOPE, "RET=FULL");
+    CHECK(returned_text(copy, kHeader, TextPieces(kBody)) == kText);
+    test::MemoryMailStore store;
+    auto n = queue_delivered_notice(store, copy, kHeader, TextPieces(kBody), {"bbs.example", false, 1796688060});
+    REQUIRE(n.ok());
+    const std::string body = store.read(*n, true).value().body;
+    CHECK(body.find("Content-Type: message/rfc822\r\n") != std::string::npos);
+    CHECK(body.find("The body") != std::string::npos);
 }

@@ -2,6 +2,7 @@
 // with nothing lost, everything else is kept byte for byte, unreadable
 // structure is kept whole, nested encodings are refused, limits hold.
 #include "mime/binary_mime.h"
+#include "mime/text_rules.h"
 #include "util/base64.h"
 
 #include <catch.hpp>
@@ -261,4 +262,37 @@ TEST_CASE("RFC3030-3 a spooled body is freed as it is converted and gives the sa
     TextPieces v = spool.view();
     for (auto p : v.pieces()) left += p.size();
     CHECK(left <= ChunkedText::CHUNK);
+}
+
+TEST_CASE("RFC3030-3 review 10: a base64 part with bare LF line ends gets CR LF, not a 554", "[mime][binarymime]") {
+    const std::string part = "--b\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+    const std::string body = "intro\r\n" + part + "iVBORw0K\nGgoAAA==\n\r\n--b--\r\n";
+    auto r = convert(kMixedHeader, body);
+    REQUIRE(r.outcome == BinaryMimeOutcome::Parts);
+    CHECK(r.parts == 0);
+    CHECK(r.line_end_parts == 1);
+    CHECK(r.header == kMixedHeader);
+    CHECK(r.body.view().str() == "intro\r\n" + part + "iVBORw0K\r\nGgoAAA==\r\n\r\n--b--\r\n");
+    CHECK(decode(part_content(r.body.view().str(), "base64", "b")) == decode("iVBORw0KGgoAAA=="));
+    // Anything else in it is still refused: the bytes would be data.
+    std::string bad = body;
+    bad[bad.find("AAA==")] = '\0';
+    CHECK(convert(kMixedHeader, bad).outcome == BinaryMimeOutcome::Refused);
+    // A bare CR, and the whole body as the base64 leaf, too.
+    auto top = convert("Content-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n", "iVBO\rRw0K\n");
+    REQUIRE(top.outcome == BinaryMimeOutcome::Parts);
+    CHECK(top.body.view().str() == "iVBO\r\nRw0K\r\n");
+    CHECK(top.body_lines == 2);
+}
+
+TEST_CASE("RFC3030-3 review 12: one end_line and count_lines for the converter and the BDAT intake", "[mime][binarymime]") {
+    ChunkedText body;
+    body.append("a\r\nb");
+    CHECK(end_line(body));
+    CHECK_FALSE(end_line(body));
+    CHECK(body.view().str() == "a\r\nb\r\n");
+    CHECK(count_lines(body.view()) == 2);
+    ChunkedText empty;
+    CHECK(end_line(empty));
+    CHECK(count_lines(TextPieces("x\r\ny\r\nz")) == 2);
 }

@@ -189,3 +189,24 @@ TEST_CASE("RFC3461-6.2 a notice for an Internet sender goes out with MAIL FROM:<
     CHECK(null_from);
     CHECK(to_sender);
 }
+
+TEST_CASE("SEND-37 review 11: a route failure renders the message only for the notice that needs it", "[sendmail][dsn]") {
+    for (bool delay : {false, true}) {
+        Harness h;
+        h.s.max_delivery_attempts = 3;
+        h.dns.mx_answers["remote.example"] = {DnsStatus::TempFail, {}, "timeout"};
+        auto n = queue_dsn(h, "bob@remote.example", {"", delay ? "NOTIFY=FAILURE,DELAY" : ""});
+        unsigned renders = 0;
+        SendMailDeps d{h.store, h.dns, *h.connector,
+                       [&](const smb::Message& m) { ++renders; return Harness::render(m); }, h.log};
+        SendMail sm(h.s, d);
+        for (int i = 0; i < 12 && !(h.hdr(n).attr & smb::attr::DELETE); ++i) (void)sm.scan(true);
+        REQUIRE((h.hdr(n).attr & smb::attr::DELETE));
+        CHECK(h.hdr(n).delivery_attempts == 3);
+        CHECK(renders == (delay ? 2u : 1u));                      // the delay notice, the failure notice
+        auto failed = notices_with(h, "Delivery failure: ");
+        REQUIRE(failed.size() == 1);
+        CHECK(has(failed[0].body, "Subject: Greetings\r\n"));   // the text is still returned
+        CHECK(notices_with(h, "Delivery delayed: ").size() == (delay ? 1u : 0u));
+    }
+}

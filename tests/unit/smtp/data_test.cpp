@@ -622,3 +622,23 @@ TEST_CASE("SMTP-261 no DKIM, SPF or DMARC verification on receipt: signatures pa
     }
     CHECK_FALSE(hdr.attr & smb::attr::SPAM);
 }
+
+TEST_CASE("RFC8601-5 review 4: a forged Authentication-Results with our host name goes for AUTH'd and unchecked clients too", "[smtp][data]") {
+    const std::vector<std::string> message{
+        "Authentication-Results: bbs.example.com; dkim=pass header.d=paypal.com;",
+        "\tdmarc=pass header.from=paypal.com",
+        "Authentication-Results: other.example; spf=pass",
+        "From: Mary <mary@example.com>", "Subject: hi", "", "body", "."};
+    for (bool authed : {true, false}) {
+        Harness h;
+        auto prelude = authed ? std::vector<std::string>{auth_mary()} : std::vector<std::string>{};
+        h.run(mail_script("<mary@example.com>", {"<john.doe@example.com>"}, message, prelude));
+        REQUIRE(h.store.mail.size() == 1);
+        std::string hdr;
+        for (const auto& f : h.store.mail.begin()->second.hdr.fields) hdr += f.data + "\n";
+        CHECK(hdr.find("paypal.com") == std::string::npos);
+        CHECK(hdr.find("dkim=pass") == std::string::npos);
+        CHECK(hdr.find("Authentication-Results: other.example; spf=pass") != std::string::npos);
+        CHECK(h.log.has("!SPF removed 1 Authentication-Results header(s) claiming to be ours (bbs.example.com)"));
+    }
+}

@@ -23,3 +23,9 @@ TEST_CASE("Result carries a value or an error", "[util]") {
     REQUIRE_FALSE(bad.ok());
     CHECK(bad.error().code == ErrorCode::NotFound);
 }
+
+TEST_CASE("RFC5322-2.2 review 12: printable_ascii, the one printable helper of the header writers", "[util]") {
+    CHECK(printable_ascii("a\rb\nc\x01\x7f\xc3\xa9 d") == "a?b?c???? d");
+    CHECK(printable_ascii("abcdef", 3) == "abc");
+    CHECK(printable_ascii("") == "");
+}
