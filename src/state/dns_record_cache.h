@@ -6,10 +6,10 @@
 
 #include "state/clock.h"
 #include "state/database.h"
+#include "state/expiring_table.h"
 #include "util/result.h"
 
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,25 +27,20 @@ class DnsRecordCache {
 public:
     // At most `max_rows` answers are kept (a hostile SPF record names many).
     explicit DnsRecordCache(Database& db, WallClock clock = system_seconds, int64_t max_rows = 50000)
-        : db_(db), clock_(std::move(clock)), max_rows_(max_rows) {}
+        : db_(db), rows_(db, std::move(clock), "dns_records", max_rows) {}
 
     Status put(std::string_view name, int type, int status, const std::vector<std::string>& records, uint32_t ttl_s);
     // The unexpired answer, if any.
     Result<std::optional<CachedDnsAnswer>> get(std::string_view name, int type);
-    Result<int64_t> prune();            // drops expired answers; returns how many
-    Result<int64_t> size();
+    Result<int64_t> prune() { return rows_.prune(); }   // drops expired answers; returns how many
+    Result<int64_t> size() { return rows_.size(); }
 
 private:
     Status write(std::string_view name, int type, int status, const std::vector<std::string>& records,
                  uint32_t ttl_s);
-    Status maybe_prune();               // every 64 writes or once a minute, then the row cap
 
     Database& db_;
-    WallClock clock_;
-    int64_t max_rows_;
-    std::mutex mu_;                     // guards the two counters below
-    uint32_t writes_ = 0;
-    int64_t last_prune_ = 0;
+    ExpiringTable rows_;
 };
 
 // Records as one text ("<length>:<bytes>" each) and back; a TXT record may

@@ -5,10 +5,10 @@
 
 #include "state/clock.h"
 #include "state/database.h"
+#include "state/expiring_table.h"
 #include "util/result.h"
 
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,28 +28,21 @@ public:
     // At most `max_rows` answers are kept: a client naming many relays in
     // Received: lines must not grow the state database without bound.
     explicit DnsblCache(Database& db, WallClock clock = system_seconds, int64_t max_rows = 20000)
-        : db_(db), clock_(std::move(clock)), max_rows_(max_rows) {}
+        : db_(db), rows_(db, std::move(clock), "dnsbl_cache", max_rows) {}
 
     Status put(std::string_view ip, std::string_view zone, bool listed, std::string_view result, uint32_t ttl_s);
     // The unexpired answer, if any.
     Result<std::optional<DnsblAnswer>> get(std::string_view ip, std::string_view zone);
     // Drops expired answers; returns how many.
-    Result<int64_t> prune();
+    Result<int64_t> prune() { return rows_.prune(); }
     Status clear();
-    Result<int64_t> size();
+    Result<int64_t> size() { return rows_.size(); }
 
 private:
-    // Every kPruneEvery writes or once a minute: expired rows out, then the
-    // soonest to expire beyond max_rows_.
-    Status maybe_prune();
     Status write(std::string_view ip, std::string_view zone, bool listed, std::string_view result, uint32_t ttl_s);
 
     Database& db_;
-    WallClock clock_;
-    int64_t max_rows_;
-    std::mutex mu_;                 // guards the two counters below
-    uint32_t writes_ = 0;
-    int64_t last_prune_ = 0;
+    ExpiringTable rows_;
 };
 
 } // namespace sbbs
