@@ -55,7 +55,7 @@ std::string usage_text() {
            "(chain) and key, relative to ctrl/; without them a self-signed pair is created\n"
            "as ctrl/tls-cert.pem and ctrl/tls-key.pem on first start (renewed near its end).\n"
            "Signals: SIGTERM/SIGINT stop the server, SIGHUP re-reads the configuration\n"
-           "and the TLS certificate and key (open sessions keep theirs).\n"
+           "and the TLS certificate and key (open sessions keep theirs) and reopens the logs.\n"
            "Tests and benches only: SBBSMAIL_TEST_ALLOW_LOOPBACK_MX=1 in the environment lets\n"
            "SendMail deliver to MX hosts on this machine (refused otherwise); never set it\n"
            "on a real install.\n";
